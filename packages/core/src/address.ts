@@ -1,0 +1,30 @@
+import { z } from 'zod';
+
+/** A postal address as the mail platform receives it; `country` is ISO 3166-1 alpha-2. */
+export const postalAddressSchema = z.object({
+  line1: z.string().nullable(),
+  line2: z.string().nullable(),
+  postalCode: z.string().nullable(),
+  city: z.string().nullable(),
+  region: z.string().nullable(),
+  country: z.string().length(2).nullable(),
+});
+export type PostalAddress = z.infer<typeof postalAddressSchema>;
+
+export const crmRefSchema = z.object({
+  platform: z.enum(['hubspot', 'salesforce']),
+  objectType: z.string(),
+  objectId: z.string(),
+});
+export type CrmRef = z.infer<typeof crmRefSchema>;
+
+/** The person or company a piece is addressed to (DESIGN §6 `recipient`). */
+export const recipientSchema = z.object({
+  crm: crmRefSchema,
+  firstName: z.string().nullable(),
+  lastName: z.string().nullable(),
+  company: z.string().nullable(),
+  email: z.string().nullable().optional(),
+  address: postalAddressSchema,
+});
+export type Recipient = z.infer<typeof recipientSchema>;

@@ -1,0 +1,119 @@
+import { z } from 'zod';
+import { parseDurationMs } from './duration.js';
+import { platformSchema } from './event.js';
+
+const scalarSchema = z.union([z.string(), z.number(), z.boolean()]);
+
+export const isoDurationSchema = z.string().refine((text) => parseDurationMs(text) !== null, {
+  message: 'expected an ISO-8601 duration such as P2D or PT10S',
+});
+
+/** Which CRM change fires a campaign (DESIGN §4 `trigger`). */
+export const campaignTriggerSchema = z
+  .object({
+    platform: platformSchema,
+    object: z
+      .string()
+      .min(1)
+      .transform((s) => s.toLowerCase()),
+    on: z.enum(['created', 'property_change', 'deleted', 'outbound_message', 'any']),
+    property: z.string().min(1).optional(),
+    to: scalarSchema.optional(),
+    in: z.array(scalarSchema).min(1).optional(),
+  })
+  .superRefine((trigger, ctx) => {
+    if (trigger.on === 'property_change' && trigger.property === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['property'], message: 'required when on is property_change' });
+    }
+    if (trigger.to !== undefined && trigger.in !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['in'], message: 'use either to or in, not both' });
+    }
+  });
+export type CampaignTrigger = z.infer<typeof campaignTriggerSchema>;
+
+/** One leaf test on a field of the enriched records. */
+export const conditionLeafSchema = z
+  .object({
+    field: z.string().min(1),
+    equals: scalarSchema.optional(),
+    in: z.array(scalarSchema).optional(),
+    exists: z.boolean().optional(),
+    contains: z.string().optional(),
+    gt: z.union([z.number(), z.string()]).optional(),
+    lt: z.union([z.number(), z.string()]).optional(),
+    matches: z.string().optional(),
+  })
+  .strict()
+  .superRefine((leaf, ctx) => {
+    const ops = ['equals', 'in', 'exists', 'contains', 'gt', 'lt', 'matches'] as const;
+    const used = ops.filter((op) => leaf[op] !== undefined);
+    if (used.length !== 1) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `expected exactly one operator of ${ops.join(', ')}; got ${used.length === 0 ? 'none' : used.join(', ')}`,
+      });
+    }
+    if (leaf.matches !== undefined) {
+      try {
+        new RegExp(leaf.matches);
+      } catch {
+        ctx.addIssue({ code: 'custom', path: ['matches'], message: 'not a valid regular expression' });
+      }
+    }
+  });
+export type ConditionLeaf = z.infer<typeof conditionLeafSchema>;
+
+export type Condition = ConditionLeaf | { all: Condition[] } | { any: Condition[] } | { not: Condition };
+
+/** `all` / `any` / `not` over leaves, nested as deep as needed. */
+export const conditionSchema: z.ZodType<Condition> = z.lazy(() =>
+  z.union([
+    z.object({ all: z.array(conditionSchema) }).strict(),
+    z.object({ any: z.array(conditionSchema) }).strict(),
+    z.object({ not: conditionSchema }).strict(),
+    conditionLeafSchema,
+  ]),
+);
+
+/** Mailing rules of a campaign (DESIGN §4 `policy`), with defaults filled. */
+export const campaignPolicySchema = z
+  .object({
+    oncePerRecipient: z.boolean().default(true),
+    cooldownDays: z.number().int().nonnegative().optional(),
+    maxPerRecipient: z
+      .object({ count: z.number().int().positive(), days: z.number().int().positive() })
+      .optional(),
+    dailyCap: z.number().int().positive().optional(),
+    delay: isoDurationSchema.optional(),
+  })
+  .strict();
+export type CampaignPolicy = z.infer<typeof campaignPolicySchema>;
+
+/**
+ * A campaign as written in `hookpost.config.yaml` (DESIGN §4), defaults filled.
+ *
+ * @example
+ * const campaign = campaignSchema.parse({
+ *   id: 'welcome-pack', name: 'Welcome pack', destination: 'mailer',
+ *   trigger: { platform: 'hubspot', object: 'contact', on: 'property_change', property: 'lifecyclestage', to: 'customer' },
+ * });
+ * campaign.policy.oncePerRecipient; // true
+ */
+export const campaignSchema = z
+  .object({
+    id: z
+      .string({ error: (issue) => (issue.input === undefined ? 'required' : 'expected a string') })
+      .regex(/^[a-z0-9][a-z0-9_-]*$/i, 'letters, digits, - and _ only'),
+    name: z.string().min(1).optional(),
+    enabled: z.boolean().default(true),
+    destination: z.string().min(1),
+    trigger: campaignTriggerSchema,
+    conditions: conditionSchema.optional(),
+    recipient: z.enum(['contact', 'associated_contact', 'company']).default('contact'),
+    variables: z.record(z.string(), z.string()).default({}),
+    policy: campaignPolicySchema.default({ oncePerRecipient: true }),
+  })
+  .strict()
+  .transform((c) => ({ ...c, name: c.name ?? c.id }));
+export type Campaign = z.infer<typeof campaignSchema>;
+export type CampaignInput = z.input<typeof campaignSchema>;
