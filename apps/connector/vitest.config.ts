@@ -1,4 +1,7 @@
-import { defineConfig } from 'vitest/config';
+import { defineConfig, mergeConfig } from 'vitest/config';
 import { sharedTestConfig } from '../../vitest.shared.js';
 
-export default defineConfig(sharedTestConfig(import.meta.dirname));
+export default mergeConfig(
+  defineConfig(sharedTestConfig(import.meta.dirname)),
+  defineConfig({ test: { globalSetup: ['./test/support/global-setup.ts'] } }),
+);

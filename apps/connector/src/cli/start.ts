@@ -1,0 +1,37 @@
+import { createLogger } from '../log.js';
+import { startConnector } from '../runtime.js';
+import { loadConfigOrExit } from './load.js';
+
+export interface StartCommandOptions {
+  http: boolean;
+  worker: boolean;
+  port?: string;
+}
+
+/** `hookpost start` / `hookpost worker`: runs until SIGTERM or SIGINT, then drains and exits 0. */
+export async function runStart({ http, worker, port }: StartCommandOptions): Promise<void> {
+  const logger = createLogger();
+  const { config, dir, file } = loadConfigOrExit();
+  logger.info({ config: file }, 'configuration loaded');
+  const running = await startConnector({
+    config,
+    configDir: dir,
+    logger,
+    http,
+    worker,
+    port: Number(port ?? process.env.PORT ?? 3000),
+    ...(process.env.DATABASE_URL ? { databaseUrl: process.env.DATABASE_URL } : {}),
+  });
+  const shutdown = (signal: string) => {
+    logger.info({ signal }, 'shutting down');
+    running.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+}

@@ -1,0 +1,91 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import pg from 'pg';
+import type { Database } from './types.js';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+export interface DatabaseHandle {
+  db: Kysely<Database>;
+  dialect: Dialect;
+  /** Directory for files beside the database (the generated admin token). */
+  dataDir: string;
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_DATABASE_URL = 'sqlite:./data/hookpost.db';
+
+// BIGINT columns hold epoch milliseconds, well inside Number's safe range; pg returns
+// them as strings unless told otherwise.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
+
+/** Opens `sqlite:<file>` (WAL) or `postgres://…` from DATABASE_URL. */
+export function openDatabase(url = DEFAULT_DATABASE_URL, cwd = process.cwd()): DatabaseHandle {
+  if (url.startsWith('postgres://') || url.startsWith('postgresql://')) return openPostgres(url, cwd);
+  if (url.startsWith('sqlite:')) return openSqlite(url.slice('sqlite:'.length), cwd);
+  throw new Error(
+    `[@hookpost/connector] DATABASE_URL must start with sqlite: or postgres:// (got "${redactUrl(url)}")`,
+  );
+}
+
+function openSqlite(target: string, cwd: string): DatabaseHandle {
+  const memory = target === ':memory:' || target === '';
+  const file = memory ? ':memory:' : path.resolve(cwd, target);
+  const dataDir = memory ? path.resolve(cwd, 'data') : path.dirname(file);
+  if (!memory) mkdirSync(dataDir, { recursive: true });
+  const sqlite = new SQLite(file);
+  sqlite.pragma('journal_mode = WAL');
+  // FULL: a commit is on disk before we acknowledge, even across power loss. Group
+  // commit in the ingest queue pays for the extra fsync.
+  sqlite.pragma('synchronous = FULL');
+  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma('foreign_keys = ON');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return {
+    db,
+    dialect: 'sqlite',
+    dataDir,
+    async ping() {
+      try {
+        sqlite.prepare('select 1').get();
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    async close() {
+      await db.destroy();
+    },
+  };
+}
+
+function openPostgres(url: string, cwd: string): DatabaseHandle {
+  const pool = new pg.Pool({ connectionString: url, max: Number(process.env.HOOKPOST_PG_POOL_SIZE ?? 10) });
+  // An idle client losing its connection must not crash the process; the pool replaces it.
+  pool.on('error', () => {});
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    db,
+    dialect: 'postgres',
+    dataDir: path.resolve(cwd, 'data'),
+    async ping() {
+      try {
+        await sql`select 1`.execute(db);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    async close() {
+      await db.destroy();
+    },
+  };
+}
+
+/** `postgres://user:secret@host/db` → `postgres://user:***@host/db` for messages and logs. */
+export function redactUrl(url: string): string {
+  return url.replace(/(\/\/[^:/@]+:)[^@]*@/, '$1***@');
+}

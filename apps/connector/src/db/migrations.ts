@@ -1,0 +1,170 @@
+import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
+
+/**
+ * Migrations live in code (not files) so the built CLI carries them. Column types are
+ * the portable subset of SQLite and PostgreSQL: text, integer, bigint.
+ */
+const migrations: Record<string, Migration> = {
+  '0001_initial': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('raw_deliveries')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('platform', 'text', (c) => c.notNull())
+        .addColumn('channel', 'text', (c) => c.notNull())
+        .addColumn('account_id', 'text')
+        .addColumn('received_at', 'bigint', (c) => c.notNull())
+        .addColumn('signature_version', 'text')
+        .addColumn('event_count', 'integer', (c) => c.notNull())
+        .addColumn('body', 'text', (c) => c.notNull())
+        .execute();
+
+      await db.schema
+        .createTable('events')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('platform', 'text', (c) => c.notNull())
+        .addColumn('account_id', 'text', (c) => c.notNull())
+        .addColumn('external_id', 'text', (c) => c.notNull())
+        .addColumn('workspace_id', 'text')
+        .addColumn('channel', 'text', (c) => c.notNull())
+        .addColumn('object_type', 'text', (c) => c.notNull())
+        .addColumn('object_id', 'text', (c) => c.notNull())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('occurred_at', 'bigint', (c) => c.notNull())
+        .addColumn('received_at', 'bigint', (c) => c.notNull())
+        .addColumn('raw_delivery_id', 'text', (c) => c.notNull())
+        .addColumn('payload', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('reason', 'text')
+        .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('lease_owner', 'text')
+        .addColumn('lease_until', 'bigint', (c) => c.notNull().defaultTo(0))
+        .addColumn('processed_at', 'bigint')
+        .addUniqueConstraint('events_source_unique', ['platform', 'account_id', 'external_id'])
+        .execute();
+      await db.schema.createIndex('events_work').on('events').columns(['status', 'received_at']).execute();
+      await db.schema
+        .createIndex('events_record')
+        .on('events')
+        .columns(['platform', 'account_id', 'object_type', 'object_id'])
+        .execute();
+
+      await db.schema
+        .createTable('decisions')
+        .addColumn('event_id', 'text', (c) => c.notNull())
+        .addColumn('campaign_id', 'text', (c) => c.notNull())
+        .addColumn('workspace_id', 'text', (c) => c.notNull())
+        .addColumn('outcome', 'text', (c) => c.notNull())
+        .addColumn('reason', 'text')
+        .addColumn('trigger_id', 'text')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('decisions_pk', ['event_id', 'campaign_id'])
+        .execute();
+
+      await db.schema
+        .createTable('triggers')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('dedupe_key', 'text', (c) => c.notNull().unique())
+        .addColumn('workspace_id', 'text', (c) => c.notNull())
+        .addColumn('campaign_id', 'text', (c) => c.notNull())
+        .addColumn('destination', 'text', (c) => c.notNull())
+        .addColumn('event_id', 'text', (c) => c.notNull())
+        .addColumn('recipient_key', 'text', (c) => c.notNull())
+        .addColumn('recipient_ref', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('reason', 'text')
+        .addColumn('payload', 'text', (c) => c.notNull())
+        .addColumn('send_at', 'bigint')
+        .addColumn('next_attempt_at', 'bigint', (c) => c.notNull())
+        .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .addColumn('delivered_at', 'bigint')
+        .addColumn('lease_owner', 'text')
+        .addColumn('lease_until', 'bigint', (c) => c.notNull().defaultTo(0))
+        .addColumn('callback_id', 'text')
+        .addColumn('callback_state', 'text')
+        .addColumn('writeback_state', 'text')
+        .addColumn('last_error', 'text')
+        .execute();
+      await db.schema
+        .createIndex('triggers_due')
+        .on('triggers')
+        .columns(['status', 'next_attempt_at'])
+        .execute();
+      await db.schema
+        .createIndex('triggers_recipient')
+        .on('triggers')
+        .columns(['workspace_id', 'recipient_key', 'created_at'])
+        .execute();
+      await db.schema
+        .createIndex('triggers_campaign')
+        .on('triggers')
+        .columns(['workspace_id', 'campaign_id', 'created_at'])
+        .execute();
+
+      await db.schema
+        .createTable('delivery_attempts')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('trigger_id', 'text', (c) => c.notNull())
+        .addColumn('attempt', 'integer', (c) => c.notNull())
+        .addColumn('started_at', 'bigint', (c) => c.notNull())
+        .addColumn('duration_ms', 'integer', (c) => c.notNull())
+        .addColumn('status_code', 'integer')
+        .addColumn('outcome', 'text', (c) => c.notNull())
+        .addColumn('error', 'text')
+        .addColumn('response_body', 'text')
+        .execute();
+      await db.schema
+        .createIndex('attempts_trigger')
+        .on('delivery_attempts')
+        .columns(['trigger_id', 'attempt'])
+        .execute();
+
+      await db.schema
+        .createTable('suppressions')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('workspace_id', 'text', (c) => c.notNull())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('value', 'text', (c) => c.notNull())
+        .addColumn('reason', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addUniqueConstraint('suppressions_unique', ['workspace_id', 'kind', 'value'])
+        .execute();
+
+      await db.schema
+        .createTable('installations')
+        .addColumn('portal_id', 'text', (c) => c.primaryKey())
+        .addColumn('access_token', 'text', (c) => c.notNull())
+        .addColumn('refresh_token', 'text', (c) => c.notNull())
+        .addColumn('expires_at', 'bigint', (c) => c.notNull())
+        .addColumn('scopes', 'text')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .execute();
+
+      await db.schema
+        .createTable('replay_ids')
+        .addColumn('channel', 'text', (c) => c.primaryKey())
+        .addColumn('replay_id', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .execute();
+    },
+  },
+};
+
+class InCodeMigrations implements MigrationProvider {
+  async getMigrations() {
+    return migrations;
+  }
+}
+
+/** Runs pending migrations; safe to call from several processes (the migrator takes a lock). */
+export async function migrateToLatest(db: Kysely<unknown>): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: new InCodeMigrations() });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw new Error('[@hookpost/connector] migration failed', { cause: error });
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+export { sql };

@@ -1,0 +1,126 @@
+import type { Generated } from 'kysely';
+
+/**
+ * Table shapes. Times are Unix epoch milliseconds (BIGINT), JSON is TEXT and flags are
+ * INTEGER 0/1, so the same queries run unchanged on SQLite and PostgreSQL.
+ */
+export interface Database {
+  raw_deliveries: RawDeliveryTable;
+  events: EventTable;
+  decisions: DecisionTable;
+  triggers: TriggerTable;
+  delivery_attempts: DeliveryAttemptTable;
+  suppressions: SuppressionTable;
+  installations: InstallationTable;
+  replay_ids: ReplayIdTable;
+}
+
+export interface RawDeliveryTable {
+  id: string;
+  platform: string;
+  channel: string;
+  account_id: string | null;
+  received_at: number;
+  signature_version: string | null;
+  event_count: number;
+  body: string;
+}
+
+export type EventStatus = 'pending' | 'triggered' | 'no_match' | 'skipped' | 'unrouted' | 'failed';
+
+export interface EventTable {
+  id: string;
+  platform: string;
+  account_id: string;
+  external_id: string;
+  workspace_id: string | null;
+  channel: string;
+  object_type: string;
+  object_id: string;
+  kind: string;
+  occurred_at: number;
+  received_at: number;
+  raw_delivery_id: string;
+  payload: string;
+  status: EventStatus;
+  reason: string | null;
+  attempts: number;
+  lease_owner: string | null;
+  lease_until: number;
+  processed_at: number | null;
+}
+
+export interface DecisionTable {
+  event_id: string;
+  campaign_id: string;
+  workspace_id: string;
+  outcome: string;
+  reason: string | null;
+  trigger_id: string | null;
+  created_at: number;
+}
+
+export type TriggerStatus = 'pending' | 'delivered' | 'cancelled' | 'dead';
+
+export interface TriggerTable {
+  id: string;
+  dedupe_key: string;
+  workspace_id: string;
+  campaign_id: string;
+  destination: string;
+  event_id: string;
+  recipient_key: string;
+  recipient_ref: string;
+  status: TriggerStatus;
+  reason: string | null;
+  payload: string;
+  send_at: number | null;
+  next_attempt_at: number;
+  attempts: number;
+  created_at: number;
+  updated_at: number;
+  delivered_at: number | null;
+  lease_owner: string | null;
+  lease_until: number;
+  callback_id: string | null;
+  callback_state: string | null;
+  writeback_state: string | null;
+  last_error: string | null;
+}
+
+export interface DeliveryAttemptTable {
+  id: string;
+  trigger_id: string;
+  attempt: number;
+  started_at: number;
+  duration_ms: number;
+  status_code: number | null;
+  outcome: string;
+  error: string | null;
+  response_body: string | null;
+}
+
+export interface SuppressionTable {
+  id: Generated<string>;
+  workspace_id: string;
+  kind: string;
+  value: string;
+  reason: string;
+  created_at: number;
+}
+
+export interface InstallationTable {
+  portal_id: string;
+  access_token: string;
+  refresh_token: string;
+  expires_at: number;
+  scopes: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ReplayIdTable {
+  channel: string;
+  replay_id: string;
+  updated_at: number;
+}
