@@ -1,0 +1,36 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * Our stable event id: `evt_` + 22 base64url characters of SHA-256 over platform, account
+ * and the source's de-duplication key, so a re-delivery maps to the same id.
+ *
+ * @example
+ * eventIdFor('hubspot', '62515', '62515:25:1246965:3816279340:1462216307945:'); // 'evt_…' (26 chars)
+ */
+export function eventIdFor(platform: string, accountId: string, externalId: string): string {
+  const digest = createHash('sha256').update(`${platform}\n${accountId}\n${externalId}`).digest('base64url');
+  return `evt_${digest.slice(0, 22)}`;
+}
+
+/**
+ * HubSpot's `eventId` is not unique and retries bump `attemptNumber`, so de-duplicate on
+ * this composite key (never the attempt number).
+ * https://developers.hubspot.com/docs/api/webhooks#webhook-payloads
+ */
+export function webhookExternalId(parts: {
+  portalId: number;
+  subscriptionId: number;
+  objectId: string;
+  eventId: number;
+  occurredAt: number;
+  propertyName: string | undefined;
+}): string {
+  return [
+    parts.portalId,
+    parts.subscriptionId,
+    parts.objectId,
+    parts.eventId,
+    parts.occurredAt,
+    parts.propertyName ?? '',
+  ].join(':');
+}

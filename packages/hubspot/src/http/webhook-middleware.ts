@@ -1,0 +1,85 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { CrmEvent } from '@hookpost/core';
+import { HookpostHubSpotError } from '../errors.js';
+import { parseWebhookBatch } from '../events/parse.js';
+import type { SignatureVersion } from '../signature/verify.js';
+import { receiveSigned } from './receive.js';
+import { sendError, sendJson, sendUnavailable } from './respond.js';
+
+/** A webhook delivery is small (≤ 100 events); 1 MB leaves ample room. */
+export const DEFAULT_MAX_BODY_BYTES = 1_000_000;
+
+export interface DeliveryContext {
+  rawBody: Buffer;
+  signatureVersion: SignatureVersion;
+}
+
+export interface WebhookMiddlewareOptions {
+  clientSecrets: readonly string[];
+  /** Public base URL HubSpot calls, e.g. `https://hooks.example.com` (the request path is appended). */
+  publicUrl: string;
+  /** The durable write: the request is acknowledged only after this resolves. */
+  onEvents: (events: CrmEvent[], context: DeliveryContext) => Promise<void>;
+  maxBodyBytes?: number;
+  toleranceMs?: number;
+  allowLegacy?: boolean;
+  now?: () => number;
+  /** Told about failures answered with 5xx (e.g. `onEvents` threw), for logging. */
+  onError?: (error: unknown) => void;
+}
+
+export type NodeMiddleware = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  next?: (error?: unknown) => void,
+) => Promise<void>;
+
+/**
+ * A Node/Express 5 handler for HubSpot webhook deliveries: reads the raw body, verifies,
+ * parses, awaits `onEvents`, then answers 204. 401 bad signature, 400 malformed,
+ * 413 too large, 503 when `onEvents` throws (HubSpot retries).
+ *
+ * @example
+ * app.post('/webhooks/hubspot', createWebhookMiddleware({
+ *   clientSecrets: [process.env.HUBSPOT_CLIENT_SECRET!], publicUrl: 'https://hooks.example.com',
+ *   onEvents: (events) => inbox.insertMany(events),
+ * }));
+ */
+export function createWebhookMiddleware(options: WebhookMiddlewareOptions): NodeMiddleware {
+  if (options.clientSecrets.length === 0) {
+    throw new HookpostHubSpotError('invalid_options', 'clientSecrets is empty: pass the app client secret');
+  }
+  const receiveOptions = {
+    clientSecrets: options.clientSecrets,
+    publicUrl: options.publicUrl,
+    maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+    toleranceMs: options.toleranceMs,
+    allowLegacy: options.allowLegacy ?? false,
+    now: options.now,
+  };
+  return async function hubSpotWebhookMiddleware(req, res) {
+    let events: CrmEvent[];
+    let context: DeliveryContext;
+    try {
+      const received = await receiveSigned(req, receiveOptions);
+      if (!received.ok) {
+        sendJson(res, 401, { error: 'invalid_signature', reason: received.reason });
+        return;
+      }
+      events = parseWebhookBatch(received.rawBody);
+      context = { rawBody: received.rawBody, signatureVersion: received.signatureVersion };
+    } catch (error) {
+      if (!(error instanceof HookpostHubSpotError) || error.status >= 500) options.onError?.(error);
+      sendError(res, error);
+      return;
+    }
+    try {
+      await options.onEvents(events, context);
+    } catch (error) {
+      options.onError?.(error);
+      sendUnavailable(res);
+      return;
+    }
+    res.writeHead(204).end();
+  };
+}
