@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { parseDurationMs } from './duration.js';
 import { platformSchema } from './event.js';
+import { fieldPathProblem } from './rules/resolve.js';
+import { templateProblem } from './variables/engine.js';
 
 const scalarSchema = z.union([z.string(), z.number(), z.boolean()]);
 
@@ -24,6 +26,12 @@ export const campaignTriggerSchema = z
   .superRefine((trigger, ctx) => {
     if (trigger.on === 'property_change' && trigger.property === undefined) {
       ctx.addIssue({ code: 'custom', path: ['property'], message: 'required when on is property_change' });
+    }
+    if (trigger.on === 'outbound_message' && trigger.platform !== 'salesforce') {
+      ctx.addIssue({ code: 'custom', path: ['on'], message: 'outbound_message needs platform salesforce' });
+    }
+    if ((trigger.to !== undefined || trigger.in !== undefined) && trigger.property === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['property'], message: 'required when to or in is set' });
     }
     if (trigger.to !== undefined && trigger.in !== undefined) {
       ctx.addIssue({ code: 'custom', path: ['in'], message: 'use either to or in, not both' });
@@ -53,6 +61,8 @@ export const conditionLeafSchema = z
         message: `expected exactly one operator of ${ops.join(', ')}; got ${used.length === 0 ? 'none' : used.join(', ')}`,
       });
     }
+    const fieldProblem = fieldPathProblem(leaf.field);
+    if (fieldProblem !== null) ctx.addIssue({ code: 'custom', path: ['field'], message: fieldProblem });
     if (leaf.matches !== undefined) {
       try {
         new RegExp(leaf.matches);
@@ -110,7 +120,15 @@ export const campaignSchema = z
     trigger: campaignTriggerSchema,
     conditions: conditionSchema.optional(),
     recipient: z.enum(['contact', 'associated_contact', 'company']).default('contact'),
-    variables: z.record(z.string(), z.string()).default({}),
+    variables: z
+      .record(z.string(), z.string())
+      .default({})
+      .superRefine((templates, ctx) => {
+        for (const [name, source] of Object.entries(templates)) {
+          const problem = templateProblem(source);
+          if (problem !== null) ctx.addIssue({ code: 'custom', path: [name], message: problem });
+        }
+      }),
     policy: campaignPolicySchema.default({ oncePerRecipient: true }),
   })
   .strict()

@@ -1,0 +1,80 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { campaignSchema } from './campaign.js';
+
+// DESIGN §4's example configuration, copied verbatim (test/fixtures/design-config.yaml).
+const design = parse(readFileSync(new URL('../test/fixtures/design-config.yaml', import.meta.url), 'utf8'));
+const [welcomePack, closedWonGift] = design.workspaces[0].campaigns;
+
+describe('campaignSchema', () => {
+  it('accepts the welcome-pack campaign of DESIGN §4 as written, defaults filled', () => {
+    expect(campaignSchema.parse(welcomePack)).toEqual({
+      id: 'welcome-pack',
+      name: 'Welcome pack for new customers',
+      enabled: true,
+      destination: 'mailer',
+      trigger: {
+        platform: 'hubspot',
+        object: 'contact',
+        on: 'property_change',
+        property: 'lifecyclestage',
+        to: 'customer',
+      },
+      conditions: { all: [{ field: 'address.country', in: ['DE', 'AT', 'CH'] }] },
+      recipient: 'contact',
+      variables: { firstName: '{{ contact.firstname }}' },
+      policy: { oncePerRecipient: true, cooldownDays: 45, dailyCap: 500, delay: 'P2D' },
+    });
+  });
+
+  it('accepts the closed-won-gift campaign of DESIGN §4 as written, defaults filled', () => {
+    expect(campaignSchema.parse(closedWonGift)).toEqual({
+      id: 'closed-won-gift',
+      name: 'Thank-you gift when an opportunity is won',
+      enabled: true,
+      destination: 'mailer',
+      trigger: { platform: 'salesforce', object: 'opportunity', on: 'outbound_message' },
+      conditions: { all: [{ field: 'StageName', equals: 'Closed Won' }] },
+      recipient: 'associated_contact',
+      variables: {},
+      policy: { oncePerRecipient: true },
+    });
+  });
+
+  it('reports every problem by path', () => {
+    const result = campaignSchema.safeParse({
+      id: 'x',
+      destination: 'mailer',
+      trigger: { platform: 'hubspot', object: 'contact', on: 'outbound_message', to: 'customer' },
+      conditions: {
+        all: [
+          { field: 'address.street', equals: 'x' },
+          { field: 'a', matches: '(' },
+        ],
+      },
+      variables: { firstName: '{{ contact.firstname ' },
+    });
+    expect(result.success).toBe(false);
+    const issues = result.error?.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`) ?? [];
+    expect(issues).toEqual(
+      expect.arrayContaining([
+        'trigger.on: outbound_message needs platform salesforce',
+        'trigger.property: required when to or in is set',
+        'conditions.all.0.field: "address.street": address fields are line1, line2, postalCode, city, region, country',
+        'conditions.all.1.matches: not a valid regular expression',
+        expect.stringMatching(/^variables\.firstName: output "{{ contact.firstname " not closed/),
+      ]),
+    );
+  });
+
+  it('rejects a leaf with two operators', () => {
+    const result = campaignSchema.safeParse({
+      id: 'x',
+      destination: 'mailer',
+      trigger: { platform: 'hubspot', object: 'contact', on: 'any' },
+      conditions: { field: 'a', equals: 1, gt: 0 },
+    });
+    expect(result.success).toBe(false);
+  });
+});

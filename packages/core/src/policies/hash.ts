@@ -1,0 +1,75 @@
+import { createHash } from 'node:crypto';
+import type { CrmRef, PostalAddress } from '../address.js';
+import { normalizeCountry } from '../postal/country.js';
+
+/** Lower-case hex SHA-256 of a UTF-8 string. */
+export function sha256Hex(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
+/**
+ * The readable identity of a CRM record, used by the frequency lookups:
+ * `platform:objectType:objectId` with the object type lower-cased (`hubspot:contact:123`).
+ *
+ * @example
+ * recipientKey({ crm: { platform: 'salesforce', objectType: 'Contact', objectId: '003…' } }); // 'salesforce:contact:003…'
+ */
+export function recipientKey(recipient: { crm: CrmRef }): string {
+  const { platform, objectType, objectId } = recipient.crm;
+  return `${platform}:${objectType.toLowerCase()}:${objectId}`;
+}
+
+/**
+ * SHA-256 of the trimmed, lower-cased e-mail address, or null when it is not one. Lets a
+ * suppression list outlive a privacy deletion without keeping the address itself
+ * (reference/direct-mail.md, LG Stuttgart 2022).
+ *
+ * @example
+ * hashEmail(' Erika@Example.com ') === hashEmail('erika@example.com'); // true
+ */
+export function hashEmail(email: string | null | undefined): string | null {
+  if (typeof email !== 'string') return null;
+  const normalised = email.trim().toLowerCase();
+  return /^[^\s@]+@[^\s@]+$/.test(normalised) ? sha256Hex(`email:${normalised}`) : null;
+}
+
+/**
+ * SHA-256 of a normalised postal address, or null when there is too little to identify one
+ * (no street line, or no postal code and no city, or no known country). Spelling variants
+ * hash alike: `Heidestr. 17, 51147 Köln` and `HEIDESTRASSE 17, 51147 Koeln`.
+ *
+ * @example
+ * hashAddress({ line1: 'Heidestraße 17', line2: null, postalCode: '51147', city: 'Köln', region: null, country: 'DE' });
+ */
+export function hashAddress(address: PostalAddress): string | null {
+  const country = normalizeCountry(address.country);
+  const line1 = fold(address.line1);
+  const postalCode = (address.postalCode ?? '').replace(/\s+/g, '').toUpperCase();
+  const city = fold(address.city);
+  if (country === null || line1 === '' || (postalCode === '' && city === '')) return null;
+  return sha256Hex(JSON.stringify(['address', country, postalCode, city, line1, fold(address.line2)]));
+}
+
+/**
+ * Folds spelling variants of German and other Latin-script addresses: umlauts as
+ * transliterated (ä → ae, the German convention), other accents dropped, "str." →
+ * "strasse", punctuation and spacing ignored.
+ */
+function fold(text: string | null): string {
+  if (text === null) return '';
+  return text
+    .toLowerCase()
+    .replaceAll('ß', 'ss')
+    .replaceAll('ä', 'ae')
+    .replaceAll('ö', 'oe')
+    .replaceAll('ü', 'ue')
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .replace(/str(?:\.|(?![a-z]))/g, 'strasse')
+    .replace(/[^\p{L}\p{N}]/gu, '');
+}
+
+/** SHA-256 of a CRM reference, for suppression entries kept after a privacy deletion. */
+export function hashCrmRef(crm: CrmRef): string {
+  return sha256Hex(`crm:${recipientKey({ crm })}`);
+}
