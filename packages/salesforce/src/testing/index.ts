@@ -1,0 +1,3 @@
+export { buildOutboundMessage } from '../outbound/build.js';
+export * from './fake-salesforce.js';
+export type { FakeFieldValue, FakeRecord, FakeRecords } from './fake-store.js';
