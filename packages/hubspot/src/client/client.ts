@@ -1,0 +1,187 @@
+import type { z } from 'zod';
+import { HookpostHubSpotError } from '../errors.js';
+import { createCoalescer } from './coalesce.js';
+import { createSlidingWindowLimiter } from './limiter.js';
+import { apiObjectName } from './object-paths.js';
+import { associationsResponseSchema, batchReadResponseSchema, createdObjectSchema } from './schemas.js';
+import { createSdkCall } from './sdk.js';
+import { createTransport, type Send } from './transport.js';
+
+/** HubSpot's limits: 100 ids per CRM batch read, 1000 per v4 associations batch read. */
+const RECORDS_PER_BATCH = 100;
+const ASSOCIATION_IDS_PER_BATCH = 1_000;
+/** Association type 453: postal mail → contact, HUBSPOT_DEFINED. https://developers.hubspot.com/docs/guides/api/crm/engagements/postal-mail */
+const POSTAL_MAIL_TO_CONTACT = 453;
+
+export type RecordProperties = Record<string, string | null>;
+
+export interface HubSpotClientOptions {
+  /** A static token (private app / static auth) … */
+  accessToken?: string;
+  /** … or a provider that refreshes OAuth tokens (see `createTokenProvider`). */
+  getAccessToken?: () => Promise<string>;
+  baseUrl?: string;
+  /** OAuth apps: 110 requests per 10 s per installing account. */
+  rateLimit?: { max: number; intervalMs: number };
+  maxRetries?: number;
+  /** How long concurrent `fetchRecords` calls are collected into one batch. */
+  batchWindowMs?: number;
+  retryBaseMs?: number;
+  maxRetryDelayMs?: number;
+}
+
+export interface HubSpotClient {
+  /** Reads records by id, coalescing concurrent callers into batch reads of ≤ 100 ids. Missing ids are absent. */
+  fetchRecords(
+    objectType: string,
+    ids: readonly string[],
+    properties: readonly string[],
+  ): Promise<Map<string, RecordProperties>>;
+  /** Associated ids per requested id (empty array when none), via v4 batch reads of ≤ 1000 ids. */
+  fetchAssociations(fromType: string, toType: string, ids: readonly string[]): Promise<Map<string, string[]>>;
+  /** Writes a `postal_mail` engagement on the contact's timeline. */
+  recordPostalMail(
+    contactId: string,
+    mail: { body: string; timestamp?: Date | string },
+  ): Promise<{ id: string }>;
+  /** Completes a blocked workflow action execution. */
+  completeCallback(callbackId: string, outputFields: Record<string, unknown>): Promise<void>;
+  /** Any other HubSpot API call, with the same limiter and retries. */
+  request(method: string, path: string, body?: unknown): Promise<unknown>;
+}
+
+/**
+ * A HubSpot API client for one installing account (one limiter per instance).
+ *
+ * @example
+ * const hubspot = createHubSpotClient({ accessToken: process.env.ACME_HUBSPOT_TOKEN });
+ * const contacts = await hubspot.fetchRecords('contact', ['123'], ['firstname', 'city', 'country']);
+ */
+export function createHubSpotClient(options: HubSpotClientOptions): HubSpotClient {
+  const rateLimit = options.rateLimit ?? { max: 110, intervalMs: 10_000 };
+  const send = createTransport({
+    call: createSdkCall((options.baseUrl ?? 'https://api.hubapi.com').replace(/\/+$/, '')),
+    limiter: createSlidingWindowLimiter(rateLimit),
+    getAccessToken: tokenSource(options),
+    maxRetries: options.maxRetries ?? 4,
+    retryBaseMs: options.retryBaseMs ?? 500,
+    maxRetryDelayMs: options.maxRetryDelayMs ?? 30_000,
+    rateLimitPauseMs: rateLimit.intervalMs,
+  });
+  const windowMs = options.batchWindowMs ?? 5;
+  const recordLoaders = new Map<string, (id: string) => Promise<RecordProperties | undefined>>();
+  const associationLoaders = new Map<string, (id: string) => Promise<string[] | undefined>>();
+
+  function recordLoader(objectType: string, properties: readonly string[]) {
+    const sorted = [...new Set(properties)].sort();
+    const key = `${objectType}\n${sorted.join(',')}`;
+    let load = recordLoaders.get(key);
+    if (!load) {
+      const path = `/crm/v3/objects/${apiObjectName(objectType)}/batch/read`;
+      load = createCoalescer({
+        maxBatchSize: RECORDS_PER_BATCH,
+        windowMs,
+        loadBatch: async (ids) => {
+          const body = { inputs: ids.map((id) => ({ id })), properties: sorted };
+          const { results } = parse(batchReadResponseSchema, await send('POST', path, body), path);
+          return new Map(results.map((result) => [result.id, result.properties]));
+        },
+      });
+      recordLoaders.set(key, load);
+    }
+    return load;
+  }
+
+  function associationLoader(fromType: string, toType: string) {
+    const key = `${fromType}\n${toType}`;
+    let load = associationLoaders.get(key);
+    if (!load) {
+      const path = `/crm/v4/associations/${apiObjectName(fromType)}/${apiObjectName(toType)}/batch/read`;
+      load = createCoalescer({
+        maxBatchSize: ASSOCIATION_IDS_PER_BATCH,
+        windowMs,
+        loadBatch: async (ids) => {
+          const response = parse(
+            associationsResponseSchema,
+            await send('POST', path, { inputs: ids.map((id) => ({ id })) }),
+            path,
+          );
+          return new Map(
+            response.results.map((result) => [
+              String(result.from.id),
+              result.to.map((to) => String(to.toObjectId)),
+            ]),
+          );
+        },
+      });
+      associationLoaders.set(key, load);
+    }
+    return load;
+  }
+
+  return {
+    async fetchRecords(objectType, ids, properties) {
+      const load = recordLoader(objectType, properties);
+      const unique = [...new Set(ids)];
+      const values = await Promise.all(unique.map(load));
+      const found = new Map<string, RecordProperties>();
+      unique.forEach((id, index) => {
+        const value = values[index];
+        if (value) found.set(id, value);
+      });
+      return found;
+    },
+    async fetchAssociations(fromType, toType, ids) {
+      const load = associationLoader(fromType, toType);
+      const unique = [...new Set(ids)];
+      const values = await Promise.all(unique.map(load));
+      return new Map(unique.map((id, index) => [id, values[index] ?? []]));
+    },
+    async recordPostalMail(contactId, mail) {
+      const path = '/crm/v3/objects/postal_mail';
+      const timestamp = mail.timestamp === undefined ? new Date() : new Date(mail.timestamp);
+      const body = {
+        properties: { hs_timestamp: timestamp.toISOString(), hs_postal_mail_body: mail.body },
+        associations: [
+          {
+            to: { id: contactId },
+            types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: POSTAL_MAIL_TO_CONTACT }],
+          },
+        ],
+      };
+      return { id: parse(createdObjectSchema, await send('POST', path, body), path).id };
+    },
+    async completeCallback(callbackId, outputFields) {
+      await send('POST', `/automation/v4/actions/callbacks/${encodeURIComponent(callbackId)}/complete`, {
+        outputFields,
+      });
+    },
+    request: send satisfies Send,
+  };
+}
+
+function tokenSource(options: HubSpotClientOptions): () => Promise<string> {
+  if (options.getAccessToken) return options.getAccessToken;
+  const token = options.accessToken;
+  if (!token) {
+    throw new HookpostHubSpotError(
+      'invalid_options',
+      'pass accessToken or getAccessToken to createHubSpotClient',
+    );
+  }
+  return async () => token;
+}
+
+function parse<T>(schema: z.ZodType<T>, value: unknown, path: string): T {
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    throw new HookpostHubSpotError(
+      'api_error',
+      `unexpected response from ${path}: ${result.error.issues[0]?.message}`,
+      {
+        cause: result.error,
+      },
+    );
+  }
+  return result.data;
+}

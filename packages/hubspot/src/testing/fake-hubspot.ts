@@ -1,0 +1,176 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { hubSpotError, readBody, reply } from './http.js';
+import { createRateWindow } from './rate-window.js';
+import {
+  associationRead,
+  batchRead,
+  type CrmState,
+  completeCallback,
+  createPostalMail,
+  type RouteResult,
+} from './routes-crm.js';
+import { accessTokenInfo, type OAuthState, token } from './routes-oauth.js';
+import { associationsOf, createFakeData, type FakeData, type Properties, recordsOf } from './store.js';
+
+export interface FakeHubSpotOptions {
+  rateLimit?: { max: number; intervalMs: number };
+  latencyMs?: number;
+  portalId?: number;
+  clientId?: string;
+  clientSecret?: string;
+  scopes?: string[];
+}
+
+export interface FakeHubSpot {
+  url: string;
+  close(): Promise<void>;
+  data: FakeData;
+  addRecord(type: string, id: string, properties: Properties): void;
+  associate(fromType: string, fromId: string, toType: string, toId: string): void;
+  stats: {
+    calls: number;
+    rateLimited: number;
+    forcedFailures: number;
+    batchReads: number;
+    associationReads: number;
+    tokenRequests: number;
+  };
+  postalMails: CrmState['postalMails'];
+  completedCallbacks: CrmState['completedCallbacks'];
+  /** The next `count` API calls answer `status` (429 with HubSpot's body and Retry-After: 1). */
+  failNext(count: number, status: number): void;
+}
+
+const RATE_LIMIT_MESSAGE = 'You have reached your ten_secondly_rolling limit.';
+
+/**
+ * A small real HubSpot API on 127.0.0.1 for tests: CRM batch reads, v4 association reads,
+ * OAuth token + access-token info, postal_mail creation and workflow callbacks, with
+ * HubSpot's per-token rolling rate limit and its 429 bodies and headers.
+ *
+ * @example
+ * const hubspot = await startFakeHubSpot();
+ * hubspot.addRecord('contact', '1', { firstname: 'Erika' });
+ * const client = createHubSpotClient({ accessToken: 'test', baseUrl: hubspot.url });
+ */
+export async function startFakeHubSpot(options: FakeHubSpotOptions = {}): Promise<FakeHubSpot> {
+  const rateLimit = options.rateLimit ?? { max: 110, intervalMs: 10_000 };
+  const window = createRateWindow(rateLimit.max, rateLimit.intervalMs);
+  const data = createFakeData();
+  const stats = {
+    calls: 0,
+    rateLimited: 0,
+    forcedFailures: 0,
+    batchReads: 0,
+    associationReads: 0,
+    tokenRequests: 0,
+  };
+  const crm: CrmState = { data, postalMails: [], completedCallbacks: [], stats };
+  const oauth: OAuthState = {
+    clientId: options.clientId ?? 'fake-client-id',
+    clientSecret: options.clientSecret ?? 'fake-client-secret',
+    portalId: options.portalId ?? 62515,
+    scopes: options.scopes ?? ['oauth', 'crm.objects.contacts.read'],
+    accessTokens: new Map(),
+    refreshTokens: new Set(),
+    stats,
+  };
+  const failures: number[] = [];
+  const rateHeaders = (remaining: number) => ({
+    'x-hubspot-ratelimit-max': String(rateLimit.max),
+    'x-hubspot-ratelimit-remaining': String(remaining),
+    'x-hubspot-ratelimit-interval-milliseconds': String(rateLimit.intervalMs),
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    stats.calls += 1;
+    const url = new URL(req.url ?? '/', 'http://fake');
+    const raw = await readBody(req);
+    if (options.latencyMs) await new Promise((resolve) => setTimeout(resolve, options.latencyMs));
+    if (url.pathname === '/oauth/v1/token' && req.method === 'POST')
+      return send(res, token(oauth, new URLSearchParams(raw)));
+    const info = /^\/oauth\/v1\/access-tokens\/([^/]+)$/.exec(url.pathname);
+    if (info && req.method === 'GET')
+      return send(res, accessTokenInfo(oauth, decodeURIComponent(info[1] ?? '')));
+
+    const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+    if (!bearer) {
+      const message = 'Authentication credentials not found. This API supports OAuth 2.0 authentication.';
+      return reply(res, 401, hubSpotError(message, 'INVALID_AUTHENTICATION'));
+    }
+    const forced = failures.shift();
+    if (forced !== undefined) {
+      stats.forcedFailures += 1;
+      if (forced === 429) return rateLimited(res, 1, 0);
+      return reply(res, forced, hubSpotError('internal error', 'INTERNAL_ERROR'));
+    }
+    const admitted = window.admit(bearer);
+    if (!admitted.ok) {
+      stats.rateLimited += 1;
+      return rateLimited(res, admitted.retryAfterSeconds, 0);
+    }
+    let body: Record<string, unknown> = {};
+    try {
+      body = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
+    } catch {
+      return reply(res, 400, hubSpotError('Invalid input JSON', 'VALIDATION_ERROR'));
+    }
+    return send(res, route(req.method ?? 'GET', url.pathname, body), rateHeaders(admitted.remaining));
+  }
+
+  function route(method: string, path: string, body: Record<string, unknown>): RouteResult {
+    if (method !== 'POST')
+      return { status: 404, body: hubSpotError(`no route ${method} ${path}`, 'NOT_FOUND') };
+    if (path === '/crm/v3/objects/postal_mail') return createPostalMail(crm, body);
+    const read = /^\/crm\/v3\/objects\/([^/]+)\/batch\/read$/.exec(path);
+    if (read) return batchRead(crm, decodeURIComponent(read[1] ?? ''), body);
+    const assoc = /^\/crm\/v4\/associations\/([^/]+)\/([^/]+)\/batch\/read$/.exec(path);
+    if (assoc) return associationRead(crm, assoc[1] ?? '', assoc[2] ?? '', body);
+    const callback = /^\/automation\/v4\/actions\/callbacks\/([^/]+)\/complete$/.exec(path);
+    if (callback) return completeCallback(crm, decodeURIComponent(callback[1] ?? ''), body);
+    return { status: 404, body: hubSpotError(`no route ${method} ${path}`, 'NOT_FOUND') };
+  }
+
+  function rateLimited(res: ServerResponse, retryAfterSeconds: number, remaining: number): void {
+    const body = {
+      status: 'error',
+      message: RATE_LIMIT_MESSAGE,
+      errorType: 'RATE_LIMIT',
+      correlationId: randomUUID(),
+      policyName: 'TEN_SECONDLY_ROLLING',
+    };
+    reply(res, 429, body, { ...rateHeaders(remaining), 'retry-after': String(retryAfterSeconds) });
+  }
+
+  const send = (res: ServerResponse, result: RouteResult, headers: Record<string, string> = {}) =>
+    reply(res, result.status, result.body, headers);
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch(() => reply(res, 500, hubSpotError('fake failed', 'INTERNAL_ERROR')));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((error) => (error ? reject(error) : resolve()));
+      }),
+    data,
+    addRecord: (type, id, properties) => void recordsOf(data, type).set(id, properties),
+    associate(fromType, fromId, toType, toId) {
+      const link = (links: Map<string, Set<string>>, a: string, b: string) =>
+        links.set(a, (links.get(a) ?? new Set()).add(b));
+      link(associationsOf(data, fromType, toType), fromId, toId);
+      link(associationsOf(data, toType, fromType), toId, fromId);
+    },
+    stats,
+    postalMails: crm.postalMails,
+    completedCallbacks: crm.completedCallbacks,
+    failNext: (count, status) => void failures.push(...Array.from({ length: count }, () => status)),
+  };
+}

@@ -1,0 +1,3 @@
+export { type FakeHubSpot, type FakeHubSpotOptions, startFakeHubSpot } from './fake-hubspot.js';
+export { signV3 } from './sign.js';
+export type { FakeData, Properties } from './store.js';

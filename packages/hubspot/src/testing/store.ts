@@ -1,0 +1,57 @@
+/** The fake's CRM data, keyed by the API's plural object names. */
+export type Properties = Record<string, string | null>;
+
+const PLURAL: Readonly<Record<string, string>> = {
+  contact: 'contacts',
+  company: 'companies',
+  deal: 'deals',
+  ticket: 'tickets',
+  product: 'products',
+  line_item: 'line_items',
+};
+
+export const pluralOf = (type: string) => PLURAL[type] ?? type;
+
+export interface FakeData {
+  contacts: Map<string, Properties>;
+  companies: Map<string, Properties>;
+  deals: Map<string, Properties>;
+  /** Any other object type, created on first use. */
+  objects: Map<string, Map<string, Properties>>;
+  /** `contacts/companies` → from id → associated ids (both directions are stored). */
+  associations: Map<string, Map<string, Set<string>>>;
+}
+
+export function createFakeData(): FakeData {
+  const data: FakeData = {
+    contacts: new Map(),
+    companies: new Map(),
+    deals: new Map(),
+    objects: new Map(),
+    associations: new Map(),
+  };
+  data.objects.set('contacts', data.contacts);
+  data.objects.set('companies', data.companies);
+  data.objects.set('deals', data.deals);
+  return data;
+}
+
+export function recordsOf(data: FakeData, type: string): Map<string, Properties> {
+  const key = pluralOf(type);
+  let records = data.objects.get(key);
+  if (!records) {
+    records = new Map();
+    data.objects.set(key, records);
+  }
+  return records;
+}
+
+export function associationsOf(data: FakeData, fromType: string, toType: string): Map<string, Set<string>> {
+  const key = `${pluralOf(fromType)}/${pluralOf(toType)}`;
+  let links = data.associations.get(key);
+  if (!links) {
+    links = new Map();
+    data.associations.set(key, links);
+  }
+  return links;
+}
