@@ -70,7 +70,7 @@ export const COUNTRY_RULES: ReadonlyMap<string, CountryRule> = new Map<string, C
       // Royal Mail: the inward code is always the last three characters.
       normalizePostalCode: (text) => {
         const compact = text.replace(/\s+/g, '').toUpperCase();
-        return compact.length > 3 ? `${compact.slice(0, -3)} ${compact.slice(-3)}` : compact;
+        return compact.length >= 5 ? `${compact.slice(0, -3)} ${compact.slice(-3)}` : compact;
       },
     },
   ],

@@ -3,11 +3,11 @@ import { HookpostCoreError } from '../errors.js';
 import type { Trigger } from '../trigger.js';
 
 /** The Standard Webhooks headers (https://www.standardwebhooks.com/). */
-export interface TriggerHeaders {
+export type TriggerHeaders = {
   'webhook-id': string;
   'webhook-timestamp': string;
   'webhook-signature': string;
-}
+};
 
 export interface SignedTrigger {
   id: string;

@@ -1,0 +1,130 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { CrmRef } from '../address.js';
+import { dedupeKey } from './dedupe.js';
+import { hashAddress, hashCrmRef, hashEmail, recipientKey, sha256Hex } from './hash.js';
+
+const cologne = {
+  line1: 'Heidestraße 17',
+  line2: null,
+  postalCode: '51147',
+  city: 'Köln',
+  region: null,
+  country: 'DE',
+};
+
+describe('hashEmail', () => {
+  it('hashes the trimmed lower-case address', () => {
+    expect(hashEmail(' Erika@Example.COM ')).toBe(hashEmail('erika@example.com'));
+    expect(hashEmail('erika@example.com')).toBe(sha256Hex('email:erika@example.com'));
+    expect(hashEmail('erika@example.com')).not.toBe(hashEmail('erika@example.de'));
+  });
+
+  it('is null for anything that is not an address', () => {
+    for (const value of ['', 'erika', 'a b@c', null, undefined]) expect(hashEmail(value)).toBeNull();
+  });
+});
+
+describe('hashAddress', () => {
+  it('hashes spelling variants of one address alike', () => {
+    const variants = [
+      { ...cologne, line1: 'Heidestr. 17', city: 'Koeln' },
+      { ...cologne, line1: 'HEIDESTRASSE 17', country: 'Deutschland' },
+      { ...cologne, line1: 'Heidestr 17', postalCode: ' 51147 ' },
+    ];
+    for (const variant of variants) expect(hashAddress(variant)).toBe(hashAddress(cologne));
+  });
+
+  it('tells different addresses apart', () => {
+    expect(hashAddress({ ...cologne, line1: 'Heidestraße 19' })).not.toBe(hashAddress(cologne));
+    expect(hashAddress({ ...cologne, postalCode: '51149' })).not.toBe(hashAddress(cologne));
+    expect(hashAddress({ ...cologne, line2: 'Hinterhaus' })).not.toBe(hashAddress(cologne));
+  });
+
+  it('is null when too thin to identify a place', () => {
+    expect(hashAddress({ ...cologne, line1: null })).toBeNull();
+    expect(hashAddress({ ...cologne, country: null })).toBeNull();
+    expect(hashAddress({ ...cologne, postalCode: null, city: null })).toBeNull();
+  });
+});
+
+describe('recipientKey and hashCrmRef', () => {
+  it('is readable and case-insensitive in the object type', () => {
+    const crm: CrmRef = { platform: 'salesforce', objectType: 'Contact', objectId: '003o000000xxxxxxxxx' };
+    expect(recipientKey({ crm })).toBe('salesforce:contact:003o000000xxxxxxxxx');
+    expect(hashCrmRef(crm)).toMatch(/^[0-9a-f]{64}$/);
+  });
+});
+
+describe('dedupeKey', () => {
+  const identity = fc.record({
+    workspaceId: fc.string(),
+    campaignId: fc.string(),
+    platform: fc.constantFrom('hubspot' as const, 'salesforce' as const),
+    objectType: fc.string(),
+    objectId: fc.string(),
+  });
+  type Identity = typeof identity extends fc.Arbitrary<infer T> ? T : never;
+  const key = (i: Identity, eventId?: string) =>
+    dedupeKey({
+      workspaceId: i.workspaceId,
+      campaignId: i.campaignId,
+      recipient: { crm: { platform: i.platform, objectType: i.objectType, objectId: i.objectId } },
+      eventId,
+    });
+
+  it('is stable: 64 hex chars, the same on every call', () => {
+    fc.assert(
+      fc.property(identity, (i) => {
+        expect(key(i)).toMatch(/^[0-9a-f]{64}$/);
+        expect(key({ ...i })).toBe(key(i));
+      }),
+    );
+  });
+
+  it('differs when any identity part differs', () => {
+    const part = fc.constantFrom('workspaceId', 'campaignId', 'platform', 'objectType', 'objectId');
+    fc.assert(
+      fc.property(identity, part, fc.string(), (i, name, other) => {
+        const changed = { ...i };
+        if (name === 'platform') changed.platform = i.platform === 'hubspot' ? 'salesforce' : 'hubspot';
+        else changed[name] = other;
+        fc.pre(
+          name === 'platform' ||
+            (name === 'objectType' ? other.toLowerCase() !== i.objectType.toLowerCase() : other !== i[name]),
+        );
+        expect(key(changed)).not.toBe(key(i));
+      }),
+      { numRuns: 1_000 },
+    );
+  });
+
+  it('cannot be confused by separators inside the parts', () => {
+    const a = {
+      workspaceId: 'a:b',
+      campaignId: 'c',
+      platform: 'hubspot' as const,
+      objectType: 'contact',
+      objectId: '1',
+    };
+    expect(key(a)).not.toBe(key({ ...a, workspaceId: 'a', campaignId: 'b:c' }));
+  });
+
+  it('includes the event id when given (campaigns that are not once-per-recipient)', () => {
+    fc.assert(
+      fc.property(identity, fc.string(), fc.string(), (i, e1, e2) => {
+        fc.pre(e1 !== e2);
+        expect(key(i, e1)).not.toBe(key(i, e2));
+        expect(key(i, e1)).not.toBe(key(i));
+        expect(key(i, e1)).toBe(key(i, e1));
+      }),
+    );
+  });
+
+  it('matches a known vector', () => {
+    const recipient = { crm: { platform: 'hubspot' as const, objectType: 'contact', objectId: '123' } };
+    expect(dedupeKey({ workspaceId: 'acme', campaignId: 'welcome-pack', recipient })).toBe(
+      sha256Hex('["hookpost.dedupe.v1","acme","welcome-pack","hubspot","contact","123"]'),
+    );
+  });
+});
