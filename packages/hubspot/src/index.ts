@@ -1,0 +1,55 @@
+export {
+  createHubSpotClient,
+  type HubSpotClient,
+  type HubSpotClientOptions,
+  type RecordProperties,
+} from './client/client.js';
+export { HookpostHubSpotError, type HookpostHubSpotErrorCode } from './errors.js';
+export { eventIdFor, webhookExternalId } from './events/ids.js';
+export { toCrmEvent } from './events/normalise.js';
+export { objectTypeFromId } from './events/object-types.js';
+export { parseWebhookBatch } from './events/parse.js';
+export {
+  type HubSpotWebhookEvent,
+  hubSpotWebhookEventSchema,
+  MAX_EVENTS_PER_BATCH,
+} from './events/schema.js';
+export { readRawBody } from './http/read-body.js';
+export {
+  createWebhookMiddleware,
+  DEFAULT_MAX_BODY_BYTES,
+  type DeliveryContext,
+  type NodeMiddleware,
+  type WebhookMiddlewareOptions,
+} from './http/webhook-middleware.js';
+export { createOAuth, type OAuth, type OAuthOptions } from './oauth/oauth.js';
+export type { StateFailureReason, StateResult } from './oauth/state.js';
+export {
+  createTokenProvider,
+  type StoredTokens,
+  type TokenProviderOptions,
+  type TokenStore,
+} from './oauth/token-provider.js';
+export type { OAuthTokens } from './oauth/token-response.js';
+export type { HeaderBag } from './signature/headers.js';
+export {
+  type RawBody,
+  type SignedV3Headers,
+  type SignRequestV3Options,
+  signRequestV3,
+} from './signature/sign.js';
+export { decodeV3Url } from './signature/url.js';
+export {
+  DEFAULT_TOLERANCE_MS,
+  type SignatureFailureReason,
+  type SignatureVersion,
+  type VerifyResult,
+  type VerifySignatureOptions,
+  verifySignature,
+} from './signature/verify.js';
+export {
+  BLOCK_RESPONSE,
+  createWorkflowActionMiddleware,
+  type WorkflowActionMiddlewareOptions,
+} from './workflow/middleware.js';
+export { parseWorkflowAction, type WorkflowActionExecution } from './workflow/parse.js';

@@ -1,0 +1,87 @@
+import type { CrmEvent } from '@hookpost/core';
+import { HookpostHubSpotError } from '../errors.js';
+import { receiveSigned } from '../http/receive.js';
+import { sendError, sendJson, sendUnavailable } from '../http/respond.js';
+import {
+  DEFAULT_MAX_BODY_BYTES,
+  type DeliveryContext,
+  type NodeMiddleware,
+} from '../http/webhook-middleware.js';
+import { readHeader } from '../signature/headers.js';
+import { parseWorkflowAction, type WorkflowActionExecution } from './parse.js';
+
+/**
+ * Tells HubSpot the action continues asynchronously; we complete it with
+ * `completeCallback` once the mail is handed over (default expiry: one week).
+ * https://developers.hubspot.com/docs/api/automation/custom-workflow-actions#asynchronous-custom-action-execution
+ */
+export const BLOCK_RESPONSE = { outputFields: { hs_execution_state: 'BLOCK' } } as const;
+
+export interface WorkflowActionMiddlewareOptions {
+  clientSecrets: readonly string[];
+  publicUrl: string;
+  /** The durable write; the action is acknowledged (BLOCK) only after it resolves. */
+  onExecution: (
+    execution: WorkflowActionExecution,
+    event: CrmEvent,
+    context: DeliveryContext,
+  ) => Promise<void>;
+  maxBodyBytes?: number;
+  toleranceMs?: number;
+  /** Workflow actions are documented as v2-signed, so legacy is on by default here. */
+  allowLegacy?: boolean;
+  now?: () => number;
+  onError?: (error: unknown) => void;
+}
+
+/**
+ * A Node/Express 5 handler for the "Send direct mail" custom workflow action: verifies
+ * (v3, else v2), parses, awaits `onExecution`, answers 200 BLOCK. 401 / 400 / 413 / 503
+ * as for webhooks (a 5xx makes HubSpot retry for up to 3 days).
+ *
+ * @example
+ * app.post('/webhooks/hubspot/workflow-action', createWorkflowActionMiddleware({
+ *   clientSecrets: [secret], publicUrl, onExecution: (execution, event) => inbox.insert(event),
+ * }));
+ */
+export function createWorkflowActionMiddleware(options: WorkflowActionMiddlewareOptions): NodeMiddleware {
+  if (options.clientSecrets.length === 0) {
+    throw new HookpostHubSpotError('invalid_options', 'clientSecrets is empty: pass the app client secret');
+  }
+  const now = options.now ?? Date.now;
+  const receiveOptions = {
+    clientSecrets: options.clientSecrets,
+    publicUrl: options.publicUrl,
+    maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+    toleranceMs: options.toleranceMs,
+    allowLegacy: options.allowLegacy ?? true,
+    now,
+  };
+  return async function hubSpotWorkflowActionMiddleware(req, res) {
+    let parsed: ReturnType<typeof parseWorkflowAction>;
+    let context: DeliveryContext;
+    try {
+      const received = await receiveSigned(req, receiveOptions);
+      if (!received.ok) {
+        sendJson(res, 401, { error: 'invalid_signature', reason: received.reason });
+        return;
+      }
+      const timestamp = Number(readHeader(req.headers, 'x-hubspot-request-timestamp'));
+      const receivedAt = new Date(Number.isFinite(timestamp) && timestamp > 0 ? timestamp : now());
+      parsed = parseWorkflowAction(received.rawBody, { receivedAt });
+      context = { rawBody: received.rawBody, signatureVersion: received.signatureVersion };
+    } catch (error) {
+      if (!(error instanceof HookpostHubSpotError) || error.status >= 500) options.onError?.(error);
+      sendError(res, error);
+      return;
+    }
+    try {
+      await options.onExecution(parsed.execution, parsed.event, context);
+    } catch (error) {
+      options.onError?.(error);
+      sendUnavailable(res);
+      return;
+    }
+    sendJson(res, 200, BLOCK_RESPONSE);
+  };
+}
