@@ -1,3 +1,5 @@
+export * from './cdc/index.js';
+export * from './client/index.js';
 export * from './errors.js';
 export * from './event-id.js';
 export * from './org-id.js';

@@ -1,3 +1,4 @@
 export { buildOutboundMessage } from '../outbound/build.js';
 export * from './fake-salesforce.js';
 export type { FakeFieldValue, FakeRecord, FakeRecords } from './fake-store.js';
+export * from './in-memory-cdc.js';

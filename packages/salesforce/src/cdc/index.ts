@@ -1,0 +1,5 @@
+export * from './map.js';
+export * from './pubsub-transport.js';
+export * from './subscriber.js';
+export * from './transport.js';
+export * from './types.js';

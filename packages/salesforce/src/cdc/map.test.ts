@@ -1,0 +1,136 @@
+import { crmEventSchema } from '@hookpost/core';
+import { describe, expect, it } from 'vitest';
+import { cdcFixture } from '../../test/cdc-fixtures.js';
+import { HookpostSalesforceError } from '../errors.js';
+import { changeEventToCrmEvents, flatFieldName } from './map.js';
+
+const ORG = '00D5e000000KQ2e';
+const map = (name: string) => {
+  const event = cdcFixture(name);
+  const events = changeEventToCrmEvents(event.payload, { organizationId: ORG, replayId: event.replayId });
+  for (const e of events) expect(crmEventSchema.parse(e)).toEqual(e);
+  return events;
+};
+
+describe('changeEventToCrmEvents', () => {
+  it('CREATE → created with the flattened snapshot', () => {
+    const [event, ...rest] = map('contact-create');
+    expect(rest).toHaveLength(0);
+    expect(event).toMatchObject({
+      platform: 'salesforce',
+      accountId: '00D5e000000KQ2eEAG',
+      externalId: '0002b7a2-27d5-ab5a-0ee8-3eb16b8c2d0b:1:003RM000006DdnRYAS',
+      objectType: 'contact',
+      objectId: '003RM000006DdnRYAS',
+      kind: 'created',
+      occurredAt: '2023-10-04T18:33:20.000Z',
+      source: {
+        channel: 'cdc',
+        changeType: 'CREATE',
+        changeOrigin: 'com/salesforce/api/soap/58.0;client=SfdcInternalAPI/',
+        commitUser: '00558000000yFyDAAU',
+        replayId: '18098160',
+        entityName: 'Contact',
+        commitNumber: '11657372702401',
+      },
+    });
+    expect(event?.properties).toMatchObject({
+      FirstName: 'Erika',
+      LastName: 'Mustermann',
+      MailingStreet: 'Heidestraße 17',
+      MailingCity: 'Köln',
+      MailingPostalCode: '51147',
+      MailingCountryCode: 'DE',
+      AccountId: '001RM000003yMUCYA2',
+    });
+    expect(event?.properties).not.toHaveProperty('MailingState');
+    expect(event?.id).toMatch(/^evt_[\w-]{22}$/);
+  });
+
+  it('UPDATE → updated with changes for changedFields, compound values and nulled fields', () => {
+    const [event] = map('account-update');
+    expect(event?.kind).toBe('updated');
+    expect(event?.changes).toEqual({
+      LastModifiedDate: { value: 1696444513000 },
+      BillingCity: { value: 'San Francisco' },
+      BillingState: { value: 'CA' },
+      Phone: { value: null },
+    });
+    expect(event?.properties).toBeUndefined();
+  });
+
+  it('one event per record id, with distinct stable ids, and a BigInt commitNumber as a string', () => {
+    const events = map('contact-update-several');
+    expect(events.map((e) => e.objectId)).toEqual([
+      '003RM000006DdnRYAS',
+      '003RM000006DdnSYAS',
+      '003RM000006DdnTYAS',
+    ]);
+    expect(events.map((e) => e.externalId)).toEqual([
+      '00051cbd-4b5e-dd2c-b1e7-ee3f3a7a6e5a:2:003RM000006DdnRYAS',
+      '00051cbd-4b5e-dd2c-b1e7-ee3f3a7a6e5a:2:003RM000006DdnSYAS',
+      '00051cbd-4b5e-dd2c-b1e7-ee3f3a7a6e5a:2:003RM000006DdnTYAS',
+    ]);
+    expect(new Set(events.map((e) => e.id)).size).toBe(3);
+    expect(events[2]?.changes).toEqual({
+      LastModifiedDate: { value: 1696444600000 },
+      Title: { value: 'Head of Marketing' },
+    });
+    expect(events[0]?.source?.commitNumber).toBe('9007199254740993');
+    expect(map('contact-update-several').map((e) => e.id)).toEqual(events.map((e) => e.id));
+  });
+
+  it('DELETE → deleted, UNDELETE → restored', () => {
+    expect(map('lead-delete')).toMatchObject([
+      { kind: 'deleted', objectType: 'lead', objectId: '00QRM000003ANzw2AG' },
+    ]);
+    const [restored] = map('lead-undelete');
+    expect(restored).toMatchObject({
+      kind: 'restored',
+      properties: { FirstName: 'Max', LastName: 'Muster', Company: 'Muster AG' },
+    });
+  });
+
+  it('GAP_* → unknown with source.gap, one per record id', () => {
+    const events = map('event-gap-update');
+    expect(events).toHaveLength(2);
+    expect(events[1]).toMatchObject({
+      kind: 'unknown',
+      objectType: 'event',
+      objectId: '00UR0000000hzCqMAI',
+      source: { gap: true, changeType: 'GAP_UPDATE' },
+    });
+    expect(events[1]).not.toHaveProperty('changes');
+  });
+
+  it('GAP_OVERFLOW without record ids still yields one event for the entity', () => {
+    expect(map('account-gap-overflow')).toMatchObject([
+      {
+        kind: 'unknown',
+        objectType: 'account',
+        objectId: '',
+        source: { gap: true, changeType: 'GAP_OVERFLOW' },
+      },
+    ]);
+  });
+
+  it('rejects a payload without a ChangeEventHeader with a typed error', () => {
+    expect(() => changeEventToCrmEvents({ Name: 'x' }, { organizationId: ORG, replayId: 1 })).toThrow(
+      HookpostSalesforceError,
+    );
+    expect(() => changeEventToCrmEvents(null, { organizationId: ORG, replayId: 1 })).toThrow(
+      /ChangeEventHeader/,
+    );
+  });
+});
+
+describe('flatFieldName', () => {
+  it.each([
+    ['MailingAddress.City', 'MailingCity'],
+    ['BillingAddress.PostalCode', 'BillingPostalCode'],
+    ['Address.Street', 'Street'],
+    ['Name.FirstName', 'FirstName'],
+    ['Custom__c.Part', 'Custom__c.Part'],
+    ['Email', 'Email'],
+  ])('%s → %s', (cdc, flat) => expect(flatFieldName(cdc)).toBe(flat));
+});

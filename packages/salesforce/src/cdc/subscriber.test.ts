@@ -1,0 +1,180 @@
+import type { CrmEvent } from '@hookpost/core';
+import { describe, expect, it } from 'vitest';
+import { cdcFixture } from '../../test/cdc-fixtures.js';
+import type { HookpostSalesforceError } from '../errors.js';
+import { createInMemoryCdcTransport } from '../testing/in-memory-cdc.js';
+import { createCdcSubscriber } from './subscriber.js';
+import type { ReplayStore } from './transport.js';
+
+const FIXTURES = [
+  'contact-create',
+  'account-update',
+  'contact-update-several',
+  'lead-delete',
+  'lead-undelete',
+  'event-gap-update',
+  'account-gap-overflow',
+];
+
+function memoryReplayStore(initial: Record<string, string> = {}) {
+  const values = new Map(Object.entries(initial));
+  const writes: string[] = [];
+  const store: ReplayStore = {
+    get: async (channel) => values.get(channel) ?? null,
+    set: async (channel, replayId) => {
+      writes.push(replayId);
+      values.set(channel, replayId);
+    },
+  };
+  return { store, values, writes };
+}
+
+function setup(initial: Record<string, string> = {}, skipChangeOrigins: (string | RegExp)[] = []) {
+  const bus = createInMemoryCdcTransport();
+  const replay = memoryReplayStore(initial);
+  const batches: CrmEvent[][] = [];
+  const errors: HookpostSalesforceError[] = [];
+  let failNext = false;
+  const subscriber = createCdcSubscriber({
+    transport: bus,
+    replayStore: replay.store,
+    organizationId: '00D5e000000KQ2eEAG',
+    skipChangeOrigins,
+    onEvents: async (events) => {
+      if (failNext) {
+        failNext = false;
+        throw new Error('disk full');
+      }
+      batches.push(events);
+    },
+    onError: (error) => errors.push(error),
+  });
+  return { bus, replay, batches, errors, subscriber, failNext: () => (failNext = true) };
+}
+
+describe('createCdcSubscriber', () => {
+  it('writes events, then stores each replay id, in delivery order', async () => {
+    const { bus, replay, batches, subscriber } = setup();
+    await subscriber.start();
+    expect(bus.subscriptions).toEqual([{ channel: '/data/ChangeEvents', replayId: null }]);
+    for (const name of FIXTURES) bus.publish(cdcFixture(name));
+    await subscriber.flush();
+    expect(batches.map((b) => b.length)).toEqual([1, 1, 3, 1, 1, 2, 1]);
+    expect(batches.flat().map((e) => e.kind)).toEqual([
+      'created',
+      'updated',
+      'updated',
+      'updated',
+      'updated',
+      'deleted',
+      'restored',
+      'unknown',
+      'unknown',
+      'unknown',
+    ]);
+    expect(replay.writes).toEqual([
+      '18098160',
+      '18098167',
+      '18098170',
+      '18098175',
+      '18098176',
+      '18098180',
+      '18098190',
+    ]);
+  });
+
+  it('resumes from the stored replay id after a restart, without re-delivering older events', async () => {
+    const first = setup();
+    await first.subscriber.start();
+    first.bus.publish(cdcFixture('contact-create'));
+    first.bus.publish(cdcFixture('account-update'));
+    await first.subscriber.flush();
+    await first.subscriber.stop();
+    expect(first.bus.listeners()).toBe(0);
+    // Published while the connector was down:
+    first.bus.publish(cdcFixture('contact-update-several'));
+    first.bus.publish(cdcFixture('lead-delete'));
+
+    const batches: CrmEvent[][] = [];
+    const restarted = createCdcSubscriber({
+      transport: first.bus,
+      replayStore: first.replay.store,
+      organizationId: '00D5e000000KQ2eEAG',
+      onEvents: (events) => void batches.push(events),
+    });
+    await restarted.start();
+    await restarted.flush();
+    expect(first.bus.subscriptions.at(-1)).toEqual({ channel: '/data/ChangeEvents', replayId: '18098167' });
+    expect(batches.flat().map((e) => e.source?.replayId)).toEqual([
+      '18098170',
+      '18098170',
+      '18098170',
+      '18098175',
+    ]);
+    expect(first.replay.values.get('/data/ChangeEvents')).toBe('18098175');
+  });
+
+  it('starts from a replay id stored before (e.g. by another process)', async () => {
+    const { bus, batches, subscriber } = setup({ '/data/ChangeEvents': '18098175' });
+    for (const name of FIXTURES) bus.publish(cdcFixture(name));
+    await subscriber.start();
+    await subscriber.flush();
+    expect(batches.flat().map((e) => e.source?.changeType)).toEqual([
+      'UNDELETE',
+      'GAP_UPDATE',
+      'GAP_UPDATE',
+      'GAP_OVERFLOW',
+    ]);
+  });
+
+  it('stops without storing the replay id when onEvents fails; start() redelivers that event', async () => {
+    const { bus, replay, batches, errors, subscriber, failNext } = setup();
+    await subscriber.start();
+    bus.publish(cdcFixture('contact-create'));
+    await subscriber.flush();
+    failNext();
+    bus.publish(cdcFixture('account-update'));
+    bus.publish(cdcFixture('lead-delete'));
+    await subscriber.flush();
+    expect(subscriber.failure()?.code).toBe('store_failed');
+    expect(errors.map((e) => e.code)).toEqual(['store_failed']);
+    expect(replay.values.get('/data/ChangeEvents')).toBe('18098160');
+    expect(bus.listeners()).toBe(0);
+
+    await subscriber.start();
+    await subscriber.flush();
+    expect(subscriber.failure()).toBeNull();
+    expect(batches.flat().map((e) => e.source?.changeType)).toEqual(['CREATE', 'UPDATE', 'DELETE']);
+    expect(replay.values.get('/data/ChangeEvents')).toBe('18098175');
+  });
+
+  it('skips its own writes by changeOrigin but still advances the replay id', async () => {
+    const { bus, replay, batches, subscriber } = setup({}, ['client=Data Loader']);
+    await subscriber.start();
+    bus.publish(cdcFixture('contact-update-several'));
+    bus.publish(cdcFixture('lead-delete'));
+    await subscriber.flush();
+    expect(batches.flat().map((e) => e.kind)).toEqual(['deleted']);
+    expect(replay.values.get('/data/ChangeEvents')).toBe('18098175');
+  });
+
+  it('reports an unreadable event (skipped) and a dropped stream (resubscribe resumes)', async () => {
+    const { bus, batches, errors, subscriber, replay } = setup();
+    await subscriber.start();
+    bus.publish({ replayId: 5n, payload: { Name: 'no header' } });
+    await subscriber.flush();
+    expect(errors.map((e) => e.code)).toEqual(['invalid_change_event']);
+    expect(replay.writes).toEqual(['5']);
+
+    bus.fail(new Error('UNAVAILABLE'));
+    expect(errors.map((e) => e.code)).toEqual(['invalid_change_event', 'transport_failed']);
+    bus.publish(cdcFixture('lead-delete')); // while no stream is open
+    expect(batches).toHaveLength(0);
+
+    await subscriber.start();
+    await subscriber.flush();
+    expect(bus.subscriptions.at(-1)).toEqual({ channel: '/data/ChangeEvents', replayId: '5' });
+    expect(batches.flat().map((e) => e.kind)).toEqual(['deleted']);
+    expect(replay.writes).toEqual(['5', '18098175']);
+  });
+});
