@@ -3,6 +3,7 @@ import type { CrmEvent, PropertyValue } from '../event.js';
 import { looseEquals } from './compare.js';
 import { own, ownValue, type Scope } from './context.js';
 import { formatList, formatValue } from './format.js';
+import { memoReason } from './memo.js';
 
 /** The trigger clause compiled once: null when the event fires it, else the failed clause. */
 export type CompiledTrigger = (scope: Scope) => string | null;
@@ -23,14 +24,15 @@ export function compileTrigger(trigger: CampaignTrigger): CompiledTrigger {
   const readProperty = compileProperty(trigger);
   const checkValue = compileValue(trigger);
   const object = trigger.object.toLowerCase();
+  const platformReason = memoReason(
+    (got) => `trigger.platform: expected "${trigger.platform}", got ${formatValue(got)}`,
+  );
+  const objectReason = memoReason((got) => `trigger.object: expected "${object}", got ${formatValue(got)}`);
   return (scope) => {
     const { event } = scope;
-    if (event.platform !== trigger.platform) {
-      return `trigger.platform: expected "${trigger.platform}", got ${formatValue(event.platform)}`;
-    }
-    if (event.objectType !== object && event.objectType.toLowerCase() !== object) {
-      return `trigger.object: expected "${object}", got ${formatValue(event.objectType)}`;
-    }
+    if (event.platform !== trigger.platform) return platformReason(event.platform);
+    if (event.objectType !== object && event.objectType.toLowerCase() !== object)
+      return objectReason(event.objectType);
     const onFailure = checkOn(event);
     if (onFailure !== null) return onFailure;
     if (readProperty === null) return null;
@@ -43,9 +45,10 @@ function compileOn(trigger: CampaignTrigger): (event: CrmEvent) => string | null
   switch (trigger.on) {
     case 'any':
       return () => null;
-    case 'created':
-      return (event) =>
-        event.kind === 'created' ? null : `trigger.on: expected kind "created", got "${event.kind}"`;
+    case 'created': {
+      const reason = memoReason((kind) => `trigger.on: expected kind "created", got "${kind}"`);
+      return (event) => (event.kind === 'created' ? null : reason(event.kind));
+    }
     case 'property_change':
       return (event) =>
         event.kind === 'updated'
