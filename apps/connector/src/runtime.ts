@@ -1,10 +1,20 @@
+import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
+import { hostname } from 'node:os';
+import type { Router } from 'express';
 import type { HookpostConfig } from './config/schema.js';
 import { type DatabaseHandle, DEFAULT_DATABASE_URL, openDatabase, redactUrl } from './db/connect.js';
 import { migrateToLatest } from './db/migrations.js';
+import { createDispatcher } from './dispatch/dispatcher.js';
+import { createOutboxProcessor } from './dispatch/outbox.js';
+import { createIntegrations, type Integrations } from './integrations.js';
 import type { Logger } from './log.js';
-import { createMetrics } from './metrics.js';
+import { type Loop, startLoop } from './loop.js';
+import { createMetrics, type Metrics } from './metrics.js';
 import { createApp } from './server/app.js';
+import { createInbox, type Inbox } from './store/inbox.js';
+import { createWorker } from './worker/worker.js';
+import { createWorkspaceIndex, type WorkspaceIndex } from './workspaces.js';
 
 export interface StartOptions {
   config: HookpostConfig;
@@ -15,12 +25,27 @@ export interface StartOptions {
   host?: string;
   /** Serve HTTP (`hookpost start`); false for `hookpost worker`. */
   http?: boolean;
-  /** Run the worker and dispatcher loops in this process. */
+  /** Run the worker, dispatcher and outbox loops in this process. */
   worker?: boolean;
+  /** Builds the admin API router (`/api`) once the runtime exists. */
+  api?: (runtime: ConnectorContext) => Router;
+  env?: NodeJS.ProcessEnv;
 }
 
-export interface RunningConnector {
+/** Everything a route or command needs from a running connector. */
+export interface ConnectorContext {
+  config: HookpostConfig;
   handle: DatabaseHandle;
+  workspaces: WorkspaceIndex;
+  integrations: Integrations;
+  metrics: Metrics;
+  inbox: Inbox;
+  logger: Logger;
+  /** Wakes the worker and dispatcher (new events, a replay). */
+  poke(): void;
+}
+
+export interface RunningConnector extends ConnectorContext {
   server: Server | null;
   port: number | null;
   /** Stops accepting, finishes in-flight requests and work, closes the database. */
@@ -30,19 +55,61 @@ export interface RunningConnector {
 const SHUTDOWN_GRACE_MS = 10_000;
 
 export async function startConnector(options: StartOptions): Promise<RunningConnector> {
-  const { config, logger, http = true } = options;
+  const { config, logger, http = true, worker = true, env = process.env } = options;
   const databaseUrl = options.databaseUrl ?? DEFAULT_DATABASE_URL;
   const handle = openDatabase(databaseUrl);
   const applied = await migrateToLatest(handle.db as never);
   logger.info({ database: redactUrl(databaseUrl), dialect: handle.dialect, applied }, 'database ready');
 
   const metrics = createMetrics();
+  const workspaces = createWorkspaceIndex(config);
+  const integrations = createIntegrations(config, options.configDir, handle.db, env);
+  const inbox = createInbox({ db: handle.db, workspaces });
+  const owner = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  const loops: Loop[] = [];
+  const poke = () => {
+    for (const loop of loops) loop.poke();
+  };
+  const context: ConnectorContext = {
+    config,
+    handle,
+    workspaces,
+    integrations,
+    metrics,
+    inbox,
+    logger,
+    poke,
+  };
+
+  if (worker) {
+    const base = { db: handle.db, dialect: handle.dialect, workspaces, logger, owner };
+    const decide = createWorker({ ...base, metrics, readerFor: integrations.readerFor });
+    const dispatch = createDispatcher({ ...base, metrics });
+    const outbox = createOutboxProcessor({ ...base, run: integrations.runSideEffect });
+    loops.push(
+      startLoop('worker', decide.runOnce, decide.idleMs, logger),
+      startLoop('dispatcher', dispatch.runOnce, dispatch.idleMs, logger),
+      startLoop('outbox', outbox.runOnce, outbox.idleMs, logger),
+    );
+  }
+  // Not in `loops`: poking it on every ingest would run its count queries on the hot path.
+  const gauge = worker ? startQueueGauge(context) : null;
+
   let shuttingDown = false;
   let server: Server | null = null;
   let port: number | null = null;
-
   if (http) {
-    const app = createApp({ config, handle, logger, metrics, isShuttingDown: () => shuttingDown });
+    const app = createApp({
+      config,
+      handle,
+      logger,
+      metrics,
+      inbox,
+      integrations,
+      isShuttingDown: () => shuttingDown,
+      onStored: poke,
+      ...(options.api ? { api: options.api(context) } : {}),
+    });
     server = await new Promise<Server>((resolve, reject) => {
       const s = app.listen(options.port ?? 3000, options.host ?? '0.0.0.0', (error?: Error) =>
         error ? reject(error) : resolve(s),
@@ -50,11 +117,11 @@ export async function startConnector(options: StartOptions): Promise<RunningConn
     });
     const address = server.address();
     port = typeof address === 'object' && address ? address.port : null;
-    // HubSpot gives up after 5 s; nothing we answer should take longer than that.
     server.requestTimeout = 30_000;
     server.keepAliveTimeout = 65_000;
     logger.info({ port, workspaces: config.workspaces.map((w) => w.id) }, 'connector listening');
   }
+  if (worker) logger.info({ owner }, 'worker, dispatcher and outbox running');
 
   let stopping: Promise<void> | null = null;
   async function stop(): Promise<void> {
@@ -67,11 +134,33 @@ export async function startConnector(options: StartOptions): Promise<RunningConn
         await closed;
         clearTimeout(timer);
       }
+      await inbox.drain();
+      await Promise.all([...loops, ...(gauge ? [gauge] : [])].map((loop) => loop.stop()));
       await handle.close();
       logger.info('connector stopped');
     })();
     return stopping;
   }
 
-  return { handle, server, port, stop };
+  return { ...context, server, port, stop };
+}
+
+/** Keeps `hookpost_queue_depth` current: pending events and pending triggers. */
+function startQueueGauge({ handle, metrics, logger }: ConnectorContext): Loop {
+  return startLoop(
+    'queue-gauge',
+    async () => {
+      for (const table of ['events', 'triggers'] as const) {
+        const row = await handle.db
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll().as('n'))
+          .where('status', '=', 'pending')
+          .executeTakeFirst();
+        metrics.queueDepth.set({ queue: table }, Number(row?.n ?? 0));
+      }
+      return 0;
+    },
+    5_000,
+    logger,
+  );
 }

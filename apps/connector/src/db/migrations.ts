@@ -56,6 +56,7 @@ const migrations: Record<string, Migration> = {
         .addColumn('workspace_id', 'text', (c) => c.notNull())
         .addColumn('outcome', 'text', (c) => c.notNull())
         .addColumn('reason', 'text')
+        .addColumn('detail', 'text')
         .addColumn('trigger_id', 'text')
         .addColumn('created_at', 'bigint', (c) => c.notNull())
         .addPrimaryKeyConstraint('decisions_pk', ['event_id', 'campaign_id'])
@@ -71,20 +72,21 @@ const migrations: Record<string, Migration> = {
         .addColumn('event_id', 'text', (c) => c.notNull())
         .addColumn('recipient_key', 'text', (c) => c.notNull())
         .addColumn('recipient_ref', 'text', (c) => c.notNull())
+        .addColumn('source_ref', 'text', (c) => c.notNull())
+        .addColumn('recipient_hashes', 'text', (c) => c.notNull())
         .addColumn('status', 'text', (c) => c.notNull())
         .addColumn('reason', 'text')
         .addColumn('payload', 'text', (c) => c.notNull())
         .addColumn('send_at', 'bigint')
         .addColumn('next_attempt_at', 'bigint', (c) => c.notNull())
         .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('retry_window_start', 'bigint', (c) => c.notNull())
         .addColumn('created_at', 'bigint', (c) => c.notNull())
         .addColumn('updated_at', 'bigint', (c) => c.notNull())
         .addColumn('delivered_at', 'bigint')
         .addColumn('lease_owner', 'text')
         .addColumn('lease_until', 'bigint', (c) => c.notNull().defaultTo(0))
         .addColumn('callback_id', 'text')
-        .addColumn('callback_state', 'text')
-        .addColumn('writeback_state', 'text')
         .addColumn('last_error', 'text')
         .execute();
       await db.schema
@@ -120,6 +122,25 @@ const migrations: Record<string, Migration> = {
         .on('delivery_attempts')
         .columns(['trigger_id', 'attempt'])
         .execute();
+
+      // Side effects after a decision or a delivery (HubSpot workflow callbacks, CRM
+      // write-back), written in the same transaction and retried until done.
+      await db.schema
+        .createTable('outbox')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('workspace_id', 'text', (c) => c.notNull())
+        .addColumn('payload', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('next_attempt_at', 'bigint', (c) => c.notNull())
+        .addColumn('lease_owner', 'text')
+        .addColumn('lease_until', 'bigint', (c) => c.notNull().defaultTo(0))
+        .addColumn('last_error', 'text')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('outbox_due').on('outbox').columns(['status', 'next_attempt_at']).execute();
 
       await db.schema
         .createTable('suppressions')

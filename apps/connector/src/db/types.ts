@@ -1,5 +1,3 @@
-import type { Generated } from 'kysely';
-
 /**
  * Table shapes. Times are Unix epoch milliseconds (BIGINT), JSON is TEXT and flags are
  * INTEGER 0/1, so the same queries run unchanged on SQLite and PostgreSQL.
@@ -13,6 +11,24 @@ export interface Database {
   suppressions: SuppressionTable;
   installations: InstallationTable;
   replay_ids: ReplayIdTable;
+  outbox: OutboxTable;
+}
+
+export type OutboxKind = 'hubspot_callback' | 'hubspot_postal_mail' | 'salesforce_task';
+
+export interface OutboxTable {
+  id: string;
+  kind: OutboxKind;
+  workspace_id: string;
+  payload: string;
+  status: 'pending' | 'done' | 'failed';
+  attempts: number;
+  next_attempt_at: number;
+  lease_owner: string | null;
+  lease_until: number;
+  last_error: string | null;
+  created_at: number;
+  updated_at: number;
 }
 
 export interface RawDeliveryTable {
@@ -54,8 +70,11 @@ export interface DecisionTable {
   event_id: string;
   campaign_id: string;
   workspace_id: string;
-  outcome: string;
+  outcome: 'triggered' | 'no_match' | 'skipped';
+  /** The failed clause (`trigger.to: …`) or the skip reason code (`incomplete_address`). */
   reason: string | null;
+  /** What exactly, for the operator (`address.postalCode: expected 5 digits for DE`). */
+  detail: string | null;
   trigger_id: string | null;
   created_at: number;
 }
@@ -71,20 +90,24 @@ export interface TriggerTable {
   event_id: string;
   recipient_key: string;
   recipient_ref: string;
+  /** `platform:objectType:objectId` of the record whose event created the trigger. */
+  source_ref: string;
+  /** JSON `{ crmHash, emailHash, addressHash }`: what a privacy deletion suppresses. */
+  recipient_hashes: string;
   status: TriggerStatus;
   reason: string | null;
   payload: string;
   send_at: number | null;
   next_attempt_at: number;
   attempts: number;
+  /** Start of the current retry window (creation, or the last replay): maxAge counts from here. */
+  retry_window_start: number;
   created_at: number;
   updated_at: number;
   delivered_at: number | null;
   lease_owner: string | null;
   lease_until: number;
   callback_id: string | null;
-  callback_state: string | null;
-  writeback_state: string | null;
   last_error: string | null;
 }
 
@@ -101,7 +124,7 @@ export interface DeliveryAttemptTable {
 }
 
 export interface SuppressionTable {
-  id: Generated<string>;
+  id: string;
   workspace_id: string;
   kind: string;
   value: string;

@@ -1,0 +1,89 @@
+import { readFileSync } from 'node:fs';
+import type { PropertyValue } from '@hookpost/core';
+
+export type CrmProperties = Record<string, PropertyValue>;
+
+/**
+ * What enrichment needs from a CRM: records by id and associations between them.
+ * Implemented over the HubSpot and Salesforce clients, and over a local dataset for the
+ * offline demo.
+ */
+export interface CrmReader {
+  fetchRecords(objectType: string, ids: string[], properties: string[]): Promise<Map<string, CrmProperties>>;
+  fetchAssociations(fromType: string, toType: string, ids: string[]): Promise<Map<string, string[]>>;
+}
+
+interface Dataset {
+  [collection: string]: unknown;
+  associations?: Record<string, Record<string, string[]>>;
+}
+
+const COLLECTIONS: Record<string, string> = {
+  contact: 'contacts',
+  company: 'companies',
+  deal: 'deals',
+  lead: 'leads',
+  account: 'accounts',
+  opportunity: 'opportunities',
+};
+
+/** Reads records from a JSON file (`examples/demo-dataset.json`): the demo works offline. */
+export function createDatasetReader(file: string): CrmReader {
+  const dataset = JSON.parse(readFileSync(file, 'utf8')) as Dataset;
+  const collection = (objectType: string) =>
+    (dataset[COLLECTIONS[objectType] ?? objectType] ?? {}) as Record<string, CrmProperties>;
+  return {
+    async fetchRecords(objectType, ids) {
+      const records = collection(objectType);
+      const found = new Map<string, CrmProperties>();
+      for (const id of ids) {
+        const record = records[id];
+        if (record) found.set(id, { ...record });
+      }
+      return found;
+    },
+    async fetchAssociations(fromType, toType, ids) {
+      const table = dataset.associations?.[`${fromType}->${toType}`] ?? {};
+      return new Map(ids.filter((id) => table[id]).map((id) => [id, table[id] as string[]]));
+    },
+  };
+}
+
+/** A short-lived cache in front of a reader: events of one batch often share records. */
+export function withRecordCache(reader: CrmReader, ttlMs = 5_000, now = Date.now): CrmReader {
+  const cache = new Map<string, { at: number; value: Promise<unknown> }>();
+  function cached<T>(key: string, load: () => Promise<T>): Promise<T> {
+    const hit = cache.get(key);
+    if (hit && now() - hit.at < ttlMs) return hit.value as Promise<T>;
+    const value = load();
+    cache.set(key, { at: now(), value });
+    value.catch(() => cache.delete(key));
+    if (cache.size > 10_000) {
+      for (const [k, v] of cache) if (now() - v.at >= ttlMs) cache.delete(k);
+    }
+    return value;
+  }
+  return {
+    async fetchRecords(objectType, ids, properties) {
+      const props = [...properties].sort().join(',');
+      const entries = await Promise.all(
+        ids.map((id) =>
+          cached(`r:${objectType}:${id}:${props}`, async () =>
+            (await reader.fetchRecords(objectType, [id], properties)).get(id),
+          ).then((record) => [id, record] as const),
+        ),
+      );
+      return new Map(entries.filter((e): e is readonly [string, CrmProperties] => e[1] !== undefined));
+    },
+    async fetchAssociations(fromType, toType, ids) {
+      const entries = await Promise.all(
+        ids.map((id) =>
+          cached(`a:${fromType}:${toType}:${id}`, async () =>
+            (await reader.fetchAssociations(fromType, toType, [id])).get(id),
+          ).then((list) => [id, list] as const),
+        ),
+      );
+      return new Map(entries.filter((e): e is readonly [string, string[]] => e[1] !== undefined));
+    },
+  };
+}
