@@ -83,9 +83,19 @@ export async function startConnector(options: StartOptions): Promise<RunningConn
 
   if (worker) {
     const base = { db: handle.db, dialect: handle.dialect, workspaces, logger, owner };
-    const decide = createWorker({ ...base, metrics, readerFor: integrations.readerFor });
-    const dispatch = createDispatcher({ ...base, metrics });
-    const outbox = createOutboxProcessor({ ...base, run: integrations.runSideEffect });
+    const leases = leaseSettings(env);
+    const decide = createWorker({
+      ...base,
+      metrics,
+      readerFor: integrations.readerFor,
+      leaseMs: leases.eventMs,
+    });
+    const dispatch = createDispatcher({ ...base, metrics, leaseMs: leases.triggerMs });
+    const outbox = createOutboxProcessor({
+      ...base,
+      run: integrations.runSideEffect,
+      leaseMs: leases.eventMs,
+    });
     loops.push(
       startLoop('worker', decide.runOnce, decide.idleMs, logger),
       startLoop('dispatcher', dispatch.runOnce, dispatch.idleMs, logger),
@@ -143,6 +153,22 @@ export async function startConnector(options: StartOptions): Promise<RunningConn
   }
 
   return { ...context, server, port, stop };
+}
+
+/**
+ * Lease lengths: how long a crashed process's claimed work waits before another takes it.
+ * `HOOKPOST_LEASE_MS` (events, outbox; default 60 s) and `HOOKPOST_TRIGGER_LEASE_MS`
+ * (deliveries; default 120 s, longer than any destination timeout).
+ */
+function leaseSettings(env: NodeJS.ProcessEnv): { eventMs: number; triggerMs: number } {
+  const read = (name: string, fallback: number) => {
+    const value = Number(env[name]);
+    return Number.isFinite(value) && value > 0 ? value : fallback;
+  };
+  return {
+    eventMs: read('HOOKPOST_LEASE_MS', 60_000),
+    triggerMs: read('HOOKPOST_TRIGGER_LEASE_MS', 120_000),
+  };
 }
 
 /** Keeps `hookpost_queue_depth` current: pending events and pending triggers. */

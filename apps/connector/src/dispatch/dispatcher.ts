@@ -21,6 +21,8 @@ export interface DispatcherOptions {
   owner: string;
   batchSize?: number;
   idleMs?: number;
+  /** How long a claimed trigger stays ours; must exceed the longest destination timeout. */
+  leaseMs?: number;
   now?: () => number;
 }
 
@@ -44,7 +46,7 @@ function retryPolicy(destination: DestinationConfig | undefined): RetryPolicy {
  */
 export function createDispatcher(options: DispatcherOptions) {
   const { db, dialect, workspaces, logger, metrics, owner } = options;
-  const { batchSize = 50, idleMs = 200, now = Date.now } = options;
+  const { batchSize = 50, idleMs = 200, leaseMs = 120_000, now = Date.now } = options;
 
   async function suppressed(row: TriggerRow): Promise<boolean> {
     const hashes = Object.values(JSON.parse(row.recipient_hashes) as Record<string, string | null>).filter(

@@ -28,9 +28,10 @@ export function createOutboxProcessor(options: {
   run: SideEffectRunner;
   logger: Logger;
   owner: string;
+  leaseMs?: number;
   now?: () => number;
 }) {
-  const { db, dialect, workspaces, run, logger, owner, now = Date.now } = options;
+  const { db, dialect, workspaces, run, logger, owner, leaseMs = 60_000, now = Date.now } = options;
   async function runOnce(): Promise<number> {
     const rows = await claim({
       db,
