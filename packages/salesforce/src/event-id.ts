@@ -5,9 +5,9 @@ import { createHash } from 'node:crypto';
  * and the source's de-dup key, so a re-sent notification gets the same id (DESIGN §2 rule 2).
  *
  * @example
- * crmEventId('00D5e000000KQ2eEAG', '04l5e000001XyZaAAK'); // 'evt_…' (26 characters)
+ * salesforceEventId('00D5e000000KQ2eEAG', '04l5e000001XyZaAAK'); // 'evt_…' (26 characters)
  */
-export function crmEventId(accountId: string, externalId: string): string {
+export function salesforceEventId(accountId: string, externalId: string): string {
   const hash = createHash('sha256')
     .update(`salesforce\n${accountId}\n${externalId}`, 'utf8')
     .digest('base64url');

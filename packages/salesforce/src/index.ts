@@ -1,7 +1,7 @@
 export * from './cdc/index.js';
 export * from './client/index.js';
 export * from './errors.js';
-export * from './event-id.js';
+export { salesforceEventId } from './event-id.js';
 export * from './org-id.js';
 export * from './outbound/ack.js';
 export * from './outbound/build.js';

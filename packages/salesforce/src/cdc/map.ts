@@ -1,6 +1,6 @@
 import type { CrmEvent, EventKind, PropertyValue } from '@hookpost/core';
 import { HookpostSalesforceError } from '../errors.js';
-import { crmEventId, toIsoInstant } from '../event-id.js';
+import { salesforceEventId, toIsoInstant } from '../event-id.js';
 import { toOrgId18 } from '../org-id.js';
 import type { ChangeEventHeader } from './types.js';
 
@@ -135,7 +135,7 @@ export function changeEventToCrmEvents(payload: unknown, context: ChangeEventCon
   return recordIds.map((recordId) => {
     const externalId = `${header.transactionKey}:${header.sequenceNumber}:${recordId}`;
     return {
-      id: crmEventId(accountId, externalId),
+      id: salesforceEventId(accountId, externalId),
       platform: 'salesforce',
       accountId,
       externalId,

@@ -189,6 +189,14 @@ describe('createOutboundMessageMiddleware over node:http', () => {
     expect(state.stored.at(-1)?.context.workspaceId).toBe('globex');
   });
 
+  it('answers 401, not 500, for a malformed %-escape in the token', async () => {
+    const response = await request(url)
+      .post('/hooks/%E0%A4%A')
+      .set('content-type', 'text/xml')
+      .send(message(ORG_18));
+    expect(response.status).toBe(401);
+  });
+
   it('stops a chunked body without Content-Length at the limit with 413', async () => {
     const status = await new Promise<number>((resolve, reject) => {
       const req = httpRequest(`${url}/hooks/tok_http`, {

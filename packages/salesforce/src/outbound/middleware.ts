@@ -33,7 +33,11 @@ function tokenOf(req: Request): string {
   if (fromParams !== undefined) return fromParams;
   const path = (req.url ?? '').split('?')[0] ?? '';
   const segments = path.split('/').filter((s) => s !== '');
-  return decodeURIComponent(segments.at(-1) ?? '');
+  try {
+    return decodeURIComponent(segments.at(-1) ?? '');
+  } catch {
+    return ''; // malformed %-escape: no workspace has it
+  }
 }
 
 function checkContentType(req: Request): void {

@@ -1,5 +1,5 @@
 import type { CrmEvent } from '@hookpost/core';
-import { crmEventId, toIsoInstant } from '../event-id.js';
+import { salesforceEventId, toIsoInstant } from '../event-id.js';
 import { toOrgId18 } from '../org-id.js';
 import type { OutboundMessage, OutboundNotification } from './types.js';
 
@@ -23,7 +23,7 @@ export function toCrmEvents(message: OutboundMessage, options: ToCrmEventsOption
   return message.notifications.map((notification: OutboundNotification): CrmEvent => {
     const hasData = Object.keys(notification.fields).length > 0;
     return {
-      id: crmEventId(accountId, notification.id),
+      id: salesforceEventId(accountId, notification.id),
       platform: 'salesforce',
       accountId,
       externalId: notification.id,
