@@ -94,6 +94,18 @@ describe('rate limiting', () => {
     expect(hubspot.stats.calls).toBe(3);
   });
 
+  it('does not retry the DAILY policy', async () => {
+    hubspot = await startFakeHubSpot();
+    hubspot.failNext(1, 429, 'DAILY');
+    const client = createHubSpotClient({ accessToken: 't', baseUrl: hubspot.url });
+    const error = (await client
+      .fetchRecords('contact', ['7'], ['firstname'])
+      .catch((caught: unknown) => caught)) as Error;
+    expect(error).toMatchObject({ code: 'rate_limited', status: 429 });
+    expect(error.message).toContain('(DAILY)');
+    expect(hubspot.stats.calls).toBe(1);
+  });
+
   it('retries 5xx with back-off and gives up with a typed error after maxRetries', async () => {
     hubspot = await startFakeHubSpot();
     hubspot.addRecord('contact', '7', { firstname: 'Erika' });

@@ -39,8 +39,8 @@ export interface FakeHubSpot {
   };
   postalMails: CrmState['postalMails'];
   completedCallbacks: CrmState['completedCallbacks'];
-  /** The next `count` API calls answer `status` (429 with HubSpot's body and Retry-After: 1). */
-  failNext(count: number, status: number): void;
+  /** The next `count` API calls answer `status` (429 with HubSpot's body, `policyName` and Retry-After: 1). */
+  failNext(count: number, status: number, policyName?: 'TEN_SECONDLY_ROLLING' | 'DAILY'): void;
 }
 
 const RATE_LIMIT_MESSAGE = 'You have reached your ten_secondly_rolling limit.';
@@ -77,7 +77,7 @@ export async function startFakeHubSpot(options: FakeHubSpotOptions = {}): Promis
     refreshTokens: new Set(),
     stats,
   };
-  const failures: number[] = [];
+  const failures: Array<{ status: number; policyName: string }> = [];
   const rateHeaders = (remaining: number) => ({
     'x-hubspot-ratelimit-max': String(rateLimit.max),
     'x-hubspot-ratelimit-remaining': String(remaining),
@@ -103,8 +103,8 @@ export async function startFakeHubSpot(options: FakeHubSpotOptions = {}): Promis
     const forced = failures.shift();
     if (forced !== undefined) {
       stats.forcedFailures += 1;
-      if (forced === 429) return rateLimited(res, 1, 0);
-      return reply(res, forced, hubSpotError('internal error', 'INTERNAL_ERROR'));
+      if (forced.status === 429) return rateLimited(res, 1, 0, forced.policyName);
+      return reply(res, forced.status, hubSpotError('internal error', 'INTERNAL_ERROR'));
     }
     const admitted = window.admit(bearer);
     if (!admitted.ok) {
@@ -133,13 +133,18 @@ export async function startFakeHubSpot(options: FakeHubSpotOptions = {}): Promis
     return { status: 404, body: hubSpotError(`no route ${method} ${path}`, 'NOT_FOUND') };
   }
 
-  function rateLimited(res: ServerResponse, retryAfterSeconds: number, remaining: number): void {
+  function rateLimited(
+    res: ServerResponse,
+    retryAfterSeconds: number,
+    remaining: number,
+    policyName = 'TEN_SECONDLY_ROLLING',
+  ): void {
     const body = {
       status: 'error',
-      message: RATE_LIMIT_MESSAGE,
+      message: policyName === 'DAILY' ? 'You have reached your daily limit.' : RATE_LIMIT_MESSAGE,
       errorType: 'RATE_LIMIT',
       correlationId: randomUUID(),
-      policyName: 'TEN_SECONDLY_ROLLING',
+      policyName,
     };
     reply(res, 429, body, { ...rateHeaders(remaining), 'retry-after': String(retryAfterSeconds) });
   }
@@ -171,6 +176,7 @@ export async function startFakeHubSpot(options: FakeHubSpotOptions = {}): Promis
     stats,
     postalMails: crm.postalMails,
     completedCallbacks: crm.completedCallbacks,
-    failNext: (count, status) => void failures.push(...Array.from({ length: count }, () => status)),
+    failNext: (count, status, policyName = 'TEN_SECONDLY_ROLLING') =>
+      void failures.push(...Array.from({ length: count }, () => ({ status, policyName }))),
   };
 }
