@@ -5,7 +5,12 @@
  */
 const DURATION = /^P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/;
 
-/** Returns the duration in ms, or null when the text is not a supported ISO-8601 duration. */
+/**
+ * Returns the duration in ms, or null when the text is not a supported ISO-8601 duration.
+ *
+ * @example
+ * parseDurationMs('PT10S'); // 10_000
+ */
 export function parseDurationMs(text: string): number | null {
   const match = DURATION.exec(text);
   if (!match || text === 'P' || text.endsWith('T')) return null;

@@ -2,7 +2,12 @@ import { createHash } from 'node:crypto';
 import type { CrmRef, PostalAddress } from '../address.js';
 import { normalizeCountry } from '../postal/country.js';
 
-/** Lower-case hex SHA-256 of a UTF-8 string. */
+/**
+ * Lower-case hex SHA-256 of a UTF-8 string.
+ *
+ * @example
+ * sha256Hex('abc'); // 'ba7816bf…'
+ */
 export function sha256Hex(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
 }
@@ -69,7 +74,12 @@ function fold(text: string | null): string {
     .replace(/[^\p{L}\p{N}]/gu, '');
 }
 
-/** SHA-256 of a CRM reference, for suppression entries kept after a privacy deletion. */
+/**
+ * SHA-256 of a CRM reference, for suppression entries kept after a privacy deletion.
+ *
+ * @example
+ * hashCrmRef({ platform: 'hubspot', objectType: 'contact', objectId: '123' }); // 64 hex chars
+ */
 export function hashCrmRef(crm: CrmRef): string {
   return sha256Hex(`crm:${recipientKey({ crm })}`);
 }

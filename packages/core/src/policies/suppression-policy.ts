@@ -3,7 +3,13 @@ import { hashAddress, hashCrmRef, hashEmail, recipientKey } from './hash.js';
 import type { PolicyLookups, SuppressionQuery } from './lookups.js';
 import { ALLOW, type PolicyResult } from './result.js';
 
-/** The suppression query for a recipient: its key and the hashes of ref, e-mail and address. */
+/**
+ * The suppression query for a recipient: its key and the hashes of ref, e-mail and address.
+ * Store these hashes when a recipient objects or is privacy-deleted.
+ *
+ * @example
+ * const { crmHash, emailHash, addressHash } = suppressionQuery(recipient);
+ */
 export function suppressionQuery(recipient: Recipient): SuppressionQuery {
   return {
     recipientKey: recipientKey(recipient),

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { HookpostCoreError } from '../errors.js';
 import { toRecipient } from './to-recipient.js';
@@ -234,5 +235,77 @@ describe('validateRecipient', () => {
     for (const input of [null, 1, 'x', [], { address: 'x' }, { crm: 1, firstName: 5 }]) {
       expect(validateRecipient(input).ok).toBe(false);
     }
+  });
+});
+
+describe('toRecipient and validateRecipient — properties', () => {
+  const supported = fc.constantFrom(
+    ['hubspot', 'contact'] as const,
+    ['hubspot', 'company'] as const,
+    ['salesforce', 'Contact'] as const,
+    ['salesforce', 'Lead'] as const,
+    ['salesforce', 'Account'] as const,
+  );
+  const fieldNames = fc.constantFrom(
+    'firstname',
+    'lastname',
+    'company',
+    'address',
+    'address2',
+    'zip',
+    'city',
+    'state',
+    'country',
+    'name',
+    'FirstName',
+    'LastName',
+    'Company',
+    'MailingStreet',
+    'MailingPostalCode',
+    'MailingCity',
+    'MailingCountry',
+    'MailingCountryCode',
+    'Street',
+    'Country',
+    'CountryCode',
+    'BillingStreet',
+    'BillingCountry',
+    'Account',
+    'Account.Name',
+    '__proto__',
+    'constructor',
+  );
+  const record = fc.dictionary(fc.oneof(fieldNames, fc.string()), fc.oneof(fc.string(), fc.anything()));
+
+  it('maps any record of a supported object without throwing; validation never throws either', () => {
+    fc.assert(
+      fc.property(
+        supported,
+        record,
+        fc.oneof(fc.constant(undefined), record),
+        ([platform, objectType], r, company) => {
+          const recipient = toRecipient({ platform, objectType, objectId: '1', record: r, company });
+          expect(recipient.crm.objectType).toBe(objectType.toLowerCase());
+          const result = validateRecipient(recipient);
+          expect(typeof result.ok).toBe('boolean');
+        },
+      ),
+      { numRuns: 2_000 },
+    );
+  });
+
+  it('validateRecipient never throws on arbitrary input', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.anything(), fc.object()), (input) => {
+        expect(typeof validateRecipient(input).ok).toBe('boolean');
+      }),
+      { numRuns: 2_000 },
+    );
+  });
+
+  it('rejects a missing record with a typed error', () => {
+    expect(() =>
+      toRecipient({ platform: 'hubspot', objectType: 'contact', objectId: '1', record: null as never }),
+    ).toThrowError(expect.objectContaining({ code: 'invalid_record' }));
   });
 });

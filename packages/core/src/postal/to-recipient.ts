@@ -97,6 +97,12 @@ const MAPS: Record<string, FieldMap> = {
  *   record: { FirstName: 'Erika', LastName: 'Mustermann', MailingStreet: 'Heidestraße 17', … } });
  */
 export function toRecipient(input: ToRecipientInput): Recipient {
+  if (typeof input?.record !== 'object' || input.record === null || typeof input.objectType !== 'string') {
+    throw new HookpostCoreError(
+      'invalid_record',
+      'toRecipient needs { platform, objectType, objectId, record: {…} }',
+    );
+  }
   const objectType = input.objectType.toLowerCase();
   const map = MAPS[`${input.platform}:${objectType}`];
   if (map === undefined) {
@@ -105,9 +111,10 @@ export function toRecipient(input: ToRecipientInput): Recipient {
       `cannot address mail to a ${input.platform} ${input.objectType}: use a contact, company, lead or account`,
     );
   }
-  const read = (field: string | undefined) => (field === undefined ? null : text(input.record[field]));
+  const read = (field: string | undefined) =>
+    field === undefined || !Object.hasOwn(input.record, field) ? null : text(input.record[field]);
   const street = splitStreet(read(map.street));
-  const crm: CrmRef = { platform: input.platform, objectType, objectId: input.objectId };
+  const crm: CrmRef = { platform: input.platform, objectType, objectId: String(input.objectId) };
   // Salesforce's CountryCode (State and Country Picklists) is exact; the free-text field is the fallback.
   const country = normalizeCountry(read(map.countryCode)) ?? normalizeCountry(read(map.country));
   return {

@@ -20,6 +20,10 @@ const compiled = new WeakMap<Campaign, CompiledCampaign>();
 /**
  * Compiles a parsed campaign. Throws `HookpostCoreError('invalid_campaign')` for a field
  * path that can never be read (`address.street`).
+ *
+ * @example
+ * const compiled = config.campaigns.map(compileCampaign); // once, at start-up
+ * evaluateCampaigns(event, context, compiled);
  */
 export function compileCampaign(campaign: Campaign): CompiledCampaign {
   let entry = compiled.get(campaign);
