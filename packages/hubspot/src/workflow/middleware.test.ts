@@ -108,6 +108,27 @@ describe('createWorkflowActionMiddleware', () => {
     expect(stored).toHaveLength(0);
   });
 
+  it('leaves absent optional fields out of the event source', async () => {
+    const { server, stored } = app();
+    const minimal = JSON.stringify({
+      callbackId: 'cb-1',
+      origin: { portalId: 1 },
+      object: { objectId: 2, objectType: 'DEAL' },
+    });
+    await request(server).post(path).set(v2(minimal)).send(minimal).expect(200);
+    expect(stored[0]?.event.source).toEqual({
+      channel: 'workflow_action',
+      callbackId: 'cb-1',
+      inputFields: {},
+    });
+    expect(stored[0]?.event).toMatchObject({
+      objectType: 'deal',
+      objectId: '2',
+      accountId: '1',
+      properties: {},
+    });
+  });
+
   it('answers 400 naming the missing field, 413 when too large, 503 when storing fails', async () => {
     const noCallback = JSON.stringify({ ...JSON.parse(body), callbackId: undefined });
     const malformed = await request(app().server).post(path).set(v2(noCallback)).send(noCallback).expect(400);

@@ -69,8 +69,8 @@ function toEvent(execution: WorkflowActionExecution, receivedAt: Date): CrmEvent
     source: {
       channel: 'workflow_action',
       callbackId: execution.callbackId,
-      actionDefinitionId: execution.actionDefinitionId,
-      workflowId: execution.workflowId,
+      ...optional('actionDefinitionId', execution.actionDefinitionId, String),
+      ...optional('workflowId', execution.workflowId, String),
       inputFields: execution.inputFields,
     },
   };
