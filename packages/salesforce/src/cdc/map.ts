@@ -90,6 +90,7 @@ function changesOf(payload: Payload, header: ChangeEventHeader): Record<string, 
   return changes;
 }
 
+/** What {@link changeEventToCrmEvents} needs beside the payload. */
 export interface ChangeEventContext {
   organizationId: string;
   replayId: string | number | bigint;

@@ -1,11 +1,13 @@
 import { HookpostSalesforceError } from '../errors.js';
 import type { CdcSubscribeHandlers, CdcSubscription, CdcTransport } from './transport.js';
 
+/** How the Pub/Sub API client authenticates. */
 export type PubSubAuth =
   | { type: 'jwt'; clientId: string; username: string; privateKey: string; loginUrl?: string }
   /** Reuse a session, e.g. `await salesforceClient.connection()`'s token and instance URL. */
   | { type: 'accessToken'; accessToken: string; instanceUrl: string; organizationId?: string };
 
+/** The logger shape `salesforce-pubsub-api-client` accepts (pino fits). */
 export interface PubSubLogger {
   debug(...args: unknown[]): void;
   info(...args: unknown[]): void;
@@ -13,6 +15,7 @@ export interface PubSubLogger {
   error(...args: unknown[]): void;
 }
 
+/** Options of {@link createPubSubTransport}. */
 export interface PubSubTransportOptions {
   auth: PubSubAuth;
   /** Default `api.pubsub.salesforce.com:7443`. */

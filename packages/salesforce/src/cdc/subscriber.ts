@@ -4,6 +4,7 @@ import { changeEventToCrmEvents } from './map.js';
 import type { CdcSubscription, CdcTransport, ReplayStore } from './transport.js';
 import type { CdcEvent } from './types.js';
 
+/** Options of {@link createCdcSubscriber}. */
 export interface CdcSubscriberOptions {
   transport: CdcTransport;
   replayStore: ReplayStore;
@@ -24,6 +25,7 @@ export interface CdcSubscriberOptions {
   onError?: (error: HookpostSalesforceError) => void;
 }
 
+/** A running (or stopped) Change Data Capture subscription. */
 export interface CdcSubscriber {
   /** Subscribes from the stored replay id (or from new events when none is stored). */
   start(): Promise<void>;

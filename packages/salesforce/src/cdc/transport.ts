@@ -1,5 +1,6 @@
 import type { CdcEvent } from './types.js';
 
+/** What a {@link CdcTransport} calls back with. */
 export interface CdcSubscribeHandlers {
   /** Resume after this replay id; absent = only new events. */
   replayId?: string;
@@ -8,6 +9,7 @@ export interface CdcSubscribeHandlers {
   onError(error: unknown): void;
 }
 
+/** An open subscription; `close()` ends the stream. */
 export interface CdcSubscription {
   close(): void | Promise<void>;
 }

@@ -8,6 +8,7 @@ import { assertApiName, assertId, soqlId } from './soql.js';
 /** The collections API takes at most 200 ids per call. */
 export const MAX_IDS_PER_RETRIEVE = 200;
 
+/** Options of {@link createSalesforceClient}. */
 export interface SalesforceClientOptions {
   instanceUrl: string;
   loginUrl?: string;
@@ -17,12 +18,14 @@ export interface SalesforceClientOptions {
   now?: () => Date;
 }
 
+/** The write-back Task (`Status` Completed, `ActivityDate` today are set for you). */
 export interface CreateTaskInput {
   subject: string;
   description?: string;
   whatId?: string;
 }
 
+/** The org's daily REST API usage, from `Sforce-Limit-Info: api-usage=used/limit`. */
 export interface ApiUsage {
   used: number;
   limit: number;

@@ -3,6 +3,7 @@ import { HookpostSalesforceError } from '../errors.js';
 import { errorCodeOf, isSessionExpired } from './api-error.js';
 import { signJwtAssertion } from './jwt.js';
 
+/** JWT bearer (recommended: a connected app with a certificate) or a ready access token. */
 export type SalesforceAuth =
   | { type: 'jwt'; clientId: string; username: string; privateKey: string }
   | { type: 'accessToken'; accessToken: string };

@@ -162,6 +162,30 @@ describe('createOutboundMessageMiddleware with a body Express already read', () 
   });
 });
 
+describe('createOutboundMessageMiddleware behind a body parser that consumed the stream', () => {
+  it('passes a clear error to next() instead of hanging', async () => {
+    const errors: unknown[] = [];
+    const app = express();
+    app.use(express.urlencoded({ type: '*/*', extended: false }));
+    app.post(
+      '/sf/:token',
+      createOutboundMessageMiddleware({
+        resolveToken: createTokenResolver([
+          { workspaceId: 'globex', organizationId: ORG_18, endpointToken: 't' },
+        ]),
+        onNotifications: () => {},
+      }),
+    );
+    app.use((error: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+      errors.push(error);
+      res.status(500).end();
+    });
+    const response = await request(app).post('/sf/t').set('content-type', 'text/xml').send(message(ORG_18));
+    expect(response.status).toBe(500);
+    expect(String(errors[0])).toContain('already consumed by another body parser');
+  });
+});
+
 describe('createOutboundMessageMiddleware over node:http', () => {
   let url = '';
   const { app: _unused, ...state } = setup();

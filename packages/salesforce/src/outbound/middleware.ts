@@ -15,6 +15,7 @@ export interface OutboundMessageContext {
   rawBody: Buffer;
 }
 
+/** Options of {@link createOutboundMessageMiddleware}. */
 export interface OutboundMessageMiddlewareOptions {
   resolveToken: ResolveToken;
   /** The app's durable write; Salesforce gets its Ack only after this resolves. */
@@ -63,6 +64,14 @@ function readBody(req: Request, maxBodyBytes: number): Promise<Buffer> {
       );
     }
     return Promise.resolve(body);
+  }
+  if (req.readableEnded) {
+    // A server misconfiguration, not a bad request: surfaces through `next(error)` / 500.
+    return Promise.reject(
+      new Error(
+        '[@hookpost/salesforce] the request body was already consumed by another body parser: mount the outbound-message middleware before it, or use express.raw()',
+      ),
+    );
   }
   return readRawBody(req, maxBodyBytes);
 }

@@ -3,6 +3,7 @@ import { salesforceEventId, toIsoInstant } from '../event-id.js';
 import { toOrgId18 } from '../org-id.js';
 import type { OutboundMessage, OutboundNotification } from './types.js';
 
+/** Options of {@link toCrmEvents}. */
 export interface ToCrmEventsOptions {
   /** Clock for notifications without `LastModifiedDate`. */
   now?: () => Date;

@@ -148,6 +148,11 @@ describe('parseOutboundMessage rejects', () => {
     ],
     ['a missing ActionId', contact.replace(/<ActionId>.*<\/ActionId>/, ''), 'missing_field'],
     ['no Notification', contact.replace(/<Notification>[\s\S]*<\/Notification>/, ''), 'missing_field'],
+    [
+      'a prototype-polluting field name',
+      contact.replace('<sf:FirstName>some</sf:FirstName>', '<sf:__proto__>x</sf:__proto__>'),
+      'malformed_xml',
+    ],
     ['a Notification without Id', contact.replace('<Id>04lo0000000xxxxxxx</Id>', ''), 'missing_field'],
   ])('%s', (_name, body, code) => {
     expect(codeOf(() => parseOutboundMessage(body))).toBe(code);
