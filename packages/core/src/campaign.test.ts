@@ -68,6 +68,22 @@ describe('campaignSchema', () => {
     );
   });
 
+  it('reports a condition typo where it is, not as one "Invalid input"', () => {
+    const result = campaignSchema.safeParse({
+      id: 'x',
+      destination: 'mailer',
+      trigger: { platform: 'hubspot', object: 'contact', on: 'any' },
+      conditions: {
+        all: [{ field: 'country', equal: 'DE' }, { any: [{ not: { field: 'a', equals: 1, in: [1] } }] }],
+      },
+    });
+    expect(result.error?.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`)).toEqual([
+      'conditions.all.0: Unrecognized key: "equal"',
+      'conditions.all.0: expected exactly one operator of equals, in, exists, contains, gt, lt, matches; got none',
+      'conditions.all.1.any.0.not: expected exactly one operator of equals, in, exists, contains, gt, lt, matches; got equals, in',
+    ]);
+  });
+
   it('rejects a leaf with two operators', () => {
     const result = campaignSchema.safeParse({
       id: 'x',

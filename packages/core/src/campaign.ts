@@ -75,15 +75,34 @@ export type ConditionLeaf = z.infer<typeof conditionLeafSchema>;
 
 export type Condition = ConditionLeaf | { all: Condition[] } | { any: Condition[] } | { not: Condition };
 
-/** `all` / `any` / `not` over leaves, nested as deep as needed. */
-export const conditionSchema: z.ZodType<Condition> = z.lazy(() =>
-  z.union([
-    z.object({ all: z.array(conditionSchema) }).strict(),
-    z.object({ any: z.array(conditionSchema) }).strict(),
-    z.object({ not: conditionSchema }).strict(),
-    conditionLeafSchema,
-  ]),
-);
+const allSchema: z.ZodType<Condition> = z.lazy(() => z.object({ all: z.array(conditionSchema) }).strict());
+const anySchema: z.ZodType<Condition> = z.lazy(() => z.object({ any: z.array(conditionSchema) }).strict());
+const notSchema: z.ZodType<Condition> = z.lazy(() => z.object({ not: conditionSchema }).strict());
+
+/**
+ * `all` / `any` / `not` over leaves, nested as deep as needed. The branch is chosen by key
+ * rather than by trying each (z.union), so a typo is reported where it is
+ * (`conditions.all[0]: Unrecognized key: "equal"`) instead of as one "Invalid input".
+ */
+export const conditionSchema: z.ZodType<Condition, unknown> = z
+  .unknown()
+  .transform((value, ctx): Condition => {
+    const isObject = typeof value === 'object' && value !== null && !Array.isArray(value);
+    const branch =
+      isObject && 'all' in value
+        ? allSchema
+        : isObject && 'any' in value
+          ? anySchema
+          : isObject && 'not' in value
+            ? notSchema
+            : conditionLeafSchema;
+    const result = branch.safeParse(value);
+    if (result.success) return result.data;
+    for (const issue of result.error.issues) {
+      ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message, input: value });
+    }
+    return z.NEVER;
+  });
 
 /** Mailing rules of a campaign (DESIGN §4 `policy`), with defaults filled. */
 export const campaignPolicySchema = z
