@@ -83,6 +83,14 @@ describe('createCdcSubscriber', () => {
     ]);
   });
 
+  it('opens one stream when start() is called twice at once', async () => {
+    const { bus, subscriber } = setup();
+    await Promise.all([subscriber.start(), subscriber.start()]);
+    await subscriber.start();
+    expect(bus.subscriptions).toHaveLength(1);
+    expect(bus.listeners()).toBe(1);
+  });
+
   it('resumes from the stored replay id after a restart, without re-delivering older events', async () => {
     const first = setup();
     await first.subscriber.start();

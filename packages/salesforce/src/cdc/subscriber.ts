@@ -63,6 +63,31 @@ export function createCdcSubscriber(options: CdcSubscriberOptions): CdcSubscribe
   let queue: Promise<void> = Promise.resolve();
   let failed: HookpostSalesforceError | null = null;
   let generation = 0;
+  let starting: Promise<void> | null = null;
+
+  async function subscribe(): Promise<void> {
+    if (subscription) return;
+    await queue; // the replay id must reflect every event already received
+    failed = null;
+    generation += 1;
+    const run = generation;
+    const replayId = await replayStore.get(channel);
+    subscription = await transport.subscribe(channel, {
+      ...(replayId !== null ? { replayId } : {}),
+      onEvent: (event) => {
+        queue = queue.then(() => handle(event, run));
+      },
+      onError: (error) => {
+        // The stream is gone: forget it so `start()` can resubscribe from the stored replay id.
+        if (run === generation) subscription = null;
+        onError?.(
+          new HookpostSalesforceError('transport_failed', `subscription to ${channel} failed`, {
+            cause: error,
+          }),
+        );
+      },
+    });
+  }
 
   async function handle(event: CdcEvent, run: number): Promise<void> {
     if (failed || run !== generation) return;
@@ -95,28 +120,12 @@ export function createCdcSubscriber(options: CdcSubscriberOptions): CdcSubscribe
   }
 
   return {
-    async start() {
-      if (subscription) return;
-      await queue; // the replay id must reflect every event already received
-      failed = null;
-      generation += 1;
-      const run = generation;
-      const replayId = await replayStore.get(channel);
-      subscription = await transport.subscribe(channel, {
-        ...(replayId !== null ? { replayId } : {}),
-        onEvent: (event) => {
-          queue = queue.then(() => handle(event, run));
-        },
-        onError: (error) => {
-          // The stream is gone: forget it so `start()` can resubscribe from the stored replay id.
-          if (run === generation) subscription = null;
-          onError?.(
-            new HookpostSalesforceError('transport_failed', `subscription to ${channel} failed`, {
-              cause: error,
-            }),
-          );
-        },
+    start() {
+      // Concurrent calls share one subscribe, so a restart loop cannot open two streams.
+      starting ??= subscribe().finally(() => {
+        starting = null;
       });
+      return starting;
     },
     async stop() {
       generation += 1;
