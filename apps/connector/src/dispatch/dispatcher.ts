@@ -226,7 +226,7 @@ export function createDispatcher(options: DispatcherOptions) {
       table: 'triggers',
       owner,
       now: now(),
-      leaseMs: 120_000,
+      leaseMs,
       limit: batchSize,
       due: true,
       orderBy: 'next_attempt_at',

@@ -39,7 +39,7 @@ export function createOutboxProcessor(options: {
       table: 'outbox',
       owner,
       now: now(),
-      leaseMs: 60_000,
+      leaseMs,
       limit: 20,
       due: true,
       orderBy: 'next_attempt_at',

@@ -1,104 +1,144 @@
-import type { Kysely } from 'kysely';
-import type { Database, OutboxTable } from '../db/types.js';
+import type { Insertable, Kysely } from 'kysely';
+import type { Dialect } from '../db/connect.js';
+import type { Database, DecisionTable, EventStatus, OutboxTable } from '../db/types.js';
 import type { EventRow } from '../store/claim.js';
 import { newId } from '../store/ids.js';
-import { type EventPlan, summarise } from './plan.js';
+import { createPolicyLookups } from './lookups.js';
+import { decideEvent, type Evaluation, type EventPlan, summarise } from './plan.js';
 import { applyPrivacyDeletion } from './privacy.js';
 
-export class LeaseLostError extends Error {
-  constructor(eventId: string) {
-    super(`[@hookpost/connector] lease on event ${eventId} expired before commit; another worker owns it`);
-  }
+export interface CommitItem {
+  row: EventRow;
+  evaluation: Evaluation;
 }
 
-export interface CommitResult {
-  status: string;
+export interface Committed {
+  eventId: string;
+  status: EventStatus;
+  plan: EventPlan;
   triggers: string[];
-  duplicates: number;
 }
+
+// Well under SQLite's 32,766 bound parameters per statement (8 columns per decision).
+const DECISIONS_PER_INSERT = 500;
 
 /**
- * Writes one event's outcome in a single transaction: its triggers (unique per dedupe
- * key — a concurrent duplicate becomes `already_sent`), its decisions, reversals, a
- * workflow callback, and its final status. The status update is guarded by our lease, so
- * an event whose lease expired mid-way is left to its new owner and never decided twice.
+ * Decides and writes a batch of evaluated events in one transaction. Events whose lease
+ * we lost are skipped (another worker owns them: no event is decided twice). Inside the
+ * transaction events are decided one after another, so each one's policies see the
+ * triggers of the events before it; a trigger colliding on its dedupe key (a concurrent
+ * process got there first) becomes `already_sent`. One commit for the whole batch.
  */
-export async function commitPlan(
+export async function commitBatch(
   db: Kysely<Database>,
-  row: EventRow,
+  dialect: Dialect,
   owner: string,
-  plan: EventPlan,
+  items: readonly CommitItem[],
   now: number,
-): Promise<CommitResult> {
+): Promise<Committed[]> {
+  if (items.length === 0) return [];
   return db.transaction().execute(async (trx) => {
-    const created: string[] = [];
-    let duplicates = 0;
-    for (const decision of plan.decisions) {
-      if (!decision.trigger) continue;
-      const inserted = await trx
-        .insertInto('triggers')
-        .values(decision.trigger)
-        .onConflict((oc) => oc.doNothing())
-        .returning('id')
-        .executeTakeFirst();
-      if (inserted) {
-        created.push(inserted.id);
-      } else {
-        duplicates++;
-        Object.assign(decision, {
-          outcome: 'skipped',
-          reason: 'already_sent',
-          detail: `trigger ${decision.trigger.id} exists`,
-          trigger: null,
+    let ownedQuery = trx
+      .selectFrom('events')
+      .select('id')
+      .where(
+        'id',
+        'in',
+        items.map((i) => i.row.id),
+      )
+      .where('lease_owner', '=', owner)
+      .where('status', '=', 'pending');
+    if (dialect === 'postgres') ownedQuery = ownedQuery.forUpdate();
+    const owned = new Set((await ownedQuery.execute()).map((r) => r.id));
+
+    const committed: Committed[] = [];
+    const decisionRows: Insertable<DecisionTable>[] = [];
+    for (const { row, evaluation } of items) {
+      if (!owned.has(row.id)) continue;
+      const workspaceId = evaluation.workspace.id;
+      const plan = await decideEvent(evaluation, createPolicyLookups(trx, workspaceId), new Date(now));
+      const triggers: string[] = [];
+      for (const decision of plan.decisions) {
+        if (!decision.trigger) continue;
+        const inserted = await trx
+          .insertInto('triggers')
+          .values(decision.trigger)
+          .onConflict((oc) => oc.doNothing())
+          .returning('id')
+          .executeTakeFirst();
+        if (inserted) {
+          triggers.push(inserted.id);
+        } else {
+          Object.assign(decision, {
+            outcome: 'skipped',
+            reason: 'already_sent',
+            detail: `trigger ${decision.trigger.id} exists`,
+            trigger: null,
+          });
+        }
+      }
+      for (const cancel of plan.cancels) {
+        await trx
+          .updateTable('triggers')
+          .set({ status: 'cancelled', reason: cancel.reason, updated_at: now })
+          .where('id', '=', cancel.triggerId)
+          .where('status', '=', 'pending')
+          .execute();
+      }
+      if (plan.privacy) await applyPrivacyDeletion(trx, { workspaceId, ...plan.privacy, now });
+      if (plan.callback)
+        await trx
+          .insertInto('outbox')
+          .values(outboxRow('hubspot_callback', workspaceId, plan.callback, now))
+          .execute();
+      for (const d of plan.decisions) {
+        decisionRows.push({
+          event_id: row.id,
+          campaign_id: d.campaignId,
+          workspace_id: workspaceId,
+          outcome: d.outcome,
+          reason: d.reason,
+          detail: d.detail,
+          trigger_id: d.outcome === 'triggered' ? (d.trigger?.id ?? null) : null,
+          created_at: now,
         });
       }
+      committed.push({ eventId: row.id, status: summarise(plan.decisions).status, plan, triggers });
     }
-    for (const cancel of plan.cancels) {
-      await trx
-        .updateTable('triggers')
-        .set({ status: 'cancelled', reason: cancel.reason, updated_at: now })
-        .where('id', '=', cancel.triggerId)
-        .where('status', '=', 'pending')
-        .execute();
-    }
-    // Replays decide again: the latest decisions replace the earlier ones.
-    await trx.deleteFrom('decisions').where('event_id', '=', row.id).execute();
-    if (plan.decisions.length > 0) {
+    if (committed.length === 0) return committed;
+
+    const ids = committed.map((c) => c.eventId);
+    // A replayed event is decided again: its new decisions replace the old ones.
+    await trx.deleteFrom('decisions').where('event_id', 'in', ids).execute();
+    for (let i = 0; i < decisionRows.length; i += DECISIONS_PER_INSERT) {
       await trx
         .insertInto('decisions')
-        .values(
-          plan.decisions.map((d) => ({
-            event_id: row.id,
-            campaign_id: d.campaignId,
-            workspace_id: row.workspace_id ?? '',
-            outcome: d.outcome,
-            reason: d.reason,
-            detail: d.detail,
-            trigger_id: d.outcome === 'triggered' ? (d.trigger?.id ?? null) : null,
-            created_at: now,
-          })),
-        )
+        .values(decisionRows.slice(i, i + DECISIONS_PER_INSERT))
         .execute();
     }
-    if (plan.privacy && row.workspace_id) {
-      await applyPrivacyDeletion(trx, { workspaceId: row.workspace_id, ...plan.privacy, now });
+    // Most events of a batch end alike ("none of 5 campaigns matched"): one UPDATE per outcome.
+    const byOutcome = new Map<string, { status: EventStatus; reason: string; ids: string[] }>();
+    for (const c of committed) {
+      const { status, reason } = summarise(c.plan.decisions);
+      const key = `${status}\u0000${reason}`;
+      const group = byOutcome.get(key) ?? { status, reason, ids: [] };
+      group.ids.push(c.eventId);
+      byOutcome.set(key, group);
     }
-    if (plan.callback) {
+    for (const group of byOutcome.values()) {
       await trx
-        .insertInto('outbox')
-        .values(outboxRow('hubspot_callback', row.workspace_id ?? '', plan.callback, now))
+        .updateTable('events')
+        .set({
+          status: group.status,
+          reason: group.reason,
+          processed_at: now,
+          lease_owner: null,
+          lease_until: 0,
+        })
+        .where('id', 'in', group.ids)
         .execute();
     }
-    const { status, reason } = summarise(plan.decisions);
-    const updated = await trx
-      .updateTable('events')
-      .set({ status, reason, processed_at: now, lease_owner: null, lease_until: 0 })
-      .where('id', '=', row.id)
-      .where('lease_owner', '=', owner)
-      .where('status', '=', 'pending')
-      .executeTakeFirst();
-    if (Number(updated.numUpdatedRows) !== 1) throw new LeaseLostError(row.id);
-    return { status, triggers: created, duplicates };
+    return committed;
   });
 }
 

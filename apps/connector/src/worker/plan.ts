@@ -43,16 +43,30 @@ export interface PendingTrigger {
   source_ref: string;
 }
 
-export interface PlanInput {
+export interface EvaluateInput {
   event: CrmEvent;
   workspace: WorkspaceConfig;
   campaigns: readonly Campaign[];
   reader: CrmReader | null;
   properties: Record<string, string[]>;
-  lookups: PolicyLookups;
-  /** Pending triggers created by earlier events of the same record (reversal). */
+  /** Pending triggers created by or addressed to this record (reversal, deletion). */
   pending: readonly PendingTrigger[];
+}
+
+export interface PlanInput extends EvaluateInput {
+  lookups: PolicyLookups;
   now: Date;
+}
+
+/** The rules' verdicts for one event, before the policies (which need the store). */
+export interface Evaluation {
+  event: CrmEvent;
+  workspace: WorkspaceConfig;
+  verdicts: { campaign: Campaign; decision: Decision }[];
+  enrichment: Enrichment;
+  cancels: EventPlan['cancels'];
+  privacy: EventPlan['privacy'];
+  workflow: { callbackId: string; campaignId: string } | null;
 }
 
 const conditionOnly = new WeakMap<Campaign, Campaign>();
@@ -77,11 +91,19 @@ const isReversal = (d: Decision) =>
     d.reason?.startsWith('conditions') === true);
 
 /**
- * Decides what one event does in its workspace: evaluates every campaign (trigger clause
- * first, enrichment only for the campaigns that can still match), applies the address and
- * mailing policies, and prepares the trigger rows. Writes nothing.
+ * Decides what one event does in its workspace: `evaluateEvent`, then `decideEvent`.
+ * Writes nothing (dry runs use it as it is).
  */
 export async function planEvent(input: PlanInput): Promise<EventPlan> {
+  return decideEvent(await evaluateEvent(input), input.lookups, input.now);
+}
+
+/**
+ * Evaluates every campaign for one event: the trigger clause first, enrichment only for
+ * the campaigns that can still match (or that have a pending piece this event may
+ * reverse), then the conditions with each campaign's own recipient. No store access.
+ */
+export async function evaluateEvent(input: EvaluateInput): Promise<Evaluation> {
   const { event, workspace } = input;
   const workflow = event.source?.channel === 'workflow_action' ? workflowInput(event) : null;
   let campaigns = input.campaigns.filter((c) => c.trigger.platform === event.platform);
@@ -124,7 +146,7 @@ export async function planEvent(input: PlanInput): Promise<EventPlan> {
     }),
   );
 
-  const decisions: PlannedDecision[] = [];
+  const verdicts: Evaluation['verdicts'] = [];
   for (const [i, campaign] of campaigns.entries()) {
     const decision = byId.get(campaign.id) ?? first[i]!;
     if (pendingCampaigns.has(campaign.id) && isReversal(decision)) {
@@ -132,6 +154,24 @@ export async function planEvent(input: PlanInput): Promise<EventPlan> {
         cancels.push({ triggerId: p.id, reason: `reversed by event ${event.id}: ${decision.reason}` });
       }
     }
+    verdicts.push({ campaign, decision });
+  }
+  return { event, workspace, verdicts, enrichment, cancels, privacy, workflow };
+}
+
+/**
+ * Applies the address and mailing policies to the matched campaigns and prepares the
+ * trigger rows. `lookups` must see the triggers decided before this event (the worker
+ * runs it inside its batch transaction, event by event).
+ */
+export async function decideEvent(
+  evaluation: Evaluation,
+  lookups: PolicyLookups,
+  now: Date,
+): Promise<EventPlan> {
+  const { workflow, workspace } = evaluation;
+  const decisions: PlannedDecision[] = [];
+  for (const { campaign, decision } of evaluation.verdicts) {
     if (decision.outcome !== 'matched') {
       decisions.push({
         campaignId: campaign.id,
@@ -142,16 +182,15 @@ export async function planEvent(input: PlanInput): Promise<EventPlan> {
       });
       continue;
     }
-    decisions.push(await decideMatched(input, campaign, enrichment, workflow?.callbackId ?? null));
+    decisions.push(await decideMatched(evaluation, campaign, lookups, now));
   }
-
   let callback: EventPlan['callback'] = null;
   if (workflow && !decisions.some((d) => d.outcome === 'triggered')) {
     const reason =
       decisions[0]?.reason ?? `campaign "${workflow.campaignId}" not found in workspace ${workspace.id}`;
     callback = { callbackId: workflow.callbackId, state: 'FAIL_CONTINUE', reason };
   }
-  return { decisions, cancels, callback, privacy };
+  return { decisions, cancels: evaluation.cancels, callback, privacy: evaluation.privacy };
 }
 
 function workflowInput(event: CrmEvent): { callbackId: string; campaignId: string } | null {
@@ -171,12 +210,12 @@ const skip = (campaignId: string, reason: string, detail: string | null = null):
 });
 
 async function decideMatched(
-  input: PlanInput,
+  { event, workspace, enrichment, workflow }: Evaluation,
   campaign: Campaign,
-  enrichment: Enrichment,
-  callbackId: string | null,
+  lookups: PolicyLookups,
+  now: Date,
 ): Promise<PlannedDecision> {
-  const { event, workspace, lookups, now } = input;
+  const callbackId = workflow?.callbackId ?? null;
   const target = enrichment.recipients[campaign.recipient];
   if (!target || !('crm' in target)) return skip(campaign.id, 'no_recipient', target?.missing ?? null);
 

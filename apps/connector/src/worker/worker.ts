@@ -10,9 +10,8 @@ import type { Metrics } from '../metrics.js';
 import { claim, type EventRow } from '../store/claim.js';
 import { recordRef } from '../store/ids.js';
 import type { WorkspaceIndex } from '../workspaces.js';
-import { commitPlan, LeaseLostError } from './commit.js';
-import { createPolicyLookups } from './lookups.js';
-import { type EventPlan, planEvent } from './plan.js';
+import { commitBatch } from './commit.js';
+import { type Evaluation, evaluateEvent, type PendingTrigger } from './plan.js';
 
 export interface WorkerOptions {
   db: Kysely<Database>;
@@ -57,71 +56,46 @@ export function createWorker(options: WorkerOptions): Worker {
     return props;
   };
 
-  async function prepare(
-    row: EventRow,
-  ): Promise<{ row: EventRow; plan?: EventPlan; error?: unknown; unrouted?: boolean }> {
+  type Prepared = { row: EventRow; evaluation?: Evaluation; error?: unknown; unrouted?: boolean };
+
+  /** Pending triggers created by or addressed to the batch's records, in one query. */
+  async function pendingByRecord(rows: readonly EventRow[]): Promise<Map<string, PendingTrigger[]>> {
+    const refs = [...new Set(rows.map((r) => recordRef(r.platform, r.object_type, r.object_id)))];
+    const found = new Map<string, PendingTrigger[]>();
+    if (refs.length === 0) return found;
+    const pending = await db
+      .selectFrom('triggers')
+      .select(['id', 'campaign_id', 'source_ref', 'recipient_ref', 'workspace_id'])
+      .where('status', '=', 'pending')
+      .where((eb) => eb.or([eb('source_ref', 'in', refs), eb('recipient_ref', 'in', refs)]))
+      .execute();
+    for (const trigger of pending) {
+      for (const ref of new Set([trigger.source_ref, trigger.recipient_ref])) {
+        const key = `${trigger.workspace_id}|${ref}`;
+        found.set(key, [...(found.get(key) ?? []), trigger]);
+      }
+    }
+    return found;
+  }
+
+  async function prepare(row: EventRow, pending: Map<string, PendingTrigger[]>): Promise<Prepared> {
     const workspace = row.workspace_id ? workspaces.byId(row.workspace_id) : undefined;
     if (!workspace) return { row, unrouted: true };
     try {
       const event = JSON.parse(row.payload) as CrmEvent;
-      const ref = recordRef(event.platform, event.objectType, event.objectId);
-      const pending = await db
-        .selectFrom('triggers')
-        .select(['id', 'campaign_id', 'source_ref'])
-        .where('workspace_id', '=', workspace.id)
-        .where('status', '=', 'pending')
-        .where((eb) => eb.or([eb('source_ref', '=', ref), eb('recipient_ref', '=', ref)]))
-        .execute();
-      const plan = await planEvent({
+      const evaluation = await evaluateEvent({
         event,
         workspace,
         campaigns: workspace.campaigns as Campaign[],
         reader: options.readerFor(workspace, event.platform),
         properties: properties(workspace),
-        lookups: createPolicyLookups(db, workspace.id),
-        pending,
-        now: new Date(now()),
+        pending:
+          pending.get(`${workspace.id}|${recordRef(event.platform, event.objectType, event.objectId)}`) ?? [],
       });
-      return { row, plan };
+      return { row, evaluation };
     } catch (error) {
       return { row, error };
     }
-  }
-
-  async function finish(item: Awaited<ReturnType<typeof prepare>>): Promise<void> {
-    const { row } = item;
-    const at = now();
-    if (item.unrouted) {
-      await db
-        .updateTable('events')
-        .set({
-          status: 'unrouted',
-          reason: `workspace ${row.workspace_id} is no longer configured`,
-          processed_at: at,
-          lease_owner: null,
-        })
-        .where('id', '=', row.id)
-        .where('lease_owner', '=', owner)
-        .execute();
-      return;
-    }
-    if (item.plan) {
-      try {
-        const result = await commitPlan(db, row, owner, item.plan, at);
-        for (const d of item.plan.decisions) metrics.decisions.inc({ outcome: d.outcome });
-        if (result.triggers.length > 0) metrics.triggers.inc({ status: 'pending' }, result.triggers.length);
-        for (const c of item.plan.cancels) if (c) metrics.triggers.inc({ status: 'cancelled' });
-        logger.debug({ eventId: row.id, status: result.status, triggers: result.triggers }, 'event decided');
-        return;
-      } catch (error) {
-        if (error instanceof LeaseLostError) {
-          logger.warn({ eventId: row.id }, error.message);
-          return;
-        }
-        item.error = error;
-      }
-    }
-    await recordFailure(row, item.error, at);
   }
 
   async function recordFailure(row: EventRow, error: unknown, at: number): Promise<void> {
@@ -161,8 +135,39 @@ export function createWorker(options: WorkerOptions): Worker {
       orderBy: 'received_at',
     });
     if (rows.length === 0) return 0;
-    const prepared = await Promise.all(rows.map(prepare));
-    for (const item of prepared) await finish(item);
+    const pending = await pendingByRecord(rows);
+    // Enrichment runs concurrently, so the CRM clients can coalesce the reads into batches.
+    const prepared = await Promise.all(rows.map((row) => prepare(row, pending)));
+    const at = now();
+    const unrouted = prepared.filter((p) => p.unrouted).map((p) => p.row.id);
+    if (unrouted.length > 0) {
+      await db
+        .updateTable('events')
+        .set({
+          status: 'unrouted',
+          reason: 'workspace is no longer configured',
+          processed_at: at,
+          lease_owner: null,
+        })
+        .where('id', 'in', unrouted)
+        .where('lease_owner', '=', owner)
+        .execute();
+    }
+    for (const p of prepared) if (p.error !== undefined) await recordFailure(p.row, p.error, at);
+    const items = prepared.flatMap((p) => (p.evaluation ? [{ row: p.row, evaluation: p.evaluation }] : []));
+    try {
+      const committed = await commitBatch(db, dialect, owner, items, at);
+      for (const c of committed) {
+        for (const d of c.plan.decisions) metrics.decisions.inc({ outcome: d.outcome });
+        if (c.triggers.length > 0) metrics.triggers.inc({ status: 'pending' }, c.triggers.length);
+        if (c.plan.cancels.length > 0) metrics.triggers.inc({ status: 'cancelled' }, c.plan.cancels.length);
+      }
+      logger.debug({ claimed: rows.length, decided: committed.length }, 'events decided');
+    } catch (error) {
+      // The whole batch rolled back: count a failed attempt for each event (poison events end `failed`).
+      logger.error({ err: error }, 'committing decisions failed');
+      for (const item of items) await recordFailure(item.row, error, at);
+    }
     return rows.length;
   }
 
