@@ -25,11 +25,15 @@ export interface OutboundMessageMiddlewareOptions {
   onError?: (error: HookpostSalesforceError) => void;
 }
 
-type Request = IncomingMessage & { params?: Record<string, string | undefined>; body?: unknown };
+/** What the middleware reads from a request: Express 5 `req` and plain `node:http` both fit. */
+export type OutboundMessageRequest = IncomingMessage & {
+  params?: Record<string, string | undefined>;
+  body?: unknown;
+};
 
 const ACCEPTED_TYPES = new Set(['text/xml', 'application/soap+xml']);
 
-function tokenOf(req: Request): string {
+function tokenOf(req: OutboundMessageRequest): string {
   const fromParams = req.params?.token;
   if (fromParams !== undefined) return fromParams;
   const path = (req.url ?? '').split('?')[0] ?? '';
@@ -41,7 +45,7 @@ function tokenOf(req: Request): string {
   }
 }
 
-function checkContentType(req: Request): void {
+function checkContentType(req: OutboundMessageRequest): void {
   const header = req.headers['content-type'];
   if (header === undefined) return; // Salesforce always sends text/xml; a missing header is parsed anyway
   const type = header.split(';')[0]?.trim().toLowerCase() ?? '';
@@ -54,7 +58,7 @@ function checkContentType(req: Request): void {
 }
 
 /** Express (`express.raw()`/`express.text()`) may have read the body already. */
-function readBody(req: Request, maxBodyBytes: number): Promise<Buffer> {
+function readBody(req: OutboundMessageRequest, maxBodyBytes: number): Promise<Buffer> {
   const parsed = req.body;
   if (Buffer.isBuffer(parsed) || typeof parsed === 'string') {
     const body = Buffer.isBuffer(parsed) ? parsed : Buffer.from(parsed, 'utf8');
@@ -99,7 +103,7 @@ function answer(res: ServerResponse, status: number, body: string): void {
 export function createOutboundMessageMiddleware(options: OutboundMessageMiddlewareOptions) {
   const { resolveToken, onNotifications, maxBodyBytes = 1_000_000, onError } = options;
 
-  async function handle(req: Request): Promise<string> {
+  async function handle(req: OutboundMessageRequest): Promise<string> {
     const workspace = await resolveToken(tokenOf(req));
     if (!workspace)
       throw new HookpostSalesforceError(
@@ -134,7 +138,7 @@ export function createOutboundMessageMiddleware(options: OutboundMessageMiddlewa
   }
 
   return async function salesforceOutboundMessageMiddleware(
-    req: Request,
+    req: OutboundMessageRequest,
     res: ServerResponse,
     next?: (error?: unknown) => void,
   ): Promise<void> {
