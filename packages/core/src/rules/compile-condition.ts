@@ -3,6 +3,7 @@ import type { PropertyValue } from '../event.js';
 import { looseEquals, onScale, toOrdering } from './compare.js';
 import type { Scope } from './context.js';
 import { formatList, formatValue } from './format.js';
+import { memoReason } from './memo.js';
 import { compileResolver, type Resolver } from './resolve.js';
 
 /** A condition compiled once per campaign: null when it holds, else the reason it failed. */
@@ -69,13 +70,16 @@ type Test = { describe: string; expected: string; test: (value: PropertyValue | 
 function compileLeaf(leaf: ConditionLeaf, path: string): CompiledCondition {
   const read = compileResolver(leaf.field);
   const { describe, expected, test } = compileTest(leaf);
+  const reason = memoReason(
+    (value: PropertyValue | undefined) =>
+      `${path}: ${leaf.field} expected ${expected}, got ${formatValue(value)}${hint(leaf, value)}`,
+  );
   return {
     describe: `${leaf.field} ${describe}`,
     read,
     check(scope) {
       const value = read(scope);
-      if (test(value)) return null;
-      return `${path}: ${leaf.field} expected ${expected}, got ${formatValue(value)}${hint(leaf, value)}`;
+      return test(value) ? null : reason(value);
     },
   };
 }

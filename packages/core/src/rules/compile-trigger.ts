@@ -27,7 +27,9 @@ export function compileTrigger(trigger: CampaignTrigger): CompiledTrigger {
   const platformReason = memoReason(
     (got) => `trigger.platform: expected "${trigger.platform}", got ${formatValue(got)}`,
   );
-  const objectReason = memoReason((got) => `trigger.object: expected "${object}", got ${formatValue(got)}`);
+  const objectReason = memoReason(
+    (got: string) => `trigger.object: expected "${object}", got ${formatValue(got)}`,
+  );
   return (scope) => {
     const { event } = scope;
     if (event.platform !== trigger.platform) return platformReason(event.platform);
@@ -46,7 +48,7 @@ function compileOn(trigger: CampaignTrigger): (event: CrmEvent) => string | null
     case 'any':
       return () => null;
     case 'created': {
-      const reason = memoReason((kind) => `trigger.on: expected kind "created", got "${kind}"`);
+      const reason = memoReason((kind: string) => `trigger.on: expected kind "created", got "${kind}"`);
       return (event) => (event.kind === 'created' ? null : reason(event.kind));
     }
     case 'property_change':
@@ -111,16 +113,18 @@ function compileValue(trigger: CampaignTrigger): (value: PropertyValue | undefin
   const to = trigger.to;
   if (to !== undefined) {
     const shown = formatValue(to);
-    return (value) =>
-      looseEquals(value, to) ? null : `trigger.to: expected ${shown}, got ${formatValue(value)}`;
+    const reason = memoReason(
+      (value: PropertyValue | undefined) => `trigger.to: expected ${shown}, got ${formatValue(value)}`,
+    );
+    return (value) => (looseEquals(value, to) ? null : reason(value));
   }
   const list = trigger.in;
   if (list !== undefined) {
     const shown = formatList(list);
-    return (value) =>
-      list.some((want) => looseEquals(value, want))
-        ? null
-        : `trigger.in: expected one of ${shown}, got ${formatValue(value)}`;
+    const reason = memoReason(
+      (value: PropertyValue | undefined) => `trigger.in: expected one of ${shown}, got ${formatValue(value)}`,
+    );
+    return (value) => (list.some((want) => looseEquals(value, want)) ? null : reason(value));
   }
   return () => null;
 }

@@ -102,6 +102,10 @@ describe('evaluateCampaigns — trigger clauses', () => {
     expect(reason({ ...deal, changes: { amount: { value: '4000.5' } } }, noContext, byNumber)).toBe(
       'trigger.to: expected 5000, got "4000.5"',
     );
+    // Reasons are cached per value; a number and its text must still read differently.
+    expect(reason({ ...deal, changes: { amount: { value: 4000.5 } } }, noContext, byNumber)).toBe(
+      'trigger.to: expected 5000, got 4000.5',
+    );
   });
 
   it('explains in', () => {
