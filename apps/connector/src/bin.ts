@@ -1,5 +1,9 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { dryRunCommand } from './cli/dry-run.js';
+import { migrateCommand } from './cli/migrate.js';
+import { replayCommand } from './cli/replay.js';
+import { simulateCommand } from './cli/simulate.js';
 import { runStart } from './cli/start.js';
 import { formatIssues, loadConfig, resolveConfigPath } from './config/load.js';
 
@@ -12,7 +16,8 @@ program
   .command('start')
   .description('serve HTTP and run the worker and dispatcher')
   .option('-p, --port <port>', 'port to listen on (default PORT or 3000)')
-  .action((options: { port?: string }) => runStart({ http: true, worker: true, ...options }));
+  .option('--no-worker', 'serve HTTP only; run `hookpost worker` processes elsewhere')
+  .action((options: { port?: string; worker: boolean }) => runStart({ http: true, ...options }));
 
 program
   .command('worker')
@@ -35,5 +40,10 @@ configCommand
       `${result.file}: ok (${result.value.workspaces.length} workspace(s), ${campaigns} campaign(s))\n`,
     );
   });
+
+program.addCommand(migrateCommand());
+program.addCommand(dryRunCommand());
+program.addCommand(simulateCommand());
+program.addCommand(replayCommand());
 
 await program.parseAsync();

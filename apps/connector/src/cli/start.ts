@@ -1,5 +1,7 @@
+import { createAdminApi } from '../api/router.js';
 import { createLogger } from '../log.js';
-import { startConnector } from '../runtime.js';
+import { type ConnectorContext, startConnector } from '../runtime.js';
+import { resolveAdminToken } from './admin-token.js';
 import { loadConfigOrExit } from './load.js';
 
 export interface StartCommandOptions {
@@ -21,6 +23,7 @@ export async function runStart({ http, worker, port }: StartCommandOptions): Pro
     worker,
     port: Number(port ?? process.env.PORT ?? 3000),
     ...(process.env.DATABASE_URL ? { databaseUrl: process.env.DATABASE_URL } : {}),
+    api: adminApi,
   });
   const shutdown = (signal: string) => {
     logger.info({ signal }, 'shutting down');
@@ -34,4 +37,16 @@ export async function runStart({ http, worker, port }: StartCommandOptions): Pro
   };
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   process.once('SIGINT', () => shutdown('SIGINT'));
+}
+
+/** Mounts the admin API; a token generated on this start is shown once, on stderr, never logged. */
+function adminApi(ctx: ConnectorContext) {
+  const admin = resolveAdminToken(ctx.handle.dataDir, process.env);
+  if (admin.created) {
+    process.stderr.write(
+      `\nAdmin API token (shown once; stored in ${admin.file}, or set HOOKPOST_ADMIN_TOKEN):\n  ${admin.token}\n\n`,
+    );
+  }
+  ctx.logger.info({ source: admin.source, file: admin.file }, 'admin API mounted at /api');
+  return createAdminApi(ctx, { token: admin.token });
 }

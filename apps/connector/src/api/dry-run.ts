@@ -1,0 +1,123 @@
+import type { Campaign, CrmEvent } from '@hookpost/core';
+import type { Kysely } from 'kysely';
+import type { WorkspaceConfig } from '../config/schema.js';
+import type { Database, EventStatus } from '../db/types.js';
+import { propertiesFor } from '../enrich/properties.js';
+import type { CrmReader } from '../enrich/reader.js';
+import { recordRef } from '../store/ids.js';
+import { createPolicyLookups } from '../worker/lookups.js';
+import { planEvent, summarise } from '../worker/plan.js';
+import type { WorkspaceIndex } from '../workspaces.js';
+
+/** What a dry run needs: the store (read only), the workspaces and each workspace's CRM reader. */
+export interface DryRunDeps {
+  db: Kysely<Database>;
+  workspaces: WorkspaceIndex;
+  readerFor(workspace: WorkspaceConfig, platform: 'hubspot' | 'salesforce'): CrmReader | null;
+  now?: () => Date;
+}
+
+export interface DryRunDecision {
+  campaignId: string;
+  outcome: 'triggered' | 'no_match' | 'skipped';
+  reason: string | null;
+  detail: string | null;
+  /** The trigger that would be stored and sent (not stored by a dry run). */
+  trigger: { id: string; destination: string; sendAt: string | null; payload: unknown } | null;
+}
+
+export interface DryRunResult {
+  event: CrmEvent;
+  workspace: string | null;
+  status: EventStatus;
+  reason: string;
+  decisions: DryRunDecision[];
+  /** Pending triggers this event would cancel (a reversal or a deletion). */
+  cancels: { triggerId: string; reason: string }[];
+}
+
+/** The properties enrichment reads for a workspace, as the worker asks for them. */
+function propertiesOf(workspace: WorkspaceConfig): Record<string, string[]> {
+  const extra: Record<string, string[]> = {};
+  if (workspace.hubspot?.optOutProperty) extra.contact = [workspace.hubspot.optOutProperty];
+  return propertiesFor(workspace.campaigns as Campaign[], extra);
+}
+
+/**
+ * Decides events exactly as the worker would — same routing, CRM lookups, policies
+ * against the stored history — and writes nothing: `planEvent` only reads, and its
+ * trigger rows are returned instead of inserted. A `workspace` overrides routing by account.
+ *
+ * @example
+ * const [result] = await dryRunEvents(deps, [event]);
+ * result.decisions.map((d) => `${d.campaignId}: ${d.outcome} ${d.reason ?? ''}`);
+ */
+export async function dryRunEvents(
+  deps: DryRunDeps,
+  events: readonly CrmEvent[],
+  { workspace: workspaceId }: { workspace?: string } = {},
+): Promise<DryRunResult[]> {
+  const results: DryRunResult[] = [];
+  for (const event of events) results.push(await dryRunOne(deps, event, workspaceId));
+  return results;
+}
+
+async function dryRunOne(
+  deps: DryRunDeps,
+  event: CrmEvent,
+  workspaceId: string | undefined,
+): Promise<DryRunResult> {
+  const { db } = deps;
+  const workspace = workspaceId ? deps.workspaces.byId(workspaceId) : deps.workspaces.forEvent(event);
+  const base = { event, workspace: workspace?.id ?? null, cancels: [], decisions: [] };
+  if (!workspace)
+    return {
+      ...base,
+      status: 'unrouted',
+      reason: `no workspace for ${event.platform} account ${event.accountId}`,
+    };
+  const ref = recordRef(event.platform, event.objectType, event.objectId);
+  try {
+    const pending = await db
+      .selectFrom('triggers')
+      .select(['id', 'campaign_id', 'source_ref'])
+      .where('workspace_id', '=', workspace.id)
+      .where('status', '=', 'pending')
+      .where((eb) => eb.or([eb('source_ref', '=', ref), eb('recipient_ref', '=', ref)]))
+      .execute();
+    const plan = await planEvent({
+      event,
+      workspace,
+      campaigns: workspace.campaigns as Campaign[],
+      reader: deps.readerFor(workspace, event.platform),
+      properties: propertiesOf(workspace),
+      lookups: createPolicyLookups(db, workspace.id),
+      pending,
+      now: deps.now?.() ?? new Date(),
+    });
+    const { status, reason } = summarise(plan.decisions);
+    return {
+      ...base,
+      status,
+      reason,
+      cancels: plan.cancels,
+      decisions: plan.decisions.map((d) => ({
+        campaignId: d.campaignId,
+        outcome: d.outcome,
+        reason: d.reason,
+        detail: d.detail,
+        trigger: d.trigger
+          ? {
+              id: d.trigger.id,
+              destination: d.trigger.destination,
+              sendAt: d.trigger.send_at == null ? null : new Date(d.trigger.send_at).toISOString(),
+              payload: JSON.parse(d.trigger.payload),
+            }
+          : null,
+      })),
+    };
+  } catch (error) {
+    // The worker would retry and then mark the event `failed` with this message.
+    return { ...base, status: 'failed', reason: error instanceof Error ? error.message : String(error) };
+  }
+}

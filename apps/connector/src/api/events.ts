@@ -1,0 +1,62 @@
+import { type Request, type Response, Router } from 'express';
+import type { ConnectorContext } from '../runtime.js';
+import { replayEvent } from '../store/replay.js';
+import { decodeCursor, page } from './cursor.js';
+import { AdminApiError, parseOrThrow } from './errors.js';
+import { eventListQuery, idParams } from './query.js';
+import { decisionItem, eventDetail, eventItem, triggerItem } from './serialise.js';
+
+/** `GET /events`, `GET /events/:id`, `POST /events/:id/replay`. */
+export function eventRoutes(ctx: ConnectorContext): Router {
+  const router = Router();
+  const { db } = ctx.handle;
+
+  router.get('/events', async function listEvents(req: Request, res: Response) {
+    const q = parseOrThrow(eventListQuery, req.query, 'query');
+    let query = db.selectFrom('events').selectAll();
+    if (q.status) query = query.where('status', '=', q.status);
+    if (q.platform) query = query.where('platform', '=', q.platform);
+    if (q.workspace) query = query.where('workspace_id', '=', q.workspace);
+    if (q.objectType) query = query.where('object_type', '=', q.objectType);
+    if (q.objectId) query = query.where('object_id', '=', q.objectId);
+    if (q.kind) query = query.where('kind', '=', q.kind);
+    if (q.cursor) {
+      const { at, id } = decodeCursor(q.cursor);
+      query = query.where((eb) =>
+        eb.or([eb('received_at', '<', at), eb.and([eb('received_at', '=', at), eb('id', '<', id)])]),
+      );
+    }
+    const rows = await query
+      .orderBy('received_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(q.limit + 1)
+      .execute();
+    res.json(page(rows, q.limit, (r) => ({ at: Number(r.received_at), id: r.id }), eventItem));
+  });
+
+  router.get('/events/:id', async function getEvent(req: Request, res: Response) {
+    const { id } = parseOrThrow(idParams, req.params, 'path');
+    const row = await db.selectFrom('events').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!row) throw new AdminApiError('not_found', `no event with id ${id}`);
+    const [decisions, triggers] = await Promise.all([
+      db.selectFrom('decisions').selectAll().where('event_id', '=', id).orderBy('campaign_id').execute(),
+      db.selectFrom('triggers').selectAll().where('event_id', '=', id).orderBy('created_at').execute(),
+    ]);
+    res.json({
+      ...eventDetail(row),
+      decisions: decisions.map(decisionItem),
+      triggers: triggers.map(triggerItem),
+    });
+  });
+
+  router.post('/events/:id/replay', async function replayEventRoute(req: Request, res: Response) {
+    const { id } = parseOrThrow(idParams, req.params, 'path');
+    const result = await replayEvent(db, ctx.workspaces, id);
+    if (!result.ok) throw new AdminApiError(result.code, result.message);
+    ctx.poke();
+    req.log.info({ eventId: id, workspace: result.value.workspace }, 'event replay requested');
+    res.status(202).json({ id, status: 'pending', workspace: result.value.workspace });
+  });
+
+  return router;
+}

@@ -1,0 +1,440 @@
+import { crmEventSchema } from '@hookpost/core';
+import { z } from 'zod';
+import type {
+  JsonSchema,
+  OpenApiDocument,
+  OpenApiOperation,
+  OpenApiParameter,
+  OpenApiResponse,
+} from './openapi-types.js';
+import { eventListQuery, triggerListQuery, workspaceQuery } from './query.js';
+
+/** JSON Schema of a zod schema as a client sends it (coerced query numbers show as integers). */
+function schemaOf(schema: z.ZodType): JsonSchema {
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
+  return rest;
+}
+
+/** Query parameters straight from the zod schemas the routes validate with, so they cannot drift. */
+function queryParameters(schema: z.ZodObject): OpenApiParameter[] {
+  const json = schemaOf(schema) as { properties?: Record<string, JsonSchema>; required?: string[] };
+  return Object.entries(json.properties ?? {}).map(([name, property]) => ({
+    name,
+    in: 'query',
+    required: json.required?.includes(name) ?? false,
+    schema: property,
+  }));
+}
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const json = (description: string, schema: JsonSchema): OpenApiResponse => ({
+  description,
+  content: { 'application/json': { schema } },
+});
+const idParameter = (what: string): OpenApiParameter => ({
+  name: 'id',
+  in: 'path',
+  required: true,
+  description: `the ${what} id`,
+  schema: { type: 'string' },
+});
+const errors = {
+  '400': { $ref: '#/components/responses/BadRequest' },
+  '401': { $ref: '#/components/responses/Unauthorized' },
+};
+const withErrors = (op: OpenApiOperation): OpenApiOperation => ({
+  ...op,
+  responses: { ...op.responses, ...errors },
+});
+const nullable = (type: string) => ({ type: [type, 'null'] });
+const isoTime = { type: ['string', 'null'], format: 'date-time' };
+const page = (item: string) => ({
+  type: 'object',
+  required: ['data', 'nextCursor'],
+  properties: {
+    data: { type: 'array', items: ref(item) },
+    nextCursor: {
+      ...nullable('string'),
+      description: 'pass as ?cursor= for the next page; null on the last',
+    },
+  },
+});
+const counts = { type: 'object', additionalProperties: { type: 'integer' } };
+
+const eventItem = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    platform: { type: 'string', enum: ['hubspot', 'salesforce'] },
+    accountId: { type: 'string' },
+    workspace: nullable('string'),
+    objectType: { type: 'string' },
+    objectId: { type: 'string' },
+    kind: { type: 'string' },
+    status: { type: 'string', enum: ['pending', 'triggered', 'no_match', 'skipped', 'unrouted', 'failed'] },
+    reason: nullable('string'),
+    occurredAt: isoTime,
+    receivedAt: isoTime,
+    attempts: { type: 'integer', description: 'decision attempts that failed so far' },
+  },
+};
+const decision = {
+  type: 'object',
+  properties: {
+    campaignId: { type: 'string' },
+    outcome: { type: 'string', enum: ['triggered', 'no_match', 'skipped'] },
+    reason: { ...nullable('string'), description: 'the failed clause or the skip reason code' },
+    detail: nullable('string'),
+    triggerId: nullable('string'),
+  },
+};
+const triggerItem = {
+  type: 'object',
+  properties: {
+    id: { type: 'string', description: 'also the webhook-id the destination receives' },
+    workspace: { type: 'string' },
+    campaign: { type: 'string' },
+    destination: { type: 'string' },
+    eventId: { type: 'string' },
+    status: { type: 'string', enum: ['pending', 'delivered', 'cancelled', 'dead'] },
+    reason: nullable('string'),
+    attemptCount: { type: 'integer' },
+    lastError: nullable('string'),
+    sendAt: isoTime,
+    nextAttemptAt: isoTime,
+    createdAt: isoTime,
+    updatedAt: isoTime,
+    deliveredAt: isoTime,
+  },
+};
+const attempt = {
+  type: 'object',
+  properties: {
+    attempt: { type: 'integer' },
+    startedAt: isoTime,
+    durationMs: { type: 'integer' },
+    statusCode: nullable('integer'),
+    outcome: { type: 'string', enum: ['delivered', 'retry', 'dead'] },
+    error: nullable('string'),
+    responseBody: nullable('string'),
+  },
+};
+const dryRunResult = {
+  type: 'object',
+  properties: {
+    event: ref('CrmEvent'),
+    workspace: nullable('string'),
+    status: eventItem.properties.status,
+    reason: { type: 'string' },
+    decisions: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          ...decision.properties,
+          trigger: {
+            type: ['object', 'null'],
+            description: 'the trigger that would be stored and sent',
+            properties: {
+              id: { type: 'string' },
+              destination: { type: 'string' },
+              sendAt: isoTime,
+              payload: { type: 'object' },
+            },
+          },
+        },
+      },
+    },
+    cancels: {
+      type: 'array',
+      items: { type: 'object', properties: { triggerId: { type: 'string' }, reason: { type: 'string' } } },
+    },
+  },
+};
+const conflict = { '409': json('not possible in the current state (the message says why)', ref('Error')) };
+const notFound = { '404': json('no such id', ref('Error')) };
+
+/**
+ * The OpenAPI 3.1 description of `/api`, served at `GET /api/openapi.json`. A test checks
+ * that its paths and the router's routes are the same set.
+ */
+export const openApiDocument: OpenApiDocument = {
+  openapi: '3.1.0',
+  info: {
+    title: 'Hookpost admin API',
+    version: '0.1.0',
+    description:
+      'Inspect events and campaign triggers, replay and cancel them, and dry-run events. ' +
+      'Send `Authorization: Bearer <HOOKPOST_ADMIN_TOKEN>`.',
+  },
+  servers: [{ url: '/api' }],
+  security: [{ bearer: [] }],
+  paths: {
+    '/events': {
+      get: withErrors({
+        operationId: 'listEvents',
+        summary: 'List events, newest first',
+        tags: ['events'],
+        parameters: queryParameters(eventListQuery),
+        responses: { '200': json('a page of events', page('EventItem')) },
+      }),
+    },
+    '/events/{id}': {
+      get: withErrors({
+        operationId: 'getEvent',
+        summary: 'One event with its normalised payload, decisions and triggers',
+        tags: ['events'],
+        parameters: [idParameter('event')],
+        responses: { '200': json('the event', ref('EventDetail')), ...notFound },
+      }),
+    },
+    '/events/{id}/replay': {
+      post: withErrors({
+        operationId: 'replayEvent',
+        summary: 'Decide an event again (no second mail: trigger dedupe keys hold)',
+        tags: ['events'],
+        parameters: [idParameter('event')],
+        responses: {
+          '202': json('queued for the worker', {
+            type: 'object',
+            properties: {
+              id: { type: 'string' },
+              status: { const: 'pending' },
+              workspace: { type: 'string' },
+            },
+          }),
+          ...notFound,
+          ...conflict,
+        },
+      }),
+    },
+    '/triggers': {
+      get: withErrors({
+        operationId: 'listTriggers',
+        summary: 'List campaign triggers, newest first',
+        tags: ['triggers'],
+        parameters: queryParameters(triggerListQuery),
+        responses: { '200': json('a page of triggers', page('TriggerItem')) },
+      }),
+    },
+    '/triggers/{id}': {
+      get: withErrors({
+        operationId: 'getTrigger',
+        summary: 'One trigger with its payload and delivery attempts',
+        tags: ['triggers'],
+        parameters: [idParameter('trigger')],
+        responses: { '200': json('the trigger', ref('TriggerDetail')), ...notFound },
+      }),
+    },
+    '/triggers/{id}/replay': {
+      post: withErrors({
+        operationId: 'replayTrigger',
+        summary: 'Send a dead or cancelled trigger again, now, with a fresh retry window',
+        tags: ['triggers'],
+        parameters: [idParameter('trigger')],
+        responses: {
+          '202': json('queued for the dispatcher', {
+            type: 'object',
+            properties: {
+              id: { type: 'string' },
+              status: { const: 'pending' },
+              previousStatus: { type: 'string' },
+            },
+          }),
+          ...notFound,
+          ...conflict,
+        },
+      }),
+    },
+    '/triggers/replay-dead': {
+      post: withErrors({
+        operationId: 'replayDeadTriggers',
+        summary: 'Replay every dead trigger (of one workspace)',
+        tags: ['triggers'],
+        parameters: queryParameters(workspaceQuery),
+        responses: {
+          '202': json('how many were queued', {
+            type: 'object',
+            properties: { count: { type: 'integer' }, ids: { type: 'array', items: { type: 'string' } } },
+          }),
+        },
+      }),
+    },
+    '/triggers/{id}/cancel': {
+      post: withErrors({
+        operationId: 'cancelTrigger',
+        summary: 'Cancel a pending trigger before it is handed off',
+        tags: ['triggers'],
+        parameters: [idParameter('trigger')],
+        responses: {
+          '200': json('cancelled', {
+            type: 'object',
+            properties: {
+              id: { type: 'string' },
+              status: { const: 'cancelled' },
+              reason: { type: 'string' },
+            },
+          }),
+          ...notFound,
+          ...conflict,
+        },
+      }),
+    },
+    '/dry-run': {
+      post: withErrors({
+        operationId: 'dryRun',
+        summary: 'Decide events as the worker would, writing nothing',
+        tags: ['dry-run'],
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                oneOf: [
+                  {
+                    type: 'object',
+                    required: ['event'],
+                    properties: { workspace: { type: 'string' }, event: ref('CrmEvent') },
+                  },
+                  {
+                    type: 'object',
+                    required: ['hubspot'],
+                    properties: {
+                      workspace: { type: 'string' },
+                      hubspot: {
+                        type: 'array',
+                        description: 'a HubSpot webhook delivery (≤ 100 events)',
+                        items: { type: 'object' },
+                      },
+                    },
+                  },
+                  {
+                    type: 'object',
+                    required: ['salesforce'],
+                    properties: {
+                      workspace: { type: 'string' },
+                      salesforce: { type: 'string', description: 'a Salesforce outbound message (SOAP XML)' },
+                    },
+                  },
+                ],
+              },
+            },
+          },
+        },
+        responses: {
+          '200': json('one result per event', {
+            type: 'object',
+            properties: { events: { type: 'array', items: ref('DryRunResult') } },
+          }),
+        },
+      }),
+    },
+    '/stats': {
+      get: withErrors({
+        operationId: 'getStats',
+        summary: 'Counts by status and the last 24 hours of deliveries',
+        tags: ['stats'],
+        responses: { '200': json('the counts', ref('Stats')) },
+      }),
+    },
+    '/openapi.json': {
+      get: {
+        operationId: 'getOpenApi',
+        summary: 'This document (no authentication)',
+        tags: ['meta'],
+        security: [],
+        responses: { '200': json('the OpenAPI document', { type: 'object' }) },
+      },
+    },
+  },
+  components: {
+    securitySchemes: {
+      bearer: {
+        type: 'http',
+        scheme: 'bearer',
+        description: 'HOOKPOST_ADMIN_TOKEN, or the token generated at first start',
+      },
+    },
+    schemas: {
+      Error: {
+        type: 'object',
+        required: ['error', 'message'],
+        properties: {
+          error: {
+            type: 'string',
+            enum: [
+              'unauthorized',
+              'bad_request',
+              'not_found',
+              'conflict',
+              'payload_too_large',
+              'internal_error',
+            ],
+          },
+          message: { type: 'string' },
+          issues: {
+            type: 'array',
+            items: { type: 'object', properties: { path: { type: 'string' }, message: { type: 'string' } } },
+          },
+        },
+      },
+      CrmEvent: schemaOf(crmEventSchema),
+      EventItem: eventItem,
+      Decision: decision,
+      EventDetail: {
+        allOf: [
+          ref('EventItem'),
+          {
+            type: 'object',
+            properties: {
+              externalId: { type: 'string' },
+              channel: { type: 'string' },
+              rawDeliveryId: { type: 'string' },
+              processedAt: isoTime,
+              payload: ref('CrmEvent'),
+              decisions: { type: 'array', items: ref('Decision') },
+              triggers: { type: 'array', items: ref('TriggerItem') },
+            },
+          },
+        ],
+      },
+      TriggerItem: triggerItem,
+      DeliveryAttempt: attempt,
+      TriggerDetail: {
+        allOf: [
+          ref('TriggerItem'),
+          {
+            type: 'object',
+            properties: {
+              dedupeKey: { type: 'string' },
+              callbackId: nullable('string'),
+              payload: { type: 'object', description: 'the campaign trigger as sent (DESIGN §6)' },
+              attempts: { type: 'array', items: ref('DeliveryAttempt') },
+            },
+          },
+        ],
+      },
+      DryRunResult: dryRunResult,
+      Stats: {
+        type: 'object',
+        properties: {
+          events: counts,
+          triggers: counts,
+          outbox: counts,
+          deliveries: {
+            type: 'object',
+            properties: {
+              since: { type: 'string', format: 'date-time' },
+              inbound: { type: 'object', properties: { total: { type: 'integer' }, byPlatform: counts } },
+              attempts: { type: 'object', properties: { total: { type: 'integer' }, byOutcome: counts } },
+            },
+          },
+        },
+      },
+    },
+    responses: {
+      BadRequest: json('invalid query, path or body; `issues` lists every problem', ref('Error')),
+      Unauthorized: json('missing or wrong bearer token', ref('Error')),
+    },
+  },
+};

@@ -1,0 +1,48 @@
+import express, { type Request, type Response, type Router } from 'express';
+import type { ConnectorContext } from '../runtime.js';
+import { requireBearer } from './auth.js';
+import { dryRunRoutes } from './dry-run-route.js';
+import { AdminApiError, adminErrorHandler } from './errors.js';
+import { eventRoutes } from './events.js';
+import { openApiDocument } from './openapi.js';
+import { statsRoutes } from './stats.js';
+import { triggerRoutes } from './triggers.js';
+
+export interface AdminApiOptions {
+  /** The bearer token callers must send (`HOOKPOST_ADMIN_TOKEN` or the generated one). */
+  token: string;
+  /** Largest JSON body accepted (a dry-run of a 100-event batch is well below). */
+  maxBodyBytes?: string | number;
+}
+
+/**
+ * The operator API mounted at `/api` (DESIGN §5): events, triggers, replay, cancel,
+ * dry-run and stats behind a bearer token; `GET /openapi.json` is public so tools can
+ * discover the API.
+ *
+ * @example
+ * await startConnector({ ...options, api: (ctx) => createAdminApi(ctx, { token }) });
+ * // curl -H "Authorization: Bearer $HOOKPOST_ADMIN_TOKEN" localhost:3000/api/events?status=failed
+ */
+export function createAdminApi(
+  ctx: ConnectorContext,
+  { token, maxBodyBytes = '1mb' }: AdminApiOptions,
+): Router {
+  if (token.length < 16)
+    throw new Error('[@hookpost/connector] the admin token must have at least 16 characters');
+  const router = express.Router();
+  router.get('/openapi.json', function openApi(_req: Request, res: Response) {
+    res.json(openApiDocument);
+  });
+  router.use(requireBearer(token));
+  router.use(express.json({ limit: maxBodyBytes }));
+  router.use(eventRoutes(ctx));
+  router.use(triggerRoutes(ctx));
+  router.use(dryRunRoutes(ctx));
+  router.use(statsRoutes(ctx));
+  router.use(function unknownApiRoute(req: Request) {
+    throw new AdminApiError('not_found', `no route for ${req.method} /api${req.path}`);
+  });
+  router.use(adminErrorHandler);
+  return router;
+}

@@ -1,0 +1,93 @@
+import type { Selectable } from 'kysely';
+import type { DecisionTable, DeliveryAttemptTable, EventTable, TriggerTable } from '../db/types.js';
+
+/** Epoch ms (as stored) → ISO-8601; null stays null. */
+export const iso = (ms: number | null): string | null =>
+  ms === null ? null : new Date(Number(ms)).toISOString();
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+export function eventItem(row: Selectable<EventTable>) {
+  return {
+    id: row.id,
+    platform: row.platform,
+    accountId: row.account_id,
+    workspace: row.workspace_id,
+    objectType: row.object_type,
+    objectId: row.object_id,
+    kind: row.kind,
+    status: row.status,
+    reason: row.reason,
+    occurredAt: iso(row.occurred_at),
+    receivedAt: iso(row.received_at),
+    attempts: Number(row.attempts),
+  };
+}
+
+export function eventDetail(row: Selectable<EventTable>) {
+  return {
+    ...eventItem(row),
+    externalId: row.external_id,
+    channel: row.channel,
+    rawDeliveryId: row.raw_delivery_id,
+    processedAt: iso(row.processed_at),
+    payload: parseJson(row.payload),
+  };
+}
+
+export function decisionItem(row: Selectable<DecisionTable>) {
+  return {
+    campaignId: row.campaign_id,
+    outcome: row.outcome,
+    reason: row.reason,
+    detail: row.detail,
+    triggerId: row.trigger_id,
+  };
+}
+
+export function triggerItem(row: Selectable<TriggerTable>) {
+  return {
+    id: row.id,
+    workspace: row.workspace_id,
+    campaign: row.campaign_id,
+    destination: row.destination,
+    eventId: row.event_id,
+    status: row.status,
+    reason: row.reason,
+    attemptCount: Number(row.attempts),
+    lastError: row.last_error,
+    sendAt: iso(row.send_at),
+    nextAttemptAt: iso(row.next_attempt_at),
+    createdAt: iso(row.created_at),
+    updatedAt: iso(row.updated_at),
+    deliveredAt: iso(row.delivered_at),
+  };
+}
+
+export function attemptItem(row: Selectable<DeliveryAttemptTable>) {
+  return {
+    attempt: Number(row.attempt),
+    startedAt: iso(row.started_at),
+    durationMs: Number(row.duration_ms),
+    statusCode: row.status_code,
+    outcome: row.outcome,
+    error: row.error,
+    responseBody: row.response_body,
+  };
+}
+
+export function triggerDetail(row: Selectable<TriggerTable>, attempts: Selectable<DeliveryAttemptTable>[]) {
+  return {
+    ...triggerItem(row),
+    dedupeKey: row.dedupe_key,
+    callbackId: row.callback_id,
+    payload: parseJson(row.payload),
+    attempts: attempts.map(attemptItem),
+  };
+}

@@ -1,0 +1,76 @@
+import { type Request, type Response, Router } from 'express';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/types.js';
+import type { ConnectorContext } from '../runtime.js';
+
+const DAY_MS = 86_400_000;
+const EVENT_STATUSES = ['pending', 'triggered', 'no_match', 'skipped', 'unrouted', 'failed'] as const;
+const TRIGGER_STATUSES = ['pending', 'delivered', 'cancelled', 'dead'] as const;
+const OUTBOX_STATUSES = ['pending', 'done', 'failed'] as const;
+
+async function countByStatus(
+  db: Kysely<Database>,
+  table: 'events' | 'triggers' | 'outbox',
+  known: readonly string[],
+): Promise<Record<string, number>> {
+  const rows = await db
+    .selectFrom(table as 'events')
+    .select(['status', (eb) => eb.fn.countAll().as('n')])
+    .groupBy('status')
+    .execute();
+  // Every known status is listed, zero included, so dashboards need no special case.
+  const counts: Record<string, number> = Object.fromEntries(known.map((s) => [s, 0]));
+  for (const row of rows) counts[row.status] = Number(row.n);
+  return counts;
+}
+
+/**
+ * Counts at a glance: events, triggers and outbox by status; inbound deliveries (requests
+ * from the CRMs) and outbound delivery attempts of the last 24 hours.
+ *
+ * @example
+ * const stats = await collectStats(db); // { events: { pending: 0, … }, deliveries: { … } }
+ */
+export async function collectStats(db: Kysely<Database>, now = Date.now()) {
+  const since = now - DAY_MS;
+  const [events, triggers, outbox, inbound, attempts] = await Promise.all([
+    countByStatus(db, 'events', EVENT_STATUSES),
+    countByStatus(db, 'triggers', TRIGGER_STATUSES),
+    countByStatus(db, 'outbox', OUTBOX_STATUSES),
+    db
+      .selectFrom('raw_deliveries')
+      .select(['platform', (eb) => eb.fn.countAll().as('n')])
+      .where('received_at', '>=', since)
+      .groupBy('platform')
+      .execute(),
+    db
+      .selectFrom('delivery_attempts')
+      .select(['outcome', (eb) => eb.fn.countAll().as('n')])
+      .where('started_at', '>=', since)
+      .groupBy('outcome')
+      .execute(),
+  ]);
+  const inboundByPlatform: Record<string, number> = { hubspot: 0, salesforce: 0 };
+  for (const row of inbound) inboundByPlatform[row.platform] = Number(row.n);
+  const attemptsByOutcome: Record<string, number> = { delivered: 0, retry: 0, dead: 0 };
+  for (const row of attempts) attemptsByOutcome[row.outcome] = Number(row.n);
+  const sum = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);
+  return {
+    events,
+    triggers,
+    outbox,
+    deliveries: {
+      since: new Date(since).toISOString(),
+      inbound: { total: sum(inboundByPlatform), byPlatform: inboundByPlatform },
+      attempts: { total: sum(attemptsByOutcome), byOutcome: attemptsByOutcome },
+    },
+  };
+}
+
+export function statsRoutes(ctx: ConnectorContext): Router {
+  const router = Router();
+  router.get('/stats', async function stats(_req: Request, res: Response) {
+    res.json(await collectStats(ctx.handle.db));
+  });
+  return router;
+}

@@ -1,0 +1,75 @@
+import { type Request, type Response, Router } from 'express';
+import type { ConnectorContext } from '../runtime.js';
+import { cancelTrigger } from '../store/cancel.js';
+import { replayDeadTriggers, replayTrigger } from '../store/replay.js';
+import { decodeCursor, page } from './cursor.js';
+import { AdminApiError, parseOrThrow } from './errors.js';
+import { idParams, triggerListQuery, workspaceQuery } from './query.js';
+import { triggerDetail, triggerItem } from './serialise.js';
+
+/** Trigger listing, detail with delivery attempts, replay, replay of all dead, cancel. */
+export function triggerRoutes(ctx: ConnectorContext): Router {
+  const router = Router();
+  const { db } = ctx.handle;
+
+  router.get('/triggers', async function listTriggers(req: Request, res: Response) {
+    const q = parseOrThrow(triggerListQuery, req.query, 'query');
+    let query = db.selectFrom('triggers').selectAll();
+    if (q.status) query = query.where('status', '=', q.status);
+    if (q.workspace) query = query.where('workspace_id', '=', q.workspace);
+    if (q.campaign) query = query.where('campaign_id', '=', q.campaign);
+    if (q.cursor) {
+      const { at, id } = decodeCursor(q.cursor);
+      query = query.where((eb) =>
+        eb.or([eb('created_at', '<', at), eb.and([eb('created_at', '=', at), eb('id', '<', id)])]),
+      );
+    }
+    const rows = await query
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(q.limit + 1)
+      .execute();
+    res.json(page(rows, q.limit, (r) => ({ at: Number(r.created_at), id: r.id }), triggerItem));
+  });
+
+  router.post('/triggers/replay-dead', async function replayDead(req: Request, res: Response) {
+    const { workspace } = parseOrThrow(workspaceQuery, req.query, 'query');
+    const { ids } = await replayDeadTriggers(db, workspace ? { workspace } : {});
+    if (ids.length > 0) ctx.poke();
+    req.log.info({ count: ids.length, workspace }, 'dead triggers replayed');
+    res.status(202).json({ count: ids.length, ids });
+  });
+
+  router.get('/triggers/:id', async function getTrigger(req: Request, res: Response) {
+    const { id } = parseOrThrow(idParams, req.params, 'path');
+    const row = await db.selectFrom('triggers').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!row) throw new AdminApiError('not_found', `no trigger with id ${id}`);
+    const attempts = await db
+      .selectFrom('delivery_attempts')
+      .selectAll()
+      .where('trigger_id', '=', id)
+      .orderBy('attempt')
+      .orderBy('started_at')
+      .execute();
+    res.json(triggerDetail(row, attempts));
+  });
+
+  router.post('/triggers/:id/replay', async function replayTriggerRoute(req: Request, res: Response) {
+    const { id } = parseOrThrow(idParams, req.params, 'path');
+    const result = await replayTrigger(db, id);
+    if (!result.ok) throw new AdminApiError(result.code, result.message);
+    ctx.poke();
+    req.log.info({ triggerId: id, from: result.value.previousStatus }, 'trigger replayed');
+    res.status(202).json({ id, status: 'pending', previousStatus: result.value.previousStatus });
+  });
+
+  router.post('/triggers/:id/cancel', async function cancelTriggerRoute(req: Request, res: Response) {
+    const { id } = parseOrThrow(idParams, req.params, 'path');
+    const result = await cancelTrigger(db, id);
+    if (!result.ok) throw new AdminApiError(result.code, result.message);
+    req.log.info({ triggerId: id }, 'trigger cancelled by operator');
+    res.json({ id, status: 'cancelled', reason: 'cancelled by operator' });
+  });
+
+  return router;
+}
