@@ -10,14 +10,13 @@ const MAX_ENTRIES = 256;
 export function memoReason<T extends PropertyValue | undefined>(
   build: (value: T) => string,
 ): (value: T) => string {
-  const cache = new Map<string, string>();
+  // A Map keys by SameValueZero, so "5000" and 5000 stay apart with no key string to build.
+  const cache = new Map<PropertyValue | undefined, string>();
   return (value) => {
-    // Type-tagged key: "5000" and 5000 explain differently.
-    const key = typeof value === 'string' ? `s${value}` : `${typeof value}${String(value)}`;
-    let reason = cache.get(key);
+    let reason = cache.get(value);
     if (reason === undefined) {
       reason = build(value);
-      if (cache.size < MAX_ENTRIES) cache.set(key, reason);
+      if (cache.size < MAX_ENTRIES) cache.set(value, reason);
     }
     return reason;
   };
