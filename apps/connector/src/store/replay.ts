@@ -83,7 +83,8 @@ export async function replayDeadTriggers(
 }
 
 /**
- * Sends a stored event through the worker again: `pending`, lease cleared, attempts 0.
+ * Sends a stored event through the worker again: `pending`, lease cleared, attempts 0
+ * (`processed_at` keeps the previous decision time).
  * The worker's commit replaces the old decisions, and the triggers' dedupe keys keep a
  * recipient from getting a second piece. An event stored as `unrouted` is routed again
  * first, so a workspace added to the configuration since then picks it up.
@@ -128,7 +129,7 @@ export async function replayEvent(
       attempts: 0,
       lease_owner: null,
       lease_until: 0,
-      processed_at: null,
+      // processed_at stays: it tells the worker's commit that decisions exist to be replaced.
     })
     .where('id', '=', id)
     .where('status', '=', row.status)
