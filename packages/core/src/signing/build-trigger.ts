@@ -19,7 +19,8 @@ export interface BuildTriggerInput {
 }
 
 /**
- * Assembles and validates the DESIGN §6 payload. Throws `HookpostCoreError('invalid_trigger')`
+ * Assembles and validates the DESIGN §6 payload. The recipient's e-mail address is left
+ * out: the mail platform gets what it prints (GDPR Art. 5(1)(c), data minimisation). Throws `HookpostCoreError('invalid_trigger')`
  * listing every issue when the parts do not make a valid trigger.
  *
  * @example
@@ -37,7 +38,7 @@ export function buildTrigger(input: BuildTriggerInput): Trigger {
     createdAt: input.createdAt.toISOString(),
     workspace: input.workspaceId,
     campaign: { id: input.campaign.id, name: input.campaign.name },
-    recipient: input.recipient,
+    recipient: printable(input.recipient),
     variables: input.variables,
     sendAt: input.sendAt,
     source: {
@@ -56,4 +57,9 @@ export function buildTrigger(input: BuildTriggerInput): Trigger {
     });
   }
   return result.data;
+}
+
+function printable(recipient: Recipient): Recipient {
+  const { email: _email, ...rest } = recipient;
+  return rest;
 }

@@ -36,7 +36,7 @@ describe('triggerId', () => {
 });
 
 describe('buildTrigger', () => {
-  it('assembles the DESIGN §6 payload', () => {
+  it('assembles the DESIGN §6 payload, leaving the e-mail address out', () => {
     expect(trigger()).toEqual({
       type: 'campaign.trigger',
       id: triggerId(key),
@@ -48,7 +48,6 @@ describe('buildTrigger', () => {
         firstName: 'Erika',
         lastName: 'Mustermann',
         company: 'ACME GmbH',
-        email: 'erika@example.com',
         address: {
           line1: 'Heidestraße 17',
           line2: null,
@@ -132,6 +131,12 @@ describe('signTrigger', () => {
         'webhook-signature': `v1,${expected}`,
       },
     });
+  });
+
+  it('refuses a payload without an id', () => {
+    expect(() => signTrigger({ ...trigger(), id: '' }, secret)).toThrowError(
+      expect.objectContaining({ code: 'invalid_trigger' }),
+    );
   });
 
   it('takes a Date timestamp as Unix seconds', () => {

@@ -35,7 +35,13 @@ export interface SignOptions {
  * await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...signed.headers }, body: signed.body });
  */
 export function signTrigger(payload: Trigger, secret: string, options: SignOptions = {}): SignedTrigger {
-  const id = options.id ?? payload.id;
+  const id = options.id ?? payload?.id;
+  if (typeof id !== 'string' || id === '') {
+    throw new HookpostCoreError(
+      'invalid_trigger',
+      'a trigger needs an id to sign: build it with buildTrigger',
+    );
+  }
   const seconds = toUnixSeconds(options.timestamp ?? new Date());
   const body = JSON.stringify(payload);
   const signature = webhookFor(secret).sign(id, new Date(seconds * 1000), body);
