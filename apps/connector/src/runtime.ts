@@ -82,7 +82,14 @@ export async function startConnector(options: StartOptions): Promise<RunningConn
   };
 
   if (worker) {
-    const base = { db: handle.db, dialect: handle.dialect, workspaces, logger, owner };
+    const base = {
+      db: handle.db,
+      dialect: handle.dialect,
+      workspaces,
+      logger,
+      owner,
+      relaxed: handle.relaxed,
+    };
     const leases = leaseSettings(env);
     const decide = createWorker({
       ...base,

@@ -13,6 +13,14 @@ export interface DatabaseHandle {
   /** Directory for files beside the database (the generated admin token). */
   dataDir: string;
   ping(): Promise<boolean>;
+  /**
+   * Runs `fn` with commits that skip the fsync (SQLite `synchronous = NORMAL` on its one
+   * connection, held for the duration). For work whose loss in a power failure (not a
+   * process crash: WAL keeps those commits) is harmless because it is redone: claims,
+   * decisions (same dedupe keys, same trigger ids), delivery bookkeeping. Never for the
+   * inbox write before an ACK. PostgreSQL runs `fn` as it is.
+   */
+  relaxed<T>(fn: (db: Kysely<Database>) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -48,6 +56,15 @@ function openSqlite(target: string, cwd: string): DatabaseHandle {
     db,
     dialect: 'sqlite',
     dataDir,
+    relaxed: (fn) =>
+      db.connection().execute(async (connection) => {
+        await sql`pragma synchronous = normal`.execute(connection);
+        try {
+          return await fn(connection);
+        } finally {
+          await sql`pragma synchronous = full`.execute(connection);
+        }
+      }),
     async ping() {
       try {
         sqlite.prepare('select 1').get();
@@ -71,6 +88,7 @@ function openPostgres(url: string, cwd: string): DatabaseHandle {
     db,
     dialect: 'postgres',
     dataDir: path.resolve(cwd, 'data'),
+    relaxed: (fn) => fn(db),
     async ping() {
       try {
         await sql`select 1`.execute(db);

@@ -14,6 +14,8 @@ import { type AttemptResult, deliverWebhook } from './deliver.js';
 
 export interface DispatcherOptions {
   db: Kysely<Database>;
+  /** Runs store work without an fsync per commit (see `DatabaseHandle.relaxed`). */
+  relaxed?: <T>(fn: (db: Kysely<Database>) => Promise<T>) => Promise<T>;
   dialect: Dialect;
   workspaces: WorkspaceIndex;
   logger: Logger;
@@ -46,6 +48,7 @@ function retryPolicy(destination: DestinationConfig | undefined): RetryPolicy {
  */
 export function createDispatcher(options: DispatcherOptions) {
   const { db, dialect, workspaces, logger, metrics, owner } = options;
+  const relaxed = options.relaxed ?? ((fn) => fn(db));
   const { batchSize = 50, idleMs = 200, leaseMs = 120_000, now = Date.now } = options;
 
   async function suppressed(row: TriggerRow): Promise<boolean> {
@@ -132,46 +135,48 @@ export function createDispatcher(options: DispatcherOptions) {
     workspace: WorkspaceConfig | undefined,
   ): Promise<void> {
     const at = now();
-    await db.transaction().execute(async (trx) => {
-      if (attemptRecord) {
-        await trx
-          .insertInto('delivery_attempts')
-          .values({
-            id: newId('att'),
-            trigger_id: row.id,
-            attempt: attemptRecord.number,
-            started_at: attemptRecord.at - attemptRecord.durationMs,
-            duration_ms: attemptRecord.durationMs,
-            status_code: attemptRecord.statusCode,
-            outcome: attemptRecord.outcome,
-            error: attemptRecord.error,
-            response_body: attemptRecord.responseBody,
+    await relaxed((db) =>
+      db.transaction().execute(async (trx) => {
+        if (attemptRecord) {
+          await trx
+            .insertInto('delivery_attempts')
+            .values({
+              id: newId('att'),
+              trigger_id: row.id,
+              attempt: attemptRecord.number,
+              started_at: attemptRecord.at - attemptRecord.durationMs,
+              duration_ms: attemptRecord.durationMs,
+              status_code: attemptRecord.statusCode,
+              outcome: attemptRecord.outcome,
+              error: attemptRecord.error,
+              response_body: attemptRecord.responseBody,
+            })
+            .execute();
+        }
+        const result = await trx
+          .updateTable('triggers')
+          .set({
+            status: update.status,
+            reason: update.reason,
+            last_error: attemptRecord?.error ?? null,
+            attempts: attemptRecord ? attemptRecord.number : row.attempts,
+            next_attempt_at: update.next ?? row.next_attempt_at,
+            delivered_at: update.status === 'delivered' ? at : null,
+            updated_at: at,
+            lease_owner: null,
+            lease_until: 0,
           })
-          .execute();
-      }
-      const result = await trx
-        .updateTable('triggers')
-        .set({
-          status: update.status,
-          reason: update.reason,
-          last_error: attemptRecord?.error ?? null,
-          attempts: attemptRecord ? attemptRecord.number : row.attempts,
-          next_attempt_at: update.next ?? row.next_attempt_at,
-          delivered_at: update.status === 'delivered' ? at : null,
-          updated_at: at,
-          lease_owner: null,
-          lease_until: 0,
-        })
-        .where('id', '=', row.id)
-        .where('lease_owner', '=', owner)
-        .where('status', '=', 'pending')
-        .executeTakeFirst();
-      // Lost the lease (we were too slow) or cancelled meanwhile: leave the row to its new state.
-      if (Number(result.numUpdatedRows) !== 1) return;
-      for (const effect of sideEffects(row, update.status, update.reason, workspace, at)) {
-        await trx.insertInto('outbox').values(effect).execute();
-      }
-    });
+          .where('id', '=', row.id)
+          .where('lease_owner', '=', owner)
+          .where('status', '=', 'pending')
+          .executeTakeFirst();
+        // Lost the lease (we were too slow) or cancelled meanwhile: leave the row to its new state.
+        if (Number(result.numUpdatedRows) !== 1) return;
+        for (const effect of sideEffects(row, update.status, update.reason, workspace, at)) {
+          await trx.insertInto('outbox').values(effect).execute();
+        }
+      }),
+    );
     if (update.status !== 'pending') metrics.triggers.inc({ status: update.status });
     logger.debug({ triggerId: row.id, status: update.status, reason: update.reason }, 'trigger attempt');
   }
@@ -220,17 +225,19 @@ export function createDispatcher(options: DispatcherOptions) {
   }
 
   async function runOnce(): Promise<number> {
-    const rows = await claim({
-      db,
-      dialect,
-      table: 'triggers',
-      owner,
-      now: now(),
-      leaseMs,
-      limit: batchSize,
-      due: true,
-      orderBy: 'next_attempt_at',
-    });
+    const rows = await relaxed((db) =>
+      claim({
+        db,
+        dialect,
+        table: 'triggers',
+        owner,
+        now: now(),
+        leaseMs,
+        limit: batchSize,
+        due: true,
+        orderBy: 'next_attempt_at',
+      }),
+    );
     await Promise.all(
       rows.map((row) =>
         dispatch(row).catch((error: unknown) =>

@@ -1,9 +1,10 @@
+import { suppressionQuery } from '@hookpost/core';
 import type { Insertable, Kysely } from 'kysely';
 import type { Dialect } from '../db/connect.js';
 import type { Database, DecisionTable, EventStatus, OutboxTable } from '../db/types.js';
 import type { EventRow } from '../store/claim.js';
 import { newId } from '../store/ids.js';
-import { createPolicyLookups } from './lookups.js';
+import { type BatchLookups, preloadLookups } from './batch-lookups.js';
 import { decideEvent, type Evaluation, type EventPlan, summarise } from './plan.js';
 import { applyPrivacyDeletion } from './privacy.js';
 
@@ -38,25 +39,31 @@ export async function commitBatch(
 ): Promise<Committed[]> {
   if (items.length === 0) return [];
   return db.transaction().execute(async (trx) => {
+    // Filter on the primary key only: with `status = 'pending'` in the WHERE, SQLite's
+    // planner walks the status index over every pending row instead.
     let ownedQuery = trx
       .selectFrom('events')
-      .select('id')
+      .select(['id', 'status', 'lease_owner'])
       .where(
         'id',
         'in',
         items.map((i) => i.row.id),
-      )
-      .where('lease_owner', '=', owner)
-      .where('status', '=', 'pending');
+      );
     if (dialect === 'postgres') ownedQuery = ownedQuery.forUpdate();
-    const owned = new Set((await ownedQuery.execute()).map((r) => r.id));
+    const owned = new Set(
+      (await ownedQuery.execute())
+        .filter((r) => r.lease_owner === owner && r.status === 'pending')
+        .map((r) => r.id),
+    );
 
+    const mine = items.filter((i) => owned.has(i.row.id));
+    const lookups = await preloadBatch(trx, mine);
     const committed: Committed[] = [];
     const decisionRows: Insertable<DecisionTable>[] = [];
-    for (const { row, evaluation } of items) {
-      if (!owned.has(row.id)) continue;
+    for (const { row, evaluation } of mine) {
       const workspaceId = evaluation.workspace.id;
-      const plan = await decideEvent(evaluation, createPolicyLookups(trx, workspaceId), new Date(now));
+      const workspaceLookups = lookups.get(workspaceId) as BatchLookups;
+      const plan = await decideEvent(evaluation, workspaceLookups, new Date(now));
       const triggers: string[] = [];
       for (const decision of plan.decisions) {
         if (!decision.trigger) continue;
@@ -68,6 +75,11 @@ export async function commitBatch(
           .executeTakeFirst();
         if (inserted) {
           triggers.push(inserted.id);
+          workspaceLookups.recordSend({
+            recipientKey: decision.trigger.recipient_key,
+            campaignId: decision.campaignId,
+            createdAt: now,
+          });
         } else {
           Object.assign(decision, {
             outcome: 'skipped',
@@ -107,9 +119,9 @@ export async function commitBatch(
     }
     if (committed.length === 0) return committed;
 
-    const ids = committed.map((c) => c.eventId);
-    // A replayed event is decided again: its new decisions replace the old ones.
-    await trx.deleteFrom('decisions').where('event_id', 'in', ids).execute();
+    // A replayed event (decided before) is decided again: its new decisions replace the old ones.
+    const replayed = mine.filter((i) => i.row.processed_at !== null).map((i) => i.row.id);
+    if (replayed.length > 0) await trx.deleteFrom('decisions').where('event_id', 'in', replayed).execute();
     for (let i = 0; i < decisionRows.length; i += DECISIONS_PER_INSERT) {
       await trx
         .insertInto('decisions')
@@ -140,6 +152,31 @@ export async function commitBatch(
     }
     return committed;
   });
+}
+
+/** One preloaded lookup per workspace of the batch, over the recipients its matched campaigns address. */
+async function preloadBatch(
+  trx: Kysely<Database>,
+  items: readonly CommitItem[],
+): Promise<Map<string, BatchLookups>> {
+  const byWorkspace = new Map<string, { keys: string[]; hashes: string[] }>();
+  for (const { evaluation } of items) {
+    const entry = byWorkspace.get(evaluation.workspace.id) ?? { keys: [], hashes: [] };
+    byWorkspace.set(evaluation.workspace.id, entry);
+    for (const { campaign, decision } of evaluation.verdicts) {
+      if (decision.outcome !== 'matched') continue;
+      const target = evaluation.enrichment.recipients[campaign.recipient];
+      if (!target || !('crm' in target)) continue;
+      const query = suppressionQuery(target);
+      entry.keys.push(query.recipientKey);
+      for (const h of [query.crmHash, query.emailHash, query.addressHash]) if (h) entry.hashes.push(h);
+    }
+  }
+  const lookups = new Map<string, BatchLookups>();
+  for (const [workspaceId, { keys, hashes }] of byWorkspace) {
+    lookups.set(workspaceId, await preloadLookups(trx, workspaceId, keys, hashes));
+  }
+  return lookups;
 }
 
 export function outboxRow(

@@ -15,6 +15,8 @@ import { type Evaluation, evaluateEvent, type PendingTrigger } from './plan.js';
 
 export interface WorkerOptions {
   db: Kysely<Database>;
+  /** Runs store work without an fsync per commit (see `DatabaseHandle.relaxed`). */
+  relaxed?: <T>(fn: (db: Kysely<Database>) => Promise<T>) => Promise<T>;
   dialect: Dialect;
   workspaces: WorkspaceIndex;
   readerFor: (workspace: WorkspaceConfig, platform: 'hubspot' | 'salesforce') => CrmReader | null;
@@ -43,6 +45,7 @@ const RETRY_BASE_MS = 2_000;
  */
 export function createWorker(options: WorkerOptions): Worker {
   const { db, dialect, workspaces, logger, metrics, owner } = options;
+  const relaxed = options.relaxed ?? ((fn) => fn(db));
   const { batchSize = 100, leaseMs = 60_000, idleMs = 200, maxAttempts = 5, now = Date.now } = options;
   const propertiesByWorkspace = new Map<string, Record<string, string[]>>();
   const properties = (workspace: WorkspaceConfig) => {
@@ -123,17 +126,19 @@ export function createWorker(options: WorkerOptions): Worker {
   }
 
   async function runOnce(): Promise<number> {
-    const rows = await claim({
-      db,
-      dialect,
-      table: 'events',
-      owner,
-      now: now(),
-      leaseMs,
-      limit: batchSize,
-      due: false,
-      orderBy: 'received_at',
-    });
+    const rows = await relaxed((db) =>
+      claim({
+        db,
+        dialect,
+        table: 'events',
+        owner,
+        now: now(),
+        leaseMs,
+        limit: batchSize,
+        due: false,
+        orderBy: 'received_at',
+      }),
+    );
     if (rows.length === 0) return 0;
     const pending = await pendingByRecord(rows);
     // Enrichment runs concurrently, so the CRM clients can coalesce the reads into batches.
@@ -156,7 +161,7 @@ export function createWorker(options: WorkerOptions): Worker {
     for (const p of prepared) if (p.error !== undefined) await recordFailure(p.row, p.error, at);
     const items = prepared.flatMap((p) => (p.evaluation ? [{ row: p.row, evaluation: p.evaluation }] : []));
     try {
-      const committed = await commitBatch(db, dialect, owner, items, at);
+      const committed = await relaxed((db) => commitBatch(db, dialect, owner, items, at));
       for (const c of committed) {
         for (const d of c.plan.decisions) metrics.decisions.inc({ outcome: d.outcome });
         if (c.triggers.length > 0) metrics.triggers.inc({ status: 'pending' }, c.triggers.length);

@@ -1,0 +1,116 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { freePort, type LoadResult, load, peakRssMb, startPinned, stop, waitFor } from './support.js';
+import {
+  benchConfig,
+  benchDataset,
+  HUBSPOT_SECRET,
+  PUBLIC_URL,
+  SF_TOKEN,
+  salesforceMessage,
+  signedHubSpot,
+} from './workload.js';
+
+const CONNECTOR_BIN = path.resolve(import.meta.dirname, '../dist/bin.js');
+const BASELINE = path.resolve(import.meta.dirname, 'baseline-server.mjs');
+
+export interface IngestFigures {
+  name: string;
+  eventsPerRequest: number;
+  result: LoadResult;
+  rssMb: number;
+}
+
+export interface Target {
+  name: string;
+  start(): Promise<{ url: string; pid: number | undefined; close(): Promise<void> }>;
+}
+
+/** A connector (`hookpost start --no-worker`) on a fresh database: ingest only. */
+export function connectorTarget(
+  databaseUrl: (dir: string) => string,
+  label = 'connector',
+  env: NodeJS.ProcessEnv = {},
+): Target {
+  return {
+    name: label,
+    async start() {
+      const dir = mkdtempSync(path.join(tmpdir(), 'hookpost-bench-'));
+      writeFileSync(path.join(dir, 'dataset.json'), benchDataset());
+      writeFileSync(path.join(dir, 'hookpost.config.yaml'), benchConfig('./dataset.json'));
+      const port = await freePort();
+      const child = startPinned(process.execPath, [CONNECTOR_BIN, 'start', '--no-worker'], {
+        PORT: String(port),
+        HOOKPOST_CONFIG: path.join(dir, 'hookpost.config.yaml'),
+        DATABASE_URL: databaseUrl(dir),
+        HOOKPOST_ADMIN_TOKEN: 'bench-admin-token',
+        LOG_LEVEL: 'warn',
+        ...env,
+      });
+      const url = `http://127.0.0.1:${port}`;
+      await waitFor(`${url}/healthz`);
+      return { url, pid: child.pid, close: () => stop(child) };
+    },
+  };
+}
+
+export const baselineTarget: Target = {
+  name: 'baseline',
+  async start() {
+    const dir = mkdtempSync(path.join(tmpdir(), 'hookpost-bench-'));
+    const port = await freePort();
+    const child = startPinned(
+      process.execPath,
+      [BASELINE, String(port), path.join(dir, 'b.db'), HUBSPOT_SECRET, PUBLIC_URL, SF_TOKEN],
+      {},
+    );
+    const url = `http://127.0.0.1:${port}`;
+    await waitFor(`${url}/healthz`);
+    return { url, pid: child.pid, close: () => stop(child) };
+  },
+};
+
+export async function measureHubSpot(
+  target: Target,
+  seconds: number,
+  connections = 50,
+): Promise<IngestFigures> {
+  const server = await target.start();
+  try {
+    // A short warm-up so JIT and caches are hot, then the measured run.
+    await load({
+      url: server.url,
+      path: '/webhooks/hubspot',
+      connections,
+      seconds: 2,
+      next: () => signedHubSpot(100),
+    });
+    const result = await load({
+      url: server.url,
+      path: '/webhooks/hubspot',
+      connections,
+      seconds,
+      next: () => signedHubSpot(100),
+    });
+    return { name: target.name, eventsPerRequest: 100, result, rssMb: peakRssMb(server.pid) };
+  } finally {
+    await server.close();
+  }
+}
+
+export async function measureSalesforce(
+  target: Target,
+  seconds: number,
+  connections = 50,
+): Promise<IngestFigures> {
+  const server = await target.start();
+  const path = `/webhooks/salesforce/${SF_TOKEN}`;
+  try {
+    await load({ url: server.url, path, connections, seconds: 2, next: salesforceMessage });
+    const result = await load({ url: server.url, path, connections, seconds, next: salesforceMessage });
+    return { name: target.name, eventsPerRequest: 1, result, rssMb: peakRssMb(server.pid) };
+  } finally {
+    await server.close();
+  }
+}

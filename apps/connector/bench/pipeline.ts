@@ -1,0 +1,110 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { type Campaign, type CrmEvent, evaluateCampaigns } from '@hookpost/core';
+import { parseWebhookBatch } from '@hookpost/hubspot';
+import { parseConfigText } from '../src/config/load.js';
+import { openDatabase } from '../src/db/connect.js';
+import { migrateToLatest } from '../src/db/migrations.js';
+import { createDatasetReader } from '../src/enrich/reader.js';
+import { createLogger } from '../src/log.js';
+import { createMetrics } from '../src/metrics.js';
+import { createInbox } from '../src/store/inbox.js';
+import { createWorker } from '../src/worker/worker.js';
+import { createWorkspaceIndex } from '../src/workspaces.js';
+import { benchConfig, benchDataset, hubspotBatch } from './workload.js';
+
+export interface PipelineFigures {
+  events: number;
+  seconds: number;
+  eventsPerSec: number;
+  baselineEventsPerSec: number;
+  triggers: number;
+}
+
+export function setupWorkspace() {
+  const dir = mkdtempSync(path.join(tmpdir(), 'hookpost-bench-'));
+  writeFileSync(path.join(dir, 'dataset.json'), benchDataset());
+  const parsed = parseConfigText(benchConfig('./dataset.json'), path.join(dir, 'hookpost.config.yaml'), {});
+  if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
+  return { dir, config: parsed.value };
+}
+
+export function makeEvents(count: number): CrmEvent[] {
+  const events: CrmEvent[] = [];
+  while (events.length < count) events.push(...parseWebhookBatch(hubspotBatch(100)));
+  return events.slice(0, count);
+}
+
+/** Fills the inbox as the HTTP tier would, 100 events per delivery. */
+export async function fillInbox(
+  databaseUrl: string,
+  config: ReturnType<typeof setupWorkspace>['config'],
+  events: CrmEvent[],
+) {
+  const handle = openDatabase(databaseUrl);
+  await migrateToLatest(handle.db as never);
+  const inbox = createInbox({ db: handle.db, workspaces: createWorkspaceIndex(config) });
+  for (let i = 0; i < events.length; i += 100) {
+    await inbox.ingest({
+      platform: 'hubspot',
+      channel: 'webhook',
+      accountId: '62515',
+      signatureVersion: 'v3',
+      body: '[]',
+      events: events.slice(i, i + 100),
+    });
+  }
+  return handle;
+}
+
+/**
+ * The decision pipeline in one process: claim, enrich (local dataset), evaluate 5
+ * campaigns, apply the policies, write decisions and triggers. The baseline is the
+ * rules alone (core's evaluateCampaigns over the same events, no store).
+ */
+export async function measurePipeline(count: number): Promise<PipelineFigures> {
+  const { dir, config } = setupWorkspace();
+  const events = makeEvents(count);
+  const handle = await fillInbox(`sqlite:${path.join(dir, 'pipeline.db')}`, config, events);
+  const workspace = config.workspaces[0]!;
+  const reader = createDatasetReader(path.join(dir, 'dataset.json'));
+  const worker = createWorker({
+    db: handle.db,
+    dialect: handle.dialect,
+    workspaces: createWorkspaceIndex(config),
+    readerFor: () => reader,
+    logger: createLogger({ level: 'silent', pretty: false }),
+    metrics: createMetrics(),
+    owner: 'bench',
+    batchSize: 500,
+  });
+  const started = performance.now();
+  while ((await worker.runOnce()) > 0) {}
+  const seconds = (performance.now() - started) / 1000;
+  const triggers = await handle.db
+    .selectFrom('triggers')
+    .select((eb) => eb.fn.countAll().as('n'))
+    .executeTakeFirst();
+  const pending = await handle.db
+    .selectFrom('events')
+    .select((eb) => eb.fn.countAll().as('n'))
+    .where('status', '=', 'pending')
+    .executeTakeFirst();
+  if (Number(pending?.n) !== 0) throw new Error(`${pending?.n} events left pending`);
+  await handle.close();
+
+  const campaigns = workspace.campaigns as Campaign[];
+  const records = JSON.parse(benchDataset()).contacts as Record<string, Record<string, string>>;
+  const baselineStarted = performance.now();
+  for (const event of events)
+    evaluateCampaigns(event, { records: { contact: records[event.objectId] } }, campaigns);
+  const baselineSeconds = (performance.now() - baselineStarted) / 1000;
+  return {
+    events: count,
+    seconds,
+    eventsPerSec: count / seconds,
+    baselineEventsPerSec: count / baselineSeconds,
+    triggers: Number(triggers?.n ?? 0),
+  };
+}

@@ -1,0 +1,106 @@
+import type { PolicyLookups, SuppressionQuery } from '@hookpost/core';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/types.js';
+
+interface Send {
+  recipientKey: string;
+  campaignId: string;
+  createdAt: number;
+}
+
+export interface BatchLookups extends PolicyLookups {
+  /** Makes a trigger decided in this batch visible to the policies of the events after it. */
+  recordSend(send: Send): void;
+}
+
+// Keeps IN lists well under SQLite's bound-parameter limit.
+const IN_CHUNK = 500;
+
+function chunks<T>(items: readonly T[]): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += IN_CHUNK) out.push(items.slice(i, i + IN_CHUNK));
+  return out;
+}
+
+/**
+ * Policy lookups for one batch of one workspace, answered from memory: the past sends of
+ * every recipient in the batch and the matching suppression entries are read in a few
+ * queries up front (inside the batch transaction), and each trigger the batch creates is
+ * added as it is decided. Replaces several queries per matched campaign. Per-campaign
+ * counts (daily caps) are read once per campaign and window, then counted on.
+ */
+export async function preloadLookups(
+  trx: Kysely<Database>,
+  workspaceId: string,
+  recipientKeys: readonly string[],
+  hashes: readonly string[],
+): Promise<BatchLookups> {
+  const sends: Send[] = [];
+  for (const keys of chunks([...new Set(recipientKeys)])) {
+    const rows = await trx
+      .selectFrom('triggers')
+      .select(['recipient_key', 'campaign_id', 'created_at'])
+      .where('workspace_id', '=', workspaceId)
+      .where('recipient_key', 'in', keys)
+      .where('status', '!=', 'cancelled')
+      .execute();
+    for (const r of rows)
+      sends.push({ recipientKey: r.recipient_key, campaignId: r.campaign_id, createdAt: r.created_at });
+  }
+  const suppressed = new Set<string>();
+  for (const values of chunks([...new Set(hashes)])) {
+    const rows = await trx
+      .selectFrom('suppressions')
+      .select('value')
+      .where('workspace_id', '=', workspaceId)
+      .where('value', 'in', values)
+      .execute();
+    for (const r of rows) suppressed.add(r.value);
+  }
+  const byRecipient = new Map<string, Send[]>();
+  const add = (send: Send) => {
+    const list = byRecipient.get(send.recipientKey) ?? [];
+    list.push(send);
+    byRecipient.set(send.recipientKey, list);
+  };
+  for (const send of sends) add(send);
+  const campaignCounts = new Map<string, { since: number; count: number }>();
+
+  return {
+    isSuppressed(query: SuppressionQuery) {
+      return [query.crmHash, query.emailHash, query.addressHash].some((h) => h !== null && suppressed.has(h));
+    },
+    lastSentAt(recipientKey, campaignId) {
+      let last = -1;
+      for (const s of byRecipient.get(recipientKey) ?? [])
+        if (s.campaignId === campaignId && s.createdAt > last) last = s.createdAt;
+      return last < 0 ? null : new Date(last);
+    },
+    countSentSince(recipientKey, since) {
+      return (byRecipient.get(recipientKey) ?? []).filter((s) => s.createdAt >= since.getTime()).length;
+    },
+    async countCampaignSentSince(campaignId, since) {
+      const key = `${campaignId}\u0000${since.getTime()}`;
+      let entry = campaignCounts.get(key);
+      if (!entry) {
+        const row = await trx
+          .selectFrom('triggers')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .where('workspace_id', '=', workspaceId)
+          .where('campaign_id', '=', campaignId)
+          .where('status', '!=', 'cancelled')
+          .where('created_at', '>=', since.getTime())
+          .executeTakeFirst();
+        entry = { since: since.getTime(), count: Number(row?.n ?? 0) };
+        campaignCounts.set(key, entry);
+      }
+      return entry.count;
+    },
+    recordSend(send) {
+      add(send);
+      for (const [key, entry] of campaignCounts) {
+        if (key.startsWith(`${send.campaignId}\u0000`) && send.createdAt >= entry.since) entry.count++;
+      }
+    },
+  };
+}
