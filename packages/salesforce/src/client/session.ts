@@ -1,4 +1,4 @@
-import { Connection } from 'jsforce';
+import type { Connection } from 'jsforce';
 import { HookpostSalesforceError } from '../errors.js';
 import { errorCodeOf, isSessionExpired } from './api-error.js';
 import { signJwtAssertion } from './jwt.js';
@@ -27,7 +27,9 @@ export function createSession(options: SessionOptions) {
   let current: Connection | null = null;
 
   async function authorize(): Promise<Connection> {
-    // `version` explicitly: jsforce defaults to API 50.0.
+    // jsforce is loaded on first use: it adds ~30 MB to a process that only receives
+    // outbound messages. `version` explicitly: jsforce defaults to API 50.0.
+    const { Connection } = await import('jsforce');
     const conn = new Connection({ instanceUrl, loginUrl, version: apiVersion });
     if (auth.type === 'accessToken') {
       conn.accessToken = auth.accessToken;
