@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import { hostname } from 'node:os';
 import type { Router } from 'express';
+import { type CdcTransportFactory, pubSubTransportFor, startCdc } from './cdc.js';
 import type { HookpostConfig } from './config/schema.js';
 import { type DatabaseHandle, DEFAULT_DATABASE_URL, openDatabase, redactUrl } from './db/connect.js';
 import { migrateToLatest } from './db/migrations.js';
@@ -27,6 +28,8 @@ export interface StartOptions {
   http?: boolean;
   /** Run the worker, dispatcher and outbox loops in this process. */
   worker?: boolean;
+  /** Change Data Capture transport per workspace; defaults to the Pub/Sub API. */
+  cdcTransport?: CdcTransportFactory;
   /** Builds the admin API router (`/api`) once the runtime exists. */
   api?: (runtime: ConnectorContext) => Router;
   env?: NodeJS.ProcessEnv;
@@ -109,6 +112,16 @@ export async function startConnector(options: StartOptions): Promise<RunningConn
       startLoop('outbox', outbox.runOnce, outbox.idleMs, logger),
     );
   }
+  const cdc = worker
+    ? startCdc({
+        workspaces: config.workspaces,
+        db: handle.db,
+        inbox,
+        logger,
+        transportFor: options.cdcTransport ?? pubSubTransportFor(options.configDir),
+        onStored: poke,
+      })
+    : null;
   // Not in `loops`: poking it on every ingest would run its count queries on the hot path.
   const gauge = worker ? startQueueGauge(context) : null;
 
@@ -151,6 +164,7 @@ export async function startConnector(options: StartOptions): Promise<RunningConn
         await closed;
         clearTimeout(timer);
       }
+      await cdc?.stop();
       await inbox.drain();
       await Promise.all([...loops, ...(gauge ? [gauge] : [])].map((loop) => loop.stop()));
       await handle.close();

@@ -67,6 +67,20 @@ const salesforceWorkspaceSchema = z
       .optional(),
     optOutField: z.string().min(1).optional(),
     writeBack: z.boolean().default(false),
+    /** Change Data Capture over the Pub/Sub API (needs `auth`). */
+    cdc: z
+      .object({
+        enabled: z.boolean().default(true),
+        channel: z
+          .string()
+          .regex(/^\/data\//, 'expected a /data/… channel')
+          .default('/data/ChangeEvents'),
+        pubSubEndpoint: z.string().min(1).optional(),
+        /** changeOrigin values to ignore, e.g. the integration user's own writes. */
+        skipChangeOrigins: z.array(z.string().min(1)).default([]),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -144,6 +158,10 @@ export function crossReferenceIssues(raw: unknown): { path: (string | number)[];
         path: ['workspaces', i, 'hubspot'],
         message: 'a top-level hubspot block (clientSecret) is needed to verify HubSpot requests',
       });
+    }
+    const salesforce = asRecord(workspace.salesforce);
+    if (salesforce.cdc !== undefined && salesforce.auth === undefined) {
+      issues.push({ path: ['workspaces', i, 'salesforce', 'cdc'], message: 'Change Data Capture needs salesforce.auth' });
     }
     const destinations = Object.keys(asRecord(workspace.destinations));
     const campaignIds = new Set<unknown>();

@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import pg from 'pg';
 import { inject } from 'vitest';
 
@@ -17,7 +20,13 @@ let counter = 0;
 export function dialectCases(): DialectCase[] {
   const postgresUrl = inject('postgresUrl');
   return [
-    { name: 'sqlite', url: async () => 'sqlite::memory:', skipReason: null },
+    {
+      name: 'sqlite',
+      skipReason: null,
+      // A real file (WAL, fsync), fresh per call, like `sqlite:./data/hookpost.db`.
+      url: async () =>
+        `sqlite:${path.join(mkdtempSync(path.join(tmpdir(), 'hookpost-test-')), 'hookpost.db')}`,
+    },
     {
       name: 'postgres',
       skipReason: postgresUrl ? null : (inject('postgresSkipReason') ?? 'PostgreSQL unavailable'),
