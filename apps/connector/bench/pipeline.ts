@@ -44,7 +44,11 @@ export async function fillInbox(
 ) {
   const handle = openDatabase(databaseUrl);
   await migrateToLatest(handle.db as never);
-  const inbox = createInbox({ db: handle.db, workspaces: createWorkspaceIndex(config) });
+  const inbox = createInbox({
+    db: handle.db,
+    dialect: handle.dialect,
+    workspaces: createWorkspaceIndex(config),
+  });
   for (let i = 0; i < events.length; i += 100) {
     await inbox.ingest({
       platform: 'hubspot',

@@ -67,7 +67,7 @@ export async function startConnector(options: StartOptions): Promise<RunningConn
   const metrics = createMetrics();
   const workspaces = createWorkspaceIndex(config);
   const integrations = createIntegrations(config, options.configDir, handle.db, env);
-  const inbox = createInbox({ db: handle.db, workspaces });
+  const inbox = createInbox({ db: handle.db, dialect: handle.dialect, workspaces });
   const owner = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   const loops: Loop[] = [];
   const poke = () => {

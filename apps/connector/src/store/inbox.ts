@@ -1,8 +1,10 @@
 import type { CrmEvent, Platform } from '@hookpost/core';
-import type { Insertable, Kysely } from 'kysely';
-import type { Database, EventTable } from '../db/types.js';
+import type { Kysely } from 'kysely';
+import type { Dialect } from '../db/connect.js';
+import type { Database, EventTable, RawDeliveryTable } from '../db/types.js';
 import type { WorkspaceIndex } from '../workspaces.js';
 import { newId } from './ids.js';
+import { insertManyIgnoringConflicts } from './insert-many.js';
 
 /** One inbound request: its raw body and the events parsed from it. */
 export interface InboundDelivery {
@@ -29,6 +31,7 @@ export interface Inbox {
 
 export interface InboxOptions {
   db: Kysely<Database>;
+  dialect: Dialect;
   workspaces: WorkspaceIndex;
   now?: () => number;
   /** Most requests committed together in one transaction. */
@@ -37,6 +40,37 @@ export interface InboxOptions {
 
 // SQLite allows 32,766 bound parameters per statement; 19 columns × 500 rows stays well below.
 const ROWS_PER_INSERT = 500;
+const RAW_COLUMNS = [
+  'id',
+  'platform',
+  'channel',
+  'account_id',
+  'received_at',
+  'signature_version',
+  'event_count',
+  'body',
+] as const;
+const EVENT_COLUMNS = [
+  'id',
+  'platform',
+  'account_id',
+  'external_id',
+  'workspace_id',
+  'channel',
+  'object_type',
+  'object_id',
+  'kind',
+  'occurred_at',
+  'received_at',
+  'raw_delivery_id',
+  'payload',
+  'status',
+  'reason',
+  'attempts',
+  'lease_owner',
+  'lease_until',
+  'processed_at',
+] as const;
 
 interface Pending {
   delivery: InboundDelivery;
@@ -49,7 +83,7 @@ interface Pending {
  * same turn of the event loop are committed together (group commit): one fsync for many
  * requests, each still answered only after its own rows are on disk.
  */
-export function createInbox({ db, workspaces, now = Date.now, maxBatch = 64 }: InboxOptions): Inbox {
+export function createInbox({ db, dialect, workspaces, now = Date.now, maxBatch = 64 }: InboxOptions): Inbox {
   let queue: Pending[] = [];
   let flushing: Promise<void> | null = null;
   let scheduled = false;
@@ -96,12 +130,11 @@ export function createInbox({ db, workspaces, now = Date.now, maxBatch = 64 }: I
   async function writeAll(trx: Kysely<Database>, deliveries: InboundDelivery[]): Promise<IngestResult[]> {
     const receivedAt = now();
     const results: IngestResult[] = [];
-    const rows: Insertable<EventTable>[] = [];
-    const raw = deliveries.map((delivery) => {
+    const raw: RawDeliveryTable[] = [];
+    const perDelivery: EventTable[][] = [];
+    for (const delivery of deliveries) {
       const deliveryId = newId('raw');
-      results.push({ deliveryId, accepted: 0, duplicates: 0 });
-      for (const event of delivery.events) rows.push(toRow(event, delivery, deliveryId, receivedAt));
-      return {
+      raw.push({
         id: deliveryId,
         platform: delivery.platform,
         channel: delivery.channel,
@@ -110,29 +143,18 @@ export function createInbox({ db, workspaces, now = Date.now, maxBatch = 64 }: I
         signature_version: delivery.signatureVersion,
         event_count: delivery.events.length,
         body: delivery.body,
-      };
-    });
-    await trx.insertInto('raw_deliveries').values(raw).execute();
-    const inserted = new Set<string>();
-    for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
-      const chunk = rows.slice(i, i + ROWS_PER_INSERT);
-      const done = await trx
-        .insertInto('events')
-        .values(chunk)
-        .onConflict((oc) => oc.doNothing())
-        .returning('id')
-        .execute();
-      for (const row of done) inserted.add(row.id);
+      });
+      perDelivery.push(delivery.events.map((event) => toRow(event, delivery, deliveryId, receivedAt)));
     }
-    let index = 0;
-    for (const [d, delivery] of deliveries.entries()) {
-      const result = results[d] as IngestResult;
-      for (let e = 0; e < delivery.events.length; e++) {
-        const row = rows[index++] as Insertable<EventTable>;
-        // A second copy inside the same batch is a duplicate too: count it once.
-        if (inserted.delete(row.id)) result.accepted++;
-        else result.duplicates++;
+    await insertManyIgnoringConflicts(trx, dialect, 'raw_deliveries', RAW_COLUMNS, raw);
+    for (const [i, rows] of perDelivery.entries()) {
+      let accepted = 0;
+      for (let start = 0; start < rows.length; start += ROWS_PER_INSERT) {
+        const chunk = rows.slice(start, start + ROWS_PER_INSERT);
+        accepted += await insertManyIgnoringConflicts(trx, dialect, 'events', EVENT_COLUMNS, chunk);
       }
+      // Conflicts are CRM retries (or a second copy inside the same delivery): stored once.
+      results.push({ deliveryId: raw[i]?.id ?? '', accepted, duplicates: rows.length - accepted });
     }
     return results;
   }
@@ -142,7 +164,7 @@ export function createInbox({ db, workspaces, now = Date.now, maxBatch = 64 }: I
     delivery: InboundDelivery,
     deliveryId: string,
     receivedAt: number,
-  ): Insertable<EventTable> {
+  ): EventTable {
     const workspace = workspaces.forEvent(event);
     return {
       id: event.id,
