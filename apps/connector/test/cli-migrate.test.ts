@@ -1,0 +1,50 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { runCli } from './support/cli.js';
+
+describe('hookpost migrate', { timeout: 90_000 }, () => {
+  it('creates the schema in a new SQLite file, then reports it up to date', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'hookpost-migrate-'));
+    const file = path.join(dir, 'nested', 'hookpost.db');
+    const first = runCli(['migrate'], { DATABASE_URL: `sqlite:${file}` }, dir);
+    expect(first.stderr).toBe('');
+    expect(first.code).toBe(0);
+    expect(first.stdout).toContain('applied 1 migration(s)');
+    expect(first.stdout).toContain('0001_initial');
+
+    const sqlite = new SQLite(file, { readonly: true });
+    const tables = sqlite
+      .prepare("select name from sqlite_master where type = 'table' and name not like 'kysely_%'")
+      .all()
+      .map((r) => (r as { name: string }).name);
+    sqlite.close();
+    expect(tables.sort()).toEqual(
+      [
+        'decisions',
+        'delivery_attempts',
+        'events',
+        'installations',
+        'outbox',
+        'raw_deliveries',
+        'replay_ids',
+        'suppressions',
+        'triggers',
+      ].sort(),
+    );
+
+    const second = runCli(['migrate'], { DATABASE_URL: `sqlite:${file}` }, dir);
+    expect(second.code).toBe(0);
+    expect(second.stdout).toContain('up to date, nothing to apply');
+  });
+
+  it('fails with one readable line for an unsupported DATABASE_URL, hiding its password', () => {
+    const result = runCli(['migrate'], { DATABASE_URL: 'mysql://admin:hunter2@db/hookpost' });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^hookpost migrate: DATABASE_URL must start with sqlite: or postgres:\/\//);
+    expect(result.stderr).not.toContain('hunter2');
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+});
