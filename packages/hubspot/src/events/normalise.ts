@@ -40,37 +40,43 @@ export function toCrmEvent(event: HubSpotWebhookEvent): CrmEvent {
   };
 }
 
-function sourceOf(event: HubSpotWebhookEvent, subscriptionType: string): Record<string, unknown> {
-  const detail: Record<string, unknown> = {
-    channel: 'webhook',
-    subscriptionType,
-    subscriptionId: event.subscriptionId,
-    eventId: event.eventId,
-    appId: event.appId,
-    attemptNumber: event.attemptNumber,
-    changeSource: event.changeSource,
-    sourceId: event.sourceId,
-    changeFlag: event.changeFlag,
-    objectTypeId: event.objectTypeId,
-    propertyName: event.propertyName,
-    isSensitive: event.isSensitive,
-    primaryObjectId: idString(event.primaryObjectId),
-    mergedObjectIds: event.mergedObjectIds?.map(String),
-    newObjectId: idString(event.newObjectId),
-    numberOfPropertiesMoved: event.numberOfPropertiesMoved,
-    associationType: event.associationType,
-    associationTypeId: event.associationTypeId,
-    associationCategory: event.associationCategory,
-    fromObjectId: idString(event.fromObjectId),
-    fromObjectTypeId: event.fromObjectTypeId,
-    toObjectId: idString(event.toObjectId),
-    toObjectTypeId: event.toObjectTypeId,
-    associationRemoved: event.associationRemoved,
-    isPrimaryAssociation: event.isPrimaryAssociation,
-    messageId: event.messageId,
-    messageType: event.messageType,
-  };
-  return Object.fromEntries(Object.entries(detail).filter(([, value]) => value !== undefined));
-}
+/** Fields of the HubSpot event kept verbatim in `source`, when present. */
+const SOURCE_FIELDS = [
+  'subscriptionId',
+  'eventId',
+  'appId',
+  'attemptNumber',
+  'changeSource',
+  'sourceId',
+  'changeFlag',
+  'objectTypeId',
+  'propertyName',
+  'isSensitive',
+  'numberOfPropertiesMoved',
+  'associationType',
+  'associationTypeId',
+  'associationCategory',
+  'fromObjectTypeId',
+  'toObjectTypeId',
+  'associationRemoved',
+  'isPrimaryAssociation',
+  'messageId',
+  'messageType',
+] as const;
+/** Id fields kept as strings (they arrive as JSON numbers). */
+const SOURCE_ID_FIELDS = ['primaryObjectId', 'newObjectId', 'fromObjectId', 'toObjectId'] as const;
 
-const idString = (value: number | undefined) => (value === undefined ? undefined : String(value));
+// A plain loop over fixed keys: this runs for every event on the ingest path.
+function sourceOf(event: HubSpotWebhookEvent, subscriptionType: string): Record<string, unknown> {
+  const detail: Record<string, unknown> = { channel: 'webhook', subscriptionType };
+  for (const key of SOURCE_FIELDS) {
+    const value = event[key];
+    if (value !== undefined) detail[key] = value;
+  }
+  for (const key of SOURCE_ID_FIELDS) {
+    const value = event[key];
+    if (value !== undefined) detail[key] = String(value);
+  }
+  if (event.mergedObjectIds !== undefined) detail.mergedObjectIds = event.mergedObjectIds.map(String);
+  return detail;
+}
