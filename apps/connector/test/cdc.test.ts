@@ -95,9 +95,7 @@ for (const dialect of dialectCases()) {
       connector = await startTestConnector(config(receiver.url), { databaseUrl, cdcTransport: () => bus });
       await receiver.waitFor((r) => r.length === 2);
       expect(bus.subscriptions.at(-1)).toEqual({ channel: '/data/ContactChangeEvent', replayId: '102' });
-      expect((receiver.received[1]?.body.recipient as { crm: { objectId: string } }).crm.objectId).toBe(
-        '003RM000006DdnTYAS',
-      );
+      expect(receiver.received[1]?.body.recipient).toMatchObject({ crm: { objectId: '003RM000006DdnTYAS' } });
       await eventually(async () => {
         const row = await connector.handle.db.selectFrom('replay_ids').select('replay_id').executeTakeFirst();
         return row?.replay_id === '103' ? row : undefined;
