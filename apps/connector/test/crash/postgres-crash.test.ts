@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { dialectCases } from '../support/databases.js';
+import { runScenario } from './scenario.js';
+
+const postgres = dialectCases().find((c) => c.name === 'postgres');
+
+describe.skipIf(postgres?.skipReason !== null)(
+  `crash safety on PostgreSQL${postgres?.skipReason ? ` (skipped: ${postgres.skipReason})` : ''}`,
+  () => {
+    it('three processes under HubSpot load, one SIGKILLed and restarted twenty times: every acknowledged event decided once, every trigger delivered', async () => {
+      const result = await runScenario({
+        name: 'postgres',
+        databaseUrl: await postgres!.url(),
+        processes: 3,
+        kills: 20,
+        loadMs: 50_000,
+      });
+      expect(result.unexpectedExits).toEqual([]);
+      expect(result.givenUp).toBe(0);
+      expect(result.violations).toEqual([]);
+      expect(result.drained).toBe(true);
+      expect(result.counts.acknowledged).toBeGreaterThan(1_000);
+      expect(result.counts.decided).toBe(result.counts.acknowledged);
+      expect(result.counts.delivered).toBe(result.counts.triggered);
+      expect(result.counts.distinctWebhookIds).toBe(result.counts.triggered);
+      expect(result.counts.dead).toBe(0);
+    }, 240_000);
+  },
+);

@@ -1,0 +1,164 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { startFakeHubSpot } from '@hookpost/hubspot/testing';
+import { openDatabase } from '../../src/db/connect.js';
+import { type Audit, auditRun } from './audit.js';
+import { runChaos } from './chaos.js';
+import { type DestinationMode, startDestination } from './destination.js';
+import { startFleet } from './fleet.js';
+import { startHubSpotLoad } from './load.js';
+import { crashSeed, seededRandom } from './random.js';
+import {
+  addContacts,
+  CAMPAIGNS,
+  crashConfig,
+  DESTINATION_SECRET,
+  EVERY_EVENT_CAMPAIGN,
+  HUBSPOT_SECRET,
+  ONCE_CAMPAIGN,
+  PORTAL_ID,
+  PUBLIC_URL,
+} from './world.js';
+
+export interface ScenarioOptions {
+  name: string;
+  /** `postgres://…` or `sqlite:<file>`; `cwd` of the processes is a fresh temp dir. */
+  databaseUrl: string | ((dir: string) => string);
+  processes: number;
+  kills: number;
+  /** How long the load runs (the kills are spread over it). */
+  loadMs: number;
+  /** Destination behaviour by share of the load window elapsed (0–1), and while draining (1). */
+  destination?: (elapsed: number) => DestinationMode;
+  drainTimeoutMs?: number;
+  contacts?: number;
+  /** Offered HubSpot load; the processes must keep up with it to drain in time. */
+  eventsPerSecond?: number;
+}
+
+export interface ScenarioResult extends Audit {
+  line: string;
+  unexpectedExits: string[];
+  givenUp: number;
+  drained: boolean;
+}
+
+/** Short leases (the lead's env overrides) so a killed process's claims come back within seconds. */
+const EVENT_LEASE_MS = 2_000;
+const TRIGGER_LEASE_MS = 3_000;
+const DRAIN_POLL_MS = 500;
+const DESTINATION_TICK_MS = 250;
+
+async function pendingWork(databaseUrl: string): Promise<number> {
+  const handle = openDatabase(databaseUrl);
+  try {
+    const count = async (table: 'events' | 'triggers') => {
+      const row = await handle.db
+        .selectFrom(table)
+        .select((eb) => eb.fn.countAll().as('n'))
+        .where('status', '=', 'pending')
+        .executeTakeFirst();
+      return Number(row?.n ?? 0);
+    };
+    return (await count('events')) + (await count('triggers'));
+  } finally {
+    await handle.close();
+  }
+}
+
+async function drain(databaseUrl: string, timeoutMs: number): Promise<boolean> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    if ((await pendingWork(databaseUrl)) === 0) return true;
+    await new Promise((r) => setTimeout(r, DRAIN_POLL_MS));
+  }
+  return false;
+}
+
+/**
+ * One crash run: the fake HubSpot API, the destination, N real `hookpost start`
+ * processes on one database, signed HubSpot load round-robin to the live ones while a
+ * random process is SIGKILLed and restarted `kills` times; then the queue drains and the
+ * store and the destination are audited. Prints one line of counts.
+ */
+export async function runScenario(options: ScenarioOptions): Promise<ScenarioResult> {
+  const started = Date.now();
+  const seed = crashSeed();
+  const random = seededRandom(seed);
+  const dir = mkdtempSync(path.join(tmpdir(), `hookpost-crash-${options.name}-`));
+  const databaseUrl =
+    typeof options.databaseUrl === 'function' ? options.databaseUrl(dir) : options.databaseUrl;
+  const hubspot = await startFakeHubSpot({ rateLimit: { max: 100_000, intervalMs: 10_000 } });
+  const destination = await startDestination(DESTINATION_SECRET, seededRandom(seed + 1));
+  const plan = options.destination ?? (() => 'up' as const);
+  const contactIds = addContacts(hubspot, options.contacts ?? 400);
+  const configFile = path.join(dir, 'hookpost.config.yaml');
+  writeFileSync(configFile, crashConfig(hubspot.url, destination.url));
+  let fleet: Awaited<ReturnType<typeof startFleet>> | null = null;
+  let ticker: NodeJS.Timeout | null = null;
+  try {
+    await destination.setMode(plan(0));
+    fleet = await startFleet({
+      size: options.processes,
+      cwd: dir,
+      env: {
+        DATABASE_URL: databaseUrl,
+        HOOKPOST_CONFIG: configFile,
+        LOG_LEVEL: 'warn',
+        HOOKPOST_LEASE_MS: String(EVENT_LEASE_MS),
+        HOOKPOST_TRIGGER_LEASE_MS: String(TRIGGER_LEASE_MS),
+      },
+    });
+    const live = fleet;
+    const loadStarted = Date.now();
+    ticker = setInterval(() => {
+      void destination.setMode(plan(Math.min(1, (Date.now() - loadStarted) / options.loadMs)));
+    }, DESTINATION_TICK_MS);
+    const load = startHubSpotLoad({
+      targets: () => live.live().map((m) => m.url),
+      clientSecret: HUBSPOT_SECRET,
+      publicUrl: PUBLIC_URL,
+      portalId: PORTAL_ID,
+      contactIds,
+      random,
+      ...(options.eventsPerSecond === undefined ? {} : { eventsPerSecond: options.eventsPerSecond }),
+    });
+    const kills = await runChaos(fleet, { kills: options.kills, windowMs: options.loadMs, random });
+    await new Promise((r) => setTimeout(r, loadStarted + options.loadMs - Date.now()));
+    const sent = await load.stop();
+    const loadSeconds = (Date.now() - loadStarted) / 1000;
+    const drainStarted = Date.now();
+    const drained = await drain(databaseUrl, options.drainTimeoutMs ?? 60_000);
+    const drainSeconds = (Date.now() - drainStarted) / 1000;
+    clearInterval(ticker);
+    await fleet.stop();
+
+    const audit = await auditRun({
+      databaseUrl,
+      load: sent,
+      hits: destination.hits,
+      campaigns: CAMPAIGNS,
+      everyEventCampaign: EVERY_EVENT_CAMPAIGN,
+      oncePerRecipientCampaign: ONCE_CAMPAIGN,
+    });
+    const c = audit.counts;
+    const restarts = fleet.members.reduce((n, m) => n + m.starts - 1, 0);
+    const startAvg = fleet.startTimesMs.reduce((a, b) => a + b, 0) / fleet.startTimesMs.length / 1000;
+    const line =
+      `[crash:${options.name}] acknowledged=${c.acknowledged} decided=${c.decided} triggered=${c.triggered} ` +
+      `delivered=${c.delivered} distinct-webhook-ids=${c.distinctWebhookIds} dead=${c.dead} | ` +
+      `processes=${options.processes} kills=${kills} restarts=${restarts} start-avg=${startAvg.toFixed(1)}s batches=${sent.batches} ` +
+      `resends=${sent.resends} given-up=${sent.givenUp} destination-requests=${destination.hits.length} ` +
+      `failed-attempts=${audit.failedAttempts} duplicate-deliveries=${audit.duplicateDeliveries} ` +
+      `load=${loadSeconds.toFixed(1)}s drain=${drainSeconds.toFixed(1)}s total=${((Date.now() - started) / 1000).toFixed(1)}s seed=${seed}`;
+    console.log(line);
+    return { ...audit, line, unexpectedExits: fleet.unexpectedExits, givenUp: sent.givenUp, drained };
+  } finally {
+    if (ticker) clearInterval(ticker);
+    await fleet?.stop();
+    await destination.close();
+    await hubspot.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
