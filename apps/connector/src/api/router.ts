@@ -8,6 +8,9 @@ import { openApiDocument } from './openapi.js';
 import { statsRoutes } from './stats.js';
 import { triggerRoutes } from './triggers.js';
 
+/** Shorter bearer tokens are refused: they could be guessed. */
+export const MIN_ADMIN_TOKEN_CHARS = 16;
+
 export interface AdminApiOptions {
   /** The bearer token callers must send (`HOOKPOST_ADMIN_TOKEN` or the generated one). */
   token: string;
@@ -28,8 +31,10 @@ export function createAdminApi(
   ctx: ConnectorContext,
   { token, maxBodyBytes = '1mb' }: AdminApiOptions,
 ): Router {
-  if (token.length < 16)
-    throw new Error('[@hookpost/connector] the admin token must have at least 16 characters');
+  if (token.length < MIN_ADMIN_TOKEN_CHARS)
+    throw new Error(
+      `[@hookpost/connector] the admin token must have at least ${MIN_ADMIN_TOKEN_CHARS} characters`,
+    );
   const router = express.Router();
   router.get('/openapi.json', function openApi(_req: Request, res: Response) {
     res.json(openApiDocument);

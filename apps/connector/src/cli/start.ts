@@ -1,4 +1,4 @@
-import { createAdminApi } from '../api/router.js';
+import { createAdminApi, MIN_ADMIN_TOKEN_CHARS } from '../api/router.js';
 import { createLogger } from '../log.js';
 import { type ConnectorContext, startConnector } from '../runtime.js';
 import { resolveAdminToken } from './admin-token.js';
@@ -14,6 +14,11 @@ export interface StartCommandOptions {
 export async function runStart({ http, worker, port }: StartCommandOptions): Promise<void> {
   const logger = createLogger();
   const { config, dir, file } = loadConfigOrExit();
+  const envToken = process.env.HOOKPOST_ADMIN_TOKEN?.trim();
+  if (http && envToken && envToken.length < MIN_ADMIN_TOKEN_CHARS) {
+    process.stderr.write(`HOOKPOST_ADMIN_TOKEN must have at least ${MIN_ADMIN_TOKEN_CHARS} characters\n`);
+    process.exit(1);
+  }
   logger.info({ config: file }, 'configuration loaded');
   const running = await startConnector({
     config,
