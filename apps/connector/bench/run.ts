@@ -9,6 +9,7 @@ import {
   measureSalesforce,
 } from './ingest.js';
 import { measurePipeline, type PipelineFigures } from './pipeline.js';
+import { measurePostgres } from './postgres.js';
 import { HAS_TASKSET } from './support.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -71,6 +72,29 @@ async function main() {
   log(`| rules alone (baseline: core evaluateCampaigns, no store) | ${fmt(p.baselineEventsPerSec)} |`);
   log(`| ratio | ${fmt(p.eventsPerSec / p.baselineEventsPerSec, 3)} |`);
   log('\nTarget: ≥ 20,000 events/s.\n');
+
+  log('## PostgreSQL: one and three processes\n');
+  const pg = process.env.BENCH_POSTGRES === '0' ? null : await measurePostgres(SECONDS, PIPELINE_EVENTS);
+  if (!pg) {
+    log('PostgreSQL is not installed here: skipped.\n');
+  } else {
+    log(
+      'A throwaway cluster from the Debian binaries with fsync on. Ingest: `hookpost start --no-worker` processes, the same HubSpot batches spread over them. Pipeline: `hookpost worker` processes draining a filled inbox (timed from the first decided event). With three processes, servers and the load generator share both cores.\n',
+    );
+    log('| | processes | events/s | p50 ms | p99 ms | errors |');
+    log('|---|---|---|---|---|---|');
+    log(
+      `| ingest, SQLite | 1 | ${fmt(hsConn.result.requestsPerSec * 100)} | ${hsConn.result.p50} | ${hsConn.result.p99} | ${hsConn.result.non2xx + hsConn.result.errors} |`,
+    );
+    for (const f of pg.ingest)
+      log(
+        `| ingest, PostgreSQL | ${f.processes} | ${fmt(f.eventsPerSec)} | ${f.p50} | ${f.p99} | ${f.errors} |`,
+      );
+    log(`| pipeline, SQLite (in-process) | 1 | ${fmt(p.eventsPerSec)} | | | |`);
+    for (const f of pg.pipeline)
+      log(`| pipeline, PostgreSQL | ${f.processes} | ${fmt(f.eventsPerSec)} | | | |`);
+    log('');
+  }
 
   if (process.env.BENCH_WRITE !== '0')
     writeFileSync(path.join(REPO, 'BENCHMARKS.md'), `${lines.join('\n')}\n`);

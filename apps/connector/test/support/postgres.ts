@@ -44,7 +44,12 @@ async function freePort(): Promise<number> {
   });
 }
 
-export async function startTestCluster(): Promise<TestCluster> {
+/** `durable`: keep fsync on (benchmarks); tests run without it for speed. */
+export async function startTestCluster({
+  durable = false,
+}: {
+  durable?: boolean;
+} = {}): Promise<TestCluster> {
   const bin = findPostgresBin();
   if (!bin) throw new Error('PostgreSQL binaries not found (apt-get install postgresql)');
   const dir = mkdtempSync(path.join(tmpdir(), 'hookpost-pg-'));
@@ -63,7 +68,8 @@ export async function startTestCluster(): Promise<TestCluster> {
   }
   run('initdb', ['-D', dataDir, '-A', 'trust', '-U', 'postgres', '-E', 'UTF8', '--no-sync']);
   const port = await freePort();
-  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c max_connections=200`;
+  const speed = durable ? '' : ' -c fsync=off -c synchronous_commit=off';
+  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c max_connections=200${speed}`;
   run('pg_ctl', [
     '-D',
     dataDir,
