@@ -1,5 +1,5 @@
 import { suppressionQuery } from '@hookpost/core';
-import type { Insertable, Kysely } from 'kysely';
+import { type Insertable, type Kysely, sql } from 'kysely';
 import type { Dialect } from '../db/connect.js';
 import type { Database, DecisionTable, EventStatus, OutboxTable } from '../db/types.js';
 import type { EventRow } from '../store/claim.js';
@@ -39,6 +39,25 @@ export async function commitBatch(
 ): Promise<Committed[]> {
   if (items.length === 0) return [];
   return db.transaction().execute(async (trx) => {
+    if (dialect === 'postgres') {
+      // Caps and cooldowns count the triggers committed so far; two processes deciding at
+      // once under READ COMMITTED would each miss the other's and both send. A lock per
+      // workspace with such a policy serialises this short step (enrichment stays
+      // parallel), taken first and in sorted order so batches never deadlock.
+      const spanning = items
+        .map((i) => i.evaluation.workspace)
+        .filter((w) =>
+          w.campaigns.some(
+            ({ policy }) =>
+              policy.dailyCap !== undefined ||
+              policy.cooldownDays !== undefined ||
+              policy.maxPerRecipient !== undefined,
+          ),
+        )
+        .map((w) => w.id);
+      for (const workspaceId of [...new Set(spanning)].sort())
+        await sql`select pg_advisory_xact_lock(hashtext(${`hookpost:decide:${workspaceId}`}))`.execute(trx);
+    }
     // Filter on the primary key only: with `status = 'pending'` in the WHERE, SQLite's
     // planner walks the status index over every pending row instead.
     let ownedQuery = trx

@@ -33,6 +33,8 @@ export interface ScenarioOptions {
   destination?: (elapsed: number) => DestinationMode;
   drainTimeoutMs?: number;
   contacts?: number;
+  /** More campaigns (YAML list items under the workspace's `campaigns:`) and their ids. */
+  extraCampaigns?: { ids: string[]; yaml: string };
   /** Offered HubSpot load; the processes must keep up with it to drain in time. */
   eventsPerSecond?: number;
 }
@@ -94,7 +96,7 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRes
   const plan = options.destination ?? (() => 'up' as const);
   const contactIds = addContacts(hubspot, options.contacts ?? 400);
   const configFile = path.join(dir, 'hookpost.config.yaml');
-  writeFileSync(configFile, crashConfig(hubspot.url, destination.url));
+  writeFileSync(configFile, crashConfig(hubspot.url, destination.url, options.extraCampaigns?.yaml));
   let fleet: Awaited<ReturnType<typeof startFleet>> | null = null;
   let ticker: NodeJS.Timeout | null = null;
   try {
@@ -138,7 +140,7 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRes
       databaseUrl,
       load: sent,
       hits: destination.hits,
-      campaigns: CAMPAIGNS,
+      campaigns: [...CAMPAIGNS, ...(options.extraCampaigns?.ids ?? [])],
       everyEventCampaign: EVERY_EVENT_CAMPAIGN,
       oncePerRecipientCampaign: ONCE_CAMPAIGN,
     });

@@ -14,7 +14,7 @@ export const CAMPAIGNS = [EVERY_EVENT_CAMPAIGN, ONCE_CAMPAIGN] as const;
  * The connector configuration for the crash runs. The destination timeout stays well
  * under HOOKPOST_TRIGGER_LEASE_MS, so a slow POST never outlives its lease.
  */
-export function crashConfig(hubspotUrl: string, destinationUrl: string): string {
+export function crashConfig(hubspotUrl: string, destinationUrl: string, extraCampaigns = ''): string {
   return `
 server: { publicUrl: ${PUBLIC_URL} }
 hubspot: { clientSecret: ${HUBSPOT_SECRET}, apiBaseUrl: ${hubspotUrl} }
@@ -40,7 +40,7 @@ workspaces:
         destination: mailer
         trigger: { platform: hubspot, object: contact, on: property_change, property: lifecyclestage, to: customer }
         conditions: { all: [ { field: address.country, in: [DE] } ] }
-`;
+${extraCampaigns}`;
 }
 
 const PLACES = [
