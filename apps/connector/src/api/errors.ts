@@ -60,7 +60,11 @@ export function toAdminApiError(error: unknown): AdminApiError {
   const status = (error as { status?: unknown }).status;
   const message = error instanceof Error ? error.message : String(error);
   if (status === 413)
-    return new AdminApiError('payload_too_large', 'request body is larger than 1 MB', { cause: error });
+    return new AdminApiError(
+      'payload_too_large',
+      'request body is too large for the admin API (limit 1 MB)',
+      { cause: error },
+    );
   if (typeof status === 'number' && status >= 400 && status < 500)
     return new AdminApiError('bad_request', message.replace(/^\[@hookpost\/connector\] /, ''), {
       cause: error,
