@@ -26,7 +26,10 @@ export async function runChaos(fleet: Fleet, { kills, windowMs, random }: ChaosO
     while (restarting.size >= maxDown) await Promise.race(restarting.values());
     const live = fleet.live();
     const victim = live[Math.floor(random() * live.length)];
-    if (!victim) throw new Error('chaos: no live process to kill');
+    if (!victim)
+      throw new Error(
+        `chaos: no live process to kill\n${fleet.unexpectedExits.join('\n') || 'no unexpected exit'}`,
+      );
     await fleet.kill(victim);
     done++;
     const restart = fleet.restart(victim).finally(() => restarting.delete(victim));
