@@ -2,10 +2,11 @@ import type { Campaign, CrmEvent } from '@hookpost/core';
 import type { Kysely } from 'kysely';
 import type { WorkspaceConfig } from '../config/schema.js';
 import type { Database, EventStatus } from '../db/types.js';
-import { propertiesFor } from '../enrich/properties.js';
+import { workspaceProperties } from '../enrich/properties.js';
 import type { CrmReader } from '../enrich/reader.js';
 import { recordRef } from '../store/ids.js';
 import { createPolicyLookups } from '../worker/lookups.js';
+import { pendingKey, pendingTriggersFor } from '../worker/pending.js';
 import { planEvent, summarise } from '../worker/plan.js';
 import type { WorkspaceIndex } from '../workspaces.js';
 
@@ -34,13 +35,6 @@ export interface DryRunResult {
   decisions: DryRunDecision[];
   /** Pending triggers this event would cancel (a reversal or a deletion). */
   cancels: { triggerId: string; reason: string }[];
-}
-
-/** The properties enrichment reads for a workspace, as the worker asks for them. */
-function propertiesOf(workspace: WorkspaceConfig): Record<string, string[]> {
-  const extra: Record<string, string[]> = {};
-  if (workspace.hubspot?.optOutProperty) extra.contact = [workspace.hubspot.optOutProperty];
-  return propertiesFor(workspace.campaigns as Campaign[], extra);
 }
 
 /**
@@ -78,19 +72,13 @@ async function dryRunOne(
     };
   const ref = recordRef(event.platform, event.objectType, event.objectId);
   try {
-    const pending = await db
-      .selectFrom('triggers')
-      .select(['id', 'campaign_id', 'source_ref'])
-      .where('workspace_id', '=', workspace.id)
-      .where('status', '=', 'pending')
-      .where((eb) => eb.or([eb('source_ref', '=', ref), eb('recipient_ref', '=', ref)]))
-      .execute();
+    const pending = (await pendingTriggersFor(db, [ref])).get(pendingKey(workspace.id, ref)) ?? [];
     const plan = await planEvent({
       event,
       workspace,
       campaigns: workspace.campaigns as Campaign[],
       reader: deps.readerFor(workspace, event.platform),
-      properties: propertiesOf(workspace),
+      properties: workspaceProperties(workspace),
       lookups: createPolicyLookups(db, workspace.id),
       pending,
       now: deps.now?.() ?? new Date(),

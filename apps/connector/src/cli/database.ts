@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { type DatabaseHandle, DEFAULT_DATABASE_URL, openDatabase, redactUrl } from '../db/connect.js';
 import { migrateToLatest } from '../db/migrations.js';
 
@@ -22,17 +21,4 @@ export async function openMigrated(
     await handle.close();
     throw error;
   }
-}
-
-/**
- * The directory `openDatabase` keeps files beside the database in (the admin token),
- * worked out without opening it: a client command must not create a database file.
- * Mirrors `openDatabase` in db/connect.ts.
- */
-export function dataDirFor(url: string, cwd = process.cwd()): string {
-  if (url.startsWith('sqlite:')) {
-    const target = url.slice('sqlite:'.length);
-    if (target !== '' && target !== ':memory:') return path.dirname(path.resolve(cwd, target));
-  }
-  return path.resolve(cwd, 'data');
 }

@@ -1,9 +1,10 @@
 import { Command } from 'commander';
 import { bundledDemoConfigPath, formatIssues, loadConfig, resolveConfigPath } from '../config/load.js';
 import type { HookpostConfig, WorkspaceConfig } from '../config/schema.js';
+import { dataDirFor } from '../db/connect.js';
 import { CliError, handled } from './action.js';
 import { readAdminToken } from './admin-token.js';
-import { databaseUrlFrom, dataDirFor } from './database.js';
+import { databaseUrlFrom } from './database.js';
 import { followEvent, formatEventView } from './follow.js';
 import { hubspotSample, type SampleRequest, salesforceSample } from './samples.js';
 

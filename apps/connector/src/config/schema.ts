@@ -161,7 +161,10 @@ export function crossReferenceIssues(raw: unknown): { path: (string | number)[];
     }
     const salesforce = asRecord(workspace.salesforce);
     if (salesforce.cdc !== undefined && salesforce.auth === undefined) {
-      issues.push({ path: ['workspaces', i, 'salesforce', 'cdc'], message: 'Change Data Capture needs salesforce.auth' });
+      issues.push({
+        path: ['workspaces', i, 'salesforce', 'cdc'],
+        message: 'Change Data Capture needs salesforce.auth',
+      });
     }
     const destinations = Object.keys(asRecord(workspace.destinations));
     const campaignIds = new Set<unknown>();

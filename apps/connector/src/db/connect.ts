@@ -39,10 +39,22 @@ export function openDatabase(url = DEFAULT_DATABASE_URL, cwd = process.cwd()): D
   );
 }
 
+/**
+ * Where files beside the database live (the generated admin token): the SQLite file's
+ * directory, else `./data`. Worked out without opening the database.
+ */
+export function dataDirFor(url: string, cwd = process.cwd()): string {
+  if (url.startsWith('sqlite:')) {
+    const target = url.slice('sqlite:'.length);
+    if (target !== '' && target !== ':memory:') return path.dirname(path.resolve(cwd, target));
+  }
+  return path.resolve(cwd, 'data');
+}
+
 function openSqlite(target: string, cwd: string): DatabaseHandle {
   const memory = target === ':memory:' || target === '';
   const file = memory ? ':memory:' : path.resolve(cwd, target);
-  const dataDir = memory ? path.resolve(cwd, 'data') : path.dirname(file);
+  const dataDir = dataDirFor(`sqlite:${target}`, cwd);
   if (!memory) mkdirSync(dataDir, { recursive: true });
   const sqlite = new SQLite(file);
   sqlite.pragma('journal_mode = WAL');
@@ -87,7 +99,7 @@ function openPostgres(url: string, cwd: string): DatabaseHandle {
   return {
     db,
     dialect: 'postgres',
-    dataDir: path.resolve(cwd, 'data'),
+    dataDir: dataDirFor(url, cwd),
     relaxed: (fn) => fn(db),
     async ping() {
       try {

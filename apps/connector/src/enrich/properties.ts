@@ -1,4 +1,5 @@
 import type { Campaign, Condition } from '@hookpost/core';
+import type { WorkspaceConfig } from '../config/schema.js';
 
 /** Default properties read for an address (reference/hubspot.md, reference/salesforce.md). */
 export const BASE_PROPERTIES: Record<string, readonly string[]> = {
@@ -55,4 +56,11 @@ function conditionFields(condition: Condition | undefined): string[] {
   if ('any' in condition) return condition.any.flatMap(conditionFields);
   if ('not' in condition) return conditionFields(condition.not);
   return [condition.field];
+}
+
+/** The properties enrichment reads for a workspace: its campaigns' plus its opt-out property. */
+export function workspaceProperties(workspace: WorkspaceConfig): Record<string, string[]> {
+  const extra: Record<string, string[]> = {};
+  if (workspace.hubspot?.optOutProperty) extra.contact = [workspace.hubspot.optOutProperty];
+  return propertiesFor(workspace.campaigns as Campaign[], extra);
 }

@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import type { WorkspaceConfig } from '../config/schema.js';
 import type { Dialect } from '../db/connect.js';
 import type { Database } from '../db/types.js';
-import { propertiesFor } from '../enrich/properties.js';
+import { workspaceProperties } from '../enrich/properties.js';
 import type { CrmReader } from '../enrich/reader.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
@@ -11,6 +11,7 @@ import { claim, type EventRow } from '../store/claim.js';
 import { recordRef } from '../store/ids.js';
 import type { WorkspaceIndex } from '../workspaces.js';
 import { commitBatch } from './commit.js';
+import { pendingKey, pendingTriggersFor } from './pending.js';
 import { type Evaluation, evaluateEvent, type PendingTrigger } from './plan.js';
 
 export interface WorkerOptions {
@@ -51,9 +52,7 @@ export function createWorker(options: WorkerOptions): Worker {
   const properties = (workspace: WorkspaceConfig) => {
     let props = propertiesByWorkspace.get(workspace.id);
     if (!props) {
-      const extra: Record<string, string[]> = {};
-      if (workspace.hubspot?.optOutProperty) extra.contact = [workspace.hubspot.optOutProperty];
-      props = propertiesFor(workspace.campaigns, extra);
+      props = workspaceProperties(workspace);
       propertiesByWorkspace.set(workspace.id, props);
     }
     return props;
@@ -61,25 +60,11 @@ export function createWorker(options: WorkerOptions): Worker {
 
   type Prepared = { row: EventRow; evaluation?: Evaluation; error?: unknown; unrouted?: boolean };
 
-  /** Pending triggers created by or addressed to the batch's records, in one query. */
-  async function pendingByRecord(rows: readonly EventRow[]): Promise<Map<string, PendingTrigger[]>> {
-    const refs = [...new Set(rows.map((r) => recordRef(r.platform, r.object_type, r.object_id)))];
-    const found = new Map<string, PendingTrigger[]>();
-    if (refs.length === 0) return found;
-    const pending = await db
-      .selectFrom('triggers')
-      .select(['id', 'campaign_id', 'source_ref', 'recipient_ref', 'workspace_id'])
-      .where('status', '=', 'pending')
-      .where((eb) => eb.or([eb('source_ref', 'in', refs), eb('recipient_ref', 'in', refs)]))
-      .execute();
-    for (const trigger of pending) {
-      for (const ref of new Set([trigger.source_ref, trigger.recipient_ref])) {
-        const key = `${trigger.workspace_id}|${ref}`;
-        found.set(key, [...(found.get(key) ?? []), trigger]);
-      }
-    }
-    return found;
-  }
+  const pendingByRecord = (rows: readonly EventRow[]) =>
+    pendingTriggersFor(
+      db,
+      rows.map((r) => recordRef(r.platform, r.object_type, r.object_id)),
+    );
 
   async function prepare(row: EventRow, pending: Map<string, PendingTrigger[]>): Promise<Prepared> {
     const workspace = row.workspace_id ? workspaces.byId(row.workspace_id) : undefined;
@@ -93,7 +78,9 @@ export function createWorker(options: WorkerOptions): Worker {
         reader: options.readerFor(workspace, event.platform),
         properties: properties(workspace),
         pending:
-          pending.get(`${workspace.id}|${recordRef(event.platform, event.objectType, event.objectId)}`) ?? [],
+          pending.get(
+            pendingKey(workspace.id, recordRef(event.platform, event.objectType, event.objectId)),
+          ) ?? [],
       });
       return { row, evaluation };
     } catch (error) {

@@ -1,0 +1,33 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/types.js';
+import type { PendingTrigger } from './plan.js';
+
+/** Key of `pendingTriggersFor`'s map: a workspace and a record ref. */
+export const pendingKey = (workspaceId: string, ref: string) => `${workspaceId}|${ref}`;
+
+/**
+ * Pending triggers created by or addressed to any of these records (`platform:type:id`),
+ * in one query, by workspace and record: what a new event of the record may reverse or
+ * cancel.
+ */
+export async function pendingTriggersFor(
+  db: Kysely<Database>,
+  refs: readonly string[],
+): Promise<Map<string, PendingTrigger[]>> {
+  const found = new Map<string, PendingTrigger[]>();
+  const unique = [...new Set(refs)];
+  if (unique.length === 0) return found;
+  const pending = await db
+    .selectFrom('triggers')
+    .select(['id', 'campaign_id', 'source_ref', 'recipient_ref', 'workspace_id'])
+    .where('status', '=', 'pending')
+    .where((eb) => eb.or([eb('source_ref', 'in', unique), eb('recipient_ref', 'in', unique)]))
+    .execute();
+  for (const trigger of pending) {
+    for (const ref of new Set([trigger.source_ref, trigger.recipient_ref])) {
+      const key = pendingKey(trigger.workspace_id, ref);
+      found.set(key, [...(found.get(key) ?? []), trigger]);
+    }
+  }
+  return found;
+}
