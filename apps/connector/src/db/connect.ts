@@ -95,6 +95,11 @@ function openPostgres(url: string, cwd: string): DatabaseHandle {
   const pool = new pg.Pool({ connectionString: url, max: Number(process.env.HOOKPOST_PG_POOL_SIZE ?? 10) });
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on('error', () => {});
+  // A checked-out client has no pool listener: when the server dies (crash, failover,
+  // restart) it emits 'error', which unhandled kills the process. Its query still rejects,
+  // and the pool drops the dead client on release.
+  // https://github.com/brianc/node-postgres/issues/2439
+  pool.on('connect', (client) => client.on('error', () => {}));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,

@@ -16,6 +16,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)))
  * next kill. Returns how many kills happened; a slow restart pushes later kills back.
  */
 export async function runChaos(fleet: Fleet, { kills, windowMs, random }: ChaosOptions): Promise<number> {
+  if (kills === 0) return 0;
   const started = Date.now();
   const slotMs = windowMs / kills;
   const maxDown = Math.max(1, fleet.members.length - 1);

@@ -33,6 +33,8 @@ export interface ScenarioOptions {
   destination?: (elapsed: number) => DestinationMode;
   drainTimeoutMs?: number;
   contacts?: number;
+  /** Runs beside the load from its start (e.g. crashes the database); returns words for the line. */
+  alsoDuringLoad?: (loadMs: number) => Promise<string>;
   /** More campaigns (YAML list items under the workspace's `campaigns:`) and their ids. */
   extraCampaigns?: { ids: string[]; yaml: string };
   /** Offered HubSpot load; the processes must keep up with it to drain in time. */
@@ -126,7 +128,10 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRes
       random,
       ...(options.eventsPerSecond === undefined ? {} : { eventsPerSecond: options.eventsPerSecond }),
     });
-    const kills = await runChaos(fleet, { kills: options.kills, windowMs: options.loadMs, random });
+    const [kills, also] = await Promise.all([
+      runChaos(fleet, { kills: options.kills, windowMs: options.loadMs, random }),
+      options.alsoDuringLoad?.(options.loadMs) ?? '',
+    ]);
     await new Promise((r) => setTimeout(r, loadStarted + options.loadMs - Date.now()));
     const sent = await load.stop();
     const loadSeconds = (Date.now() - loadStarted) / 1000;
@@ -150,7 +155,7 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRes
     const line =
       `[crash:${options.name}] acknowledged=${c.acknowledged} decided=${c.decided} triggered=${c.triggered} ` +
       `delivered=${c.delivered} distinct-webhook-ids=${c.distinctWebhookIds} dead=${c.dead} | ` +
-      `processes=${options.processes} kills=${kills} restarts=${restarts} start-avg=${startAvg.toFixed(1)}s batches=${sent.batches} ` +
+      `processes=${options.processes} kills=${kills} ${also ? `${also} ` : ''}restarts=${restarts} start-avg=${startAvg.toFixed(1)}s batches=${sent.batches} ` +
       `resends=${sent.resends} given-up=${sent.givenUp} destination-requests=${destination.hits.length} ` +
       `failed-attempts=${audit.failedAttempts} duplicate-deliveries=${audit.duplicateDeliveries} ` +
       `load=${loadSeconds.toFixed(1)}s drain=${drainSeconds.toFixed(1)}s total=${((Date.now() - started) / 1000).toFixed(1)}s seed=${seed}`;
