@@ -1,9 +1,10 @@
 import { suppressionQuery } from '@hookpost/core';
-import { type Insertable, type Kysely, sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { Dialect } from '../db/connect.js';
 import type { Database, DecisionTable, EventStatus, OutboxTable } from '../db/types.js';
 import type { EventRow } from '../store/claim.js';
 import { newId } from '../store/ids.js';
+import { insertManyIgnoringConflicts } from '../store/insert-many.js';
 import { type BatchLookups, preloadLookups } from './batch-lookups.js';
 import { decideEvent, type Evaluation, type EventPlan, summarise } from './plan.js';
 import { applyPrivacyDeletion } from './privacy.js';
@@ -22,6 +23,16 @@ export interface Committed {
 
 // Well under SQLite's 32,766 bound parameters per statement (8 columns per decision).
 const DECISIONS_PER_INSERT = 500;
+const DECISION_COLUMNS = [
+  'event_id',
+  'campaign_id',
+  'workspace_id',
+  'outcome',
+  'reason',
+  'detail',
+  'trigger_id',
+  'created_at',
+] as const;
 
 /**
  * Decides and writes a batch of evaluated events in one transaction. Events whose lease
@@ -78,7 +89,7 @@ export async function commitBatch(
     const mine = items.filter((i) => owned.has(i.row.id));
     const lookups = await preloadBatch(trx, mine);
     const committed: Committed[] = [];
-    const decisionRows: Insertable<DecisionTable>[] = [];
+    const decisionRows: DecisionTable[] = [];
     for (const { row, evaluation } of mine) {
       const workspaceId = evaluation.workspace.id;
       const workspaceLookups = lookups.get(workspaceId) as BatchLookups;
@@ -142,10 +153,8 @@ export async function commitBatch(
     const replayed = mine.filter((i) => i.row.processed_at !== null).map((i) => i.row.id);
     if (replayed.length > 0) await trx.deleteFrom('decisions').where('event_id', 'in', replayed).execute();
     for (let i = 0; i < decisionRows.length; i += DECISIONS_PER_INSERT) {
-      await trx
-        .insertInto('decisions')
-        .values(decisionRows.slice(i, i + DECISIONS_PER_INSERT))
-        .execute();
+      const chunk = decisionRows.slice(i, i + DECISIONS_PER_INSERT);
+      await insertManyIgnoringConflicts(trx, dialect, 'decisions', DECISION_COLUMNS, chunk);
     }
     // Most events of a batch end alike ("none of 5 campaigns matched"): one UPDATE per outcome.
     const byOutcome = new Map<string, { status: EventStatus; reason: string; ids: string[] }>();
