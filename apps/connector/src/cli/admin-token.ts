@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 export const ADMIN_TOKEN_FILE = 'admin-token';
@@ -29,8 +29,10 @@ function readTokenFile(file: string): string | null {
 
 /**
  * The admin API token: `HOOKPOST_ADMIN_TOKEN`, else `<dataDir>/admin-token`, else a new
- * random one written there with mode 0600. Creation uses `wx`, so two processes starting
- * together agree on one token instead of overwriting each other's.
+ * random one written there with mode 0600. The new file is written whole under a private
+ * name, then hard-linked into place: the link fails if the file exists and never exposes a
+ * half-written token, so processes starting together agree on one token. (Opening the
+ * target with `wx` and writing left an empty file that a second process read and died on.)
  *
  * @example
  * const { token, created } = resolveAdminToken(handle.dataDir, process.env);
@@ -44,13 +46,17 @@ export function resolveAdminToken(dataDir: string, env: NodeJS.ProcessEnv = proc
   if (stored) return { token: stored, created: false, source: 'file', file };
   const token = randomBytes(TOKEN_BYTES).toString('base64url');
   mkdirSync(dataDir, { recursive: true });
+  const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
+  writeFileSync(temp, `${token}\n`, { mode: 0o600, flag: 'wx' });
   try {
-    writeFileSync(file, `${token}\n`, { mode: 0o600, flag: 'wx' });
+    linkSync(temp, file);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     const other = readTokenFile(file);
     if (other) return { token: other, created: false, source: 'file', file };
     throw error;
+  } finally {
+    rmSync(temp, { force: true });
   }
   return { token, created: true, source: 'file', file };
 }

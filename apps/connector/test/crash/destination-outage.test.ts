@@ -26,8 +26,8 @@ describe.skipIf(postgres?.skipReason !== null)(
         name: 'outage',
         databaseUrl: await postgres!.url(),
         processes: 3,
-        kills: 12,
-        loadMs: 50_000,
+        kills: 10,
+        loadMs: 40_000,
         destination: outage,
       });
       expect(result.unexpectedExits).toEqual([]);

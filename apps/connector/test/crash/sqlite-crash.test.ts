@@ -9,7 +9,7 @@ describe('crash safety on SQLite', () => {
       databaseUrl: (dir) => `sqlite:${path.join(dir, 'h.db')}`,
       processes: 1,
       kills: 20,
-      loadMs: 60_000,
+      loadMs: 50_000,
     });
     expect(result.unexpectedExits).toEqual([]);
     expect(result.givenUp).toBe(0);
