@@ -34,7 +34,7 @@ export interface LoadReport {
   acknowledged: SentEvent[];
   /** Every event sent at least once (acknowledged or not). */
   sent: SentEvent[];
-  /** Requests that failed (connection reset by a kill, 5xx) and were sent again. */
+  /** Times a batch was sent again: its request failed (reset by a kill, 503) or no process was up. */
   resends: number;
   /** Batches never acknowledged before the resend window closed. */
   givenUp: number;
