@@ -5,6 +5,8 @@ export interface ChaosOptions {
   /** The kills are spread over this window, one per slot at a random point in it. */
   windowMs: number;
   random: () => number;
+  /** SIGKILL (a crash, the default) or SIGTERM (a rolling restart: drain, exit 0). */
+  signal?: 'SIGKILL' | 'SIGTERM';
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
@@ -15,7 +17,10 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)))
  * can be down at once; one always stays up. A single process is restarted before the
  * next kill. Returns how many kills happened; a slow restart pushes later kills back.
  */
-export async function runChaos(fleet: Fleet, { kills, windowMs, random }: ChaosOptions): Promise<number> {
+export async function runChaos(
+  fleet: Fleet,
+  { kills, windowMs, random, signal = 'SIGKILL' }: ChaosOptions,
+): Promise<number> {
   if (kills === 0) return 0;
   const started = Date.now();
   const slotMs = windowMs / kills;
@@ -31,7 +36,7 @@ export async function runChaos(fleet: Fleet, { kills, windowMs, random }: ChaosO
       throw new Error(
         `chaos: no live process to kill\n${fleet.unexpectedExits.join('\n') || 'no unexpected exit'}`,
       );
-    await fleet.kill(victim);
+    await fleet.kill(victim, signal);
     done++;
     const restart = fleet.restart(victim).finally(() => restarting.delete(victim));
     restarting.set(victim, restart);

@@ -15,8 +15,11 @@ export interface Member {
 export interface Fleet {
   members: Member[];
   live(): Member[];
-  /** SIGKILL (no shutdown hooks, no drain) and wait until the process is gone. */
-  kill(member: Member): Promise<void>;
+  /**
+   * SIGKILL (no shutdown hooks, no drain) and wait until the process is gone; or SIGTERM,
+   * after which the process must drain and exit 0 within the grace period.
+   */
+  kill(member: Member, signal?: 'SIGKILL' | 'SIGTERM'): Promise<void>;
   /** Spawns the member again and waits for `/healthz`. */
   restart(member: Member): Promise<void>;
   /** How long each start took until `/healthz` answered (tsx, migrations, listen). */
@@ -35,7 +38,8 @@ export interface FleetOptions {
 }
 
 const HEALTH_POLL_MS = 100;
-const STOP_GRACE_MS = 5_000;
+/** The connector's own shutdown grace is 10 s (runtime.ts); a drain must fit in it. */
+const STOP_GRACE_MS = 15_000;
 const OUTPUT_TAIL_CHARS = 2_000;
 
 /** A port free right now on 127.0.0.1; each member keeps its port across restarts. */
@@ -108,13 +112,23 @@ export async function startFleet({ size, env, cwd, startTimeoutMs = 30_000 }: Fl
     member.live = true;
   }
 
-  async function kill(member: Member): Promise<void> {
+  async function kill(member: Member, signal: 'SIGKILL' | 'SIGTERM' = 'SIGKILL'): Promise<void> {
     const child = member.process;
     member.live = false;
     if (!child || child.child.exitCode !== null) return;
     killing.add(child);
-    child.child.kill('SIGKILL');
-    await child.exited;
+    child.child.kill(signal);
+    if (signal === 'SIGKILL') {
+      await child.exited;
+      return;
+    }
+    const timer = setTimeout(() => child.child.kill('SIGKILL'), STOP_GRACE_MS);
+    const code = await child.exited;
+    clearTimeout(timer);
+    if (code !== 0)
+      unexpectedExits.push(
+        `member ${member.index} did not exit 0 after SIGTERM (code ${code}, signal ${child.child.signalCode}):\n${child.output().slice(-OUTPUT_TAIL_CHARS)}`,
+      );
   }
 
   async function stop(): Promise<void> {

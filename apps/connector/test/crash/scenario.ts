@@ -27,6 +27,8 @@ export interface ScenarioOptions {
   databaseUrl: string | ((dir: string) => string);
   processes: number;
   kills: number;
+  /** How processes are stopped: SIGKILL (default) or SIGTERM (graceful, must exit 0). */
+  signal?: 'SIGKILL' | 'SIGTERM';
   /** How long the load runs (the kills are spread over it). */
   loadMs: number;
   /** Destination behaviour by share of the load window elapsed (0–1), and while draining (1). */
@@ -129,7 +131,12 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRes
       ...(options.eventsPerSecond === undefined ? {} : { eventsPerSecond: options.eventsPerSecond }),
     });
     const [kills, also] = await Promise.all([
-      runChaos(fleet, { kills: options.kills, windowMs: options.loadMs, random }),
+      runChaos(fleet, {
+        kills: options.kills,
+        windowMs: options.loadMs,
+        random,
+        ...(options.signal ? { signal: options.signal } : {}),
+      }),
       options.alsoDuringLoad?.(options.loadMs) ?? '',
     ]);
     await new Promise((r) => setTimeout(r, loadStarted + options.loadMs - Date.now()));
@@ -155,7 +162,7 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRes
     const line =
       `[crash:${options.name}] acknowledged=${c.acknowledged} decided=${c.decided} triggered=${c.triggered} ` +
       `delivered=${c.delivered} distinct-webhook-ids=${c.distinctWebhookIds} dead=${c.dead} | ` +
-      `processes=${options.processes} kills=${kills} ${also ? `${also} ` : ''}restarts=${restarts} start-avg=${startAvg.toFixed(1)}s batches=${sent.batches} ` +
+      `processes=${options.processes} ${options.signal === 'SIGTERM' ? 'terminations' : 'kills'}=${kills} ${also ? `${also} ` : ''}restarts=${restarts} start-avg=${startAvg.toFixed(1)}s batches=${sent.batches} ` +
       `resends=${sent.resends} given-up=${sent.givenUp} destination-requests=${destination.hits.length} ` +
       `failed-attempts=${audit.failedAttempts} duplicate-deliveries=${audit.duplicateDeliveries} ` +
       `load=${loadSeconds.toFixed(1)}s drain=${drainSeconds.toFixed(1)}s total=${((Date.now() - started) / 1000).toFixed(1)}s seed=${seed}`;

@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { dialectCases } from '../support/databases.js';
+import { runScenario } from './scenario.js';
+
+const postgres = dialectCases().find((c) => c.name === 'postgres');
+
+describe.skipIf(postgres?.skipReason !== null)(
+  `rolling restarts on PostgreSQL${postgres?.skipReason ? ` (skipped: ${postgres.skipReason})` : ''}`,
+  () => {
+    it('three processes under HubSpot load, stopped with SIGTERM one after another eight times: each drains and exits 0, nothing lost', async () => {
+      const result = await runScenario({
+        name: 'rolling',
+        databaseUrl: await postgres!.url(),
+        processes: 3,
+        kills: 8,
+        signal: 'SIGTERM',
+        loadMs: 20_000,
+      });
+      expect(result.unexpectedExits).toEqual([]);
+      expect(result.givenUp).toBe(0);
+      expect(result.violations).toEqual([]);
+      expect(result.drained).toBe(true);
+      expect(result.counts.decided).toBe(result.counts.acknowledged);
+      expect(result.counts.delivered).toBe(result.counts.triggered);
+      expect(result.counts.dead).toBe(0);
+    }, 120_000);
+  },
+);
