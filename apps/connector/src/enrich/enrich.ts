@@ -40,10 +40,7 @@ async function enrichHubSpot(
 ): Promise<Enrichment> {
   const type = event.objectType;
   const records: Enrichment['records'] = {};
-  const fetch = async (objectType: string, id: string | undefined) => {
-    if (!reader || id === undefined) return undefined;
-    return (await reader.fetchRecords(objectType, [id], properties[objectType] ?? [])).get(id);
-  };
+  const fetch = fetcher(reader, properties);
   const associated = async (toType: string) => {
     if (!reader) return undefined;
     return first(await reader.fetchAssociations(type, toType, [event.objectId]), event.objectId);
@@ -107,10 +104,7 @@ async function enrichSalesforce(
   const records: Enrichment['records'] = { [type]: { ...event.properties, ...changedValues(event) } };
   const own = records[type] ?? {};
   const text = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
-  const fetch = async (objectType: string, id: string | undefined) => {
-    if (!reader || id === undefined) return undefined;
-    return (await reader.fetchRecords(objectType, [id], properties[objectType] ?? [])).get(id);
-  };
+  const fetch = fetcher(reader, properties);
 
   let contactType = type === 'lead' ? 'lead' : 'contact';
   let contactId: string | undefined;
@@ -164,6 +158,17 @@ async function enrichSalesforce(
           });
   }
   return { records, recipients };
+}
+
+/** Reads one record (or nothing without a reader), with the properties its type needs. */
+function fetcher(reader: CrmReader | null, properties: Record<string, string[]>) {
+  return async function fetchOne(
+    objectType: string,
+    id: string | undefined,
+  ): Promise<CrmProperties | undefined> {
+    if (!reader || id === undefined) return undefined;
+    return (await reader.fetchRecords(objectType, [id], properties[objectType] ?? [])).get(id);
+  };
 }
 
 function changedValues(event: CrmEvent): CrmProperties {
