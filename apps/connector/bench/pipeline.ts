@@ -76,12 +76,12 @@ export async function measurePipeline(count: number): Promise<PipelineFigures> {
   const worker = createWorker({
     db: handle.db,
     dialect: handle.dialect,
+    relaxed: handle.relaxed,
     workspaces: createWorkspaceIndex(config),
     readerFor: () => reader,
     logger: createLogger({ level: 'silent', pretty: false }),
     metrics: createMetrics(),
     owner: 'bench',
-    batchSize: 500,
   });
   const started = performance.now();
   while ((await worker.runOnce()) > 0) {}

@@ -47,7 +47,7 @@ const RETRY_BASE_MS = 2_000;
 export function createWorker(options: WorkerOptions): Worker {
   const { db, dialect, workspaces, logger, metrics, owner } = options;
   const relaxed = options.relaxed ?? ((fn) => fn(db));
-  const { batchSize = 100, leaseMs = 60_000, idleMs = 200, maxAttempts = 5, now = Date.now } = options;
+  const { batchSize = 500, leaseMs = 60_000, idleMs = 200, maxAttempts = 5, now = Date.now } = options;
   const propertiesByWorkspace = new Map<string, Record<string, string[]>>();
   const properties = (workspace: WorkspaceConfig) => {
     let props = propertiesByWorkspace.get(workspace.id);
