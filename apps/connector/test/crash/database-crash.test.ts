@@ -21,7 +21,7 @@ describe.skipIf(postgres?.skipReason !== null)(
         databaseUrl: db.url,
         processes: 3,
         kills: 0,
-        loadMs: 25_000,
+        loadMs: 20_000,
         async alsoDuringLoad(loadMs) {
           const started = Date.now();
           for (const at of CRASHES_AT) {

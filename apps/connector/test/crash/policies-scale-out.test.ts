@@ -30,7 +30,7 @@ describe.skipIf(postgres?.skipReason !== null)(
         databaseUrl,
         processes: 3,
         kills: 0,
-        loadMs: 15_000,
+        loadMs: 12_000,
         contacts: 30,
         eventsPerSecond: 150,
         extraCampaigns: { ids: ['capped', 'cooldown'], yaml: CAMPAIGNS },

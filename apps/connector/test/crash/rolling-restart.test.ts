@@ -7,14 +7,14 @@ const postgres = dialectCases().find((c) => c.name === 'postgres');
 describe.skipIf(postgres?.skipReason !== null)(
   `rolling restarts on PostgreSQL${postgres?.skipReason ? ` (skipped: ${postgres.skipReason})` : ''}`,
   () => {
-    it('three processes under HubSpot load, stopped with SIGTERM one after another eight times: each drains and exits 0, nothing lost', async () => {
+    it('three processes under HubSpot load, stopped with SIGTERM one after another six times: each drains and exits 0, nothing lost', async () => {
       const result = await runScenario({
         name: 'rolling',
         databaseUrl: await postgres!.url(),
         processes: 3,
-        kills: 8,
+        kills: 6,
         signal: 'SIGTERM',
-        loadMs: 20_000,
+        loadMs: 15_000,
       });
       expect(result.unexpectedExits).toEqual([]);
       expect(result.givenUp).toBe(0);
