@@ -36,8 +36,8 @@ for (const dialect of dialectCases()) {
           await handle.db.insertInto('events').values(row).execute();
           const duplicate = await handle.db
             .insertInto('events')
-            .values({ ...row, id: 'evt_2' })
-            .onConflict((oc) => oc.columns(['platform', 'account_id', 'external_id']).doNothing())
+            .values({ ...row, payload: '{"second":true}' })
+            .onConflict((oc) => oc.column('id').doNothing())
             .executeTakeFirst();
           expect(Number(duplicate.numInsertedOrUpdatedRows ?? 0)).toBe(0);
           const stored = await handle.db.selectFrom('events').selectAll().execute();

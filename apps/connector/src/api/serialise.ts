@@ -1,5 +1,6 @@
 import type { Selectable } from 'kysely';
 import type { DecisionTable, DeliveryAttemptTable, EventTable, TriggerTable } from '../db/types.js';
+import { eventFromRow } from '../store/event-row.js';
 
 /** Epoch ms (as stored) → ISO-8601; null stays null. */
 export const iso = (ms: number | null): string | null =>
@@ -37,7 +38,7 @@ export function eventDetail(row: Selectable<EventTable>) {
     channel: row.channel,
     rawDeliveryId: row.raw_delivery_id,
     processedAt: iso(row.processed_at),
-    payload: parseJson(row.payload),
+    payload: eventFromRow(row),
   };
 }
 

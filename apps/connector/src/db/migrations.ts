@@ -40,7 +40,9 @@ const migrations: Record<string, Migration> = {
         .addColumn('lease_owner', 'text')
         .addColumn('lease_until', 'bigint', (c) => c.notNull().defaultTo(0))
         .addColumn('processed_at', 'bigint')
-        .addUniqueConstraint('events_source_unique', ['platform', 'account_id', 'external_id'])
+        // Unique on (platform, account_id, external_id) through the primary key: `id` is a
+        // hash of exactly those three (eventIdFor, salesforceEventId), so a second index on
+        // them would only add bytes to every inbox write.
         .execute();
       await db.schema.createIndex('events_work').on('events').columns(['status', 'received_at']).execute();
       // A record's events (privacy purge, `/api/events?objectId=`): the id alone is

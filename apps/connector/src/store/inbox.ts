@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Dialect } from '../db/connect.js';
 import type { Database, EventTable, RawDeliveryTable } from '../db/types.js';
 import type { WorkspaceIndex } from '../workspaces.js';
+import { eventPayload } from './event-row.js';
 import { newId } from './ids.js';
 import { insertManyIgnoringConflicts } from './insert-many.js';
 
@@ -179,7 +180,7 @@ export function createInbox({ db, dialect, workspaces, now = Date.now, maxBatch 
       occurred_at: Date.parse(event.occurredAt),
       received_at: receivedAt,
       raw_delivery_id: deliveryId,
-      payload: JSON.stringify(event),
+      payload: eventPayload(event),
       status: workspace ? 'pending' : 'unrouted',
       reason: workspace ? null : `no workspace for ${event.platform} account ${event.accountId}`,
       attempts: 0,

@@ -1,4 +1,4 @@
-import type { Campaign, CrmEvent } from '@hookpost/core';
+import type { Campaign } from '@hookpost/core';
 import type { Kysely } from 'kysely';
 import type { WorkspaceConfig } from '../config/schema.js';
 import type { Dialect } from '../db/connect.js';
@@ -8,6 +8,7 @@ import type { CrmReader } from '../enrich/reader.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
 import { claim, type EventRow } from '../store/claim.js';
+import { eventFromRow } from '../store/event-row.js';
 import { recordRef } from '../store/ids.js';
 import type { WorkspaceIndex } from '../workspaces.js';
 import { commitBatch } from './commit.js';
@@ -70,7 +71,7 @@ export function createWorker(options: WorkerOptions): Worker {
     const workspace = row.workspace_id ? workspaces.byId(row.workspace_id) : undefined;
     if (!workspace) return { row, unrouted: true };
     try {
-      const event = JSON.parse(row.payload) as CrmEvent;
+      const event = eventFromRow(row);
       const evaluation = await evaluateEvent({
         event,
         workspace,

@@ -120,7 +120,7 @@ export function inboundRoutes({ config, inbox, metrics, logger, onStored }: Inbo
         resolveToken: createTokenResolver(salesforceWorkspaces),
         maxBodyBytes,
         onNotifications: async (message, { rawBody, organizationId }) => {
-          const events = toCrmEvents(message).map((e) => ({ ...e, accountId: organizationId }));
+          const events = toCrmEvents(message);
           await store({
             platform: 'salesforce',
             channel: 'outbound_message',
