@@ -133,6 +133,16 @@ for (const dialect of dialectCases()) {
         });
         hubspot.addRecord('deal', '301', { dealname: 'Rollout', dealstage: 'closedwon' });
         hubspot.associate('deal', '301', 'contact', '104');
+        hubspot.addRecord('contact', '105', {
+          firstname: 'Lena',
+          lastname: 'Schulz',
+          address: 'Alte Straße 1',
+          zip: '80331',
+          city: 'München',
+          country: 'DE',
+        });
+        hubspot.addRecord('deal', '302', { dealname: 'Pilot', dealstage: 'appointmentscheduled' });
+        hubspot.associate('deal', '302', 'contact', '105');
         receiver = await startReceiver(TEST_SECRET);
         connector = await startTestConnector(config(hubspot.url, receiver.url), {
           databaseUrl: await dialect.url(),
@@ -411,6 +421,65 @@ for (const dialect of dialectCases()) {
         expect(cancelled.reason).toMatch(
           /reversed by event .*trigger\.to: expected "closedwon", got "closedlost"/,
         );
+      });
+
+      it('a delayed piece follows its recipient to a new address, and is cancelled when the address breaks', async () => {
+        const won = hubspotBatch([
+          {
+            subscriptionType: 'deal.propertyChange',
+            objectId: 302,
+            propertyName: 'dealstage',
+            propertyValue: 'closedwon',
+          },
+        ]);
+        expect((await postHubSpot(won)).status).toBe(204);
+        const row = await decided(`:${eventSeq - 1}:`);
+        const pending = await connector.handle.db
+          .selectFrom('triggers')
+          .selectAll()
+          .where('event_id', '=', row.id)
+          .executeTakeFirstOrThrow();
+        expect(JSON.parse(pending.payload).recipient.address.line1).toBe('Alte Straße 1');
+
+        const moved = hubspotBatch([
+          {
+            subscriptionType: 'contact.propertyChange',
+            objectId: 105,
+            propertyName: 'address',
+            propertyValue: 'Neue Straße 5',
+          },
+        ]);
+        expect((await postHubSpot(moved)).status).toBe(204);
+        await decided(`:${eventSeq - 1}:`);
+        const refreshed = await connector.handle.db
+          .selectFrom('triggers')
+          .selectAll()
+          .where('id', '=', pending.id)
+          .executeTakeFirstOrThrow();
+        expect(refreshed.status).toBe('pending');
+        expect(JSON.parse(refreshed.payload).recipient).toMatchObject({
+          crm: { objectType: 'contact', objectId: '105' },
+          address: { line1: 'Neue Straße 5', postalCode: '80331', city: 'München' },
+        });
+
+        const broken = hubspotBatch([
+          {
+            subscriptionType: 'contact.propertyChange',
+            objectId: 105,
+            propertyName: 'zip',
+            propertyValue: '',
+          },
+        ]);
+        expect((await postHubSpot(broken)).status).toBe(204);
+        const cancelled = await eventually(async () => {
+          const t = await connector.handle.db
+            .selectFrom('triggers')
+            .selectAll()
+            .where('id', '=', pending.id)
+            .executeTakeFirst();
+          return t?.status === 'cancelled' ? t : undefined;
+        });
+        expect(cancelled.reason).toMatch(/^incomplete_address: address\.postalCode/);
       });
 
       it('a privacy deletion purges personal data and keeps the person suppressed', async () => {

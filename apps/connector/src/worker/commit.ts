@@ -1,4 +1,4 @@
-import { suppressionQuery } from '@hookpost/core';
+import { suppressionQuery, type Trigger } from '@hookpost/core';
 import { type Kysely, sql } from 'kysely';
 import type { Dialect } from '../db/connect.js';
 import type { Database, DecisionTable, EventStatus, OutboxTable } from '../db/types.js';
@@ -128,6 +128,7 @@ export async function commitBatch(
           .execute();
       }
       if (plan.privacy) await applyPrivacyDeletion(trx, { workspaceId, ...plan.privacy, now });
+      for (const refresh of plan.refreshes) await refreshRecipient(trx, refresh, now);
       if (plan.callback)
         await trx
           .insertInto('outbox')
@@ -180,6 +181,34 @@ export async function commitBatch(
     }
     return committed;
   });
+}
+
+/** Puts a changed name and address on a piece not yet attempted; the CRM reference stays. */
+async function refreshRecipient(
+  trx: Kysely<Database>,
+  { triggerId, recipient }: EventPlan['refreshes'][number],
+  now: number,
+): Promise<void> {
+  const row = await trx
+    .selectFrom('triggers')
+    .select(['payload', 'attempts', 'status'])
+    .where('id', '=', triggerId)
+    .executeTakeFirst();
+  if (row?.status !== 'pending' || row.attempts > 0) return;
+  const payload = JSON.parse(row.payload) as Trigger;
+  const { email: _email, ...printable } = recipient;
+  payload.recipient = { ...printable, crm: payload.recipient.crm };
+  const { crmHash, emailHash, addressHash } = suppressionQuery(recipient);
+  await trx
+    .updateTable('triggers')
+    .set({
+      payload: JSON.stringify(payload),
+      recipient_hashes: JSON.stringify({ crmHash, emailHash, addressHash }),
+      updated_at: now,
+    })
+    .where('id', '=', triggerId)
+    .where('status', '=', 'pending')
+    .execute();
 }
 
 /** One preloaded lookup per workspace of the batch, over the recipients its matched campaigns address. */

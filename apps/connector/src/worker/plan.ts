@@ -3,6 +3,7 @@ import {
   buildTrigger,
   type Campaign,
   type CrmEvent,
+  checkAddress,
   type Decision,
   evaluateCampaigns,
   hashCrmRef,
@@ -35,12 +36,15 @@ export interface EventPlan {
   callback: { callbackId: string; state: 'FAIL_CONTINUE'; reason: string } | null;
   /** Purge and suppress this record (privacy deletion, Salesforce delete). */
   privacy: { ref: string; crmHash: string } | null;
+  /** Pending pieces whose recipient changed in the CRM: the new name and address go out instead. */
+  refreshes: { triggerId: string; recipient: Recipient }[];
 }
 
 export interface PendingTrigger {
   id: string;
   campaign_id: string;
   source_ref: string;
+  recipient_ref: string;
 }
 
 export interface EvaluateInput {
@@ -67,6 +71,8 @@ export interface Evaluation {
   cancels: EventPlan['cancels'];
   privacy: EventPlan['privacy'];
   workflow: { callbackId: string; campaignId: string } | null;
+  /** Pending triggers created by or addressed to this record. */
+  pending: readonly PendingTrigger[];
 }
 
 const conditionOnly = new WeakMap<Campaign, Campaign>();
@@ -133,8 +139,10 @@ export async function evaluateEvent(input: EvaluateInput): Promise<Evaluation> {
   const first = evaluateCampaigns(event, { records: {} }, campaigns);
   const open = campaigns.filter((c, i) => !isTriggerFailure(first[i]!) || pendingCampaigns.has(c.id));
   let enrichment: Enrichment = { records: {}, recipients: {} };
-  if (open.length > 0) {
+  const addressedHere = input.pending.some((p) => p.recipient_ref === ref);
+  if (open.length > 0 || addressedHere) {
     const modes = new Set<RecipientMode>(open.map((c) => c.recipient));
+    if (addressedHere) modes.add(ownMode(event.objectType));
     enrichment = await enrichEvent(event, modes, { reader: input.reader, properties: input.properties });
   }
   // Each campaign sees its own recipient, whose normalised address `address.*` reads.
@@ -156,7 +164,7 @@ export async function evaluateEvent(input: EvaluateInput): Promise<Evaluation> {
     }
     verdicts.push({ campaign, decision });
   }
-  return { event, workspace, verdicts, enrichment, cancels, privacy, workflow };
+  return { event, workspace, verdicts, enrichment, cancels, privacy, workflow, pending: input.pending };
 }
 
 /**
@@ -171,6 +179,8 @@ export async function decideEvent(
 ): Promise<EventPlan> {
   const { workflow, workspace } = evaluation;
   const decisions: PlannedDecision[] = [];
+  const cancels = [...evaluation.cancels];
+  const refreshes: EventPlan['refreshes'] = [];
   for (const { campaign, decision } of evaluation.verdicts) {
     if (decision.outcome !== 'matched') {
       decisions.push({
@@ -184,13 +194,14 @@ export async function decideEvent(
     }
     decisions.push(await decideMatched(evaluation, campaign, lookups, now));
   }
+  recheckAddressed(evaluation, { cancels, refreshes });
   let callback: EventPlan['callback'] = null;
   if (workflow && !decisions.some((d) => d.outcome === 'triggered')) {
     const reason =
       decisions[0]?.reason ?? `campaign "${workflow.campaignId}" not found in workspace ${workspace.id}`;
     callback = { callbackId: workflow.callbackId, state: 'FAIL_CONTINUE', reason };
   }
-  return { decisions, cancels: evaluation.cancels, callback, privacy: evaluation.privacy };
+  return { decisions, cancels, callback, privacy: evaluation.privacy, refreshes };
 }
 
 function workflowInput(event: CrmEvent): { callbackId: string; campaignId: string } | null {
@@ -287,6 +298,36 @@ async function decideMatched(
   };
   return { campaignId: campaign.id, outcome: 'triggered', reason: null, detail: null, trigger };
 }
+
+/**
+ * The recipient of pieces still waiting for their `sendAt` changed in the CRM
+ * (reference/direct-mail.md, Timing): a name and address that no longer pass the address
+ * policy cancel those pieces; usable ones replace what the pieces would have printed.
+ */
+function recheckAddressed(
+  { event, enrichment, pending }: Evaluation,
+  out: Pick<EventPlan, 'cancels' | 'refreshes'>,
+): void {
+  const ref = recordRef(event.platform, event.objectType, event.objectId);
+  const waiting = pending.filter(
+    (p) => p.recipient_ref === ref && !out.cancels.some((c) => c.triggerId === p.id),
+  );
+  const own = enrichment.recipients[ownMode(event.objectType)];
+  if (waiting.length === 0 || !own || !('crm' in own) || event.kind !== 'updated') return;
+  const checked = checkAddress(own);
+  for (const p of waiting) {
+    if (checked.allow) out.refreshes.push({ triggerId: p.id, recipient: checked.value });
+    else
+      out.cancels.push({
+        triggerId: p.id,
+        reason: `${checked.reason}: ${checked.detail ?? 'the recipient changed'}`,
+      });
+  }
+}
+
+/** How a record addresses mail to itself: people as contacts, companies and accounts as companies. */
+const ownMode = (objectType: string): RecipientMode =>
+  objectType === 'company' || objectType === 'account' ? 'company' : 'contact';
 
 const TRUTHY = new Set(['true', 'yes', '1', 'y', 'on']);
 
