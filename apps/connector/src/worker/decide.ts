@@ -1,0 +1,180 @@
+import {
+  applyPolicies,
+  buildTrigger,
+  type Campaign,
+  checkAddress,
+  type PolicyLookups,
+  type Recipient,
+  renderVariables,
+  suppressionQuery,
+  variableScope,
+} from '@hookpost/core';
+import type { Insertable } from 'kysely';
+import type { WorkspaceConfig } from '../config/schema.js';
+import type { TriggerTable } from '../db/types.js';
+import type { Enrichment } from '../enrich/enrich.js';
+import { recordRef } from '../store/ids.js';
+import { ownMode } from './evaluate.js';
+import type { Evaluation, EventPlan, PlannedDecision } from './plan.js';
+
+/**
+ * Applies the address and mailing policies to the matched campaigns and prepares the
+ * trigger rows. `lookups` must see the triggers decided before this event (the worker
+ * runs it inside its batch transaction, event by event).
+ */
+export async function decideEvent(
+  evaluation: Evaluation,
+  lookups: PolicyLookups,
+  now: Date,
+): Promise<EventPlan> {
+  const { workflow, workspace } = evaluation;
+  const decisions: PlannedDecision[] = [];
+  const cancels = [...evaluation.cancels];
+  const refreshes: EventPlan['refreshes'] = [];
+  for (const { campaign, decision } of evaluation.verdicts) {
+    if (decision.outcome !== 'matched') {
+      decisions.push({
+        campaignId: campaign.id,
+        outcome: decision.outcome === 'skipped' ? 'skipped' : 'no_match',
+        reason: decision.reason,
+        detail: null,
+        trigger: null,
+      });
+      continue;
+    }
+    decisions.push(await decideMatched(evaluation, campaign, lookups, now));
+  }
+  recheckAddressed(evaluation, { cancels, refreshes });
+  let callback: EventPlan['callback'] = null;
+  if (workflow && !decisions.some((d) => d.outcome === 'triggered')) {
+    const reason =
+      decisions[0]?.reason ?? `campaign "${workflow.campaignId}" not found in workspace ${workspace.id}`;
+    callback = { callbackId: workflow.callbackId, state: 'FAIL_CONTINUE', reason };
+  }
+  return { decisions, cancels, callback, privacy: evaluation.privacy, refreshes };
+}
+
+const skip = (campaignId: string, reason: string, detail: string | null = null): PlannedDecision => ({
+  campaignId,
+  outcome: 'skipped',
+  reason,
+  detail,
+  trigger: null,
+});
+
+async function decideMatched(
+  { event, workspace, enrichment, workflow }: Evaluation,
+  campaign: Campaign,
+  lookups: PolicyLookups,
+  now: Date,
+): Promise<PlannedDecision> {
+  const callbackId = workflow?.callbackId ?? null;
+  const target = enrichment.recipients[campaign.recipient];
+  if (!target || !('crm' in target)) return skip(campaign.id, 'no_recipient', target?.missing ?? null);
+
+  if (isOptedOut(workspace, enrichment, target))
+    return skip(campaign.id, 'suppressed', 'opt-out property set in the CRM');
+  const allowed = await applyPolicies({
+    workspaceId: workspace.id,
+    campaign,
+    recipient: target,
+    eventId: event.id,
+    now,
+    lookups,
+  });
+  if (!allowed.allow) return skip(campaign.id, allowed.reason, allowed.detail ?? null);
+  const { recipient } = allowed;
+
+  const variables = renderVariables(
+    campaign.variables,
+    variableScope(event, { records: enrichment.records, recipient }),
+  );
+  if (!variables.ok) return skip(campaign.id, variables.reason);
+
+  // The mail platform gets what it prints; the e-mail address stays in the CRM.
+  const { email: _email, ...printable } = recipient;
+  const payload = buildTrigger({
+    dedupeKey: allowed.dedupeKey,
+    workspaceId: workspace.id,
+    campaign,
+    recipient: printable,
+    variables: variables.value,
+    sendAt: allowed.sendAt,
+    events: event,
+    createdAt: now,
+  });
+  const id = payload.id;
+  const key = allowed.dedupeKey;
+  const when = allowed.sendAt;
+  const query = suppressionQuery(recipient);
+  const createdAt = now.getTime();
+  const trigger: Insertable<TriggerTable> = {
+    id,
+    dedupe_key: key,
+    workspace_id: workspace.id,
+    campaign_id: campaign.id,
+    destination: campaign.destination,
+    event_id: event.id,
+    recipient_key: query.recipientKey,
+    recipient_ref: query.recipientKey,
+    source_ref: recordRef(event.platform, event.objectType, event.objectId),
+    recipient_hashes: JSON.stringify({
+      crmHash: query.crmHash,
+      emailHash: query.emailHash,
+      addressHash: query.addressHash,
+    }),
+    status: 'pending',
+    reason: null,
+    payload: JSON.stringify(payload),
+    send_at: when === null ? null : Date.parse(when),
+    next_attempt_at: when === null ? createdAt : Date.parse(when),
+    attempts: 0,
+    retry_window_start: when === null ? createdAt : Date.parse(when),
+    created_at: createdAt,
+    updated_at: createdAt,
+    delivered_at: null,
+    lease_owner: null,
+    lease_until: 0,
+    callback_id: callbackId,
+    last_error: null,
+  };
+  return { campaignId: campaign.id, outcome: 'triggered', reason: null, detail: null, trigger };
+}
+
+/**
+ * The recipient of pieces still waiting for their `sendAt` changed in the CRM
+ * (reference/direct-mail.md, Timing): a name and address that no longer pass the address
+ * policy cancel those pieces; usable ones replace what the pieces would have printed.
+ */
+function recheckAddressed(
+  { event, enrichment, pending }: Evaluation,
+  out: Pick<EventPlan, 'cancels' | 'refreshes'>,
+): void {
+  const ref = recordRef(event.platform, event.objectType, event.objectId);
+  const waiting = pending.filter(
+    (p) => p.recipient_ref === ref && !out.cancels.some((c) => c.triggerId === p.id),
+  );
+  const own = enrichment.recipients[ownMode(event.objectType)];
+  if (waiting.length === 0 || !own || !('crm' in own) || event.kind !== 'updated') return;
+  const checked = checkAddress(own);
+  for (const p of waiting) {
+    if (checked.allow) out.refreshes.push({ triggerId: p.id, recipient: checked.value });
+    else
+      out.cancels.push({
+        triggerId: p.id,
+        reason: `${checked.reason}: ${checked.detail ?? 'the recipient changed'}`,
+      });
+  }
+}
+
+const TRUTHY = new Set(['true', 'yes', '1', 'y', 'on']);
+
+function isOptedOut(workspace: WorkspaceConfig, enrichment: Enrichment, recipient: Recipient): boolean {
+  const field =
+    recipient.crm.platform === 'hubspot'
+      ? workspace.hubspot?.optOutProperty
+      : workspace.salesforce?.optOutField;
+  if (!field) return false;
+  const value = enrichment.records[recipient.crm.objectType]?.[field];
+  return value === true || (typeof value === 'string' && TRUTHY.has(value.trim().toLowerCase()));
+}
