@@ -2,6 +2,7 @@ import { parseDurationMs, type Trigger } from '@hookpost/core';
 import type { Kysely } from 'kysely';
 import type { DestinationConfig, WorkspaceConfig } from '../config/schema.js';
 import type { Dialect } from '../db/connect.js';
+import { relaxCommit } from '../db/relaxed-commit.js';
 import type { Database, OutboxTable } from '../db/types.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
@@ -137,6 +138,7 @@ export function createDispatcher(options: DispatcherOptions) {
     const at = now();
     await relaxed((db) =>
       db.transaction().execute(async (trx) => {
+        await relaxCommit(trx, dialect);
         if (attemptRecord) {
           await trx
             .insertInto('delivery_attempts')

@@ -1,5 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Dialect } from '../db/connect.js';
+import { relaxCommit } from '../db/relaxed-commit.js';
 import type { Database, EventTable, OutboxTable, TriggerTable } from '../db/types.js';
 
 type LeasedTable = 'events' | 'triggers' | 'outbox';
@@ -36,12 +37,21 @@ export async function claim<T extends LeasedTable>(options: ClaimOptions<T>): Pr
     .limit(limit);
   if (options.due) candidates = candidates.where('next_attempt_at' as 'received_at', '<=', now);
   if (dialect === 'postgres') candidates = candidates.forUpdate().skipLocked();
-  const rows = await db
-    .updateTable(table)
-    .set({ lease_owner: owner, lease_until: now + leaseMs })
-    .where('id', 'in', candidates)
-    .returningAll()
-    .execute();
+  const update = (trx: Kysely<Database>) =>
+    trx
+      .updateTable(table)
+      .set({ lease_owner: owner, lease_until: now + leaseMs })
+      .where('id', 'in', candidates)
+      .returningAll()
+      .execute();
+  // A lost claim is harmless (the rows stay claimable), so PostgreSQL need not flush it.
+  const rows =
+    dialect === 'postgres'
+      ? await db.transaction().execute(async (trx) => {
+          await relaxCommit(trx, dialect);
+          return update(trx);
+        })
+      : await update(db);
   return rows as unknown as Row<T>[];
 }
 

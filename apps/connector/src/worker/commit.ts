@@ -1,6 +1,7 @@
 import { suppressionQuery, type Trigger } from '@hookpost/core';
 import { type Kysely, sql } from 'kysely';
 import type { Dialect } from '../db/connect.js';
+import { relaxCommit } from '../db/relaxed-commit.js';
 import type { Database, DecisionTable, EventStatus, OutboxTable } from '../db/types.js';
 import type { EventRow } from '../store/claim.js';
 import { newId } from '../store/ids.js';
@@ -50,6 +51,7 @@ export async function commitBatch(
 ): Promise<Committed[]> {
   if (items.length === 0) return [];
   return db.transaction().execute(async (trx) => {
+    await relaxCommit(trx, dialect);
     if (dialect === 'postgres') {
       // Caps and cooldowns count the triggers committed so far; two processes deciding at
       // once under READ COMMITTED would each miss the other's and both send. A lock per
