@@ -79,6 +79,16 @@ async function postHubSpot(body: string, path = '/webhooks/hubspot') {
   });
 }
 
+/** Waits until the trigger (by its id or its event's id) reaches `status`. */
+const triggerIn = (status: string, column: 'id' | 'event_id', value: string) =>
+  eventually(async () => {
+    const t = await connector.handle.db
+      .selectFrom('triggers')
+      .selectAll()
+      .where(column, '=', value)
+      .executeTakeFirst();
+    return t?.status === status ? t : undefined;
+  });
 const eventRow = (id: string) =>
   connector.handle.db.selectFrom('events').selectAll().where('id', '=', id).executeTakeFirst();
 const decided = (externalPart: string) =>
@@ -279,14 +289,7 @@ for (const dialect of dialectCases()) {
         ]);
         expect((await postHubSpot(body)).status).toBe(204);
         const row = await decided(`:${eventSeq - 1}:`);
-        const trigger = await eventually(async () => {
-          const t = await connector.handle.db
-            .selectFrom('triggers')
-            .selectAll()
-            .where('event_id', '=', row.id)
-            .executeTakeFirst();
-          return t?.status === 'delivered' ? t : undefined;
-        });
+        const trigger = await triggerIn('delivered', 'event_id', row.id);
         const attempts = await connector.handle.db
           .selectFrom('delivery_attempts')
           .selectAll()
@@ -311,14 +314,7 @@ for (const dialect of dialectCases()) {
         ]);
         expect((await postHubSpot(body)).status).toBe(204);
         const row = await decided(`:${eventSeq - 1}:`);
-        const trigger = await eventually(async () => {
-          const t = await connector.handle.db
-            .selectFrom('triggers')
-            .selectAll()
-            .where('event_id', '=', row.id)
-            .executeTakeFirst();
-          return t?.status === 'dead' ? t : undefined;
-        });
+        const trigger = await triggerIn('dead', 'event_id', row.id);
         expect(trigger.reason).toBe('HTTP 400');
         const [attempt] = await connector.handle.db
           .selectFrom('delivery_attempts')
@@ -410,14 +406,7 @@ for (const dialect of dialectCases()) {
           },
         ]);
         expect((await postHubSpot(lost)).status).toBe(204);
-        const cancelled = await eventually(async () => {
-          const t = await connector.handle.db
-            .selectFrom('triggers')
-            .selectAll()
-            .where('id', '=', pending.id)
-            .executeTakeFirst();
-          return t?.status === 'cancelled' ? t : undefined;
-        });
+        const cancelled = await triggerIn('cancelled', 'id', pending.id);
         expect(cancelled.reason).toMatch(
           /reversed by event .*trigger\.to: expected "closedwon", got "closedlost"/,
         );
@@ -471,14 +460,7 @@ for (const dialect of dialectCases()) {
           },
         ]);
         expect((await postHubSpot(broken)).status).toBe(204);
-        const cancelled = await eventually(async () => {
-          const t = await connector.handle.db
-            .selectFrom('triggers')
-            .selectAll()
-            .where('id', '=', pending.id)
-            .executeTakeFirst();
-          return t?.status === 'cancelled' ? t : undefined;
-        });
+        const cancelled = await triggerIn('cancelled', 'id', pending.id);
         expect(cancelled.reason).toMatch(/^incomplete_address: address\.postalCode/);
       });
 
