@@ -507,6 +507,29 @@ for (const dialect of dialectCases()) {
         expect(await eventRow(row.id)).toBeDefined();
       });
 
+      it('answers malformed or unconfigured requests with a 4xx that says what is wrong', async () => {
+        const install = await fetch(`${connector.baseUrl}/oauth/hubspot/install`, { redirect: 'manual' });
+        expect(install.status).toBe(404);
+        expect(await install.json()).toMatchObject({
+          error: 'oauth_unavailable',
+          message: expect.stringMatching(/clientId/),
+        });
+        const notJson = '{"not":"an array"}';
+        const malformed = await postHubSpot(notJson);
+        expect(malformed.status).toBe(400);
+        const unknown = await fetch(`${connector.baseUrl}/webhooks/nowhere`, { method: 'POST' });
+        expect(unknown.status).toBe(404);
+        expect(await unknown.json()).toMatchObject({ error: 'not_found' });
+        const soap = await fetch(`${connector.baseUrl}/webhooks/salesforce/${SF_TOKEN}`, {
+          method: 'POST',
+          headers: { 'content-type': 'text/xml' },
+          body: '<soapenv:Envelope><soapenv:Body><notifications>',
+        });
+        expect(soap.status).toBe(400);
+        expect(await soap.text()).toContain('faultstring');
+        expect((await fetch(`${connector.baseUrl}/healthz`)).status).toBe(200);
+      });
+
       it('rejects a bad signature with 401 and stores nothing', async () => {
         const body = hubspotBatch([{ subscriptionType: 'contact.creation', objectId: 999 }]);
         const headers = signV3({

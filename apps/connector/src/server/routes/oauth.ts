@@ -16,7 +16,7 @@ export function oauthRoutes({
   const router = Router();
   router.get('/oauth/hubspot/install', (_req, res) => {
     if ('unavailable' in oauth || !tokenStore) {
-      res.status(503).json({
+      res.status(404).json({
         error: 'oauth_unavailable',
         message: 'unavailable' in oauth ? oauth.unavailable : 'no token store',
       });
@@ -26,7 +26,7 @@ export function oauthRoutes({
   });
   router.get('/oauth/hubspot/callback', async (req, res) => {
     if ('unavailable' in oauth || !tokenStore) {
-      res.status(503).json({
+      res.status(404).json({
         error: 'oauth_unavailable',
         message: 'unavailable' in oauth ? oauth.unavailable : 'no token store',
       });
