@@ -527,6 +527,9 @@ for (const dialect of dialectCases()) {
         });
         expect(soap.status).toBe(400);
         expect(await soap.text()).toContain('faultstring');
+        // The endpoint token is the secret part of the URL: it must not reach the logs.
+        expect(connector.logs.join('')).toContain('/webhooks/salesforce/[redacted]');
+        expect(connector.logs.join('')).not.toContain(SF_TOKEN);
         expect((await fetch(`${connector.baseUrl}/healthz`)).status).toBe(200);
       });
 

@@ -11,6 +11,11 @@ declare module 'express-serve-static-core' {
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
+/** The Salesforce endpoint token is the secret part of its URL: never log it. */
+export function redactPath(path: string): string {
+  return path.replace(/^(\/webhooks\/salesforce\/)[^/]+/, '$1[redacted]');
+}
+
 /**
  * Gives each request an id (the caller's `x-request-id` when sane) and a child logger,
  * and logs one line per request. A few lines by hand rather than pino-http: we log at
@@ -28,7 +33,7 @@ export function requestContext(logger: Logger) {
       req.log[level](
         {
           method: req.method,
-          path: req.path,
+          path: redactPath(req.path),
           status: res.statusCode,
           ms: Math.round(performance.now() - started),
         },
