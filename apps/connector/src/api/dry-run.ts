@@ -5,7 +5,6 @@ import type { Database, EventStatus } from '../db/types.js';
 import { workspaceProperties } from '../enrich/properties.js';
 import type { CrmReader } from '../enrich/reader.js';
 import { recordRef } from '../store/ids.js';
-import { createPolicyLookups } from '../worker/lookups.js';
 import { pendingKey, pendingTriggersFor } from '../worker/pending.js';
 import { planEvent, summarise } from '../worker/plan.js';
 import type { WorkspaceIndex } from '../workspaces.js';
@@ -79,7 +78,7 @@ async function dryRunOne(
       campaigns: workspace.campaigns as Campaign[],
       reader: deps.readerFor(workspace, event.platform),
       properties: workspaceProperties(workspace),
-      lookups: createPolicyLookups(db, workspace.id),
+      db,
       pending,
       now: deps.now?.() ?? new Date(),
     });

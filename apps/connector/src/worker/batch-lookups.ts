@@ -1,6 +1,7 @@
-import type { PolicyLookups, SuppressionQuery } from '@hookpost/core';
+import { type PolicyLookups, type SuppressionQuery, suppressionQuery } from '@hookpost/core';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/types.js';
+import type { Evaluation } from './plan.js';
 
 interface Send {
   recipientKey: string;
@@ -103,4 +104,32 @@ export async function preloadLookups(
       }
     },
   };
+}
+
+/**
+ * One preloaded lookup per workspace, over the recipients the evaluations' matched
+ * campaigns address: what the worker decides a batch with, and a dry run one event.
+ */
+export async function lookupsFor(
+  db: Kysely<Database>,
+  evaluations: readonly Evaluation[],
+): Promise<Map<string, BatchLookups>> {
+  const byWorkspace = new Map<string, { keys: string[]; hashes: string[] }>();
+  for (const evaluation of evaluations) {
+    const entry = byWorkspace.get(evaluation.workspace.id) ?? { keys: [], hashes: [] };
+    byWorkspace.set(evaluation.workspace.id, entry);
+    for (const { campaign, decision } of evaluation.verdicts) {
+      if (decision.outcome !== 'matched') continue;
+      const target = evaluation.enrichment.recipients[campaign.recipient];
+      if (!target || !('crm' in target)) continue;
+      const query = suppressionQuery(target);
+      entry.keys.push(query.recipientKey);
+      for (const h of [query.crmHash, query.emailHash, query.addressHash]) if (h) entry.hashes.push(h);
+    }
+  }
+  const lookups = new Map<string, BatchLookups>();
+  for (const [workspaceId, { keys, hashes }] of byWorkspace) {
+    lookups.set(workspaceId, await preloadLookups(db, workspaceId, keys, hashes));
+  }
+  return lookups;
 }

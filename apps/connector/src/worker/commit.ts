@@ -6,7 +6,7 @@ import type { Database, DecisionTable, EventStatus, OutboxTable } from '../db/ty
 import type { EventRow } from '../store/claim.js';
 import { newId } from '../store/ids.js';
 import { insertManyIgnoringConflicts } from '../store/insert-many.js';
-import { type BatchLookups, preloadLookups } from './batch-lookups.js';
+import { type BatchLookups, lookupsFor } from './batch-lookups.js';
 import { decideEvent, type Evaluation, type EventPlan, summarise } from './plan.js';
 import { applyPrivacyDeletion } from './privacy.js';
 
@@ -89,7 +89,10 @@ export async function commitBatch(
     );
 
     const mine = items.filter((i) => owned.has(i.row.id));
-    const lookups = await preloadBatch(trx, mine);
+    const lookups = await lookupsFor(
+      trx,
+      mine.map((i) => i.evaluation),
+    );
     const committed: Committed[] = [];
     const decisionRows: DecisionTable[] = [];
     for (const { row, evaluation } of mine) {
@@ -211,31 +214,6 @@ async function refreshRecipient(
     .where('id', '=', triggerId)
     .where('status', '=', 'pending')
     .execute();
-}
-
-/** One preloaded lookup per workspace of the batch, over the recipients its matched campaigns address. */
-async function preloadBatch(
-  trx: Kysely<Database>,
-  items: readonly CommitItem[],
-): Promise<Map<string, BatchLookups>> {
-  const byWorkspace = new Map<string, { keys: string[]; hashes: string[] }>();
-  for (const { evaluation } of items) {
-    const entry = byWorkspace.get(evaluation.workspace.id) ?? { keys: [], hashes: [] };
-    byWorkspace.set(evaluation.workspace.id, entry);
-    for (const { campaign, decision } of evaluation.verdicts) {
-      if (decision.outcome !== 'matched') continue;
-      const target = evaluation.enrichment.recipients[campaign.recipient];
-      if (!target || !('crm' in target)) continue;
-      const query = suppressionQuery(target);
-      entry.keys.push(query.recipientKey);
-      for (const h of [query.crmHash, query.emailHash, query.addressHash]) if (h) entry.hashes.push(h);
-    }
-  }
-  const lookups = new Map<string, BatchLookups>();
-  for (const [workspaceId, { keys, hashes }] of byWorkspace) {
-    lookups.set(workspaceId, await preloadLookups(trx, workspaceId, keys, hashes));
-  }
-  return lookups;
 }
 
 export function outboxRow(

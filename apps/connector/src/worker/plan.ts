@@ -1,9 +1,10 @@
-import type { Campaign, CrmEvent, Decision, PolicyLookups, Recipient } from '@hookpost/core';
-import type { Insertable } from 'kysely';
+import type { Campaign, CrmEvent, Decision, Recipient } from '@hookpost/core';
+import type { Insertable, Kysely } from 'kysely';
 import type { WorkspaceConfig } from '../config/schema.js';
-import type { EventStatus, TriggerTable } from '../db/types.js';
+import type { Database, EventStatus, TriggerTable } from '../db/types.js';
 import type { Enrichment } from '../enrich/enrich.js';
 import type { CrmReader } from '../enrich/reader.js';
+import { lookupsFor } from './batch-lookups.js';
 import { decideEvent } from './decide.js';
 import { evaluateEvent } from './evaluate.js';
 
@@ -48,7 +49,8 @@ export interface EvaluateInput {
 }
 
 export interface PlanInput extends EvaluateInput {
-  lookups: PolicyLookups;
+  /** Read for the policies' lookups; nothing is written. */
+  db: Kysely<Database>;
   now: Date;
 }
 
@@ -70,7 +72,10 @@ export interface Evaluation {
  * Writes nothing (dry runs use it as it is).
  */
 export async function planEvent(input: PlanInput): Promise<EventPlan> {
-  return decideEvent(await evaluateEvent(input), input.lookups, input.now);
+  const evaluation = await evaluateEvent(input);
+  const lookups = (await lookupsFor(input.db, [evaluation])).get(input.workspace.id);
+  if (!lookups) throw new Error('[@hookpost/connector] no lookups for the evaluated workspace');
+  return decideEvent(evaluation, lookups, input.now);
 }
 
 /** The event's visible state from its decisions (DESIGN §2 rule 3). */
