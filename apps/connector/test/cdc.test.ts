@@ -1,10 +1,9 @@
 import { createInMemoryCdcTransport } from '@hookpost/salesforce/testing';
 import { afterEach, describe, expect, it } from 'vitest';
+import { ORG_ID } from './support/api-client.js';
 import { eventually, startTestConnector, TEST_SECRET } from './support/connector.js';
 import { dialectCases } from './support/databases.js';
 import { type Receiver, startReceiver } from './support/receiver.js';
-
-const ORG_ID = '00D5e000000KQ2eEAG';
 
 const config = (receiverUrl: string) => `
 server: { publicUrl: https://hooks.example.com }

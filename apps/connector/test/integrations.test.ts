@@ -1,10 +1,10 @@
 import { type FakeHubSpot, signV3, startFakeHubSpot } from '@hookpost/hubspot/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PUBLIC_URL } from './support/api-client.js';
 import { eventually, startTestConnector, TEST_SECRET } from './support/connector.js';
 import { dialectCases } from './support/databases.js';
 import { type Receiver, startReceiver } from './support/receiver.js';
 
-const PUBLIC_URL = 'https://hooks.example.com';
 const CLIENT_SECRET = 'fake-client-secret';
 const ENCRYPTION_KEY = Buffer.alloc(32, 7).toString('base64');
 

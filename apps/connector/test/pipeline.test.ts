@@ -1,13 +1,10 @@
 import { type FakeHubSpot, signV3, startFakeHubSpot } from '@hookpost/hubspot/testing';
 import { buildOutboundMessage } from '@hookpost/salesforce';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ORG_ID, PUBLIC_URL, SF_TOKEN } from './support/api-client.js';
 import { eventually, HUBSPOT_SECRET, startTestConnector, TEST_SECRET } from './support/connector.js';
 import { dialectCases } from './support/databases.js';
 import { type Receiver, startReceiver } from './support/receiver.js';
-
-const PUBLIC_URL = 'https://hooks.example.com';
-const ORG_ID = '00D5e000000KQ2eEAG';
-const SF_TOKEN = 'sf-endpoint-token-1234567890';
 
 function config(hubspotUrl: string, receiverUrl: string) {
   return `

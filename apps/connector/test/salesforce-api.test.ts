@@ -5,10 +5,10 @@ import path from 'node:path';
 import { buildOutboundMessage } from '@hookpost/salesforce';
 import { type FakeSalesforce, startFakeSalesforce } from '@hookpost/salesforce/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ORG_ID } from './support/api-client.js';
 import { eventually, startTestConnector, TEST_SECRET } from './support/connector.js';
 import { type Receiver, startReceiver } from './support/receiver.js';
 
-const ORG_ID = '00D5e000000KQ2eEAG';
 const TOKEN = 'sf-endpoint-token-1234567890';
 const CLIENT_ID = '3MVG9fake.consumer.key';
 const USERNAME = 'integration@acme.example';
