@@ -86,8 +86,6 @@ const triggerIn = (status: string, column: 'id' | 'event_id', value: string) =>
       .executeTakeFirst();
     return t?.status === status ? t : undefined;
   });
-const eventRow = (id: string) =>
-  connector.handle.db.selectFrom('events').selectAll().where('id', '=', id).executeTakeFirst();
 const decided = (externalPart: string) =>
   eventually(async () => {
     const row = await connector.handle.db
@@ -501,7 +499,21 @@ for (const dialect of dialectCases()) {
         expect((await postHubSpot(again)).status).toBe(204);
         const row = await decided(`:${eventSeq - 1}:`);
         expect(row).toMatchObject({ status: 'skipped', reason: 'suppressed' });
-        expect(await eventRow(row.id)).toBeDefined();
+        const decisions = await connector.handle.db
+          .selectFrom('decisions')
+          .selectAll()
+          .where('event_id', '=', row.id)
+          .execute();
+        expect(decisions.find((d) => d.campaign_id === 'address-update')).toMatchObject({
+          outcome: 'skipped',
+          reason: 'suppressed',
+        });
+        const afterTriggers = await connector.handle.db
+          .selectFrom('triggers')
+          .selectAll()
+          .where('event_id', '=', row.id)
+          .execute();
+        expect(afterTriggers).toHaveLength(0);
       });
 
       it('answers malformed or unconfigured requests with a 4xx that says what is wrong', async () => {
