@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { platformSchema } from './event.js';
 
 /** A postal address as the mail platform receives it; `country` is ISO 3166-1 alpha-2. */
 export const postalAddressSchema = z.object({
@@ -12,7 +13,7 @@ export const postalAddressSchema = z.object({
 export type PostalAddress = z.infer<typeof postalAddressSchema>;
 
 export const crmRefSchema = z.object({
-  platform: z.enum(['hubspot', 'salesforce']),
+  platform: platformSchema,
   objectType: z.string(),
   objectId: z.string(),
 });

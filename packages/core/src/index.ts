@@ -39,3 +39,4 @@ export { type HeaderBag, verifyTrigger } from './signing/verify.js';
 export * from './trigger.js';
 export { type RenderResult, renderVariables } from './variables/render.js';
 export { variableScope } from './variables/scope.js';
+export * from './adapter/index.js';

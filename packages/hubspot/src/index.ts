@@ -53,3 +53,4 @@ export {
   type WorkflowActionMiddlewareOptions,
 } from './workflow/middleware.js';
 export { parseWorkflowAction, type WorkflowActionExecution } from './workflow/parse.js';
+export * from './adapter/index.js';

@@ -10,3 +10,4 @@ export * from './outbound/normalise.js';
 export * from './outbound/parse.js';
 export * from './outbound/token.js';
 export * from './outbound/types.js';
+export * from './adapter/index.js';
