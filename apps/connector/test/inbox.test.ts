@@ -5,6 +5,7 @@ import { openDatabase } from '../src/db/connect.js';
 import { migrateToLatest } from '../src/db/migrations.js';
 import { createInbox } from '../src/store/inbox.js';
 import { createWorkspaceIndex } from '../src/workspaces.js';
+import { createRegistry } from '../src/adapters/compose.js';
 import { dialectCases } from './support/databases.js';
 
 const CONFIG = `
@@ -37,7 +38,10 @@ for (const dialect of dialectCases()) {
       const inbox = createInbox({
         db: handle.db,
         dialect: handle.dialect,
-        workspaces: createWorkspaceIndex(parsed.value),
+        workspaces: createWorkspaceIndex(
+          parsed.value,
+          createRegistry({ config: parsed.value, configDir: '.', db: handle.db, env: {} }),
+        ),
       });
       const delivery = (events: object[]) => {
         const body = JSON.stringify(events);

@@ -100,7 +100,7 @@ export function createHubSpotAdapter(options: HubSpotAdapterOptions): HubSpotAda
         timestamp: new Date(request.occurredAt),
       });
     },
-    parseSample: (sample) => parseWebhookBatch(JSON.stringify(sample)),
+    parseSample: (sample) => parseWebhookBatch(typeof sample === 'string' ? sample : JSON.stringify(sample)),
     recognisesSample: (text) => text.trimStart().startsWith('['),
   };
 }

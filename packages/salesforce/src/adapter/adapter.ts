@@ -112,7 +112,8 @@ export function createSalesforceAdapter(options: SalesforceAdapterOptions): Sale
         );
       await client.createTask(request.objectId, { subject: request.subject, description: request.body });
     },
-    startStream: (context) => startCdcStream(context, transportFor(context.workspace)),
+    startStream: (context) =>
+      context.workspace.settings.cdc?.enabled ? startCdcStream(context, transportFor(context.workspace)) : null,
     parseSample: (sample) => {
       if (typeof sample !== 'string')
         throw new HookpostSalesforceError('malformed_xml', 'expected outbound-message XML as a string');
