@@ -111,7 +111,12 @@ export async function startConnector(options: StartOptions): Promise<RunningConn
       registry,
       leaseMs: leases.eventMs,
     });
-    const dispatch = createDispatcher({ ...base, metrics, leaseMs: leases.triggerMs });
+    const dispatch = createDispatcher({
+      ...base,
+      metrics,
+      leaseMs: leases.triggerMs,
+      writeBackEnabled: registry.writeBackEnabled,
+    });
     const outbox = createOutboxProcessor({
       ...base,
       run: (kind, workspace, payload) => registry.performWriteBack(workspace, writeBackOf(kind, payload)),

@@ -14,7 +14,12 @@ export interface Database {
   outbox: OutboxTable;
 }
 
-export type OutboxKind = 'hubspot_callback' | 'hubspot_postal_mail' | 'salesforce_task';
+export type OutboxKind =
+  | 'hubspot_callback'
+  | 'hubspot_postal_mail'
+  | 'salesforce_task'
+  | 'mail_activity'
+  | 'workflow_callback';
 
 export interface OutboxTable {
   id: string;

@@ -1,4 +1,4 @@
-import { parseDurationMs, type Trigger } from '@hookpost/core';
+import { type CrmRef, parseDurationMs, type Trigger } from '@hookpost/core';
 import type { Kysely } from 'kysely';
 import type { DestinationConfig, WorkspaceConfig } from '../config/schema.js';
 import type { Dialect } from '../db/connect.js';
@@ -8,6 +8,7 @@ import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
 import { claim, type TriggerRow } from '../store/claim.js';
 import { newId } from '../store/ids.js';
+import type { OutboxPayload } from '../store/outbox-payload.js';
 import { outboxRow } from '../worker/commit.js';
 import type { WorkspaceIndex } from '../workspaces.js';
 import { nextDelayMs, type RetryPolicy } from './backoff.js';
@@ -19,6 +20,8 @@ export interface DispatcherOptions {
   relaxed?: <T>(fn: (db: Kysely<Database>) => Promise<T>) => Promise<T>;
   dialect: Dialect;
   workspaces: WorkspaceIndex;
+  /** Whether a delivered piece is noted on the recipient's CRM record (the adapter registry decides). */
+  writeBackEnabled?: (workspace: WorkspaceConfig, recipient: CrmRef) => boolean;
   logger: Logger;
   metrics: Metrics;
   owner: string;
@@ -49,6 +52,7 @@ function retryPolicy(destination: DestinationConfig | undefined): RetryPolicy {
  */
 export function createDispatcher(options: DispatcherOptions) {
   const { db, dialect, workspaces, logger, metrics, owner } = options;
+  const writeBackEnabled = options.writeBackEnabled ?? (() => false);
   const relaxed = options.relaxed ?? ((fn) => fn(db));
   const { batchSize = 50, idleMs = 200, leaseMs = 120_000, now = Date.now } = options;
 
@@ -201,26 +205,18 @@ export function createDispatcher(options: DispatcherOptions) {
     if (status === 'delivered' && workspace) {
       const payload = JSON.parse(row.payload) as Trigger;
       const body = `Direct mail "${payload.campaign.name}" handed to the mail platform (trigger ${row.id}).`;
-      const { platform, objectType, objectId } = payload.recipient.crm;
-      if (platform === 'hubspot' && objectType === 'contact' && workspace.hubspot?.writeBack) {
-        effects.push(
-          outboxRow(
-            'hubspot_postal_mail',
-            row.workspace_id,
-            { contactId: objectId, body, timestamp: at },
-            at,
-          ),
-        );
-      }
-      if (platform === 'salesforce' && workspace.salesforce?.writeBack) {
-        effects.push(
-          outboxRow(
-            'salesforce_task',
-            row.workspace_id,
-            { whoId: objectId, subject: 'Direct mail sent', description: body },
-            at,
-          ),
-        );
+      const crm = payload.recipient.crm;
+      if (writeBackEnabled(workspace, crm)) {
+        const request: OutboxPayload = {
+          type: 'mail_activity',
+          ...crm,
+          triggerId: row.id,
+          campaignId: payload.campaign.id,
+          subject: 'Direct mail sent',
+          body,
+          occurredAt: at,
+        };
+        effects.push(outboxRow('mail_activity', row.workspace_id, request, at));
       }
     }
     return effects;
