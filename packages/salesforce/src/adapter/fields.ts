@@ -39,7 +39,7 @@ export function salesforceFieldsFor(
   for (const campaign of campaigns) {
     const named = fieldsNamedBy([campaign]);
     const { company, ...byObject } = named.byObject;
-    lists.push(byObject, { account: company ?? [], [campaign.trigger.object]: named.bare });
+    lists.push(byObject, { account: company ?? [] }, { [campaign.trigger.object]: named.bare });
     const field = settings?.optOutField;
     if (!field) continue;
     if (campaign.recipient === 'company') lists.push({ account: [field] });
