@@ -16,7 +16,8 @@ export function createWorkspaceIndex(config: HookpostConfig, registry: AdapterRe
   const byAccount = new Map<string, WorkspaceConfig>();
   const keyOf = (platform: string, key: string) => `${platform}\u0000${key}`;
   for (const workspace of config.workspaces) {
-    for (const account of registry.accountsOf(workspace)) byAccount.set(keyOf(account.platform, account.key), workspace);
+    for (const account of registry.accountsOf(workspace))
+      byAccount.set(keyOf(account.platform, account.key), workspace);
   }
   const forAccount = (platform: string, accountId: string) =>
     byAccount.get(keyOf(platform, registry.accountKey(platform, accountId)));

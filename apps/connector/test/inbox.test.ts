@@ -1,11 +1,11 @@
 import { parseWebhookBatch } from '@hookpost/hubspot';
 import { describe, expect, it } from 'vitest';
+import { createRegistry } from '../src/adapters/compose.js';
 import { parseConfigText } from '../src/config/load.js';
 import { openDatabase } from '../src/db/connect.js';
 import { migrateToLatest } from '../src/db/migrations.js';
 import { createInbox } from '../src/store/inbox.js';
 import { createWorkspaceIndex } from '../src/workspaces.js';
-import { createRegistry } from '../src/adapters/compose.js';
 import { dialectCases } from './support/databases.js';
 
 const CONFIG = `

@@ -1,3 +1,4 @@
+export * from './adapter/index.js';
 export * from './address.js';
 export * from './campaign.js';
 export * from './duration.js';
@@ -39,4 +40,3 @@ export { type HeaderBag, verifyTrigger } from './signing/verify.js';
 export * from './trigger.js';
 export { type RenderResult, renderVariables } from './variables/render.js';
 export { variableScope } from './variables/scope.js';
-export * from './adapter/index.js';

@@ -11,7 +11,12 @@ import type { Database, OutboxKind } from '../db/types.js';
 import { createDatasetReader } from '../enrich/reader.js';
 import { createInstallationStore } from '../store/installations.js';
 import { outboxPayloadSchema } from '../store/outbox-payload.js';
-import { type AdapterRegistration, type AdapterRegistry, createAdapterRegistry, register } from './registry.js';
+import {
+  type AdapterRegistration,
+  type AdapterRegistry,
+  createAdapterRegistry,
+  register,
+} from './registry.js';
 
 /** Options of the built-in CRM adapters that tests and tools replace. */
 export interface CrmOptions {

@@ -66,11 +66,19 @@ export interface AdapterRegistry {
   /** The workspace's bound CRM for a platform, or null when the platform is unknown or not configured there. */
   crmFor(workspace: WorkspaceConfig, platform: string): WorkspaceCrm | null;
   /** Every adapter's routes, for the workspaces configured for it. */
-  routes(workspaces: readonly WorkspaceConfig[], accept: AcceptDelivery, logger: AdapterLogger): InboundRoute[];
+  routes(
+    workspaces: readonly WorkspaceConfig[],
+    accept: AcceptDelivery,
+    logger: AdapterLogger,
+  ): InboundRoute[];
   /** Starts every configured stream (e.g. Change Data Capture). */
   startStreams(
     workspaces: readonly WorkspaceConfig[],
-    context: { accept: AcceptDelivery; positionsFor(workspaceId: string): StreamPositions; logger: AdapterLogger },
+    context: {
+      accept: AcceptDelivery;
+      positionsFor(workspaceId: string): StreamPositions;
+      logger: AdapterLogger;
+    },
   ): StreamHandle[];
   /** Whether a delivered piece for this recipient is noted on its CRM record (`mail_activity`). */
   writeBackEnabled(workspace: WorkspaceConfig, recipient: CrmRef): boolean;
@@ -161,7 +169,12 @@ export function createAdapterRegistry(registrations: readonly AdapterRegistratio
         for (const workspace of workspaces) {
           const scoped = adapterWorkspace(workspace, adapter.platform);
           if (!scoped) continue;
-          const handle = adapter.startStream({ workspace: scoped, accept, positions: positionsFor(workspace.id), logger });
+          const handle = adapter.startStream({
+            workspace: scoped,
+            accept,
+            positions: positionsFor(workspace.id),
+            logger,
+          });
           if (handle) handles.push(handle);
         }
       }
@@ -170,13 +183,19 @@ export function createAdapterRegistry(registrations: readonly AdapterRegistratio
     writeBackEnabled(workspace, recipient) {
       const registration = byPlatform.get(recipient.platform);
       const settings = registration?.settingsOf(workspace);
-      return registration !== undefined && settings !== undefined && registration.adapter.writeBackEnabled(settings, recipient);
+      return (
+        registration !== undefined &&
+        settings !== undefined &&
+        registration.adapter.writeBackEnabled(settings, recipient)
+      );
     },
     async performWriteBack(workspace, request) {
       const { adapter } = required(request.platform);
       const scoped = adapterWorkspace(workspace, request.platform);
       if (!scoped)
-        throw new Error(`workspace ${workspace.id} has no ${adapter.displayName} settings for this write-back`);
+        throw new Error(
+          `workspace ${workspace.id} has no ${adapter.displayName} settings for this write-back`,
+        );
       await adapter.performWriteBack(scoped, request);
     },
     parseSample(platform, sample) {
@@ -184,6 +203,7 @@ export function createAdapterRegistry(registrations: readonly AdapterRegistratio
       if (!adapter.parseSample) throw new Error(`${adapter.displayName} has no sample format`);
       return adapter.parseSample(sample);
     },
-    recogniseSample: (text) => registrations.find((r) => r.adapter.recognisesSample?.(text))?.adapter.platform,
+    recogniseSample: (text) =>
+      registrations.find((r) => r.adapter.recognisesSample?.(text))?.adapter.platform,
   };
 }

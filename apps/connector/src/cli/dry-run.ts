@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command } from 'commander';
+import { createRegistry } from '../adapters/compose.js';
 import { type DryRunResult, dryRunEvents } from '../api/dry-run.js';
 import { eventsFromFileText } from '../api/dry-run-input.js';
-import { createRegistry } from '../adapters/compose.js';
 import { createWorkspaceIndex } from '../workspaces.js';
 import { CliError, handled } from './action.js';
 import { openMigrated } from './database.js';

@@ -1,7 +1,7 @@
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import type { AdapterRegistry } from '../adapters/registry.js';
 import type { HookpostConfig } from '../config/schema.js';
 import type { DatabaseHandle } from '../db/connect.js';
-import type { AdapterRegistry } from '../adapters/registry.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
 import type { Inbox } from '../store/inbox.js';

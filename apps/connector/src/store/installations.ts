@@ -18,7 +18,11 @@ export interface InstallationStore {
 }
 
 /** OAuth installations, one per CRM account (a HubSpot portal), with both tokens sealed (AES-256-GCM). */
-export function createInstallationStore(db: Kysely<Database>, box: SecretBox, now = Date.now): InstallationStore {
+export function createInstallationStore(
+  db: Kysely<Database>,
+  box: SecretBox,
+  now = Date.now,
+): InstallationStore {
   return {
     async get(portalId) {
       const row = await db

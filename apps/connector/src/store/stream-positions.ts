@@ -7,7 +7,11 @@ import type { Database } from '../db/types.js';
  * in the `replay_ids` table. An adapter stores a position only after the events before it are
  * in the inbox, so a restart resumes without a gap.
  */
-export function createStreamPositions(db: Kysely<Database>, workspaceId: string, now = Date.now): StreamPositions {
+export function createStreamPositions(
+  db: Kysely<Database>,
+  workspaceId: string,
+  now = Date.now,
+): StreamPositions {
   const key = (channel: string) => `${workspaceId}:${channel}`;
   return {
     async get(channel) {

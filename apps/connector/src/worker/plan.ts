@@ -1,8 +1,8 @@
 import type { Campaign, CrmEvent, Decision, Enrichment, Recipient } from '@hookpost/core';
 import type { Insertable, Kysely } from 'kysely';
+import type { WorkspaceCrm } from '../adapters/registry.js';
 import type { WorkspaceConfig } from '../config/schema.js';
 import type { Database, EventStatus, TriggerTable } from '../db/types.js';
-import type { WorkspaceCrm } from '../adapters/registry.js';
 import { lookupsFor } from './batch-lookups.js';
 import { decideEvent } from './decide.js';
 import { evaluateEvent } from './evaluate.js';

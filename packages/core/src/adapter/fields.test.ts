@@ -37,7 +37,9 @@ const campaignArb: fc.Arbitrary<Campaign> = fc
       destination: 'mailer',
       trigger: { platform: 'hubspot', object, on: 'any', ...(property ? { property } : {}) },
       ...(conditions ? { conditions } : {}),
-      variables: Object.fromEntries(variables.map(([type, name], i) => [`v${i}`, `{{ ${type}.${name} | upcase }}`])),
+      variables: Object.fromEntries(
+        variables.map(([type, name], i) => [`v${i}`, `{{ ${type}.${name} | upcase }}`]),
+      ),
     }),
   );
 

@@ -20,11 +20,15 @@ export function changedValues(event: CrmEvent): CrmProperties {
  * const contact = await readOne('contact', '123');
  */
 export function recordReader(reader: CrmReader | null, fields: FieldsByObject) {
-  return async function readOne(objectType: string, id: string | undefined): Promise<CrmProperties | undefined> {
+  return async function readOne(
+    objectType: string,
+    id: string | undefined,
+  ): Promise<CrmProperties | undefined> {
     if (!reader || id === undefined) return undefined;
     return (await reader.fetchRecords(objectType, [id], fields[objectType] ?? [])).get(id);
   };
 }
 
 /** The first associated id of `id` in an association map. */
-export const firstAssociated = (map: Map<string, string[]>, id: string): string | undefined => map.get(id)?.[0];
+export const firstAssociated = (map: Map<string, string[]>, id: string): string | undefined =>
+  map.get(id)?.[0];

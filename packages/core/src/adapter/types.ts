@@ -58,7 +58,9 @@ export interface InboundDeliveryInput {
  * many events were new. The adapter answers the CRM only after this resolved; a throw means
  * nothing was stored and the CRM must retry (answer 5xx).
  */
-export type AcceptDelivery = (delivery: InboundDeliveryInput) => Promise<{ accepted: number; duplicates: number }>;
+export type AcceptDelivery = (
+  delivery: InboundDeliveryInput,
+) => Promise<{ accepted: number; duplicates: number }>;
 
 /** Log sink for adapters: no secrets or personal data in `fields`. */
 export interface AdapterLogger {

@@ -67,7 +67,8 @@ export function createHubSpotAdapter(options: HubSpotAdapterOptions): HubSpotAda
     accountIdOf: (settings) => String(settings.portalId),
     accountKey: (accountId) => accountId,
     readerFor(workspace): CrmReader | null {
-      if (workspace.settings.dataset && options.openDataset) return options.openDataset(workspace.settings.dataset);
+      if (workspace.settings.dataset && options.openDataset)
+        return options.openDataset(workspace.settings.dataset);
       return clientFor(workspace);
     },
     fieldsFor: hubspotFieldsFor,

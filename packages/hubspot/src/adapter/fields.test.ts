@@ -20,7 +20,9 @@ const campaignArb: fc.Arbitrary<Campaign> = fc
       destination: 'mailer',
       recipient,
       trigger: { platform: 'hubspot', object, on: 'property_change', property: watched },
-      conditions: { any: [...bare, ...typed.map(([t, p]) => `${t}.${p}`)].map((field) => ({ field, exists: true })) },
+      conditions: {
+        any: [...bare, ...typed.map(([t, p]) => `${t}.${p}`)].map((field) => ({ field, exists: true })),
+      },
       variables: Object.fromEntries(typed.map(([t, p], i) => [`v${i}`, `{{ ${t}.${p} }}`])),
     }),
   );
@@ -28,23 +30,28 @@ const campaignArb: fc.Arbitrary<Campaign> = fc
 describe('hubspotFieldsFor', () => {
   it('requests the trigger property, every condition and variable property and the opt-out property', () => {
     fc.assert(
-      fc.property(fc.array(campaignArb, { minLength: 1, maxLength: 3 }), property, (campaigns, optOutProperty) => {
-        const fields = hubspotFieldsFor(campaigns, { optOutProperty });
-        expect(fields.contact).toContain(optOutProperty);
-        if (campaigns.some((c) => c.recipient === 'company')) expect(fields.company).toContain(optOutProperty);
-        for (const campaign of campaigns) {
-          expect(fields[campaign.trigger.object]).toContain(campaign.trigger.property);
-          const leaves = (campaign.conditions as { any: { field: string }[] }).any;
-          for (const { field } of leaves) {
-            const [head, name] = field.split('.') as [string, string | undefined];
-            // A bare property is read from whichever record the rules fall back to: every type.
-            if (name === undefined) for (const type of TYPES) expect(fields[type]).toContain(head);
-            else expect(fields[head]).toContain(name);
+      fc.property(
+        fc.array(campaignArb, { minLength: 1, maxLength: 3 }),
+        property,
+        (campaigns, optOutProperty) => {
+          const fields = hubspotFieldsFor(campaigns, { optOutProperty });
+          expect(fields.contact).toContain(optOutProperty);
+          if (campaigns.some((c) => c.recipient === 'company'))
+            expect(fields.company).toContain(optOutProperty);
+          for (const campaign of campaigns) {
+            expect(fields[campaign.trigger.object]).toContain(campaign.trigger.property);
+            const leaves = (campaign.conditions as { any: { field: string }[] }).any;
+            for (const { field } of leaves) {
+              const [head, name] = field.split('.') as [string, string | undefined];
+              // A bare property is read from whichever record the rules fall back to: every type.
+              if (name === undefined) for (const type of TYPES) expect(fields[type]).toContain(head);
+              else expect(fields[head]).toContain(name);
+            }
           }
-        }
-        for (const [type, base] of Object.entries(HUBSPOT_ADDRESS_PROPERTIES))
-          expect(fields[type]).toEqual(expect.arrayContaining([...base]));
-      }),
+          for (const [type, base] of Object.entries(HUBSPOT_ADDRESS_PROPERTIES))
+            expect(fields[type]).toEqual(expect.arrayContaining([...base]));
+        },
+      ),
     );
   });
 });

@@ -7,7 +7,18 @@ import type { HubSpotWorkspaceSettings } from './settings.js';
  * so asking for more never fails a read.
  */
 export const HUBSPOT_ADDRESS_PROPERTIES: Readonly<Record<string, readonly string[]>> = {
-  contact: ['firstname', 'lastname', 'email', 'company', 'address', 'city', 'zip', 'state', 'country', 'lifecyclestage'],
+  contact: [
+    'firstname',
+    'lastname',
+    'email',
+    'company',
+    'address',
+    'city',
+    'zip',
+    'state',
+    'country',
+    'lifecyclestage',
+  ],
   company: ['name', 'address', 'address2', 'city', 'zip', 'state', 'country'],
   deal: ['dealname', 'dealstage', 'amount', 'pipeline'],
 };

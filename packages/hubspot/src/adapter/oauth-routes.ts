@@ -2,9 +2,8 @@ import type { AdapterLogger, InboundRoute } from '@hookpost/core';
 import { sendJson } from '../http/respond.js';
 import { createOAuth, type OAuth } from '../oauth/oauth.js';
 import type { TokenStore } from '../oauth/token-provider.js';
-import type { HubSpotAdapterOptions } from './settings.js';
-
 import { HUBSPOT_ROUTES } from './paths.js';
+import type { HubSpotAdapterOptions } from './settings.js';
 
 const { install: INSTALL_PATH, callback: CALLBACK_PATH } = HUBSPOT_ROUTES;
 
@@ -61,11 +60,17 @@ export function oauthRoutes(options: HubSpotAdapterOptions, logger: AdapterLogge
         const code = query.get('code');
         const state = query.get('state');
         if (error !== null) {
-          sendJson(res, 400, { error: 'install_refused', message: `HubSpot answered ${error.slice(0, 100)}` });
+          sendJson(res, 400, {
+            error: 'install_refused',
+            message: `HubSpot answered ${error.slice(0, 100)}`,
+          });
           return;
         }
         if (code === null || state === null) {
-          sendJson(res, 400, { error: 'bad_request', message: 'code and state query parameters are required' });
+          sendJson(res, 400, {
+            error: 'bad_request',
+            message: 'code and state query parameters are required',
+          });
           return;
         }
         const checked = flow.oauth.verifyState(state);

@@ -69,7 +69,12 @@ export async function resolveHubSpotEvent(
     recipients.company =
       companyId === undefined || records.company === undefined
         ? { missing: `no company record for ${type} ${event.objectId}` }
-        : toRecipient({ platform: 'hubspot', objectType: 'company', objectId: companyId, record: records.company });
+        : toRecipient({
+            platform: 'hubspot',
+            objectType: 'company',
+            objectId: companyId,
+            record: records.company,
+          });
   }
   return { records, recipients };
 }

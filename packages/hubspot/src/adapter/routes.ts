@@ -5,7 +5,6 @@ import { oauthRoutes } from './oauth-routes.js';
 import { HUBSPOT_ROUTES } from './paths.js';
 import type { HubSpotAdapterOptions } from './settings.js';
 
-
 /**
  * The HubSpot routes: webhook deliveries and workflow-action executions (verified with the
  * app's client secrets, v3 signatures; v1/v2 only when `allowLegacySignatures`), answered only

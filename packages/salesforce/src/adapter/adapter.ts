@@ -60,7 +60,10 @@ export function createSalesforceAdapter(options: SalesforceAdapterOptions): Sale
     if (options.cdcTransport) return options.cdcTransport(workspace.id, workspace.settings);
     const sf = workspace.settings;
     if (!sf.auth)
-      throw new HookpostSalesforceError('invalid_options', `workspace ${workspace.id}: salesforce.cdc needs salesforce.auth`);
+      throw new HookpostSalesforceError(
+        'invalid_options',
+        `workspace ${workspace.id}: salesforce.cdc needs salesforce.auth`,
+      );
     return createPubSubTransport({
       auth: {
         type: 'jwt',
@@ -113,7 +116,9 @@ export function createSalesforceAdapter(options: SalesforceAdapterOptions): Sale
       await client.createTask(request.objectId, { subject: request.subject, description: request.body });
     },
     startStream: (context) =>
-      context.workspace.settings.cdc?.enabled ? startCdcStream(context, transportFor(context.workspace)) : null,
+      context.workspace.settings.cdc?.enabled
+        ? startCdcStream(context, transportFor(context.workspace))
+        : null,
     parseSample: (sample) => {
       if (typeof sample !== 'string')
         throw new HookpostSalesforceError('malformed_xml', 'expected outbound-message XML as a string');

@@ -11,7 +11,9 @@ const campaignArb: fc.Arbitrary<Campaign> = fc
     object: fc.constantFrom(...OBJECTS),
     recipient: fc.constantFrom('contact', 'associated_contact', 'company'),
     bare: fc.array(apiName, { maxLength: 3 }),
-    typed: fc.array(fc.tuple(fc.constantFrom('contact', 'company', 'opportunity'), apiName), { maxLength: 3 }),
+    typed: fc.array(fc.tuple(fc.constantFrom('contact', 'company', 'opportunity'), apiName), {
+      maxLength: 3,
+    }),
     variables: fc.array(fc.tuple(fc.constantFrom('contact', 'account'), apiName), { maxLength: 2 }),
   })
   .map(({ object, recipient, bare, typed, variables }) =>
@@ -38,27 +40,35 @@ const recipientObject = (c: Campaign) =>
 describe('salesforceFieldsFor', () => {
   it('requests every field a campaign names, on the object that holds it, and the opt-out field on each recipient object', () => {
     fc.assert(
-      fc.property(fc.array(campaignArb, { minLength: 1, maxLength: 3 }), apiName, (campaigns, optOutField) => {
-        const fields = salesforceFieldsFor(campaigns, { optOutField });
-        for (const campaign of campaigns) {
-          expect(fields[recipientObject(campaign)]).toContain(optOutField);
-          const leaves = 'all' in (campaign.conditions ?? {}) ? (campaign.conditions as { all: { field: string }[] }).all : [];
-          for (const { field } of leaves) {
-            const [head, name] = field.split('.') as [string, string | undefined];
-            if (head === 'address') continue;
-            if (name === undefined) expect(fields[campaign.trigger.object]).toContain(head);
-            else expect(fields[head === 'company' ? 'account' : head]).toContain(name);
+      fc.property(
+        fc.array(campaignArb, { minLength: 1, maxLength: 3 }),
+        apiName,
+        (campaigns, optOutField) => {
+          const fields = salesforceFieldsFor(campaigns, { optOutField });
+          for (const campaign of campaigns) {
+            expect(fields[recipientObject(campaign)]).toContain(optOutField);
+            const leaves =
+              'all' in (campaign.conditions ?? {})
+                ? (campaign.conditions as { all: { field: string }[] }).all
+                : [];
+            for (const { field } of leaves) {
+              const [head, name] = field.split('.') as [string, string | undefined];
+              if (head === 'address') continue;
+              if (name === undefined) expect(fields[campaign.trigger.object]).toContain(head);
+              else expect(fields[head === 'company' ? 'account' : head]).toContain(name);
+            }
+            for (const template of Object.values(campaign.variables)) {
+              const [, type = '', name = ''] = /\{\{ (\w+)\.(\w+)/.exec(template) ?? [];
+              expect(fields[type]).toContain(name);
+            }
           }
-          for (const template of Object.values(campaign.variables)) {
-            const [, type = '', name = ''] = /\{\{ (\w+)\.(\w+)/.exec(template) ?? [];
-            expect(fields[type]).toContain(name);
-          }
-        }
-        // Every address field is always read; nothing Salesforce cannot read (paths, computed fields) is asked for.
-        for (const [type, base] of Object.entries(SALESFORCE_ADDRESS_FIELDS)) expect(fields[type]).toEqual(expect.arrayContaining([...base]));
-        for (const list of Object.values(fields)) for (const f of list) expect(f).toMatch(/^[A-Za-z]\w*$/);
-        expect(fields.company).toBeUndefined();
-      }),
+          // Every address field is always read; nothing Salesforce cannot read (paths, computed fields) is asked for.
+          for (const [type, base] of Object.entries(SALESFORCE_ADDRESS_FIELDS))
+            expect(fields[type]).toEqual(expect.arrayContaining([...base]));
+          for (const list of Object.values(fields)) for (const f of list) expect(f).toMatch(/^[A-Za-z]\w*$/);
+          expect(fields.company).toBeUndefined();
+        },
+      ),
     );
   });
 

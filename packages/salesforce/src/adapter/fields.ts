@@ -10,8 +10,21 @@ export const SALESFORCE_ADDRESS_FIELDS: Readonly<Record<string, readonly string[
   contact: ['Id', 'FirstName', 'LastName', 'Email', 'AccountId'].concat(
     ['Street', 'City', 'State', 'PostalCode', 'Country'].map((f) => `Mailing${f}`),
   ),
-  lead: ['Id', 'FirstName', 'LastName', 'Email', 'Company', 'Street', 'City', 'State', 'PostalCode', 'Country'],
-  account: ['Id', 'Name'].concat(['Street', 'City', 'State', 'PostalCode', 'Country'].map((f) => `Billing${f}`)),
+  lead: [
+    'Id',
+    'FirstName',
+    'LastName',
+    'Email',
+    'Company',
+    'Street',
+    'City',
+    'State',
+    'PostalCode',
+    'Country',
+  ],
+  account: ['Id', 'Name'].concat(
+    ['Street', 'City', 'State', 'PostalCode', 'Country'].map((f) => `Billing${f}`),
+  ),
   opportunity: ['Id', 'Name', 'StageName', 'AccountId', 'ContactId'],
 };
 

@@ -45,7 +45,10 @@ export async function resolveSalesforceEvent(
   } else if (type === 'opportunity' && wantsPerson) {
     contactType = 'contact';
     const role = reader
-      ? firstAssociated(await reader.fetchAssociations('opportunity', 'contact', [event.objectId]), event.objectId)
+      ? firstAssociated(
+          await reader.fetchAssociations('opportunity', 'contact', [event.objectId]),
+          event.objectId,
+        )
       : undefined;
     contactId = role ?? text(own.ContactId);
     contact = await readOne('contact', contactId);
@@ -63,7 +66,9 @@ export async function resolveSalesforceEvent(
   if (wantsPerson) {
     const recipient =
       contactId === undefined || contact === undefined
-        ? { missing: `no contact for ${type} ${event.objectId}${reader ? '' : ' (no Salesforce API access configured)'}` }
+        ? {
+            missing: `no contact for ${type} ${event.objectId}${reader ? '' : ' (no Salesforce API access configured)'}`,
+          }
         : toRecipient({
             platform: 'salesforce',
             objectType: contactType,
@@ -78,7 +83,12 @@ export async function resolveSalesforceEvent(
     recipients.company =
       accountId === undefined || account === undefined
         ? { missing: `no account for ${type} ${event.objectId}` }
-        : toRecipient({ platform: 'salesforce', objectType: 'account', objectId: accountId, record: account });
+        : toRecipient({
+            platform: 'salesforce',
+            objectType: 'account',
+            objectId: accountId,
+            record: account,
+          });
   }
   return { records, recipients };
 }

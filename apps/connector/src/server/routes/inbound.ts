@@ -32,12 +32,20 @@ function counted(route: InboundRoute, metrics: Metrics) {
  * The CRM-facing routes: whatever each registered adapter serves. An adapter verifies and
  * parses; `accept` is the inbox write, and the adapter answers only after it resolved.
  */
-export function inboundRoutes({ config, registry, inbox, metrics, logger, onStored }: InboundOptions): Router {
+export function inboundRoutes({
+  config,
+  registry,
+  inbox,
+  metrics,
+  logger,
+  onStored,
+}: InboundOptions): Router {
   const router = Router();
   const accept = async (delivery: InboundDelivery) => {
     const result = await inbox.ingest(delivery);
     metrics.eventsAccepted.inc({ platform: delivery.platform }, result.accepted);
-    if (result.duplicates > 0) metrics.eventsDuplicate.inc({ platform: delivery.platform }, result.duplicates);
+    if (result.duplicates > 0)
+      metrics.eventsDuplicate.inc({ platform: delivery.platform }, result.duplicates);
     if (result.accepted > 0) onStored();
     return result;
   };
