@@ -1,3 +1,4 @@
+export * from './adapter/index.js';
 export {
   createHubSpotClient,
   type HubSpotClient,
@@ -53,4 +54,3 @@ export {
   type WorkflowActionMiddlewareOptions,
 } from './workflow/middleware.js';
 export { parseWorkflowAction, type WorkflowActionExecution } from './workflow/parse.js';
-export * from './adapter/index.js';

@@ -1,3 +1,4 @@
+export * from './adapter/index.js';
 export * from './cdc/index.js';
 export * from './client/index.js';
 export * from './errors.js';
@@ -10,4 +11,3 @@ export * from './outbound/normalise.js';
 export * from './outbound/parse.js';
 export * from './outbound/token.js';
 export * from './outbound/types.js';
-export * from './adapter/index.js';
