@@ -19,7 +19,7 @@ export const crmRefSchema = z.object({
 });
 export type CrmRef = z.infer<typeof crmRefSchema>;
 
-/** The person or company a piece is addressed to (DESIGN §6 `recipient`). */
+/** The person or company a piece is addressed to: the `recipient` of a campaign trigger. */
 export const recipientSchema = z.object({
   crm: crmRefSchema,
   firstName: z.string().nullable(),

@@ -10,7 +10,7 @@ export const platformSchema = z
   .regex(/^[a-z][a-z0-9_-]{0,39}$/, 'expected a CRM platform name such as hubspot or salesforce');
 export type Platform = z.infer<typeof platformSchema>;
 
-/** What happened to the record. `unknown` events are kept, never rejected (DESIGN §3). */
+/** What happened to the record. `unknown` events are kept, never rejected, so a new CRM event type is stored and explained rather than lost. */
 export const eventKindSchema = z.enum([
   'created',
   'updated',
@@ -33,7 +33,7 @@ export const propertyChangeSchema = z.object({
 export type PropertyChange = z.infer<typeof propertyChangeSchema>;
 
 /**
- * One normalised change, whatever CRM it came from (DESIGN §3).
+ * One normalised change, whatever CRM it came from: the event model every adapter produces.
  *
  * @example
  * const event = crmEventSchema.parse({

@@ -73,7 +73,7 @@ interface Pending {
 }
 
 /**
- * The durable inbox in front of every ACK (DESIGN §2 rule 1). Requests arriving in the
+ * The durable inbox in front of every ACK: nothing is acknowledged before it is stored. Requests arriving in the
  * same turn of the event loop are committed together (group commit): one fsync for many
  * requests, each still answered only after its own rows are on disk.
  */
