@@ -6,8 +6,9 @@ import {
   type FieldsByObject,
   firstAssociated,
   type RecipientMode,
+  type RecipientSource,
+  recipientsFor,
   recordReader,
-  toRecipient,
 } from '@hookpost/core';
 
 /**
@@ -49,32 +50,13 @@ export async function resolveHubSpotEvent(
         : await associated(type, event.objectId, 'company');
   if (type !== 'company' && companyId !== undefined) records.company = await readOne('company', companyId);
 
-  const recipients: Enrichment['recipients'] = {};
-  if (needContact) {
-    const contact = records.contact;
-    const recipient =
-      contactId === undefined || contact === undefined
-        ? { missing: `no contact record for ${type} ${event.objectId}` }
-        : toRecipient({
-            platform: 'hubspot',
-            objectType: 'contact',
-            objectId: contactId,
-            record: contact,
-            company: records.company ?? null,
-          });
-    recipients.contact = recipient;
-    recipients.associated_contact = recipient;
-  }
-  if (modes.has('company')) {
-    recipients.company =
-      companyId === undefined || records.company === undefined
-        ? { missing: `no company record for ${type} ${event.objectId}` }
-        : toRecipient({
-            platform: 'hubspot',
-            objectType: 'company',
-            objectId: companyId,
-            record: records.company,
-          });
-  }
-  return { records, recipients };
+  const person: RecipientSource =
+    contactId === undefined || records.contact === undefined
+      ? { missing: `no contact record for ${type} ${event.objectId}` }
+      : { objectType: 'contact', objectId: contactId, record: records.contact };
+  const company: RecipientSource =
+    companyId === undefined || records.company === undefined
+      ? { missing: `no company record for ${type} ${event.objectId}` }
+      : { objectType: 'company', objectId: companyId, record: records.company };
+  return { records, recipients: recipientsFor('hubspot', modes, person, company) };
 }

@@ -7,8 +7,9 @@ import {
   type FieldsByObject,
   firstAssociated,
   type RecipientMode,
+  type RecipientSource,
+  recipientsFor,
   recordReader,
-  toRecipient,
 } from '@hookpost/core';
 
 const text = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
@@ -62,33 +63,15 @@ export async function resolveSalesforceEvent(
     records.company = account;
   }
 
-  const recipients: Enrichment['recipients'] = {};
-  if (wantsPerson) {
-    const recipient =
-      contactId === undefined || contact === undefined
-        ? {
-            missing: `no contact for ${type} ${event.objectId}${reader ? '' : ' (no Salesforce API access configured)'}`,
-          }
-        : toRecipient({
-            platform: 'salesforce',
-            objectType: contactType,
-            objectId: contactId,
-            record: contact,
-            company: account ?? null,
-          });
-    recipients.contact = recipient;
-    recipients.associated_contact = recipient;
-  }
-  if (modes.has('company')) {
-    recipients.company =
-      accountId === undefined || account === undefined
-        ? { missing: `no account for ${type} ${event.objectId}` }
-        : toRecipient({
-            platform: 'salesforce',
-            objectType: 'account',
-            objectId: accountId,
-            record: account,
-          });
-  }
-  return { records, recipients };
+  const person: RecipientSource =
+    contactId === undefined || contact === undefined
+      ? {
+          missing: `no contact for ${type} ${event.objectId}${reader ? '' : ' (no Salesforce API access configured)'}`,
+        }
+      : { objectType: contactType, objectId: contactId, record: contact };
+  const company: RecipientSource =
+    accountId === undefined || account === undefined
+      ? { missing: `no account for ${type} ${event.objectId}` }
+      : { objectType: 'account', objectId: accountId, record: account };
+  return { records, recipients: recipientsFor('salesforce', modes, person, company) };
 }
