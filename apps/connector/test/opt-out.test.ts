@@ -1,7 +1,3 @@
-import { generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { type FakeHubSpot, signV3, startFakeHubSpot } from '@hookpost/hubspot/testing';
 import { buildOutboundMessage, parseOutboundMessage, toCrmEvents } from '@hookpost/salesforce';
 import { type FakeSalesforce, startFakeSalesforce } from '@hookpost/salesforce/testing';
@@ -9,18 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hubspotBatch, ORG_ID, PUBLIC_URL, SF_TOKEN } from './support/api-client.js';
 import { eventually, HUBSPOT_SECRET, startTestConnector } from './support/connector.js';
 import { dialectCases } from './support/databases.js';
+import { connectedApp, SF_CLIENT_ID, SF_USERNAME, writePrivateKeyFile } from './support/salesforce-app.js';
 
 // Every recipient path of both CRMs, each with an opted-out and a consenting recipient. The
 // opt-out flag is never in the inbound payload: it only reaches the rules if the adapter's
 // derived field list asks the CRM for it.
-const CLIENT_ID = '3MVG9fake.consumer.key';
-const USERNAME = 'integration@acme.example';
-const { privateKey, publicKey } = generateKeyPairSync('rsa', {
-  modulusLength: 2048,
-  privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
-  publicKeyEncoding: { type: 'spki', format: 'pem' },
-});
-
 const config = (hubspotUrl: string, salesforceUrl: string, keyFile: string) => `
 server: { publicUrl: ${PUBLIC_URL} }
 hubspot: { clientSecret: ${HUBSPOT_SECRET}, apiBaseUrl: ${hubspotUrl} }
@@ -41,7 +30,7 @@ workspaces:
       endpointToken: ${SF_TOKEN}
       instanceUrl: ${salesforceUrl}
       loginUrl: ${salesforceUrl}
-      auth: { type: jwt, clientId: ${CLIENT_ID}, username: ${USERNAME}, privateKeyFile: ${keyFile} }
+      auth: { type: jwt, clientId: ${SF_CLIENT_ID}, username: ${SF_USERNAME}, privateKeyFile: ${keyFile} }
       optOutField: Do_Not_Mail__c
     destinations: { printer: { type: log } }
     campaigns:
@@ -241,14 +230,11 @@ for (const dialect of dialectCases()) {
       hubspot = await startFakeHubSpot();
       seedHubSpot(hubspot);
       salesforce = await startFakeSalesforce({
-        publicKey,
-        clientId: CLIENT_ID,
-        username: USERNAME,
+        ...connectedApp,
         organizationId: ORG_ID,
         records: salesforceRecords,
       });
-      const keyFile = path.join(mkdtempSync(path.join(tmpdir(), 'hookpost-key-')), 'sf.key');
-      writeFileSync(keyFile, privateKey, { mode: 0o600 });
+      const keyFile = writePrivateKeyFile();
       connector = await startTestConnector(config(hubspot.url, salesforce.url, keyFile), {
         databaseUrl: await dialect.url(),
       });
