@@ -138,7 +138,7 @@ export interface StreamContext<Settings> {
 /**
  * Everything the connector knows about one CRM. The connector keeps a registry of adapters
  * keyed by `platform` and never branches on a CRM name: it mounts `routes`, routes events to
- * workspaces with `accountIdOf`/`sameAccount`, reads with `readerFor`, asks `fieldsFor` which
+ * workspaces with `accountIdOf`/`accountKey`, reads with `readerFor`, asks `fieldsFor` which
  * fields the campaigns need, lets `resolve` find the recipients, and hands outbox rows to
  * `performWriteBack`.
  *
