@@ -137,6 +137,7 @@ export async function startConnector(options: StartOptions): Promise<RunningConn
       inbox,
       integrations,
       isShuttingDown: () => shuttingDown,
+      metricsToken: env.HOOKPOST_METRICS_TOKEN?.trim() || undefined,
       onStored: poke,
       ...(options.api ? { api: options.api(context) } : {}),
     });

@@ -20,6 +20,8 @@ export interface AppDeps {
   integrations: Pick<Integrations, 'oauth'> & { tokenStore: TokenStore | null };
   isShuttingDown: () => boolean;
   onStored: () => void;
+  /** Bearer token `/metrics` requires, when set. */
+  metricsToken?: string | undefined;
   /** Mounted at `/api` (admin API), when given. */
   api?: express.Router;
 }
@@ -35,6 +37,7 @@ export function createApp(deps: AppDeps): Express {
       ping: deps.handle.ping,
       registry: deps.metrics.registry,
       isShuttingDown: deps.isShuttingDown,
+      metricsToken: deps.metricsToken,
     }),
   );
   app.use(
@@ -51,6 +54,7 @@ export function createApp(deps: AppDeps): Express {
       oauth: deps.integrations.oauth,
       tokenStore: deps.integrations.tokenStore,
       logger: deps.logger,
+      routedPortals: new Set(deps.config.workspaces.flatMap((w) => (w.hubspot ? [w.hubspot.portalId] : []))),
     }),
   );
   if (deps.api) app.use('/api', deps.api);

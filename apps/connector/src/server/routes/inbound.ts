@@ -1,6 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CrmEvent } from '@hookpost/core';
-import { createWebhookMiddleware, createWorkflowActionMiddleware } from '@hookpost/hubspot';
+import {
+  createOptionsFetchMiddleware,
+  createWebhookMiddleware,
+  createWorkflowActionMiddleware,
+} from '@hookpost/hubspot';
 import { createOutboundMessageMiddleware, createTokenResolver, toCrmEvents } from '@hookpost/salesforce';
 import { type Request, type Response, Router } from 'express';
 import type { HookpostConfig } from '../../config/schema.js';
@@ -95,6 +99,24 @@ export function inboundRoutes({ config, inbox, metrics, logger, onStored }: Inbo
               events: [event],
             });
           },
+        }),
+      ),
+    );
+    // The action's campaign picker, filled when a user opens it in the workflow editor:
+    // the HubSpot campaigns of the workspace that names the portal (none: an empty list).
+    router.post(
+      '/webhooks/hubspot/workflow-action/options',
+      counted(
+        'hubspot_workflow_options',
+        metrics,
+        createOptionsFetchMiddleware({
+          ...shared,
+          allowLegacy: true,
+          optionsFor: async ({ portalId }) =>
+            (config.workspaces.find((w) => w.hubspot?.portalId === portalId)?.campaigns ?? [])
+              .filter((c) => c.trigger.platform === 'hubspot')
+              .map((c) => ({ value: c.id, label: c.name ?? c.id })),
+          onError: (error) => logger.error({ err: error }, 'HubSpot options fetch failed'),
         }),
       ),
     );

@@ -8,10 +8,13 @@ export function oauthRoutes({
   oauth,
   tokenStore,
   logger,
+  routedPortals = new Set<string>(),
 }: {
   oauth: Integrations['oauth'];
   tokenStore: TokenStore | null;
   logger: Logger;
+  /** Portal ids some workspace names (`hubspot.portalId`); other portals' events stay unrouted. */
+  routedPortals?: ReadonlySet<string>;
 }): Router {
   const router = Router();
   router.get('/oauth/hubspot/install', (_req, res) => {
@@ -52,8 +55,14 @@ export function oauthRoutes({
       const tokens = await oauth.exchangeCode(code);
       if (!tokens.portalId) throw new Error('HubSpot did not say which portal installed the app');
       await tokenStore.set(tokens.portalId, tokens);
+      if (!routedPortals.has(tokens.portalId)) {
+        const warning = `no workspace names portal ${tokens.portalId}: its events stay unrouted until a workspace sets hubspot.portalId: ${tokens.portalId}`;
+        logger.warn({ portalId: tokens.portalId }, warning);
+        res.status(200).json({ installed: true, portalId: tokens.portalId, routed: false, warning });
+        return;
+      }
       logger.info({ portalId: tokens.portalId }, 'HubSpot app installed');
-      res.status(200).json({ installed: true, portalId: tokens.portalId });
+      res.status(200).json({ installed: true, portalId: tokens.portalId, routed: true });
     } catch (failure) {
       logger.warn({ err: (failure as Error).message }, 'HubSpot install failed');
       res.status(502).json({
