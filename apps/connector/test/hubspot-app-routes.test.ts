@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { HOOKPOST_SCOPES } from '@hookpost/hubspot';
 import { type FakeHubSpot, signV3, startFakeHubSpot } from '@hookpost/hubspot/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,6 +10,7 @@ const CLIENT_SECRET = 'fake-client-secret';
 const ENCRYPTION_KEY = Buffer.alloc(32, 9).toString('base64');
 const METRICS_TOKEN = 'metrics-token-0123456789';
 const OPTIONS_PATH = '/webhooks/hubspot/workflow-action/options';
+const APP_SRC = path.resolve(import.meta.dirname, '../../hubspot-app/src');
 
 // Portal 62515 (the fake HubSpot's installing portal) is named by no workspace.
 const config = (hubspotUrl: string) => `
@@ -91,11 +94,35 @@ describe('workflow action campaign picker (options fetch)', () => {
 });
 
 describe('HubSpot install', () => {
-  it('asks for the scopes of the app definition', async () => {
+  it('asks for exactly the scopes of the app definition (app-hsmeta.json)', async () => {
+    const app = JSON.parse(readFileSync(path.join(APP_SRC, 'app/app-hsmeta.json'), 'utf8')) as {
+      config: { auth: { requiredScopes: string[]; optionalScopes: string[] } };
+    };
     const install = await fetch(`${connector.baseUrl}/oauth/hubspot/install`, { redirect: 'manual' });
     const location = new URL(install.headers.get('location') ?? '');
-    expect(location.searchParams.get('scope')?.split(' ')).toEqual([...HOOKPOST_SCOPES.required]);
-    expect(location.searchParams.get('optional_scope')?.split(' ')).toEqual([...HOOKPOST_SCOPES.optional]);
+    expect(location.searchParams.get('scope')?.split(' ')).toEqual(app.config.auth.requiredScopes);
+    expect(location.searchParams.get('optional_scope')?.split(' ')).toEqual(app.config.auth.optionalScopes);
+    expect(app.config.auth.requiredScopes).toEqual([...HOOKPOST_SCOPES.required]);
+  });
+
+  it('serves every URL of the app project (none answers 404)', async () => {
+    const files = (readdirSync(APP_SRC, { recursive: true }) as string[]).filter((f) =>
+      f.endsWith('-hsmeta.json'),
+    );
+    const urls = files.flatMap(
+      (f) => readFileSync(path.join(APP_SRC, f), 'utf8').match(/https:\/\/YOUR-CONNECTOR[^"]*/g) ?? [],
+    );
+    expect(urls.length).toBeGreaterThanOrEqual(4);
+    for (const url of urls) {
+      const route = url.replace('https://YOUR-CONNECTOR', connector.baseUrl);
+      const method = route.includes('/oauth/') ? 'GET' : 'POST';
+      const response = await fetch(route, {
+        method,
+        redirect: 'manual',
+        ...(method === 'POST' ? { body: '{}' } : {}),
+      });
+      expect({ url, status: response.status }).not.toMatchObject({ status: 404 });
+    }
   });
 
   it('into a portal no workspace names: installed, but said to stay unrouted (answer and log)', async () => {
