@@ -5,6 +5,7 @@ import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCliAsync as runCli } from './support/cli.js';
+import { dialectCases } from './support/databases.js';
 
 const EXAMPLES = path.resolve(import.meta.dirname, '../../../examples/events');
 const VERSION = (
@@ -248,5 +249,29 @@ workspaces:
     expect(run.stderr).toContain('problem: hubspot.appId');
     expect(run.stderr).toContain('problem: workspaces[0].hubspot.portalId');
     expect(run.code).toBe(1);
+  });
+});
+
+const postgres = dialectCases().find((d) => d.name === 'postgres');
+describe.skipIf(!postgres || postgres.skipReason !== null)('on PostgreSQL', { timeout: 90_000 }, () => {
+  it('suppress, suppress list (read-only session) and prune work against a PostgreSQL database', async () => {
+    const url = await (postgres as NonNullable<typeof postgres>).url();
+    const env = { ...CLEAN, DATABASE_URL: url };
+    const cwd = temp('pg-db');
+    expect((await runCli(['migrate'], env, cwd)).code).toBe(0);
+    const add = await runCli(
+      ['suppress', 'add', '-w', 'acme', '--record', 'salesforce:contact:0035e00000AbCdEAAV'],
+      env,
+      cwd,
+    );
+    expect(add.stdout).toContain('suppressed: crm salesforce:contact:0035e00000AbCdEAAV');
+    const list = await runCli(['suppress', 'list', '-w', 'acme', '--json'], env, cwd);
+    expect(list.stderr).toContain('(read-only)');
+    expect((JSON.parse(list.stdout) as { data: { kind: string }[] }).data).toEqual([
+      expect.objectContaining({ kind: 'crm', reason: 'operator' }),
+    ]);
+    const prune = await runCli(['prune', '--older-than', 'P1D', '--json'], env, cwd);
+    expect(prune.code).toBe(0);
+    expect(JSON.parse(prune.stdout)).toMatchObject({ events: 0, triggers: 0 });
   });
 });
