@@ -182,6 +182,16 @@ describe('.env in the working directory', { timeout: 60_000 }, () => {
   });
 });
 
+describe('.env beside an already set variable', { timeout: 60_000 }, () => {
+  it('the environment wins over the file', async () => {
+    const cwd = temp('dotenv-wins');
+    writeFileSync(path.join(cwd, '.env'), 'DATABASE_URL=sqlite:./from-dotenv.db\n');
+    const run = await runCli(['migrate'], { ...CLEAN, DATABASE_URL: 'sqlite:./from-env.db' }, cwd);
+    expect(run.stderr).toContain('database: sqlite:./from-env.db');
+    expect(existsSync(path.join(cwd, 'from-dotenv.db'))).toBe(false);
+  });
+});
+
 describe('connector commands without a running connector', { timeout: 60_000 }, () => {
   it.each([['events'], ['triggers'], ['tail']])('%s names the URL and exits 1', async (command) => {
     const url = `http://127.0.0.1:${await closedPort()}`;
