@@ -38,6 +38,14 @@ describe('hookpost --help and --version', { timeout: 60_000 }, () => {
     expect(run.code).toBe(0);
   });
 
+  it('answers through the `hookpost` launcher too (built CLI, or the sources without a build)', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const launcher = path.resolve(import.meta.dirname, '../bin/hookpost.mjs');
+    const run = spawnSync(process.execPath, [launcher, '--version'], { encoding: 'utf8', timeout: 60_000 });
+    expect(run.stdout.trim()).toBe(VERSION);
+    expect(run.status).toBe(0);
+  });
+
   it('lists every command, and dry-run help shows the file formats', async () => {
     const run = await runCli(['--help'], CLEAN);
     for (const command of ['start', 'events', 'triggers', 'tail', 'suppress', 'prune', 'simulate', 'dry-run'])
