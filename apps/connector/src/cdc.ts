@@ -1,17 +1,15 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { CdcTransport, ReplayStore } from '@hookpost/salesforce';
-import { createCdcSubscriber, createPubSubTransport } from '@hookpost/salesforce';
+import type { CdcStatus, CdcSubscriber, CdcTransport, ReplayStore } from '@hookpost/salesforce';
+import { createCdcSubscriber, createPubSubTransport, toOrgId18 } from '@hookpost/salesforce';
 import type { Kysely } from 'kysely';
 import type { WorkspaceConfig } from './config/schema.js';
 import type { Database } from './db/types.js';
 import type { Logger } from './log.js';
 import type { Inbox } from './store/inbox.js';
+import { createStreamLease } from './store/stream-lease.js';
 
 export type CdcTransportFactory = (workspace: WorkspaceConfig) => CdcTransport;
-
-const RESTART_MIN_MS = 1_000;
-const RESTART_MAX_MS = 60_000;
 
 /** Replay ids per workspace and channel, in the `replay_ids` table. */
 export function createReplayStore(db: Kysely<Database>, workspaceId: string, now = Date.now): ReplayStore {
@@ -53,11 +51,18 @@ export function pubSubTransportFor(configDir: string): CdcTransportFactory {
   };
 }
 
+/** Lease timings; defaults suit production (a dead holder is replaced within ~30 s). */
+export interface CdcLeaseTimings {
+  ttlMs: number;
+  renewMs: number;
+}
+
 /**
- * Subscribes each workspace with `salesforce.cdc` to Change Data Capture: events go to the
- * inbox (one transaction) before their replay id is stored; a dropped stream is resumed
- * from the stored replay id with back-off. Several processes may subscribe at once: the
- * inbox's unique key absorbs the duplicates.
+ * Subscribes each workspace with `salesforce.cdc` to Change Data Capture through the
+ * package's self-healing subscriber: events go to the inbox (one transaction) before their
+ * replay id is stored; stream errors resubscribe with jittered back-off; a refused replay id
+ * resumes from EARLIEST/LATEST and logs the gap at error level. One process per org and
+ * channel holds the subscription (a `stream_leases` row); the others stand by.
  */
 export function startCdc(options: {
   workspaces: readonly WorkspaceConfig[];
@@ -66,21 +71,28 @@ export function startCdc(options: {
   logger: Logger;
   transportFor: CdcTransportFactory;
   onStored: () => void;
-}): { stop(): Promise<void> } {
-  const stops: (() => Promise<void>)[] = [];
+  lease?: CdcLeaseTimings;
+  holder?: string;
+}): { stop(): Promise<void>; status(): CdcStatus[] } {
+  const subscribers: CdcSubscriber[] = [];
+  const timings = options.lease ?? { ttlMs: 30_000, renewMs: 10_000 };
   for (const workspace of options.workspaces) {
     const sf = workspace.salesforce;
     if (!sf?.cdc?.enabled) continue;
     const log = options.logger.child({ workspace: workspace.id, channel: sf.cdc.channel });
-    let delayMs = RESTART_MIN_MS;
-    let timer: NodeJS.Timeout | null = null;
-    let stopped = false;
+    const organizationId = toOrgId18(sf.organizationId);
     const subscriber = createCdcSubscriber({
       transport: options.transportFor(workspace),
       replayStore: createReplayStore(options.db, workspace.id),
-      organizationId: sf.organizationId,
+      organizationId,
       channel: sf.cdc.channel,
       skipChangeOrigins: sf.cdc.skipChangeOrigins,
+      lease: createStreamLease(options.db, {
+        name: `salesforce:${organizationId}:${sf.cdc.channel}`,
+        ttlMs: timings.ttlMs,
+        ...(options.holder ? { holder: options.holder } : {}),
+      }),
+      leaseRenewMs: timings.renewMs,
       onEvents: async (events) => {
         await options.inbox.ingest({
           platform: 'salesforce',
@@ -90,29 +102,19 @@ export function startCdc(options: {
           body: JSON.stringify(events.map((e) => e.source)),
           events,
         });
-        delayMs = RESTART_MIN_MS;
         options.onStored();
       },
-      onError: (error) => {
-        log.warn({ code: error.code }, error.message);
-        if (subscriber.failure() && !stopped && !timer) {
-          timer = setTimeout(() => {
-            timer = null;
-            subscriber.start().catch((e: unknown) => log.error({ err: e }, 'CDC restart failed'));
-          }, delayMs);
-          delayMs = Math.min(delayMs * 2, RESTART_MAX_MS);
-        }
-      },
+      onGap: (gap) => log.error({ gap }, 'CDC replay gap: events in this range may be lost; re-read the org'),
+      onError: (error) => log.warn({ code: error.code }, error.message),
     });
     subscriber.start().then(
-      () => log.info('CDC subscription started'),
+      () => log.info({ state: subscriber.status().state }, 'CDC subscriber started'),
       (error: unknown) => log.error({ err: error }, 'CDC subscription failed to start'),
     );
-    stops.push(async () => {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      await subscriber.stop();
-    });
+    subscribers.push(subscriber);
   }
-  return { stop: async () => void (await Promise.all(stops.map((s) => s()))) };
+  return {
+    stop: async () => void (await Promise.all(subscribers.map((s) => s.stop()))),
+    status: () => subscribers.map((s) => s.status()),
+  };
 }

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import { hostname } from 'node:os';
 import type { Router } from 'express';
-import { type CdcTransportFactory, pubSubTransportFor, startCdc } from './cdc.js';
+import { type CdcLeaseTimings, type CdcTransportFactory, pubSubTransportFor, startCdc } from './cdc.js';
 import type { HookpostConfig } from './config/schema.js';
 import { type DatabaseHandle, DEFAULT_DATABASE_URL, openDatabase, redactUrl } from './db/connect.js';
 import { migrateToLatest } from './db/migrations.js';
@@ -30,6 +30,8 @@ export interface StartOptions {
   worker?: boolean;
   /** Change Data Capture transport per workspace; defaults to the Pub/Sub API. */
   cdcTransport?: CdcTransportFactory;
+  /** CDC lease timings (one subscriber per org across processes); default 30 s TTL, 10 s renewal. */
+  cdcLease?: CdcLeaseTimings;
   /** Builds the admin API router (`/api`) once the runtime exists. */
   api?: (runtime: ConnectorContext) => Router;
   env?: NodeJS.ProcessEnv;
@@ -119,6 +121,7 @@ export async function startConnector(options: StartOptions): Promise<RunningConn
         inbox,
         logger,
         transportFor: options.cdcTransport ?? pubSubTransportFor(options.configDir),
+        ...(options.cdcLease ? { lease: options.cdcLease } : {}),
         onStored: poke,
       })
     : null;

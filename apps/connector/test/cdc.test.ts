@@ -101,5 +101,47 @@ for (const dialect of dialectCases()) {
       });
       await connector.stop();
     });
+
+    it('two processes on one database: one subscription; the other takes over when the holder dies', async () => {
+      receiver = await startReceiver(TEST_SECRET);
+      const bus = createInMemoryCdcTransport();
+      const databaseUrl = await dialect.url();
+      const options = { databaseUrl, cdcTransport: () => bus, cdcLease: { ttlMs: 800, renewMs: 50 } };
+      const a = await startTestConnector(config(receiver.url), options);
+      let b: Awaited<ReturnType<typeof startTestConnector>> | null = null;
+      try {
+        await eventually(async () => (bus.listeners('/data/ContactChangeEvent') > 0 ? true : undefined));
+        b = await startTestConnector(config(receiver.url), options);
+        await new Promise((resolve) => setTimeout(resolve, 300)); // several renewals and standby polls
+        expect(bus.subscriptions).toHaveLength(1);
+        expect(bus.listeners('/data/ContactChangeEvent')).toBe(1);
+        bus.publish(contactCreated(201, '003RM000006DdnRYAS'), '/data/ContactChangeEvent');
+        await receiver.waitFor((r) => r.length === 1);
+
+        // "a" dies: its stream closes, renewals stop, and its lease row stays until it expires.
+        const lease = await a.handle.db.selectFrom('stream_leases').selectAll().executeTakeFirstOrThrow();
+        expect(lease.name).toBe(`salesforce:${ORG_ID}:/data/ContactChangeEvent`);
+        await a.stop();
+        await b.handle.db
+          .insertInto('stream_leases')
+          .values({ ...lease, expires_at: Date.now() + 800 })
+          .onConflict((oc) =>
+            oc.column('name').doUpdateSet({ holder: lease.holder, expires_at: Date.now() + 800 }),
+          )
+          .execute();
+        bus.publish(contactCreated(202, '003RM000006DdnSYAS'), '/data/ContactChangeEvent');
+        await receiver.waitFor((r) => r.length === 2);
+        expect(bus.subscriptions).toHaveLength(2);
+        expect(bus.subscriptions[1]).toEqual({ channel: '/data/ContactChangeEvent', replayId: '201' });
+        expect(receiver.received[1]?.body.recipient).toMatchObject({
+          crm: { objectId: '003RM000006DdnSYAS' },
+        });
+        const row = await b.handle.db.selectFrom('stream_leases').select('holder').executeTakeFirstOrThrow();
+        expect(row.holder).not.toBe(lease.holder);
+      } finally {
+        await a.stop().catch(() => undefined);
+        await b?.stop();
+      }
+    });
   });
 }

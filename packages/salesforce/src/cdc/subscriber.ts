@@ -148,7 +148,16 @@ export function createCdcSubscriber(options: CdcSubscriberOptions): CdcSubscribe
     }
   }
 
-  async function connect(): Promise<void> {
+  let connecting: Promise<void> | null = null;
+  /** One connect at a time: timers (retry, lease polling) may fire while one is under way. */
+  function connect(): Promise<void> {
+    connecting ??= openStream().finally(() => {
+      connecting = null;
+    });
+    return connecting;
+  }
+
+  async function openStream(): Promise<void> {
     if (!running || subscription) return;
     if (lease && !holdsLease) {
       holdsLease = await lease.acquire().catch(() => false);
