@@ -6,6 +6,7 @@ import type { Kysely } from 'kysely';
 import type { WorkspaceConfig } from './config/schema.js';
 import type { Database } from './db/types.js';
 import type { Logger } from './log.js';
+import type { Metrics } from './metrics.js';
 import type { Inbox } from './store/inbox.js';
 import { createStreamLease } from './store/stream-lease.js';
 
@@ -71,6 +72,8 @@ export function startCdc(options: {
   logger: Logger;
   transportFor: CdcTransportFactory;
   onStored: () => void;
+  /** CDC events count in `hookpost_events_accepted_total` / `…_duplicate_total` like pushed ones. */
+  metrics?: Pick<Metrics, 'eventsAccepted' | 'eventsDuplicate'>;
   lease?: CdcLeaseTimings;
   holder?: string;
 }): { stop(): Promise<void>; status(): CdcStatus[] } {
@@ -94,7 +97,7 @@ export function startCdc(options: {
       }),
       leaseRenewMs: timings.renewMs,
       onEvents: async (events) => {
-        await options.inbox.ingest({
+        const result = await options.inbox.ingest({
           platform: 'salesforce',
           channel: 'cdc',
           accountId: sf.organizationId,
@@ -102,6 +105,9 @@ export function startCdc(options: {
           body: JSON.stringify(events.map((e) => e.source)),
           events,
         });
+        options.metrics?.eventsAccepted.inc({ platform: 'salesforce' }, result.accepted);
+        if (result.duplicates > 0)
+          options.metrics?.eventsDuplicate.inc({ platform: 'salesforce' }, result.duplicates);
         options.onStored();
       },
       onGap: (gap) => log.error({ gap }, 'CDC replay gap: events in this range may be lost; re-read the org'),

@@ -121,6 +121,7 @@ export async function startConnector(options: StartOptions): Promise<RunningConn
         inbox,
         logger,
         transportFor: options.cdcTransport ?? pubSubTransportFor(options.configDir),
+        metrics,
         ...(options.cdcLease ? { lease: options.cdcLease } : {}),
         onStored: poke,
       })

@@ -87,6 +87,8 @@ for (const dialect of dialectCases()) {
       expect(replay).toMatchObject({ channel: 'acme:/data/ContactChangeEvent', replay_id: '102' });
       const stored = await connector.handle.db.selectFrom('events').select('channel').execute();
       expect(stored).toEqual([{ channel: 'cdc' }]);
+      const metrics = await (await fetch(`${connector.baseUrl}/metrics`)).text();
+      expect(metrics).toMatch(/hookpost_events_accepted_total\{platform="salesforce"\} 1\b/);
       await connector.stop();
 
       // While the connector is down, one more change happens; after the restart it resumes from 102.

@@ -21,11 +21,3 @@ export function loadPubSubProto(): PubSubProto {
   loaded = root.eventbus.v1;
   return loaded;
 }
-
-/** Replay ids travel as 8 opaque bytes; they are big-endian unsigned longs. */
-export const encodeReplayId = (replayId: string): Buffer => {
-  const buf = Buffer.alloc(8);
-  buf.writeBigUInt64BE(BigInt(replayId));
-  return buf;
-};
-export const decodeReplayId = (bytes: Buffer): string => bytes.readBigUInt64BE().toString();

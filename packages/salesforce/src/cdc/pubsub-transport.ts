@@ -2,6 +2,7 @@ import type * as grpc from '@grpc/grpc-js';
 import { createSession } from '../client/session.js';
 import { HookpostSalesforceError } from '../errors.js';
 import { decodeEvent, type EventSchema, parseEventSchema } from './avro.js';
+import { decodeReplayId, encodeReplayId } from './replay-id.js';
 import type { CdcSubscribeHandlers, CdcSubscription, CdcTransport } from './transport.js';
 
 /** How the Pub/Sub API client authenticates. */
@@ -147,9 +148,9 @@ export function createPubSubTransport(options: PubSubTransportOptions): CdcTrans
             .then(async () => {
               const schema = await schemaOf(consumed.event?.schemaId ?? '');
               if (done) return;
-              const replayId = (consumed.replayId ?? Buffer.alloc(8)).readBigUInt64BE();
+              const replayId = decodeReplayId(consumed.replayId ?? Buffer.alloc(0));
               handlers.onEvent({
-                replayId: replayId.toString(),
+                replayId,
                 payload: decodeEvent(schema, consumed.event?.payload ?? Buffer.alloc(0)),
               });
             })
@@ -159,7 +160,6 @@ export function createPubSubTransport(options: PubSubTransportOptions): CdcTrans
       call.on('error', fail);
       call.on('end', () => fail(new Error(`Pub/Sub stream for ${channel} ended`)));
       const { start } = handlers;
-      const { encodeReplayId } = await import('./pubsub-proto.js');
       call.write({
         topicName: channel,
         replayPreset: start.preset,

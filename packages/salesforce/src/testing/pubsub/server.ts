@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
 import { loadPubSubProto } from '../../cdc/pubsub-proto.js';
+import { encodeReplayId } from '../../cdc/replay-id.js';
 import { type CompiledSchema, compileSchema, fieldBitmaps } from './schemas.js';
 import { TEST_TLS_CERT, TEST_TLS_KEY } from './tls.js';
 
@@ -48,11 +49,7 @@ interface Stream {
   pending: number;
 }
 
-const replayBytes = (id: bigint) => {
-  const buf = Buffer.alloc(8);
-  buf.writeBigUInt64BE(id);
-  return buf;
-};
+const replayBytes = (id: bigint) => encodeReplayId(String(id));
 
 function entityOfTopic(topic: string): string | null {
   if (topic === '/data/ChangeEvents') return null;
