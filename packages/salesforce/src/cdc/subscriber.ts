@@ -48,6 +48,11 @@ export interface CdcSubscriber {
   /** Resolves once every event received so far has been handled. */
   flush(): Promise<void>;
   status(): CdcStatus;
+  /**
+   * @deprecated Always `null`: the subscriber no longer stops on an error, it resubscribes
+   * by itself (see `status()`). Kept so callers that restarted it on failure still compile.
+   */
+  failure(): HookpostSalesforceError | null;
 }
 
 const toError = (code: 'transport_failed' | 'store_failed', message: string, cause: unknown) =>
@@ -286,6 +291,7 @@ export function createCdcSubscriber(options: CdcSubscriberOptions): CdcSubscribe
       status.state = 'stopped';
     },
     flush: () => queue,
+    failure: () => null,
     status: () => ({ ...status, ...(status.lastGap ? { lastGap: { ...status.lastGap } } : {}) }),
   };
 }
