@@ -5,6 +5,7 @@ export {
   type RecordProperties,
 } from './client/client.js';
 export { HookpostHubSpotError, type HookpostHubSpotErrorCode } from './errors.js';
+export { jsonDepth, MAX_JSON_DEPTH } from './events/depth.js';
 export { eventIdFor, webhookExternalId } from './events/ids.js';
 export { toCrmEvent } from './events/normalise.js';
 export { objectTypeFromId } from './events/object-types.js';
@@ -12,6 +13,7 @@ export { parseWebhookBatch } from './events/parse.js';
 export {
   type HubSpotWebhookEvent,
   hubSpotWebhookEventSchema,
+  MAX_DATE_MS,
   MAX_EVENTS_PER_BATCH,
 } from './events/schema.js';
 export { readRawBody } from './http/read-body.js';
@@ -33,6 +35,11 @@ export {
 export type { OAuthTokens } from './oauth/token-response.js';
 export type { HeaderBag } from './signature/headers.js';
 export {
+  checkSignatureHeaders,
+  type HeaderCheck,
+  type HeaderCheckOptions,
+} from './signature/precheck.js';
+export {
   type RawBody,
   type SignedV3Headers,
   type SignRequestV3Options,
@@ -53,3 +60,4 @@ export {
   type WorkflowActionMiddlewareOptions,
 } from './workflow/middleware.js';
 export { parseWorkflowAction, type WorkflowActionExecution } from './workflow/parse.js';
+export { createMemoryReplayGuard, DEFAULT_REPLAY_WINDOW_MS, type ReplayGuard } from './workflow/replay.js';
