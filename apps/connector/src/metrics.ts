@@ -2,10 +2,15 @@ import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom
 
 export type Metrics = ReturnType<typeof createMetrics>;
 
-/** Prometheus metrics for the pipeline; one registry per connector instance. */
+/**
+ * Prometheus metrics for the pipeline; one registry per connector instance. The defaults
+ * include the event-loop delay (`nodejs_eventloop_lag_seconds`, `…_p50/_p90/_p99_seconds`,
+ * `…_max_seconds`, from `perf_hooks.monitorEventLoopDelay`): a request that blocks the
+ * loop (a huge body being parsed) shows there before `/healthz` is late.
+ */
 export function createMetrics() {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry });
+  collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 10 });
   return {
     registry,
     deliveriesReceived: new Counter({

@@ -24,6 +24,14 @@ export {
   type NodeMiddleware,
   type WebhookMiddlewareOptions,
 } from './http/webhook-middleware.js';
+export {
+  createInstallFlow,
+  INSTALL_COOKIE,
+  type InstallCheckFailure,
+  type InstallFlow,
+  type InstallFlowOptions,
+  type UsedStates,
+} from './oauth/install-flow.js';
 export { createOAuth, type OAuth, type OAuthOptions } from './oauth/oauth.js';
 export type { StateFailureReason, StateResult } from './oauth/state.js';
 export {

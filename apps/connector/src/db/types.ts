@@ -12,6 +12,14 @@ export interface Database {
   installations: InstallationTable;
   replay_ids: ReplayIdTable;
   outbox: OutboxTable;
+  seen_signatures: SingleUseKeyTable;
+  used_oauth_states: SingleUseKeyTable;
+}
+
+/** A key accepted once until `expires_at` (epoch ms): replayed signatures, used OAuth states. */
+export interface SingleUseKeyTable {
+  key: string;
+  expires_at: number;
 }
 
 export type OutboxKind = 'hubspot_callback' | 'hubspot_postal_mail' | 'salesforce_task';

@@ -6,7 +6,9 @@ import type { Integrations } from '../integrations.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
 import type { Inbox } from '../store/inbox.js';
+import { createSingleUseKeys } from '../store/single-use.js';
 import { healthRoutes } from './health.js';
+import { bodiesInFlight, DEFAULT_MAX_BODIES_IN_FLIGHT } from './limits.js';
 import { requestContext } from './request-id.js';
 import { inboundRoutes } from './routes/inbound.js';
 import { oauthRoutes } from './routes/oauth.js';
@@ -22,14 +24,18 @@ export interface AppDeps {
   onStored: () => void;
   /** Mounted at `/api` (admin API), when given. */
   api?: express.Router;
+  /** Request bodies received at once before new ones are refused with 503 (overload). */
+  maxBodiesInFlight?: number;
 }
 
 /** The connector's HTTP surface (DESIGN §5). Webhook routes read raw bodies themselves. */
 export function createApp(deps: AppDeps): Express {
   const app = express();
+  const database = { db: deps.handle.db, dialect: deps.handle.dialect };
   app.disable('x-powered-by');
   app.set('trust proxy', true);
-  app.use(requestContext(deps.logger));
+  app.use(requestContext(deps.logger, secretPathParts(deps.config)));
+  app.use(bodiesInFlight(deps.maxBodiesInFlight ?? DEFAULT_MAX_BODIES_IN_FLIGHT));
   app.use(
     healthRoutes({
       ping: deps.handle.ping,
@@ -44,12 +50,15 @@ export function createApp(deps: AppDeps): Express {
       metrics: deps.metrics,
       logger: deps.logger,
       onStored: deps.onStored,
+      replayGuard: createSingleUseKeys({ ...database, table: 'seen_signatures' }),
     }),
   );
   app.use(
     oauthRoutes({
       oauth: deps.integrations.oauth,
       tokenStore: deps.integrations.tokenStore,
+      usedStates: createSingleUseKeys({ ...database, table: 'used_oauth_states' }),
+      publicUrl: deps.config.server.publicUrl,
       logger: deps.logger,
     }),
   );
@@ -59,8 +68,7 @@ export function createApp(deps: AppDeps): Express {
   });
   // Express 5 forwards rejected promises here: answer JSON, never an HTML stack trace.
   app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
-    const status =
-      typeof (error as { status?: unknown }).status === 'number' ? (error as { status: number }).status : 500;
+    const status = statusOf(error);
     if (status >= 500) req.log.error({ err: error }, 'request failed');
     if (res.headersSent) return;
     res.status(status).json({
@@ -69,4 +77,18 @@ export function createApp(deps: AppDeps): Express {
     });
   });
   return app;
+}
+
+/** The secrets that can appear in a request path: every Salesforce endpoint token. */
+function secretPathParts(config: HookpostConfig): string[] {
+  return config.workspaces.flatMap((w) => (w.salesforce ? [w.salesforce.endpointToken] : []));
+}
+
+/** A client error's own status (body-parser, a bad %-escape in the path), else 500. */
+function statusOf(error: unknown): number {
+  const status = (error as { status?: unknown } | null)?.status;
+  if (typeof status === 'number' && status >= 400 && status < 600) return status;
+  // Express 5 throws a URIError for a malformed %-escape in a path parameter.
+  if (error instanceof URIError) return 400;
+  return 500;
 }

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CrmEvent } from '@hookpost/core';
-import { createWebhookMiddleware, createWorkflowActionMiddleware } from '@hookpost/hubspot';
+import { createWebhookMiddleware, createWorkflowActionMiddleware, type ReplayGuard } from '@hookpost/hubspot';
 import { createOutboundMessageMiddleware, createTokenResolver, toCrmEvents } from '@hookpost/salesforce';
 import { type Request, type Response, Router } from 'express';
 import type { HookpostConfig } from '../../config/schema.js';
@@ -15,6 +15,8 @@ export interface InboundOptions {
   logger: Logger;
   /** Called after a commit so the worker starts at once instead of at its next poll. */
   onStored: () => void;
+  /** Refuses a workflow-action signature accepted before (v1/v2 carry no signed time). */
+  replayGuard?: ReplayGuard;
 }
 
 /** Counts every inbound request by channel and the status it was answered with. */
@@ -34,7 +36,14 @@ function counted<R extends IncomingMessage>(
  * The CRM-facing routes (DESIGN §5). Each package middleware verifies and parses; the
  * `on…` callback is the inbox write, and the package answers only after it resolved.
  */
-export function inboundRoutes({ config, inbox, metrics, logger, onStored }: InboundOptions): Router {
+export function inboundRoutes({
+  config,
+  inbox,
+  metrics,
+  logger,
+  onStored,
+  replayGuard,
+}: InboundOptions): Router {
   const router = Router();
   const store = async (delivery: InboundDelivery) => {
     const result = await inbox.ingest(delivery);
@@ -85,6 +94,7 @@ export function inboundRoutes({ config, inbox, metrics, logger, onStored }: Inbo
         createWorkflowActionMiddleware({
           ...shared,
           allowLegacy: true,
+          ...(replayGuard ? { replayGuard } : {}),
           onExecution: async (_execution, event, { rawBody, signatureVersion }) => {
             await store({
               platform: 'hubspot',
