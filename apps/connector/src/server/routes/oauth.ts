@@ -1,4 +1,4 @@
-import { createInstallFlow, type TokenStore, type UsedStates } from '@hookpost/hubspot';
+import { createInstallFlow, HookpostHubSpotError, type TokenStore, type UsedStates } from '@hookpost/hubspot';
 import { Router } from 'express';
 import type { Integrations } from '../../integrations.js';
 import type { Logger } from '../../log.js';
@@ -65,9 +65,13 @@ export function oauthRoutes({
       res.status(200).json({ installed: true, portalId: tokens.portalId });
     } catch (failure) {
       logger.warn({ err: (failure as Error).message }, 'HubSpot install failed');
-      res.status(502).json({
+      // HubSpot refusing the code (4xx) is the caller's bad input; only its outage is a 502.
+      const refused = failure instanceof HookpostHubSpotError && failure.status < 500;
+      res.status(refused ? 400 : 502).json({
         error: 'exchange_failed',
-        message: 'HubSpot did not accept the authorization code; try installing again',
+        message: refused
+          ? 'HubSpot did not accept the authorization code; try installing again'
+          : 'HubSpot could not be reached to exchange the code; try installing again',
       });
     }
   });
