@@ -52,7 +52,10 @@ export function bodiesInFlight(max: number) {
   return function limitBodiesInFlight(req: Request, res: Response, next: NextFunction): void {
     const hasBody =
       req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length']) > 0;
-    if (!hasBody || req.complete) return next();
+    if (!hasBody || req.complete) {
+      next();
+      return;
+    }
     if (inFlight >= max) {
       res.setHeader('retry-after', '1');
       res.setHeader('connection', 'close');

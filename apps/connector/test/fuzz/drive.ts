@@ -169,7 +169,8 @@ export async function drive(baseUrl: string, inputs: FuzzInput[], concurrency: n
       );
       const key = String(answer.status);
       figures.byStatus[key] = (figures.byStatus[key] ?? 0) + 1;
-      const endpoint = (figures.byEndpoint[input.endpoint] ??= {});
+      const endpoint = figures.byEndpoint[input.endpoint] ?? {};
+      figures.byEndpoint[input.endpoint] = endpoint;
       endpoint[key] = (endpoint[key] ?? 0) + 1;
       if (
         (answer.status >= 500 || answer.status === 0) &&
