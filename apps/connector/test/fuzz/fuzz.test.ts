@@ -29,6 +29,15 @@ const CONCURRENCY = 16;
 const RSS_GROWTH_LIMIT_BYTES = 768 * 1_048_576;
 const ENCRYPTION_KEY = Buffer.alloc(32, 7).toString('base64');
 
+const CHUNK = 500;
+
+/** The inputs in chunks of 500 (seeded `seed`, `seed + 1`, …): reproducible, never all in memory. */
+function* generate(runs: number, seed: number): Generator<FuzzInput> {
+  for (let done = 0, chunk = 0; done < runs; done += CHUNK, chunk++) {
+    yield* fc.sample(fuzzInput, { numRuns: Math.min(CHUNK, runs - done), seed: seed + chunk });
+  }
+}
+
 function describeInput(input: FuzzInput): string {
   const body =
     input.body === null
@@ -51,7 +60,7 @@ for (const dialect of dialectCases()) {
       let connector: Awaited<ReturnType<typeof startTestConnector>>;
       let figures: FuzzFigures;
       const runs = RUNS[dialect.name];
-      const seed = dialect.name === 'sqlite' ? SEED : SEED + 1;
+      const seed = dialect.name === 'sqlite' ? SEED : SEED + 1_000_000;
 
       beforeAll(async () => {
         hubspot = await startFakeHubSpot({ clientSecret: HUBSPOT_SECRET });
@@ -67,9 +76,9 @@ for (const dialect of dialectCases()) {
         connector = await startTestConnector(config, {
           databaseUrl,
           env: { HOOKPOST_ENCRYPTION_KEY: ENCRYPTION_KEY },
-          worker: process.env.FUZZ_WORKER === '1',
           api: (ctx) => createAdminApi(ctx, { token: ADMIN_TOKEN }),
         });
+        // The worker runs too: what was accepted is then processed (a crash there fails the run).
         // Debug lines for 20,000 requests would only fill memory; warnings and errors stay.
         connector.logger.level = 'warn';
       });
@@ -81,9 +90,8 @@ for (const dialect of dialectCases()) {
 
       it(`answers ${runs} generated requests without a 5xx or a crash`, { timeout: 600_000 }, async () => {
         console.info(`[fuzz ${dialect.name}] seed=${seed} (replay: HOOKPOST_FUZZ_SEED=${SEED})`);
-        const inputs = fc.sample(fuzzInput, { numRuns: runs, seed });
         const baselineRss = process.memoryUsage.rss();
-        figures = await drive(connector.baseUrl, inputs, CONCURRENCY);
+        figures = await drive(connector.baseUrl, generate(runs, seed), CONCURRENCY);
         console.info(describeFigures(dialect.name, seed, figures));
         const failures = figures.serverErrors.map(
           (e) => `${e.status} ${e.answer}\n  input: ${describeInput(e.input)}`,
