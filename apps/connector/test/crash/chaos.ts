@@ -6,6 +6,8 @@ export interface ChaosOptions {
   progress: () => number;
   /** True once the run is over (done, failed or out of time): no more kills. */
   stopped: () => boolean;
+  /** Told after each kill, so the load can be held back until the next one happened. */
+  onKill?: (done: number) => void;
   random: () => number;
   /** SIGKILL (a crash, the default) or SIGTERM (a rolling restart: drain, exit 0). */
   signal?: 'SIGKILL' | 'SIGTERM';
@@ -23,7 +25,7 @@ const PROGRESS_POLL_MS = 50;
  */
 export async function runChaos(
   fleet: Fleet,
-  { kills, progress, stopped, random, signal = 'SIGKILL' }: ChaosOptions,
+  { kills, progress, stopped, onKill, random, signal = 'SIGKILL' }: ChaosOptions,
 ): Promise<number> {
   if (kills === 0) return 0;
   const maxDown = Math.max(1, fleet.members.length - 1);
@@ -42,6 +44,7 @@ export async function runChaos(
       );
     await fleet.kill(victim, signal);
     done++;
+    onKill?.(done);
     const restart = fleet.restart(victim).finally(() => restarting.delete(victim));
     restarting.set(victim, restart);
   }

@@ -32,9 +32,11 @@ describe.skipIf(postgres?.skipReason !== null)(
         processes: 3,
         kills: 10,
         events: EVENTS,
+        loadTimeoutMs: 300_000,
         destination: outage,
       });
       expect(result.unexpectedExits).toEqual([]);
+      expect(result.kills).toBe(10);
       expect(result.givenUp).toBe(0);
       expect(result.violations).toEqual([]);
       expect(result.drained).toBe(true);
@@ -44,6 +46,6 @@ describe.skipIf(postgres?.skipReason !== null)(
       expect(result.counts.distinctWebhookIds).toBe(result.counts.triggered);
       expect(result.counts.dead).toBe(0);
       expect(result.failedAttempts).toBeGreaterThan(result.counts.triggered);
-    }, 240_000);
+    }, 420_000);
   },
 );

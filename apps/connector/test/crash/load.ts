@@ -26,6 +26,8 @@ export interface LoadOptions {
   eventsPerSecond?: number;
   /** Share of events that set `lifecyclestage` (the once-per-recipient campaign). */
   lifecycleShare?: number;
+  /** Share of the events (0–1) that may be sent so far: lets the kills keep up with the work. */
+  gate?: () => number;
   /** How long an unacknowledged batch is resent after `stop()` before it is given up. */
   resendForMs?: number;
 }
@@ -53,6 +55,7 @@ export interface Load {
 
 const REQUEST_TIMEOUT_MS = 10_000;
 const RESEND_PAUSE_MS = 100;
+const GATE_POLL_MS = 50;
 const PATH = '/webhooks/hubspot';
 const CITIES = ['Köln', 'Berlin', 'Hamburg', 'München', 'Leipzig', 'Dresden'];
 
@@ -138,6 +141,10 @@ export function startHubSpotLoad(options: LoadOptions): Load {
 
   async function sender(): Promise<void> {
     while (running && report.sent.length < options.events) {
+      if (options.gate && report.sent.length / options.events >= options.gate()) {
+        await new Promise((r) => setTimeout(r, GATE_POLL_MS));
+        continue;
+      }
       const { body, events } = nextBatch();
       report.batches++;
       report.sent.push(...events);

@@ -18,8 +18,10 @@ describe.skipIf(postgres?.skipReason !== null)(
         processes: 3,
         kills: 20,
         events: EVENTS,
+        loadTimeoutMs: 300_000,
       });
       expect(result.unexpectedExits).toEqual([]);
+      expect(result.kills).toBe(20);
       expect(result.givenUp).toBe(0);
       expect(result.violations).toEqual([]);
       expect(result.drained).toBe(true);
@@ -28,6 +30,6 @@ describe.skipIf(postgres?.skipReason !== null)(
       expect(result.counts.delivered).toBe(result.counts.triggered);
       expect(result.counts.distinctWebhookIds).toBe(result.counts.triggered);
       expect(result.counts.dead).toBe(0);
-    }, 240_000);
+    }, 420_000);
   },
 );

@@ -19,8 +19,10 @@ describe.skipIf(postgres?.skipReason !== null)(
         kills: 6,
         signal: 'SIGTERM',
         events: EVENTS,
+        loadTimeoutMs: 300_000,
       });
       expect(result.unexpectedExits).toEqual([]);
+      expect(result.kills).toBe(6);
       expect(result.givenUp).toBe(0);
       expect(result.violations).toEqual([]);
       expect(result.drained).toBe(true);
@@ -28,6 +30,6 @@ describe.skipIf(postgres?.skipReason !== null)(
       expect(result.counts.decided).toBe(result.counts.acknowledged);
       expect(result.counts.delivered).toBe(result.counts.triggered);
       expect(result.counts.dead).toBe(0);
-    }, 120_000);
+    }, 420_000);
   },
 );

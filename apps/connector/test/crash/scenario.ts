@@ -47,6 +47,8 @@ export interface ScenarioOptions {
 
 export interface ScenarioResult extends Audit {
   line: string;
+  /** Processes killed (or terminated) under load: `kills` unless the run failed. */
+  kills: number;
   unexpectedExits: string[];
   givenUp: number;
   drained: boolean;
@@ -123,6 +125,10 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRes
     });
     const live = fleet;
     const loadStarted = Date.now();
+    // The load may run one slot ahead of the kills: every kill happens under load, whatever
+    // the machine's speed, and the run has exactly `kills` kills and `events` events.
+    let killed = 0;
+    const gate = () => (options.kills === 0 || killed >= options.kills ? 1 : (killed + 1) / options.kills);
     const load = startHubSpotLoad({
       targets: () => live.live().map((m) => m.url),
       clientSecret: HUBSPOT_SECRET,
@@ -131,6 +137,7 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRes
       contactIds,
       random,
       events: options.events,
+      gate,
       ...(options.eventsPerSecond === undefined ? {} : { eventsPerSecond: options.eventsPerSecond }),
     });
     ticker = setInterval(() => void destination.setMode(plan(load.progress())), DESTINATION_TICK_MS);
@@ -145,6 +152,9 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRes
           kills: options.kills,
           progress: load.progress,
           stopped: () => loadOver,
+          onKill: (done) => {
+            killed = done;
+          },
           random,
           ...(options.signal ? { signal: options.signal } : {}),
         }),
@@ -185,7 +195,7 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRes
       `failed-attempts=${audit.failedAttempts} duplicate-deliveries=${audit.duplicateDeliveries} ` +
       `load=${loadSeconds.toFixed(1)}s drain=${drainSeconds.toFixed(1)}s total=${((Date.now() - started) / 1000).toFixed(1)}s seed=${seed}`;
     console.log(line);
-    return { ...audit, line, unexpectedExits: fleet.unexpectedExits, givenUp: sent.givenUp, drained };
+    return { ...audit, line, kills, unexpectedExits: fleet.unexpectedExits, givenUp: sent.givenUp, drained };
   } finally {
     if (ticker) clearInterval(ticker);
     await fleet?.stop();

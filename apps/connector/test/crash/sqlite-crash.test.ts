@@ -15,8 +15,10 @@ describe('crash safety on SQLite', () => {
       processes: 1,
       kills: 20,
       events: EVENTS,
+      loadTimeoutMs: 300_000,
     });
     expect(result.unexpectedExits).toEqual([]);
+    expect(result.kills).toBe(20);
     expect(result.givenUp).toBe(0);
     expect(result.violations).toEqual([]);
     expect(result.drained).toBe(true);
@@ -25,5 +27,5 @@ describe('crash safety on SQLite', () => {
     expect(result.counts.delivered).toBe(result.counts.triggered);
     expect(result.counts.distinctWebhookIds).toBe(result.counts.triggered);
     expect(result.counts.dead).toBe(0);
-  }, 240_000);
+  }, 420_000);
 });
