@@ -50,6 +50,11 @@ export function createMetrics() {
       buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers: [registry],
     }),
+    bodiesInFlight: new Gauge({
+      name: 'hookpost_http_bodies_in_flight',
+      help: 'Request bodies being received right now (refused with 503 past HOOKPOST_MAX_BODIES_IN_FLIGHT)',
+      registers: [registry],
+    }),
     queueDepth: new Gauge({
       name: 'hookpost_queue_depth',
       help: 'Work waiting: pending events and pending triggers',

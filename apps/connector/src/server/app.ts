@@ -35,7 +35,11 @@ export function createApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
   app.set('trust proxy', true);
   app.use(requestContext(deps.logger, secretPathParts(deps.config)));
-  app.use(bodiesInFlight(deps.maxBodiesInFlight ?? DEFAULT_MAX_BODIES_IN_FLIGHT));
+  app.use(
+    bodiesInFlight(deps.maxBodiesInFlight ?? DEFAULT_MAX_BODIES_IN_FLIGHT, (n) =>
+      deps.metrics.bodiesInFlight.set(n),
+    ),
+  );
   app.use(
     healthRoutes({
       ping: deps.handle.ping,

@@ -47,7 +47,7 @@ export function createHttpServer(app: RequestListener, limits: HttpLimits): Serv
 }
 
 /** Refuses a request body beyond `max` being received at once (503, Retry-After: 1, connection closed). */
-export function bodiesInFlight(max: number) {
+export function bodiesInFlight(max: number, onChange: (inFlight: number) => void = () => {}) {
   let inFlight = 0;
   return function limitBodiesInFlight(req: Request, res: Response, next: NextFunction): void {
     const hasBody =
@@ -65,11 +65,13 @@ export function bodiesInFlight(max: number) {
       return;
     }
     inFlight++;
+    onChange(inFlight);
     let counted = true;
     const done = () => {
       if (!counted) return;
       counted = false;
       inFlight--;
+      onChange(inFlight);
     };
     req.once('end', done);
     req.once('close', done);
