@@ -13,6 +13,7 @@ import type { Logger } from './log.js';
 import { type Loop, startLoop } from './loop.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { createApp } from './server/app.js';
+import { createHttpServer, httpLimitsFrom } from './server/limits.js';
 import { createInbox, type Inbox } from './store/inbox.js';
 import { createStreamLease } from './store/stream-lease.js';
 import { createStreamPositions } from './store/stream-positions.js';
@@ -76,6 +77,7 @@ export async function startConnector(options: StartOptions): Promise<RunningConn
     config,
     configDir: options.configDir,
     db: handle.db,
+    dialect: handle.dialect,
     env,
     ...options.crm,
     ...(options.adapters ? { adapters: options.adapters } : {}),
@@ -158,7 +160,9 @@ export async function startConnector(options: StartOptions): Promise<RunningConn
   let server: Server | null = null;
   let port: number | null = null;
   if (http) {
+    const limits = httpLimitsFrom(env);
     const app = createApp({
+      maxBodiesInFlight: limits.maxBodiesInFlight,
       config,
       handle,
       logger,
@@ -171,15 +175,13 @@ export async function startConnector(options: StartOptions): Promise<RunningConn
       onStored: poke,
       ...(options.api ? { api: options.api(context) } : {}),
     });
+    const s = createHttpServer(app, limits);
     server = await new Promise<Server>((resolve, reject) => {
-      const s = app.listen(options.port ?? 3000, options.host ?? '0.0.0.0', (error?: Error) =>
-        error ? reject(error) : resolve(s),
-      );
+      s.once('error', reject);
+      s.listen(options.port ?? 3000, options.host ?? '0.0.0.0', () => resolve(s));
     });
     const address = server.address();
     port = typeof address === 'object' && address ? address.port : null;
-    server.requestTimeout = 30_000;
-    server.keepAliveTimeout = 65_000;
     logger.info({ port, workspaces: config.workspaces.map((w) => w.id) }, 'connector listening');
   }
   if (worker) logger.info({ owner }, 'worker, dispatcher and outbox running');

@@ -1,4 +1,5 @@
-import express, { type Request, type Response, type Router } from 'express';
+import { jsonDepth, MAX_JSON_DEPTH } from '@hookpost/hubspot';
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { ConnectorContext } from '../runtime.js';
 import { requireBearer } from './auth.js';
 import { dryRunRoutes } from './dry-run-route.js';
@@ -39,8 +40,9 @@ export function createAdminApi(
   router.get('/openapi.json', function openApi(_req: Request, res: Response) {
     res.json(openApiDocument);
   });
+  router.use(refuseNulInUrl);
   router.use(requireBearer(token));
-  router.use(express.json({ limit: maxBodyBytes }));
+  router.use(express.json({ limit: maxBodyBytes, verify: checkJsonShape }));
   router.use(eventRoutes(ctx));
   router.use(triggerRoutes(ctx));
   router.use(dryRunRoutes(ctx));
@@ -50,4 +52,27 @@ export function createAdminApi(
   });
   router.use(adminErrorHandler);
   return router;
+}
+
+// `%00` decodes to U+0000, which PostgreSQL text cannot hold: refused alike on both dialects.
+const ENCODED_NUL = /%00/i;
+// `\u0000` in JSON text: a backslash preceded by an even number of backslashes.
+const ESCAPED_NUL = /(?<!\\)(?:\\\\)*\\u0000/;
+
+/** A NUL in the path or query is a client error (400), never a database error. */
+function refuseNulInUrl(req: Request, _res: Response, next: NextFunction): void {
+  if (ENCODED_NUL.test(req.originalUrl) || req.originalUrl.includes('\0')) {
+    throw new AdminApiError('bad_request', 'the path or query contains a NUL character (%00)');
+  }
+  next();
+}
+
+/** Before parsing: JSON nested deeper than 64 levels or holding `\u0000` is refused (400). */
+function checkJsonShape(_req: Request, _res: Response, raw: Buffer): void {
+  const text = raw.toString('utf8');
+  if (jsonDepth(text) > MAX_JSON_DEPTH) {
+    throw new AdminApiError('bad_request', `body is nested deeper than ${MAX_JSON_DEPTH} levels`);
+  }
+  if (ESCAPED_NUL.test(text))
+    throw new AdminApiError('bad_request', 'body contains a NUL character (\\u0000)');
 }

@@ -172,6 +172,31 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  // Signatures of accepted HubSpot workflow actions, refused when repeated (v1/v2 carry no signed time).
+  '0004_harden_seen_signatures': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('seen_signatures')
+        .addColumn('key', 'text', (c) => c.primaryKey())
+        .addColumn('expires_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('seen_signatures_expiry')
+        .on('seen_signatures')
+        .column('expires_at')
+        .execute();
+    },
+  },
+  // Nonces of OAuth install `state` values already used: each state is accepted once.
+  '0004_harden_used_oauth_states': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('used_oauth_states')
+        .addColumn('key', 'text', (c) => c.primaryKey())
+        .addColumn('expires_at', 'bigint', (c) => c.notNull())
+        .execute();
+    },
+  },
   // One Change Data Capture subscriber per org across processes (src/store/stream-lease.ts).
   '0005_salesforce_stream_leases': {
     async up(db: Kysely<unknown>) {
