@@ -32,6 +32,8 @@ export interface StartOptions {
   cdcTransport?: CdcTransportFactory;
   /** Builds the admin API router (`/api`) once the runtime exists. */
   api?: (runtime: ConnectorContext) => Router;
+  /** Builds the operator console's routes (`/console/`), called after `api`. */
+  console?: (runtime: ConnectorContext) => Router;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -139,6 +141,7 @@ export async function startConnector(options: StartOptions): Promise<RunningConn
       isShuttingDown: () => shuttingDown,
       onStored: poke,
       ...(options.api ? { api: options.api(context) } : {}),
+      ...(options.console ? { console: options.console(context) } : {}),
     });
     server = await new Promise<Server>((resolve, reject) => {
       const s = app.listen(options.port ?? 3000, options.host ?? '0.0.0.0', (error?: Error) =>

@@ -22,6 +22,8 @@ export interface AppDeps {
   onStored: () => void;
   /** Mounted at `/api` (admin API), when given. */
   api?: express.Router;
+  /** The operator console (`/`, `/console/…`), when given. */
+  console?: express.Router;
 }
 
 /** The connector's HTTP surface (DESIGN §5). Webhook routes read raw bodies themselves. */
@@ -54,6 +56,7 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
   if (deps.api) app.use('/api', deps.api);
+  if (deps.console) app.use(deps.console);
   app.use((req: Request, res: Response) => {
     res.status(404).json({ error: 'not_found', message: `no route for ${req.method} ${req.path}` });
   });
