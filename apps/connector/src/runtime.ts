@@ -13,6 +13,7 @@ import type { Logger } from './log.js';
 import { type Loop, startLoop } from './loop.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { createApp } from './server/app.js';
+import { startRetention } from './retention.js';
 import { createInbox, type Inbox } from './store/inbox.js';
 import { createWorker } from './worker/worker.js';
 import { createWorkspaceIndex, type WorkspaceIndex } from './workspaces.js';
@@ -126,6 +127,7 @@ export async function startConnector(options: StartOptions): Promise<RunningConn
     : null;
   // Not in `loops`: poking it on every ingest would run its count queries on the hot path.
   const gauge = worker ? startQueueGauge(context) : null;
+  const retention = worker ? startRetention(handle.db, config, logger) : null;
 
   let shuttingDown = false;
   let server: Server | null = null;
@@ -169,7 +171,7 @@ export async function startConnector(options: StartOptions): Promise<RunningConn
       }
       await cdc?.stop();
       await inbox.drain();
-      await Promise.all([...loops, ...(gauge ? [gauge] : [])].map((loop) => loop.stop()));
+      await Promise.all([...loops, ...(gauge ? [gauge] : []), ...(retention ? [retention] : [])].map((loop) => loop.stop()));
       await handle.close();
       logger.info('connector stopped');
     })();

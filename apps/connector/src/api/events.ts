@@ -21,6 +21,12 @@ export function eventRoutes(ctx: ConnectorContext): Router {
     if (q.objectType) query = query.where('object_type', '=', q.objectType);
     if (q.objectId) query = query.where('object_id', '=', q.objectId);
     if (q.kind) query = query.where('kind', '=', q.kind);
+    if (q.campaign) {
+      const campaign = q.campaign;
+      query = query.where('id', 'in', (eb) =>
+        eb.selectFrom('decisions').select('event_id').where('campaign_id', '=', campaign).where('outcome', '!=', 'no_match'),
+      );
+    }
     if (q.from !== undefined) query = query.where('received_at', '>=', q.from);
     if (q.to !== undefined) query = query.where('received_at', '<', q.to);
     if (q.recipient) {

@@ -45,6 +45,8 @@ export const eventListQuery = z
     objectType: text.optional(),
     objectId: text.optional(),
     kind: text.optional(),
+    /** Events a campaign matched (decided `triggered` or `skipped` for it). */
+    campaign: text.optional(),
     limit: limitSchema,
     cursor: z.string().min(1).optional(),
   })
