@@ -57,7 +57,8 @@ function securityHeaders(_req: Request, res: Response, next: NextFunction): void
  * `DELETE /console/session` signs out.
  */
 export function consoleRoutes({ sessions, root = consoleRoot() }: ConsoleOptions): Router {
-  const router = express.Router();
+  // strict: `/console` and `/console/` are different routes (else the redirect loops).
+  const router = express.Router({ strict: true });
   router.get('/', (_req, res) => res.redirect(302, '/console/'));
   router.get('/console', (_req, res) => res.redirect(301, '/console/'));
   router.use('/console', securityHeaders);
