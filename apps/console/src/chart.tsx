@@ -8,32 +8,41 @@ export interface Series {
   color: string;
 }
 
-/** A stacked-looking bar/line time chart (uPlot); `times` are epoch seconds. */
+/**
+ * Stacked bars over time (uPlot). uPlot draws series over each other, so each bar is drawn
+ * at its running total, tallest first; the legend shows each series' own count.
+ * `times` are epoch seconds.
+ */
 export function TimeChart({ times, series, height = 200 }: { times: number[]; series: Series[]; height?: number }) {
   const box = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const el = box.current;
     if (!el) return;
-    const bars = uPlot.paths.bars?.({ size: [0.7, 40] });
+    const running = times.map(() => 0);
+    const stacked = series.map((s) => ({ ...s, totals: s.values.map((v, i) => (running[i] = (running[i] ?? 0) + v)) }));
+    const drawn = [...stacked].reverse();
+    const bars = uPlot.paths.bars?.({ size: [0.8, 40] });
     const plot = new uPlot(
       {
         width: el.clientWidth || 600,
         height,
-        legend: { show: true },
         scales: { x: { time: true } },
         axes: [{ stroke: '#64748b' }, { stroke: '#64748b', grid: { stroke: '#e2e8f0' } }],
         series: [
           {},
-          ...series.map((s) => ({
+          ...drawn.map((s) => ({
             label: s.label,
             stroke: s.color,
-            fill: `${s.color}55`,
-            width: 1.5,
+            fill: s.color,
+            width: 0,
+            points: { show: false },
+            value: (_u: uPlot, _v: number | null, _si: number, index: number | null) =>
+              index === null ? '–' : String(s.values[index] ?? 0),
             ...(bars ? { paths: bars } : {}),
           })),
         ],
       },
-      [times, ...series.map((s) => s.values)],
+      [times, ...drawn.map((s) => s.totals)],
       el,
     );
     const resize = () => plot.setSize({ width: el.clientWidth || 600, height });

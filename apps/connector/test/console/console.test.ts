@@ -70,7 +70,10 @@ describe.skipIf(chromiumMissing && !process.env.CI)('operator console in Chromiu
     problems = watchPage(page);
   });
 
-  afterEach(async () => {
+  afterEach(async ({ task }) => {
+    // A failing test keeps the page it failed on, next to the others.
+    if (task.result?.state === 'fail' && page)
+      await screenshot(page, `failed-${task.name.slice(0, 40).replace(/\W+/g, '-')}`).catch(() => undefined);
     await context?.close();
   });
 
@@ -143,12 +146,15 @@ describe.skipIf(chromiumMissing && !process.env.CI)('operator console in Chromiu
     receiver.always(null);
     await page.goto(`${connector.baseUrl}/console/#/dead-letters`);
     await page.getByLabel('Campaign').fill('address-update');
-    await page.getByRole('button', { name: 'Replay 2 dead pieces' }).click();
+    const replay = page.getByRole('button', { name: 'Replay 2 dead pieces' });
+    await replay.waitFor();
+    await screenshot(page, '05-dead-letters');
+    await replay.click();
     await page.getByRole('status').getByText('2 queued for delivery.').waitFor();
     await receiver.waitFor((received) => pieceIds.every((id) => received.some((r) => r.webhookId === id && r.status === 200)));
     for (const id of pieceIds) expect((await api.get<{ status: string }>(`/triggers/${id}`)).body.status).toBe('delivered');
     await page.getByText('No dead pieces.').waitFor();
-    await screenshot(page, '05-dead-letters-replayed');
+    await screenshot(page, '06-dead-letters-replayed');
   });
 
   it('adds a suppression, and the next event for that person is skipped', async () => {
@@ -158,7 +164,7 @@ describe.skipIf(chromiumMissing && !process.env.CI)('operator console in Chromiu
     await page.getByRole('button', { name: 'Suppress' }).click();
     await page.getByText('Suppressed (email)').waitFor();
     await page.getByTestId('suppressions-table').getByText('phoned in: no more mail').waitFor();
-    await screenshot(page, '06-suppression-added');
+    await screenshot(page, '07-suppression-added');
 
     const id = await send(407, 'lifecyclestage', 'customer');
     await page.goto(`${connector.baseUrl}/console/#/events/${id}`);
@@ -166,6 +172,23 @@ describe.skipIf(chromiumMissing && !process.env.CI)('operator console in Chromiu
     await decision.waitFor();
     expect(await decision.textContent()).toContain('suppressed');
     expect(receiver.received.some((r) => (r.body.recipient as { crm?: { objectId?: string } })?.crm?.objectId === '407')).toBe(false);
-    await screenshot(page, '07-suppressed-event');
+    await screenshot(page, '08-suppressed-event');
+  });
+
+  it('shows what happened: overview counts, campaign funnels and one person across events and pieces', async () => {
+    await page.goto(`${connector.baseUrl}/console/#/campaigns`);
+    const funnel = page.getByTestId('funnel-welcome-pack');
+    await funnel.getByText('skipped: incomplete_address').waitFor();
+    await funnel.getByText('skipped: suppressed').waitFor();
+    await screenshot(page, '09-campaigns');
+    await page.goto(`${connector.baseUrl}/console/#/people?q=405`);
+    await page.getByTestId('person-events').getByRole('row').filter({ hasText: 'contact 405' }).first().waitFor();
+    await screenshot(page, '10-person');
+    await page.goto(`${connector.baseUrl}/console/#/`);
+    await page.getByRole('tab', { name: 'Last hour' }).click();
+    await page.getByRole('heading', { name: 'Events by outcome' }).waitFor();
+    await page.waitForTimeout(300);
+    await screenshot(page, '11-overview-after');
+    expect(problems).toEqual([]);
   });
 });

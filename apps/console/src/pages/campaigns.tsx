@@ -13,7 +13,7 @@ interface Campaign {
 }
 
 function Bar({ label, value, max, tone, link }: { label: string; value: number; max: number; tone: string; link?: string }) {
-  const width = max > 0 ? Math.max(2, Math.round((value / max) * 100)) : 0;
+  const width = value > 0 && max > 0 ? Math.max(2, Math.round((value / max) * 100)) : 0;
   return (
     <div className="bar-row">
       <span className="bar-label">{link ? <a href={link}>{label}</a> : label}</span>

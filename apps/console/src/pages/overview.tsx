@@ -94,7 +94,7 @@ export function OverviewPage() {
             counts={{
               'CRM requests': s.deliveries.inbound.total,
               'delivery attempts': s.deliveries.attempts.total,
-              'failed attempts': s.deliveries.attempts.byOutcome.retry ?? 0,
+              'failed attempts': (s.deliveries.attempts.byOutcome.retry ?? 0) + (s.deliveries.attempts.byOutcome.dead ?? 0),
               'pieces gone dead': s.deliveries.dead,
             }}
           />
