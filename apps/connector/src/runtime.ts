@@ -12,8 +12,8 @@ import { createIntegrations, type Integrations } from './integrations.js';
 import type { Logger } from './log.js';
 import { type Loop, startLoop } from './loop.js';
 import { createMetrics, type Metrics } from './metrics.js';
-import { createApp } from './server/app.js';
 import { startRetention } from './retention.js';
+import { createApp } from './server/app.js';
 import { createInbox, type Inbox } from './store/inbox.js';
 import { createWorker } from './worker/worker.js';
 import { createWorkspaceIndex, type WorkspaceIndex } from './workspaces.js';
@@ -171,7 +171,9 @@ export async function startConnector(options: StartOptions): Promise<RunningConn
       }
       await cdc?.stop();
       await inbox.drain();
-      await Promise.all([...loops, ...(gauge ? [gauge] : []), ...(retention ? [retention] : [])].map((loop) => loop.stop()));
+      await Promise.all(
+        [...loops, ...(gauge ? [gauge] : []), ...(retention ? [retention] : [])].map((loop) => loop.stop()),
+      );
       await handle.close();
       logger.info('connector stopped');
     })();

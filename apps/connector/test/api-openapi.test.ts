@@ -68,7 +68,20 @@ describe('GET /api/openapi.json', () => {
   it('describes query parameters from the same zod schemas the routes validate with', () => {
     const list = openApiDocument.paths['/events']?.get?.parameters ?? [];
     expect(list.map((p) => p.name).sort()).toEqual(
-      ['campaign', 'cursor', 'from', 'kind', 'limit', 'objectId', 'objectType', 'platform', 'recipient', 'status', 'to', 'workspace'].sort(),
+      [
+        'campaign',
+        'cursor',
+        'from',
+        'kind',
+        'limit',
+        'objectId',
+        'objectType',
+        'platform',
+        'recipient',
+        'status',
+        'to',
+        'workspace',
+      ].sort(),
     );
     expect(list.find((p) => p.name === 'limit')?.schema).toMatchObject({ type: 'integer', maximum: 200 });
     expect(list.find((p) => p.name === 'status')?.schema).toMatchObject({

@@ -23,7 +23,12 @@ export function whenSignedOut(callback: () => void): void {
   onSignedOut = callback;
 }
 
-async function request<T>(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<T> {
+async function request<T>(
+  method: string,
+  path: string,
+  body?: unknown,
+  contentType = 'application/json',
+): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (method !== 'GET') headers[CSRF_HEADER] = csrfToken();
   if (body !== undefined) headers['content-type'] = contentType;

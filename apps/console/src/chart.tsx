@@ -13,13 +13,24 @@ export interface Series {
  * at its running total, tallest first; the legend shows each series' own count.
  * `times` are epoch seconds.
  */
-export function TimeChart({ times, series, height = 200 }: { times: number[]; series: Series[]; height?: number }) {
+export function TimeChart({
+  times,
+  series,
+  height = 200,
+}: {
+  times: number[];
+  series: Series[];
+  height?: number;
+}) {
   const box = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const el = box.current;
     if (!el) return;
     const running = times.map(() => 0);
-    const stacked = series.map((s) => ({ ...s, totals: s.values.map((v, i) => (running[i] = (running[i] ?? 0) + v)) }));
+    const stacked = series.map((s) => ({
+      ...s,
+      totals: s.values.map((v, i) => (running[i] = (running[i] ?? 0) + v)),
+    }));
     const drawn = [...stacked].reverse();
     const bars = uPlot.paths.bars?.({ size: [0.8, 40] });
     const plot = new uPlot(

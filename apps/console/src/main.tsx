@@ -14,7 +14,9 @@ import { SuppressionsPage } from './pages/suppressions';
 import { href, useRoute } from './route';
 import './styles.css';
 
-const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false, refetchOnWindowFocus: false } } });
+const queryClient = new QueryClient({
+  defaultOptions: { queries: { retry: false, refetchOnWindowFocus: false } },
+});
 
 const NAV = [
   ['/', 'Overview'],

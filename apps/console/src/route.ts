@@ -23,7 +23,9 @@ export function useRoute(): Route {
 }
 
 export function href(path: string, params: Record<string, string | undefined> = {}): string {
-  const query = new URLSearchParams(Object.entries(params).filter((e): e is [string, string] => !!e[1])).toString();
+  const query = new URLSearchParams(
+    Object.entries(params).filter((e): e is [string, string] => !!e[1]),
+  ).toString();
   return `#${path}${query ? `?${query}` : ''}`;
 }
 

@@ -18,7 +18,15 @@ export function Status({ value }: { value: string }) {
   return <span className={`status status-${TONE[value] ?? 'quiet'}`}>{value}</span>;
 }
 
-export function Card({ title, children, actions }: { title: string; children: ReactNode; actions?: ReactNode }) {
+export function Card({
+  title,
+  children,
+  actions,
+}: {
+  title: string;
+  children: ReactNode;
+  actions?: ReactNode;
+}) {
   return (
     <section className="card">
       <header className="card-head">
@@ -127,6 +135,7 @@ export function Json({ value }: { value: unknown }) {
 
 export function Field({ label, children }: { label: string; children: ReactNode }) {
   return (
+    // biome-ignore lint/a11y/noLabelWithoutControl: the control is `children`, wrapped by the label.
     <label className="field">
       <span>{label}</span>
       {children}

@@ -16,37 +16,44 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  */
 export function requireBearer(token: string, sessions?: Sessions) {
   const expected = digest(token);
-  const refuse = (req: Request, next: NextFunction, reason: string, message: string) => {
-    req.log.warn({ reason, method: req.method, path: req.originalUrl.split('?')[0] }, 'admin API 401');
-    next(new AdminApiError('unauthorized', message));
-  };
-  return function checkBearer(req: Request, res: Response, next: NextFunction): void {
-    res.setHeader('www-authenticate', 'Bearer realm="hookpost"');
+
+  /** Why the request may not pass (`reason` for the log, `message` for the caller), or null. */
+  function refusal(req: Request): { reason: string; message: string } | null {
     const header = req.headers.authorization;
     const cookie = readCookie(req.headers.cookie, SESSION_COOKIE);
     if (!header && cookie && sessions) {
       const problem = sessions.problem(cookie);
-      if (problem) return refuse(req, next, problem, `${problem}`);
-      if (!SAFE_METHODS.has(req.method)) {
-        if (!sessions.csrfMatches(cookie, req.get(CSRF_HEADER)))
-          return refuse(req, next, 'csrf token missing or wrong', `missing or wrong ${CSRF_HEADER} header`);
-        const origin = req.get('origin');
-        if (origin && origin !== `${req.protocol}://${req.get('host')}`)
-          return refuse(req, next, 'cross-origin request', `origin ${origin} may not change state`);
-      }
+      if (problem) return { reason: problem, message: problem };
+      if (SAFE_METHODS.has(req.method)) return null;
+      if (!sessions.csrfMatches(cookie, req.get(CSRF_HEADER)))
+        return { reason: 'csrf token missing or wrong', message: `missing or wrong ${CSRF_HEADER} header` };
+      const origin = req.get('origin');
+      if (origin && origin !== `${req.protocol}://${req.get('host')}`)
+        return { reason: 'cross-origin request', message: `origin ${origin} may not change state` };
+      return null;
+    }
+    if (!header)
+      return {
+        reason: 'no credentials',
+        message: 'missing Authorization: Bearer <HOOKPOST_ADMIN_TOKEN> header',
+      };
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    if (!match?.[1] || !timingSafeEqual(digest(match[1]), expected))
+      return { reason: 'bearer token mismatch', message: 'bearer token does not match HOOKPOST_ADMIN_TOKEN' };
+    return null;
+  }
+
+  return function checkBearer(req: Request, res: Response, next: NextFunction): void {
+    res.setHeader('www-authenticate', 'Bearer realm="hookpost"');
+    const refused = refusal(req);
+    if (!refused) {
       next();
       return;
     }
-    if (!header)
-      return refuse(
-        req,
-        next,
-        'no credentials',
-        'missing Authorization: Bearer <HOOKPOST_ADMIN_TOKEN> header',
-      );
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-    if (!match?.[1] || !timingSafeEqual(digest(match[1]), expected))
-      return refuse(req, next, 'bearer token mismatch', 'bearer token does not match HOOKPOST_ADMIN_TOKEN');
-    next();
+    req.log.warn(
+      { reason: refused.reason, method: req.method, path: req.originalUrl.split('?')[0] },
+      'admin API 401',
+    );
+    next(new AdminApiError('unauthorized', refused.message));
   };
 }

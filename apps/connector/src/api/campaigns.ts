@@ -6,8 +6,14 @@ import { parseOrThrow } from './errors.js';
 const funnelQuery = z
   .object({
     workspace: z.string().min(1).max(200).optional(),
-    from: z.iso.datetime({ offset: true }).transform((v) => Date.parse(v)).optional(),
-    to: z.iso.datetime({ offset: true }).transform((v) => Date.parse(v)).optional(),
+    from: z.iso
+      .datetime({ offset: true })
+      .transform((v) => Date.parse(v))
+      .optional(),
+    to: z.iso
+      .datetime({ offset: true })
+      .transform((v) => Date.parse(v))
+      .optional(),
   })
   .strict();
 
@@ -58,7 +64,8 @@ export function campaignRoutes(ctx: ConnectorContext): Router {
             const n = Number(row.n);
             matched += n;
             if (row.outcome === 'triggered') triggered += n;
-            else skippedByReason[row.reason ?? 'unknown'] = (skippedByReason[row.reason ?? 'unknown'] ?? 0) + n;
+            else
+              skippedByReason[row.reason ?? 'unknown'] = (skippedByReason[row.reason ?? 'unknown'] ?? 0) + n;
           }
           const pieces: Record<string, number> = { pending: 0, delivered: 0, dead: 0, cancelled: 0 };
           for (const row of mine(triggerRows)) pieces[row.status] = (pieces[row.status] ?? 0) + Number(row.n);

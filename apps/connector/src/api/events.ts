@@ -24,7 +24,11 @@ export function eventRoutes(ctx: ConnectorContext): Router {
     if (q.campaign) {
       const campaign = q.campaign;
       query = query.where('id', 'in', (eb) =>
-        eb.selectFrom('decisions').select('event_id').where('campaign_id', '=', campaign).where('outcome', '!=', 'no_match'),
+        eb
+          .selectFrom('decisions')
+          .select('event_id')
+          .where('campaign_id', '=', campaign)
+          .where('outcome', '!=', 'no_match'),
       );
     }
     if (q.from !== undefined) query = query.where('received_at', '>=', q.from);

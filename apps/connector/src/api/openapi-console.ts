@@ -10,7 +10,12 @@ const errors = {
   '401': { $ref: '#/components/responses/Unauthorized' },
 };
 const op = (o: OpenApiOperation): OpenApiOperation => ({ ...o, responses: { ...o.responses, ...errors } });
-const query = (name: string, schema: JsonSchema, description: string, required = false): OpenApiParameter => ({
+const query = (
+  name: string,
+  schema: JsonSchema,
+  description: string,
+  required = false,
+): OpenApiParameter => ({
   name,
   in: 'query',
   required,
@@ -39,7 +44,17 @@ const address = {
 /** The campaign trigger as the destination receives it (Standard Webhooks body). */
 export const triggerPayloadSchema: JsonSchema = {
   type: 'object',
-  required: ['type', 'id', 'createdAt', 'workspace', 'campaign', 'recipient', 'variables', 'sendAt', 'source'],
+  required: [
+    'type',
+    'id',
+    'createdAt',
+    'workspace',
+    'campaign',
+    'recipient',
+    'variables',
+    'sendAt',
+    'source',
+  ],
   properties: {
     type: { const: 'campaign.trigger' },
     id: { type: 'string', description: 'trg_…; also the webhook-id header' },
@@ -107,7 +122,10 @@ export const consolePaths: Record<string, Record<string, OpenApiOperation>> = {
       tags: ['triggers'],
       parameters: [{ name: 'id', in: 'path', required: true, schema: string }],
       responses: {
-        '202': json('queued for the dispatcher', { type: 'object', properties: { id: string, status: { const: 'pending' } } }),
+        '202': json('queued for the dispatcher', {
+          type: 'object',
+          properties: { id: string, status: { const: 'pending' } },
+        }),
         '404': json('no such id', ref('Error')),
         '409': json('not delivered', ref('Error')),
       },
@@ -116,9 +134,13 @@ export const consolePaths: Record<string, Record<string, OpenApiOperation>> = {
   '/stats/series': {
     get: op({
       operationId: 'getStatsSeries',
-      summary: 'Events and pieces per time bucket and status (last hour by minute, day by hour, 30 days by day)',
+      summary:
+        'Events and pieces per time bucket and status (last hour by minute, day by hour, 30 days by day)',
       tags: ['stats'],
-      parameters: [query('range', { enum: ['hour', 'day', 'month'], default: 'day' }, 'how far back'), workspace],
+      parameters: [
+        query('range', { enum: ['hour', 'day', 'month'], default: 'day' }, 'how far back'),
+        workspace,
+      ],
       responses: {
         '200': json('the buckets', {
           type: 'object',
@@ -127,7 +149,10 @@ export const consolePaths: Record<string, Record<string, OpenApiOperation>> = {
             bucketMs: { type: 'integer' },
             buckets: {
               type: 'array',
-              items: { type: 'object', properties: { at: { type: 'string', format: 'date-time' }, events: counts, triggers: counts } },
+              items: {
+                type: 'object',
+                properties: { at: { type: 'string', format: 'date-time' }, events: counts, triggers: counts },
+              },
             },
           },
         }),
@@ -139,24 +164,45 @@ export const consolePaths: Record<string, Record<string, OpenApiOperation>> = {
       operationId: 'listSuppressions',
       summary: 'List suppressions, newest first; q finds an e-mail or CRM id by its hash, or a reason',
       tags: ['suppressions'],
-      parameters: [workspace, query('q', string, 'e-mail, CRM record id, suppression id or reason text'), query('limit', { type: 'integer' }, '1–200'), query('cursor', string, 'nextCursor of the previous page')],
-      responses: { '200': json('a page', { type: 'object', properties: { data: { type: 'array', items: ref('Suppression') }, nextCursor: nullable('string') } }) },
+      parameters: [
+        workspace,
+        query('q', string, 'e-mail, CRM record id, suppression id or reason text'),
+        query('limit', { type: 'integer' }, '1–200'),
+        query('cursor', string, 'nextCursor of the previous page'),
+      ],
+      responses: {
+        '200': json('a page', {
+          type: 'object',
+          properties: { data: { type: 'array', items: ref('Suppression') }, nextCursor: nullable('string') },
+        }),
+      },
     }),
     post: op({
       operationId: 'addSuppression',
       summary: 'Suppress a person by e-mail, CRM record and/or postal address (stored as hashes)',
       tags: ['suppressions'],
       requestBody: { required: true, content: { 'application/json': { schema: schemaOf(suppressionBody) } } },
-      responses: { '201': json('the suppressions in force', { type: 'object', properties: { data: { type: 'array', items: ref('Suppression') } } }) },
+      responses: {
+        '201': json('the suppressions in force', {
+          type: 'object',
+          properties: { data: { type: 'array', items: ref('Suppression') } },
+        }),
+      },
     }),
   },
   '/suppressions/import': {
     post: op({
       operationId: 'importSuppressions',
-      summary: 'Import a CSV (header: email, platform, objectType, objectId, workspace, reason); all rows or none',
+      summary:
+        'Import a CSV (header: email, platform, objectType, objectId, workspace, reason); all rows or none',
       tags: ['suppressions'],
       requestBody: { required: true, content: { 'text/csv': { schema: string } } },
-      responses: { '201': json('imported', { type: 'object', properties: { rows: { type: 'integer' }, suppressions: { type: 'integer' } } }) },
+      responses: {
+        '201': json('imported', {
+          type: 'object',
+          properties: { rows: { type: 'integer' }, suppressions: { type: 'integer' } },
+        }),
+      },
     }),
   },
   '/suppressions/{id}': {
@@ -165,7 +211,11 @@ export const consolePaths: Record<string, Record<string, OpenApiOperation>> = {
       summary: 'Remove a suppression (not one recording a privacy deletion)',
       tags: ['suppressions'],
       parameters: [{ name: 'id', in: 'path', required: true, schema: string }],
-      responses: { '204': { description: 'removed' }, '404': json('no such id', ref('Error')), '409': json('a privacy deletion', ref('Error')) },
+      responses: {
+        '204': { description: 'removed' },
+        '404': json('no such id', ref('Error')),
+        '409': json('a privacy deletion', ref('Error')),
+      },
     }),
   },
   '/people': {
@@ -209,7 +259,13 @@ export const consolePaths: Record<string, Record<string, OpenApiOperation>> = {
                   destination: string,
                   funnel: {
                     type: 'object',
-                    properties: { matched: { type: 'integer' }, skipped: { type: 'integer' }, skippedByReason: counts, triggered: { type: 'integer' }, pieces: counts },
+                    properties: {
+                      matched: { type: 'integer' },
+                      skipped: { type: 'integer' },
+                      skippedByReason: counts,
+                      triggered: { type: 'integer' },
+                      pieces: counts,
+                    },
                   },
                 },
               },

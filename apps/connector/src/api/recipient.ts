@@ -48,7 +48,10 @@ export function recipientFilter(
         eb(
           'events.id',
           'in',
-          eb.selectFrom('triggers').select('triggers.event_id').where('triggers.recipient_ref', 'like', endsWithId(term.value)),
+          eb
+            .selectFrom('triggers')
+            .select('triggers.event_id')
+            .where('triggers.recipient_ref', 'like', endsWithId(term.value)),
         ),
       ]);
     case 'email':

@@ -8,10 +8,10 @@ import { eventRoutes } from './events.js';
 import { openApiDocument } from './openapi.js';
 import { peopleRoutes } from './people.js';
 import { seriesRoutes } from './series.js';
+import type { Sessions } from './session.js';
 import { statsRoutes } from './stats.js';
 import { streamRoutes } from './stream.js';
 import { suppressionRoutes } from './suppressions.js';
-import type { Sessions } from './session.js';
 import { triggerRoutes } from './triggers.js';
 
 /** Shorter bearer tokens are refused: they could be guessed. */

@@ -13,7 +13,10 @@ export const SERIES_RANGES = {
 } as const;
 
 const seriesQuery = z
-  .object({ range: z.enum(['hour', 'day', 'month']).default('day'), workspace: z.string().min(1).max(200).optional() })
+  .object({
+    range: z.enum(['hour', 'day', 'month']).default('day'),
+    workspace: z.string().min(1).max(200).optional(),
+  })
   .strict();
 
 /**
@@ -45,7 +48,10 @@ export async function countSeries(
     if (workspace) query = query.where('workspace_id', '=', workspace);
     return query.execute();
   };
-  const [events, triggers] = await Promise.all([grouped('events', 'received_at'), grouped('triggers', 'created_at')]);
+  const [events, triggers] = await Promise.all([
+    grouped('events', 'received_at'),
+    grouped('triggers', 'created_at'),
+  ]);
   const buckets = new Map<number, { events: Record<string, number>; triggers: Record<string, number> }>();
   for (let at = first; at <= now; at += bucketMs) buckets.set(at, { events: {}, triggers: {} });
   const add = (rows: typeof events, key: 'events' | 'triggers') => {

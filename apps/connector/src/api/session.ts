@@ -41,7 +41,8 @@ export function createSessions(token: string, now: () => number = Date.now) {
     const parts = session.split('.');
     if (parts.length !== 3) return 'malformed session cookie';
     const [expiry, nonce, signature] = parts as [string, string, string];
-    if (!same(mac(`${expiry}.${nonce}`), signature)) return 'session cookie not signed with the current admin token';
+    if (!same(mac(`${expiry}.${nonce}`), signature))
+      return 'session cookie not signed with the current admin token';
     if (Number(expiry) < now()) return 'session expired: sign in again';
     return null;
   }
@@ -65,7 +66,8 @@ export function readCookie(header: string | undefined, name: string): string | u
   if (!header) return undefined;
   for (const part of header.split(';')) {
     const index = part.indexOf('=');
-    if (index > 0 && part.slice(0, index).trim() === name) return decodeURIComponent(part.slice(index + 1).trim());
+    if (index > 0 && part.slice(0, index).trim() === name)
+      return decodeURIComponent(part.slice(index + 1).trim());
   }
   return undefined;
 }

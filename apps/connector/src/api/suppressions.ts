@@ -2,7 +2,12 @@ import { parse } from 'csv-parse/sync';
 import express, { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
 import type { ConnectorContext } from '../runtime.js';
-import { addSuppressions, type SuppressionInput, searchHashes, suppressionKeys } from '../store/suppressions.js';
+import {
+  addSuppressions,
+  type SuppressionInput,
+  searchHashes,
+  suppressionKeys,
+} from '../store/suppressions.js';
 import { decodeCursor, page } from './cursor.js';
 import { AdminApiError, parseOrThrow } from './errors.js';
 import { idParams, limitSchema } from './query.js';
@@ -33,7 +38,12 @@ export const suppressionBody = z
   .strict();
 
 const listQuery = z
-  .object({ workspace: text.optional(), q: text.optional(), limit: limitSchema, cursor: z.string().min(1).optional() })
+  .object({
+    workspace: text.optional(),
+    q: text.optional(),
+    limit: limitSchema,
+    cursor: z.string().min(1).optional(),
+  })
   .strict();
 
 /** Most rows one CSV import takes (a larger list: split it). */
@@ -76,7 +86,11 @@ export function suppressionRoutes(ctx: ConnectorContext): Router {
     if (q.q) {
       const term = q.q;
       query = query.where((eb) =>
-        eb.or([eb('value', 'in', searchHashes(term)), eb('id', '=', term), eb('reason', 'like', `%${term.replace(/[%\\]/g, '')}%`)]),
+        eb.or([
+          eb('value', 'in', searchHashes(term)),
+          eb('id', '=', term),
+          eb('reason', 'like', `%${term.replace(/[%\\]/g, '')}%`),
+        ]),
       );
     }
     if (q.cursor) {
@@ -85,7 +99,11 @@ export function suppressionRoutes(ctx: ConnectorContext): Router {
         eb.or([eb('created_at', '<', at), eb.and([eb('created_at', '=', at), eb('id', '<', id)])]),
       );
     }
-    const rows = await query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(q.limit + 1).execute();
+    const rows = await query
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(q.limit + 1)
+      .execute();
     res.json(page(rows, q.limit, (r) => ({ at: Number(r.created_at), id: r.id }), suppressionItem));
   });
 
@@ -95,7 +113,10 @@ export function suppressionRoutes(ctx: ConnectorContext): Router {
     const keys = suppressionKeys({ ...body, workspace });
     if (!keys.ok) throw new AdminApiError('bad_request', `invalid body: ${keys.message}`);
     const rows = await addSuppressions(db, workspace, keys.keys, body.reason ?? 'added by operator');
-    req.log.info({ workspace, kinds: keys.keys.map((k) => k.kind), ids: rows.map((r) => r.id) }, 'suppression added');
+    req.log.info(
+      { workspace, kinds: keys.keys.map((k) => k.kind), ids: rows.map((r) => r.id) },
+      'suppression added',
+    );
     res.status(201).json({ data: rows.map(suppressionItem) });
   });
 
@@ -107,14 +128,23 @@ export function suppressionRoutes(ctx: ConnectorContext): Router {
         throw new AdminApiError('bad_request', 'send the CSV as the body with Content-Type: text/csv');
       let records: Record<string, string>[];
       try {
-        records = parse(req.body, { columns: (h: string[]) => h.map((c) => c.trim()), skip_empty_lines: true, trim: true, bom: true });
+        records = parse(req.body, {
+          columns: (h: string[]) => h.map((c) => c.trim()),
+          skip_empty_lines: true,
+          trim: true,
+          bom: true,
+        });
       } catch (cause) {
         throw new AdminApiError('bad_request', `CSV does not parse: ${(cause as Error).message}`, { cause });
       }
       if (records.length > MAX_IMPORT_ROWS)
         throw new AdminApiError('bad_request', `at most ${MAX_IMPORT_ROWS} rows per import; split the file`);
       const issues: { path: string; message: string }[] = [];
-      const planned: { workspace: string; keys: { kind: 'email' | 'crm' | 'address'; value: string }[]; reason: string }[] = [];
+      const planned: {
+        workspace: string;
+        keys: { kind: 'email' | 'crm' | 'address'; value: string }[];
+        reason: string;
+      }[] = [];
       records.forEach((record, index) => {
         const line = `row ${index + 2}`;
         const input: SuppressionInput = { workspace: '' };
@@ -128,17 +158,30 @@ export function suppressionRoutes(ctx: ConnectorContext): Router {
         try {
           input.workspace = workspaceOf(record.workspace || undefined);
         } catch (error) {
-          issues.push({ path: line, message: (error as Error).message.replace(/^\[@hookpost\/connector\] /, '') });
+          issues.push({
+            path: line,
+            message: (error as Error).message.replace(/^\[@hookpost\/connector\] /, ''),
+          });
           return;
         }
         const keys = suppressionKeys(input);
         if (!keys.ok) issues.push({ path: line, message: keys.message });
-        else planned.push({ workspace: input.workspace, keys: keys.keys, reason: record.reason || 'imported by operator' });
+        else
+          planned.push({
+            workspace: input.workspace,
+            keys: keys.keys,
+            reason: record.reason || 'imported by operator',
+          });
       });
       if (issues.length > 0)
-        throw new AdminApiError('bad_request', `CSV has ${issues.length} bad row(s); nothing imported (columns: email, platform, objectType, objectId, workspace, reason)`, { issues });
+        throw new AdminApiError(
+          'bad_request',
+          `CSV has ${issues.length} bad row(s); nothing imported (columns: email, platform, objectType, objectId, workspace, reason)`,
+          { issues },
+        );
       let count = 0;
-      for (const item of planned) count += (await addSuppressions(db, item.workspace, item.keys, item.reason)).length;
+      for (const item of planned)
+        count += (await addSuppressions(db, item.workspace, item.keys, item.reason)).length;
       req.log.info({ rows: records.length, suppressions: count }, 'suppressions imported');
       res.status(201).json({ rows: records.length, suppressions: count });
     },
@@ -146,10 +189,17 @@ export function suppressionRoutes(ctx: ConnectorContext): Router {
 
   router.delete('/suppressions/:id', async function removeSuppression(req: Request, res: Response) {
     const { id } = parseOrThrow(idParams, req.params, 'path');
-    const row = await db.selectFrom('suppressions').select(['id', 'workspace_id', 'kind', 'reason']).where('id', '=', id).executeTakeFirst();
+    const row = await db
+      .selectFrom('suppressions')
+      .select(['id', 'workspace_id', 'kind', 'reason'])
+      .where('id', '=', id)
+      .executeTakeFirst();
     if (!row) throw new AdminApiError('not_found', `no suppression with id ${id}`);
     if (row.reason === 'privacy_deletion')
-      throw new AdminApiError('conflict', `suppression ${id} records a privacy deletion and cannot be removed`);
+      throw new AdminApiError(
+        'conflict',
+        `suppression ${id} records a privacy deletion and cannot be removed`,
+      );
     await db.deleteFrom('suppressions').where('id', '=', id).execute();
     req.log.info({ id, workspace: row.workspace_id, kind: row.kind }, 'suppression removed');
     res.status(204).end();

@@ -77,10 +77,16 @@ export function triggerRoutes(ctx: ConnectorContext): Router {
     const { id } = parseOrThrow(idParams, req.params, 'path');
     const result = await cancelTrigger(db, id);
     if (!result.ok) throw new AdminApiError(result.code, result.message);
-    const row = await db.selectFrom('triggers').select(['workspace_id', 'campaign_id', 'destination']).where('id', '=', id).executeTakeFirst();
+    const row = await db
+      .selectFrom('triggers')
+      .select(['workspace_id', 'campaign_id', 'destination'])
+      .where('id', '=', id)
+      .executeTakeFirst();
     ctx.metrics.triggers.inc({
       status: 'cancelled',
-      ...(row ? { workspace: row.workspace_id, campaign: row.campaign_id, destination: row.destination } : {}),
+      ...(row
+        ? { workspace: row.workspace_id, campaign: row.campaign_id, destination: row.destination }
+        : {}),
     });
     req.log.info({ triggerId: id, reason: 'cancelled by operator' }, 'trigger cancelled by operator');
     res.json({ id, status: 'cancelled', reason: 'cancelled by operator' });

@@ -1,8 +1,8 @@
 import { createAdminApi, MIN_ADMIN_TOKEN_CHARS } from '../api/router.js';
 import { createSessions } from '../api/session.js';
 import { createLogger } from '../log.js';
-import { consoleRoutes } from '../server/console.js';
 import { type ConnectorContext, startConnector } from '../runtime.js';
+import { consoleRoutes } from '../server/console.js';
 import { resolveAdminToken } from './admin-token.js';
 import { loadConfigOrExit } from './load.js';
 

@@ -179,7 +179,11 @@ const migrations: Record<string, Migration> = {
     async up(db: Kysely<unknown>) {
       await db.schema.createIndex('events_received').on('events').columns(['received_at', 'id']).execute();
       await db.schema.createIndex('triggers_created').on('triggers').columns(['created_at', 'id']).execute();
-      await db.schema.createIndex('raw_deliveries_received').on('raw_deliveries').column('received_at').execute();
+      await db.schema
+        .createIndex('raw_deliveries_received')
+        .on('raw_deliveries')
+        .column('received_at')
+        .execute();
     },
     async down(db: Kysely<unknown>) {
       await db.schema.dropIndex('events_received').execute();

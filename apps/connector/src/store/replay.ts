@@ -110,10 +110,18 @@ export async function resendTrigger(
   id: string,
   now = Date.now(),
 ): Promise<OperatorResult<{ id: string }>> {
-  const row = await db.selectFrom('triggers').select(['id', 'status']).where('id', '=', id).executeTakeFirst();
+  const row = await db
+    .selectFrom('triggers')
+    .select(['id', 'status'])
+    .where('id', '=', id)
+    .executeTakeFirst();
   if (!row) return notFound('trigger', id);
   if (row.status !== 'delivered')
-    return { ok: false, code: 'conflict', message: `trigger ${id} is ${row.status}; only delivered triggers can be resent (replay a dead or cancelled one)` };
+    return {
+      ok: false,
+      code: 'conflict',
+      message: `trigger ${id} is ${row.status}; only delivered triggers can be resent (replay a dead or cancelled one)`,
+    };
   const updated = await db
     .updateTable('triggers')
     .set({ ...requeue(now), reason: 'resent by operator' })

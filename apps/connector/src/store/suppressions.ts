@@ -27,7 +27,9 @@ export type SuppressionKey = { kind: 'email' | 'crm' | 'address'; value: string 
  * The hashes the worker and dispatcher look suppressions up by (the same `hashEmail`,
  * `hashCrmRef`, `hashAddress` as a recipient's), or the problem with the input.
  */
-export function suppressionKeys(input: SuppressionInput): { ok: true; keys: SuppressionKey[] } | { ok: false; message: string } {
+export function suppressionKeys(
+  input: SuppressionInput,
+): { ok: true; keys: SuppressionKey[] } | { ok: false; message: string } {
   const keys: SuppressionKey[] = [];
   if (input.email !== undefined) {
     const value = hashEmail(input.email);
@@ -66,7 +68,14 @@ export async function addSuppressions(
   for (const key of keys) {
     await db
       .insertInto('suppressions')
-      .values({ id: newId('sup'), workspace_id: workspace, kind: key.kind, value: key.value, reason, created_at: now })
+      .values({
+        id: newId('sup'),
+        workspace_id: workspace,
+        kind: key.kind,
+        value: key.value,
+        reason,
+        created_at: now,
+      })
       .onConflict((oc) => oc.doNothing())
       .execute();
   }

@@ -8,7 +8,10 @@ export const chromiumMissing = !existsSync(CHROMIUM);
 
 /** Where screenshots go: `HOOKPOST_TEST_REPORT_DIR` (CI) or `.test-reports/` beside the tests. */
 export function reportDir(): string {
-  const dir = join(process.env.HOOKPOST_TEST_REPORT_DIR ?? join(import.meta.dirname, '..', '..', '.test-reports'), 'console');
+  const dir = join(
+    process.env.HOOKPOST_TEST_REPORT_DIR ?? join(import.meta.dirname, '..', '..', '.test-reports'),
+    'console',
+  );
   mkdirSync(dir, { recursive: true });
   return dir;
 }

@@ -44,9 +44,19 @@ describe.skipIf(chromiumMissing && !process.env.CI)('operator console in Chromiu
   beforeAll(async () => {
     hubspot = await startFakeHubSpot();
     for (const id of ['402', '403', '404', '405', '406', '407'])
-      hubspot.addRecord('contact', id, { firstname: `P${id}`, lastname: 'Muster', email: `p${id}@example.com`, ...GERMAN });
+      hubspot.addRecord('contact', id, {
+        firstname: `P${id}`,
+        lastname: 'Muster',
+        email: `p${id}@example.com`,
+        ...GERMAN,
+      });
     // No postal code and no city: the welcome pack cannot be addressed.
-    hubspot.addRecord('contact', '401', { firstname: 'Ohne', lastname: 'Adresse', address: 'Weg 1', country: 'Germany' });
+    hubspot.addRecord('contact', '401', {
+      firstname: 'Ohne',
+      lastname: 'Adresse',
+      address: 'Weg 1',
+      country: 'Germany',
+    });
     receiver = await startReceiver(TEST_SECRET);
     const sessions = createSessions(ADMIN_TOKEN);
     connector = await startTestConnector(apiTestConfig(hubspot.url, receiver.url), {
@@ -87,7 +97,9 @@ describe.skipIf(chromiumMissing && !process.env.CI)('operator console in Chromiu
     await screenshot(page, '01-overview');
     // The session works for reads; a write without the CSRF header is refused.
     expect((await page.request.get(`${connector.baseUrl}/api/stats`)).status()).toBe(200);
-    expect((await page.request.post(`${connector.baseUrl}/api/triggers/replay-dead`, { data: {} })).status()).toBe(401);
+    expect(
+      (await page.request.post(`${connector.baseUrl}/api/triggers/replay-dead`, { data: {} })).status(),
+    ).toBe(401);
     expect(problems).toEqual([]);
   });
 
@@ -151,8 +163,11 @@ describe.skipIf(chromiumMissing && !process.env.CI)('operator console in Chromiu
     await screenshot(page, '05-dead-letters');
     await replay.click();
     await page.getByRole('status').getByText('2 queued for delivery.').waitFor();
-    await receiver.waitFor((received) => pieceIds.every((id) => received.some((r) => r.webhookId === id && r.status === 200)));
-    for (const id of pieceIds) expect((await api.get<{ status: string }>(`/triggers/${id}`)).body.status).toBe('delivered');
+    await receiver.waitFor((received) =>
+      pieceIds.every((id) => received.some((r) => r.webhookId === id && r.status === 200)),
+    );
+    for (const id of pieceIds)
+      expect((await api.get<{ status: string }>(`/triggers/${id}`)).body.status).toBe('delivered');
     await page.getByText('No dead pieces.').waitFor();
     await screenshot(page, '06-dead-letters-replayed');
   });
@@ -171,7 +186,11 @@ describe.skipIf(chromiumMissing && !process.env.CI)('operator console in Chromiu
     const decision = page.getByTestId('decisions-table').getByRole('row').filter({ hasText: 'welcome-pack' });
     await decision.waitFor();
     expect(await decision.textContent()).toContain('suppressed');
-    expect(receiver.received.some((r) => (r.body.recipient as { crm?: { objectId?: string } })?.crm?.objectId === '407')).toBe(false);
+    expect(
+      receiver.received.some(
+        (r) => (r.body.recipient as { crm?: { objectId?: string } })?.crm?.objectId === '407',
+      ),
+    ).toBe(false);
     await screenshot(page, '08-suppressed-event');
   });
 
@@ -182,7 +201,12 @@ describe.skipIf(chromiumMissing && !process.env.CI)('operator console in Chromiu
     await funnel.getByText('skipped: suppressed').waitFor();
     await screenshot(page, '09-campaigns');
     await page.goto(`${connector.baseUrl}/console/#/people?q=405`);
-    await page.getByTestId('person-events').getByRole('row').filter({ hasText: 'contact 405' }).first().waitFor();
+    await page
+      .getByTestId('person-events')
+      .getByRole('row')
+      .filter({ hasText: 'contact 405' })
+      .first()
+      .waitFor();
     await screenshot(page, '10-person');
     await page.goto(`${connector.baseUrl}/console/#/`);
     await page.getByRole('tab', { name: 'Last hour' }).click();

@@ -9,10 +9,28 @@ interface Campaign {
   id: string;
   name: string;
   destination: string;
-  funnel: { matched: number; skipped: number; skippedByReason: Record<string, number>; triggered: number; pieces: Record<string, number> };
+  funnel: {
+    matched: number;
+    skipped: number;
+    skippedByReason: Record<string, number>;
+    triggered: number;
+    pieces: Record<string, number>;
+  };
 }
 
-function Bar({ label, value, max, tone, link }: { label: string; value: number; max: number; tone: string; link?: string }) {
+function Bar({
+  label,
+  value,
+  max,
+  tone,
+  link,
+}: {
+  label: string;
+  value: number;
+  max: number;
+  tone: string;
+  link?: string;
+}) {
   const width = value > 0 && max > 0 ? Math.max(2, Math.round((value / max) * 100)) : 0;
   return (
     <div className="bar-row">
@@ -25,28 +43,63 @@ function Bar({ label, value, max, tone, link }: { label: string; value: number; 
   );
 }
 
+/** The pieces' part of the funnel: status, label, bar colour. */
+const PIECE_BARS = [
+  ['delivered', 'delivered', 'good'],
+  ['pending', 'waiting', 'info'],
+  ['dead', 'dead', 'bad'],
+  ['cancelled', 'cancelled', 'quiet'],
+] as const;
+
 function Funnel({ campaign }: { campaign: Campaign }) {
   const f = campaign.funnel;
   const max = Math.max(f.matched, 1);
   return (
     <Card title={`${campaign.name} (${campaign.workspace}/${campaign.id})`}>
       <div className="funnel" data-testid={`funnel-${campaign.id}`}>
-        <Bar label="matched" value={f.matched} max={max} tone="info" link={href('/events', { campaign: campaign.id })} />
+        <Bar
+          label="matched"
+          value={f.matched}
+          max={max}
+          tone="info"
+          link={href('/events', { campaign: campaign.id })}
+        />
         {Object.entries(f.skippedByReason).map(([reason, n]) => (
           <Bar key={reason} label={`skipped: ${reason}`} value={n} max={max} tone="warn" />
         ))}
         <Bar label="triggered" value={f.triggered} max={max} tone="good" />
-        <Bar label="delivered" value={f.pieces.delivered ?? 0} max={max} tone="good" link={href('/pieces', { campaign: campaign.id, status: 'delivered' })} />
-        <Bar label="waiting" value={f.pieces.pending ?? 0} max={max} tone="info" link={href('/pieces', { campaign: campaign.id, status: 'pending' })} />
-        <Bar label="dead" value={f.pieces.dead ?? 0} max={max} tone="bad" link={href('/pieces', { campaign: campaign.id, status: 'dead' })} />
-        <Bar label="cancelled" value={f.pieces.cancelled ?? 0} max={max} tone="quiet" />
+        {PIECE_BARS.map(([status, label, tone]) => (
+          <Bar
+            key={status}
+            label={label}
+            value={f.pieces[status] ?? 0}
+            max={max}
+            tone={tone}
+            link={href('/pieces', { campaign: campaign.id, status })}
+          />
+        ))}
       </div>
     </Card>
   );
 }
 
 const SAMPLE = JSON.stringify(
-  { hubspot: [{ eventId: 1, subscriptionId: 1, portalId: 62515, occurredAt: Date.now(), subscriptionType: 'contact.propertyChange', attemptNumber: 0, objectId: 123, propertyName: 'lifecyclestage', propertyValue: 'customer', changeSource: 'CRM_UI' }] },
+  {
+    hubspot: [
+      {
+        eventId: 1,
+        subscriptionId: 1,
+        portalId: 62515,
+        occurredAt: Date.now(),
+        subscriptionType: 'contact.propertyChange',
+        attemptNumber: 0,
+        objectId: 123,
+        propertyName: 'lifecyclestage',
+        propertyValue: 'customer',
+        changeSource: 'CRM_UI',
+      },
+    ],
+  },
   null,
   2,
 );
@@ -58,9 +111,16 @@ function DryRun() {
   return (
     <Card title="Dry run: how would this event be decided?">
       <p className="muted">
-        Paste {'{"hubspot": [...]}'} (a webhook delivery), {'{"salesforce": "<soap…>"}'} or {'{"event": {...}}'}. Nothing is stored or sent.
+        Paste {'{"hubspot": [...]}'} (a webhook delivery), {'{"salesforce": "<soap…>"}'} or{' '}
+        {'{"event": {...}}'}. Nothing is stored or sent.
       </p>
-      <textarea name="dry-run" className="code" rows={10} value={text} onChange={(e) => setText(e.target.value)} />
+      <textarea
+        name="dry-run"
+        className="code"
+        rows={10}
+        value={text}
+        onChange={(e) => setText(e.target.value)}
+      />
       <div className="buttons">
         <button
           type="button"
@@ -85,7 +145,11 @@ function DryRun() {
 }
 
 export function CampaignsPage() {
-  const campaigns = useQuery({ queryKey: ['campaigns'], queryFn: () => api.get<{ data: Campaign[] }>('/campaigns'), refetchInterval: 10_000 });
+  const campaigns = useQuery({
+    queryKey: ['campaigns'],
+    queryFn: () => api.get<{ data: Campaign[] }>('/campaigns'),
+    refetchInterval: 10_000,
+  });
   return (
     <>
       <h1>Campaigns</h1>

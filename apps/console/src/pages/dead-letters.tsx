@@ -24,14 +24,22 @@ export function DeadLettersPage() {
     refetchInterval: 5000,
   });
   const set = (key: keyof Filter) => (e: { target: { value: string } }) =>
-    setFilter({ ...filter, [key]: key === 'from' || key === 'to' ? (e.target.value ? new Date(e.target.value).toISOString() : '') : e.target.value });
+    setFilter({
+      ...filter,
+      [key]:
+        key === 'from' || key === 'to'
+          ? e.target.value
+            ? new Date(e.target.value).toISOString()
+            : ''
+          : e.target.value,
+    });
   const count = dead.data?.data.length ?? 0;
   return (
     <>
       <h1>Dead letters</h1>
       <p className="muted">
-        Pieces whose retries ran out or that the destination refused. Fix the cause, then replay them: each keeps its id, so the
-        destination receives the same webhook-id and can de-duplicate.
+        Pieces whose retries ran out or that the destination refused. Fix the cause, then replay them: each
+        keeps its id, so the destination receives the same webhook-id and can de-duplicate.
       </p>
       <div className="filters">
         <Field label="Campaign">
@@ -66,7 +74,12 @@ export function DeadLettersPage() {
       ) : null}
       <ErrorNote error={dead.error} />
       <Card title="Dead pieces">
-        <DataTable rows={dead.data?.data ?? []} columns={pieceColumns} empty="No dead pieces." testId="dead-table" />
+        <DataTable
+          rows={dead.data?.data ?? []}
+          columns={pieceColumns}
+          empty="No dead pieces."
+          testId="dead-table"
+        />
       </Card>
     </>
   );

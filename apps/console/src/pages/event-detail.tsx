@@ -35,14 +35,21 @@ export const decisionColumns: ColumnDef<Decision, unknown>[] = [
   {
     header: 'Piece',
     cell: ({ row }) =>
-      row.original.triggerId ? <a href={href(`/pieces/${encodeURIComponent(row.original.triggerId)}`)}>{row.original.triggerId}</a> : '—',
+      row.original.triggerId ? (
+        <a href={href(`/pieces/${encodeURIComponent(row.original.triggerId)}`)}>{row.original.triggerId}</a>
+      ) : (
+        '—'
+      ),
   },
 ];
 
 export function EventDetailPage({ id }: { id: string }) {
   const client = useQueryClient();
   const [reveal, setReveal] = useState(false);
-  const event = useQuery({ queryKey: ['event', id], queryFn: () => api.get<EventDetail>(`/events/${encodeURIComponent(id)}`) });
+  const event = useQuery({
+    queryKey: ['event', id],
+    queryFn: () => api.get<EventDetail>(`/events/${encodeURIComponent(id)}`),
+  });
   const e = event.data;
   const payload = e
     ? reveal
@@ -91,7 +98,12 @@ export function EventDetailPage({ id }: { id: string }) {
             </dd>
           </dl>
           <Card title="Decisions: each campaign and why">
-            <DataTable rows={e.decisions} columns={decisionColumns} empty="No campaign decided this event yet." testId="decisions-table" />
+            <DataTable
+              rows={e.decisions}
+              columns={decisionColumns}
+              empty="No campaign decided this event yet."
+              testId="decisions-table"
+            />
           </Card>
           <Card title="Pieces made">
             <DataTable rows={e.triggers} columns={pieceColumns} empty="No piece was made from this event." />
@@ -104,7 +116,11 @@ export function EventDetailPage({ id }: { id: string }) {
               </button>
             }
           >
-            {!reveal ? <p className="muted">Values the CRM sent about the person are masked until you ask to see them.</p> : null}
+            {!reveal ? (
+              <p className="muted">
+                Values the CRM sent about the person are masked until you ask to see them.
+              </p>
+            ) : null}
             <Json value={payload} />
           </Card>
         </>

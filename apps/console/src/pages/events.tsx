@@ -5,7 +5,16 @@ import { api, type EventItem, type Page, qs } from '../api';
 import { href, navigate } from '../route';
 import { DataTable, ErrorNote, Field, Status, time } from '../ui';
 
-const FILTERS = ['recipient', 'status', 'platform', 'workspace', 'campaign', 'objectType', 'from', 'to'] as const;
+const FILTERS = [
+  'recipient',
+  'status',
+  'platform',
+  'workspace',
+  'campaign',
+  'objectType',
+  'from',
+  'to',
+] as const;
 type Filters = Partial<Record<(typeof FILTERS)[number], string>>;
 
 export const eventColumns: ColumnDef<EventItem, unknown>[] = [
@@ -47,7 +56,12 @@ function FilterForm({ filters }: { filters: Filters }) {
       }}
     >
       <Field label="Recipient">
-        <input name="recipient" placeholder="CRM id, e-mail or name" value={draft.recipient ?? ''} onChange={(e) => set('recipient', e.target.value)} />
+        <input
+          name="recipient"
+          placeholder="CRM id, e-mail or name"
+          value={draft.recipient ?? ''}
+          onChange={(e) => set('recipient', e.target.value)}
+        />
       </Field>
       <Field label="Status">
         <select name="status" value={draft.status ?? ''} onChange={(e) => set('status', e.target.value)}>
@@ -58,26 +72,53 @@ function FilterForm({ filters }: { filters: Filters }) {
         </select>
       </Field>
       <Field label="Platform">
-        <select name="platform" value={draft.platform ?? ''} onChange={(e) => set('platform', e.target.value)}>
+        <select
+          name="platform"
+          value={draft.platform ?? ''}
+          onChange={(e) => set('platform', e.target.value)}
+        >
           <option value="">any</option>
           <option>hubspot</option>
           <option>salesforce</option>
         </select>
       </Field>
       <Field label="Workspace">
-        <input name="workspace" value={draft.workspace ?? ''} onChange={(e) => set('workspace', e.target.value)} />
+        <input
+          name="workspace"
+          value={draft.workspace ?? ''}
+          onChange={(e) => set('workspace', e.target.value)}
+        />
       </Field>
       <Field label="Campaign">
-        <input name="campaign" value={draft.campaign ?? ''} onChange={(e) => set('campaign', e.target.value)} />
+        <input
+          name="campaign"
+          value={draft.campaign ?? ''}
+          onChange={(e) => set('campaign', e.target.value)}
+        />
       </Field>
       <Field label="Object">
-        <input name="objectType" placeholder="contact, deal…" value={draft.objectType ?? ''} onChange={(e) => set('objectType', e.target.value)} />
+        <input
+          name="objectType"
+          placeholder="contact, deal…"
+          value={draft.objectType ?? ''}
+          onChange={(e) => set('objectType', e.target.value)}
+        />
       </Field>
       <Field label="From">
-        <input type="datetime-local" name="from" value={toLocal(draft.from)} onChange={(e) => set('from', toIso(e.target.value))} />
+        <input
+          type="datetime-local"
+          name="from"
+          value={toLocal(draft.from)}
+          onChange={(e) => set('from', toIso(e.target.value))}
+        />
       </Field>
       <Field label="To">
-        <input type="datetime-local" name="to" value={toLocal(draft.to)} onChange={(e) => set('to', toIso(e.target.value))} />
+        <input
+          type="datetime-local"
+          name="to"
+          value={toLocal(draft.to)}
+          onChange={(e) => set('to', toIso(e.target.value))}
+        />
       </Field>
       <div className="filter-buttons">
         <button type="submit" className="btn btn-primary">
@@ -110,8 +151,8 @@ function LiveTail({ workspace }: { workspace?: string | undefined }) {
   return (
     <div className="tail" data-testid="live-tail">
       <p className="muted">
-        <span className={`dot dot-${state}`} /> Live tail: {state}. New events appear at the top as the connector stores them
-        and change when the worker decides them.
+        <span className={`dot dot-${state}`} /> Live tail: {state}. New events appear at the top as the
+        connector stores them and change when the worker decides them.
       </p>
       <DataTable rows={rows} columns={eventColumns} empty="Waiting for events…" testId="tail-table" />
     </div>
@@ -119,10 +160,13 @@ function LiveTail({ workspace }: { workspace?: string | undefined }) {
 }
 
 export function EventsPage({ params }: { params: URLSearchParams }) {
-  const filters: Filters = Object.fromEntries(FILTERS.map((k) => [k, params.get(k) ?? undefined]).filter(([, v]) => v));
+  const filters: Filters = Object.fromEntries(
+    FILTERS.map((k) => [k, params.get(k) ?? undefined]).filter(([, v]) => v),
+  );
   const [cursors, setCursors] = useState<string[]>([]);
   const [live, setLive] = useState(false);
   const key = JSON.stringify(filters);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: new filters start again at the newest page.
   useEffect(() => setCursors([]), [key]);
   const cursor = cursors.at(-1);
   const list = useQuery({
@@ -135,7 +179,8 @@ export function EventsPage({ params }: { params: URLSearchParams }) {
       <div className="page-head">
         <h1>Events</h1>
         <label className="toggle">
-          <input type="checkbox" name="live" checked={live} onChange={(e) => setLive(e.target.checked)} /> Live tail
+          <input type="checkbox" name="live" checked={live} onChange={(e) => setLive(e.target.checked)} />{' '}
+          Live tail
         </label>
       </div>
       <FilterForm filters={filters} />
@@ -145,16 +190,28 @@ export function EventsPage({ params }: { params: URLSearchParams }) {
         <>
           <ErrorNote error={list.error} />
           {list.isLoading ? <p className="loading">Loading…</p> : null}
-          <DataTable rows={list.data?.data ?? []} columns={eventColumns} empty="No events match." testId="events-table" />
+          <DataTable
+            rows={list.data?.data ?? []}
+            columns={eventColumns}
+            empty="No events match."
+            testId="events-table"
+          />
           <div className="pager">
-            <button type="button" className="btn" disabled={cursors.length === 0} onClick={() => setCursors((c) => c.slice(0, -1))}>
+            <button
+              type="button"
+              className="btn"
+              disabled={cursors.length === 0}
+              onClick={() => setCursors((c) => c.slice(0, -1))}
+            >
               ← Newer
             </button>
             <button
               type="button"
               className="btn"
               disabled={!list.data?.nextCursor}
-              onClick={() => list.data?.nextCursor && setCursors((c) => [...c, list.data.nextCursor as string])}
+              onClick={() =>
+                list.data?.nextCursor && setCursors((c) => [...c, list.data.nextCursor as string])
+              }
             >
               Older →
             </button>

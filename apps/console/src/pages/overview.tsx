@@ -55,7 +55,11 @@ function Counts({ title, counts, link }: { title: string; counts: Record<string,
   );
 }
 
-function chartSeries(data: SeriesResponse | undefined, key: 'events' | 'triggers', colors: Record<string, string>) {
+function chartSeries(
+  data: SeriesResponse | undefined,
+  key: 'events' | 'triggers',
+  colors: Record<string, string>,
+) {
   const buckets = data?.buckets ?? [];
   const times = buckets.map((b) => Date.parse(b.at) / 1000);
   const series: Series[] = Object.entries(colors).map(([status, color]) => ({
@@ -68,7 +72,11 @@ function chartSeries(data: SeriesResponse | undefined, key: 'events' | 'triggers
 
 export function OverviewPage() {
   const [range, setRange] = useState<'hour' | 'day' | 'month'>('day');
-  const stats = useQuery({ queryKey: ['stats'], queryFn: () => api.get<Stats>('/stats'), refetchInterval: 5000 });
+  const stats = useQuery({
+    queryKey: ['stats'],
+    queryFn: () => api.get<Stats>('/stats'),
+    refetchInterval: 5000,
+  });
   const series = useQuery({
     queryKey: ['series', range],
     queryFn: () => api.get<SeriesResponse>(`/stats/series?range=${range}`),
@@ -87,14 +95,19 @@ export function OverviewPage() {
           <Counts title="Pieces" counts={s.triggers} link="/pieces" />
           <Counts
             title="Queues"
-            counts={{ 'events waiting': s.events.pending ?? 0, 'pieces waiting': s.triggers.pending ?? 0, 'CRM write-backs': s.outbox.pending ?? 0 }}
+            counts={{
+              'events waiting': s.events.pending ?? 0,
+              'pieces waiting': s.triggers.pending ?? 0,
+              'CRM write-backs': s.outbox.pending ?? 0,
+            }}
           />
           <Counts
             title="Last 24 hours"
             counts={{
               'CRM requests': s.deliveries.inbound.total,
               'delivery attempts': s.deliveries.attempts.total,
-              'failed attempts': (s.deliveries.attempts.byOutcome.retry ?? 0) + (s.deliveries.attempts.byOutcome.dead ?? 0),
+              'failed attempts':
+                (s.deliveries.attempts.byOutcome.retry ?? 0) + (s.deliveries.attempts.byOutcome.dead ?? 0),
               'pieces gone dead': s.deliveries.dead,
             }}
           />

@@ -52,7 +52,12 @@ export function PeoplePage({ params }: { params: URLSearchParams }) {
       >
         <label className="field grow">
           <span>CRM id, e-mail or name</span>
-          <input name="q" value={draft} onChange={(e) => setDraft(e.target.value)} placeholder="123, erika@example.com, Mustermann" />
+          <input
+            name="q"
+            value={draft}
+            onChange={(e) => setDraft(e.target.value)}
+            placeholder="123, erika@example.com, Mustermann"
+          />
         </label>
         <div className="filter-buttons">
           <button type="submit" className="btn btn-primary">
@@ -65,8 +70,8 @@ export function PeoplePage({ params }: { params: URLSearchParams }) {
         <>
           <p className="muted">{MATCH[p.match]}</p>
           <div className="summary">
-            {p.suppressions.length > 0 ? <Status value="suppressed" /> : null} {p.events.length} events · {p.decisions.length}{' '}
-            decisions · {p.triggers.length} pieces ·{' '}
+            {p.suppressions.length > 0 ? <Status value="suppressed" /> : null} {p.events.length} events ·{' '}
+            {p.decisions.length} decisions · {p.triggers.length} pieces ·{' '}
             <a href={href('/suppressions', { add: q })}>suppress this person</a>
           </div>
           <Card title="Suppressions">

@@ -12,7 +12,10 @@ export const pieceColumns: ColumnDef<TriggerItem, unknown>[] = [
   { header: 'Destination', accessorKey: 'destination' },
   { header: 'Attempts', accessorKey: 'attemptCount' },
   { header: 'Send at', cell: ({ row }) => time(row.original.sendAt) },
-  { header: 'Last error', cell: ({ row }) => <span className="clip">{row.original.lastError ?? row.original.reason ?? ''}</span> },
+  {
+    header: 'Last error',
+    cell: ({ row }) => <span className="clip">{row.original.lastError ?? row.original.reason ?? ''}</span>,
+  },
   {
     header: 'Piece',
     cell: ({ row }) => (
@@ -30,7 +33,10 @@ const attemptColumns: ColumnDef<Attempt, unknown>[] = [
   { header: 'Outcome', cell: ({ row }) => <Status value={row.original.outcome} /> },
   { header: 'ms', accessorKey: 'durationMs' },
   { header: 'Error', cell: ({ row }) => row.original.error ?? '' },
-  { header: 'Response body', cell: ({ row }) => <code className="clip">{row.original.responseBody ?? ''}</code> },
+  {
+    header: 'Response body',
+    cell: ({ row }) => <code className="clip">{row.original.responseBody ?? ''}</code>,
+  },
 ];
 
 export function PiecesPage({ params }: { params: URLSearchParams }) {
@@ -60,7 +66,11 @@ export function PiecesPage({ params }: { params: URLSearchParams }) {
         }}
       >
         <Field label="Status">
-          <select name="status" value={draft.status ?? ''} onChange={(e) => setDraft({ ...draft, status: e.target.value })}>
+          <select
+            name="status"
+            value={draft.status ?? ''}
+            onChange={(e) => setDraft({ ...draft, status: e.target.value })}
+          >
             <option value="">any</option>
             {['pending', 'delivered', 'dead', 'cancelled'].map((s) => (
               <option key={s}>{s}</option>
@@ -68,13 +78,26 @@ export function PiecesPage({ params }: { params: URLSearchParams }) {
           </select>
         </Field>
         <Field label="Campaign">
-          <input name="campaign" value={draft.campaign ?? ''} onChange={(e) => setDraft({ ...draft, campaign: e.target.value })} />
+          <input
+            name="campaign"
+            value={draft.campaign ?? ''}
+            onChange={(e) => setDraft({ ...draft, campaign: e.target.value })}
+          />
         </Field>
         <Field label="Destination">
-          <input name="destination" value={draft.destination ?? ''} onChange={(e) => setDraft({ ...draft, destination: e.target.value })} />
+          <input
+            name="destination"
+            value={draft.destination ?? ''}
+            onChange={(e) => setDraft({ ...draft, destination: e.target.value })}
+          />
         </Field>
         <Field label="Recipient">
-          <input name="recipient" placeholder="CRM id or e-mail" value={draft.recipient ?? ''} onChange={(e) => setDraft({ ...draft, recipient: e.target.value })} />
+          <input
+            name="recipient"
+            placeholder="CRM id or e-mail"
+            value={draft.recipient ?? ''}
+            onChange={(e) => setDraft({ ...draft, recipient: e.target.value })}
+          />
         </Field>
         <div className="filter-buttons">
           <button type="submit" className="btn btn-primary">
@@ -83,9 +106,19 @@ export function PiecesPage({ params }: { params: URLSearchParams }) {
         </div>
       </form>
       <ErrorNote error={list.error} />
-      <DataTable rows={list.data?.data ?? []} columns={pieceColumns} empty="No pieces match." testId="pieces-table" />
+      <DataTable
+        rows={list.data?.data ?? []}
+        columns={pieceColumns}
+        empty="No pieces match."
+        testId="pieces-table"
+      />
       <div className="pager">
-        <button type="button" className="btn" disabled={cursors.length === 0} onClick={() => setCursors((c) => c.slice(0, -1))}>
+        <button
+          type="button"
+          className="btn"
+          disabled={cursors.length === 0}
+          onClick={() => setCursors((c) => c.slice(0, -1))}
+        >
           ← Newer
         </button>
         <button
@@ -110,7 +143,11 @@ interface PieceDetail extends TriggerItem {
 export function PieceDetailPage({ id }: { id: string }) {
   const client = useQueryClient();
   const path = `/triggers/${encodeURIComponent(id)}`;
-  const piece = useQuery({ queryKey: ['piece', id], queryFn: () => api.get<PieceDetail>(path), refetchInterval: 3000 });
+  const piece = useQuery({
+    queryKey: ['piece', id],
+    queryFn: () => api.get<PieceDetail>(path),
+    refetchInterval: 3000,
+  });
   const act = (action: string) => async () => {
     await api.post(`${path}/${action}`);
     await client.invalidateQueries({ queryKey: ['piece', id] });
@@ -129,9 +166,22 @@ export function PieceDetailPage({ id }: { id: string }) {
               {p.campaign} → {p.destination} <Status value={p.status} />
             </h1>
             <div className="buttons">
-              <ActionButton label="Cancel" tone="danger" disabled={p.status !== 'pending'} run={act('cancel')} />
-              <ActionButton label="Replay" disabled={p.status !== 'dead' && p.status !== 'cancelled'} run={act('replay')} />
-              <ActionButton label="Resend (same webhook-id)" disabled={p.status !== 'delivered'} run={act('resend')} />
+              <ActionButton
+                label="Cancel"
+                tone="danger"
+                disabled={p.status !== 'pending'}
+                run={act('cancel')}
+              />
+              <ActionButton
+                label="Replay"
+                disabled={p.status !== 'dead' && p.status !== 'cancelled'}
+                run={act('replay')}
+              />
+              <ActionButton
+                label="Resend (same webhook-id)"
+                disabled={p.status !== 'delivered'}
+                run={act('resend')}
+              />
             </div>
           </div>
           <dl className="facts">
@@ -151,7 +201,12 @@ export function PieceDetailPage({ id }: { id: string }) {
             </dd>
           </dl>
           <Card title="Delivery attempts">
-            <DataTable rows={p.attempts} columns={attemptColumns} empty="Not attempted yet." testId="attempts-table" />
+            <DataTable
+              rows={p.attempts}
+              columns={attemptColumns}
+              empty="Not attempted yet."
+              testId="attempts-table"
+            />
           </Card>
           <Card title="Payload sent (webhook-id is the piece id)">
             <Json value={p.payload} />

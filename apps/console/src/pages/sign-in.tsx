@@ -20,7 +20,9 @@ export function SignInPage({ onSignedIn }: { onSignedIn: () => void }) {
         }}
       >
         <h1>Hookpost console</h1>
-        <p className="muted">Sign in with the admin token (HOOKPOST_ADMIN_TOKEN, or the one printed at first start).</p>
+        <p className="muted">
+          Sign in with the admin token (HOOKPOST_ADMIN_TOKEN, or the one printed at first start).
+        </p>
         <label className="field">
           <span>Admin token</span>
           <input

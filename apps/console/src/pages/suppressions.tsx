@@ -16,7 +16,8 @@ function AddForm({ onDone }: { onDone: () => Promise<void> }) {
     reason: '',
   });
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
-  const set = (key: keyof typeof form) => (e: { target: { value: string } }) => setForm({ ...form, [key]: e.target.value });
+  const set = (key: keyof typeof form) => (e: { target: { value: string } }) =>
+    setForm({ ...form, [key]: e.target.value });
   return (
     <form
       className="filters"
@@ -24,13 +25,18 @@ function AddForm({ onDone }: { onDone: () => Promise<void> }) {
         e.preventDefault();
         const who = form.who.trim();
         const body = {
-          ...(who.includes('@') ? { email: who } : { crm: { platform: form.platform, objectType: form.objectType, objectId: who } }),
+          ...(who.includes('@')
+            ? { email: who }
+            : { crm: { platform: form.platform, objectType: form.objectType, objectId: who } }),
           ...(form.workspace ? { workspace: form.workspace } : {}),
           ...(form.reason ? { reason: form.reason } : {}),
         };
         try {
           const answer = await api.post<{ data: Suppression[] }>('/suppressions', body);
-          setMessage({ ok: true, text: `Suppressed (${answer.data.map((s) => s.kind).join(', ')}). Stored as a hash; survives erasure.` });
+          setMessage({
+            ok: true,
+            text: `Suppressed (${answer.data.map((s) => s.kind).join(', ')}). Stored as a hash; survives erasure.`,
+          });
           setForm({ ...form, who: '', reason: '' });
           await onDone();
         } catch (error) {
@@ -39,7 +45,13 @@ function AddForm({ onDone }: { onDone: () => Promise<void> }) {
       }}
     >
       <Field label="E-mail or CRM record id">
-        <input name="who" required value={form.who} onChange={set('who')} placeholder="erika@example.com or 123" />
+        <input
+          name="who"
+          required
+          value={form.who}
+          onChange={set('who')}
+          placeholder="erika@example.com or 123"
+        />
       </Field>
       <Field label="CRM (for an id)">
         <select name="platform" value={form.platform} onChange={set('platform')}>
@@ -51,10 +63,20 @@ function AddForm({ onDone }: { onDone: () => Promise<void> }) {
         <input name="objectType" value={form.objectType} onChange={set('objectType')} />
       </Field>
       <Field label="Workspace">
-        <input name="workspace" value={form.workspace} onChange={set('workspace')} placeholder="only one? leave empty" />
+        <input
+          name="workspace"
+          value={form.workspace}
+          onChange={set('workspace')}
+          placeholder="only one? leave empty"
+        />
       </Field>
       <Field label="Reason">
-        <input name="reason" value={form.reason} onChange={set('reason')} placeholder="phoned in: no more mail" />
+        <input
+          name="reason"
+          value={form.reason}
+          onChange={set('reason')}
+          placeholder="phoned in: no more mail"
+        />
       </Field>
       <div className="filter-buttons">
         <button type="submit" className="btn btn-primary">
@@ -72,8 +94,8 @@ function ImportForm({ onDone }: { onDone: () => Promise<void> }) {
   return (
     <div>
       <p className="muted">
-        Columns: <code>email</code> and/or <code>platform,objectType,objectId</code>; optional <code>workspace</code>, <code>reason</code>.
-        All rows are imported or none.
+        Columns: <code>email</code> and/or <code>platform,objectType,objectId</code>; optional{' '}
+        <code>workspace</code>, <code>reason</code>. All rows are imported or none.
       </p>
       <input
         type="file"
@@ -87,7 +109,10 @@ function ImportForm({ onDone }: { onDone: () => Promise<void> }) {
       <ActionButton
         label="Import CSV"
         run={async () => {
-          const answer = await api.postCsv<{ rows: number; suppressions: number }>('/suppressions/import', csv);
+          const answer = await api.postCsv<{ rows: number; suppressions: number }>(
+            '/suppressions/import',
+            csv,
+          );
           setMessage(`${answer.rows} rows imported as ${answer.suppressions} suppressions.`);
           await onDone();
         }}
@@ -134,9 +159,9 @@ export function SuppressionsPage() {
     <>
       <h1>Suppressions</h1>
       <p className="muted">
-        A suppressed person is never mailed: the worker skips them (<code>skipped:suppressed</code>) and the dispatcher checks again
-        before sending. Only SHA-256 hashes of the normalised e-mail, CRM record or address are stored, and a privacy deletion
-        never removes them.
+        A suppressed person is never mailed: the worker skips them (<code>skipped:suppressed</code>) and the
+        dispatcher checks again before sending. Only SHA-256 hashes of the normalised e-mail, CRM record or
+        address are stored, and a privacy deletion never removes them.
       </p>
       <Card title="Add">
         <AddForm onDone={refresh} />
@@ -154,7 +179,12 @@ export function SuppressionsPage() {
               setQ(search.trim());
             }}
           >
-            <input name="search" placeholder="e-mail, CRM id or reason" value={search} onChange={(e) => setSearch(e.target.value)} />
+            <input
+              name="search"
+              placeholder="e-mail, CRM id or reason"
+              value={search}
+              onChange={(e) => setSearch(e.target.value)}
+            />
             <button type="submit" className="btn">
               Search
             </button>
@@ -162,7 +192,12 @@ export function SuppressionsPage() {
         }
       >
         <ErrorNote error={list.error} />
-        <DataTable rows={list.data?.data ?? []} columns={columns} empty="Nobody is suppressed." testId="suppressions-table" />
+        <DataTable
+          rows={list.data?.data ?? []}
+          columns={columns}
+          empty="Nobody is suppressed."
+          testId="suppressions-table"
+        />
       </Card>
     </>
   );
