@@ -288,6 +288,21 @@ for (const dialect of dialectCases()) {
       }
     });
 
+    it('ends open streams when the connector stops, so a stop is not held up by a console', async () => {
+      const second = await startTestConnector(apiTestConfig(hubspot.url, receiver.url), {
+        worker: false,
+        api: (ctx) => createAdminApi(ctx, { token: ADMIN_TOKEN }),
+      });
+      const response = await fetch(`${second.baseUrl}/api/events/stream`, {
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+      });
+      const body = response.text();
+      await second.stop();
+      // Ended by the stream itself: had the runtime cut the connection after its grace
+      // period, reading the body would fail with "terminated" instead.
+      await expect(body).resolves.toMatch(/^retry: 2000/);
+    });
+
     it('counts per time bucket agree with the listing', async () => {
       const series = await api.get<{ buckets: { events: Record<string, number> }[] }>(
         '/stats/series?range=hour',

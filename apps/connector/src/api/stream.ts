@@ -43,8 +43,16 @@ export function streamRoutes(ctx: ConnectorContext): Router {
 
     let busy = false;
     let closed = false;
+    // The HTTP server of this socket: once it stops listening (the connector is shutting
+    // down), the stream ends, so an open console never holds a graceful stop up.
+    const server = (req.socket as unknown as { server?: { listening?: boolean } }).server;
     async function tick(): Promise<void> {
       if (busy || closed) return;
+      if (server?.listening === false) {
+        // Close the connection too: an idle keep-alive socket would still hold the stop up.
+        res.end(() => req.socket.destroy());
+        return;
+      }
       busy = true;
       try {
         let query = db
