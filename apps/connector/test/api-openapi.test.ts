@@ -89,6 +89,21 @@ describe('GET /api/openapi.json', () => {
     });
   });
 
+  it('describes the campaign trigger a destination receives, field by field', () => {
+    const detail = JSON.stringify(openApiDocument.components.schemas.TriggerDetail);
+    expect(detail).toContain('#/components/schemas/TriggerPayload');
+    const payload = openApiDocument.components.schemas.TriggerPayload as {
+      required: string[];
+      properties: Record<string, { properties?: Record<string, unknown> }>;
+    };
+    expect(payload.required).toEqual(
+      expect.arrayContaining(['type', 'id', 'campaign', 'recipient', 'source']),
+    );
+    expect(Object.keys(payload.properties.recipient?.properties ?? {})).toEqual(
+      expect.arrayContaining(['crm', 'firstName', 'address']),
+    );
+  });
+
   it('resolves every $ref it uses', () => {
     const text = JSON.stringify(openApiDocument);
     const refs = [...text.matchAll(/"\$ref":"#\/components\/(schemas|responses)\/(\w+)"/g)];
