@@ -5,7 +5,7 @@
  *
  *   npm run bench:console -w apps/connector     # BENCH_LISTING_EVENTS=200000 for a quicker run
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Kysely } from 'kysely';
@@ -21,6 +21,7 @@ const EVENTS = Number(process.env.BENCH_LISTING_EVENTS ?? 1_000_000);
 const INGEST_SAMPLE = Math.min(EVENTS, Number(process.env.BENCH_INGEST_EVENTS ?? 100_000));
 const REQUESTS = Number(process.env.BENCH_LISTING_REQUESTS ?? 200);
 const BATCH = 500;
+const ROUNDS = Number(process.env.BENCH_INGEST_ROUNDS ?? 3);
 const TOKEN = 'bench-admin-token-0123456789';
 const STATUSES = ['triggered', 'no_match', 'no_match', 'no_match', 'skipped', 'failed'] as const;
 const INDEXES = ['events_received', 'triggers_created', 'raw_deliveries_received'];
@@ -61,18 +62,44 @@ async function insertEvents(db: Kysely<Database>, count: number, salt: string): 
   return count / ((performance.now() - started) / 1000);
 }
 
-async function ingestCost(dir: string): Promise<{ without: number; with: number }> {
-  const best: Record<string, number> = { without: 0, with: 0 };
-  // Alternating rounds after a warm-up, best of each: the first inserts also pay for JIT warm-up.
-  for (const [round, variant] of (['warmup', 'without', 'with', 'without', 'with'] as const).entries()) {
-    const handle = openDatabase(`sqlite:${path.join(dir, `ingest-${round}.db`)}`);
+interface IngestCost {
+  without: number;
+  with: number;
+  bytesWithout: number;
+  bytesWith: number;
+}
+
+/**
+ * Events/s inserting INGEST_SAMPLE events into a fresh database with and without the listing
+ * indexes: a warm-up, then ROUNDS alternating rounds, median of each (a shared machine is
+ * noisy); and the database size either way, which does not depend on the machine.
+ */
+async function ingestCost(dir: string): Promise<IngestCost> {
+  const rates: Record<'without' | 'with', number[]> = { without: [], with: [] };
+  const bytes = { without: 0, with: 0 };
+  const plan = [
+    'warmup',
+    ...Array.from({ length: ROUNDS }, () => ['without', 'with'] as const).flat(),
+  ] as const;
+  for (const [round, variant] of plan.entries()) {
+    const file = path.join(dir, `ingest-${round}.db`);
+    const handle = openDatabase(`sqlite:${file}`);
     await migrateToLatest(handle.db as never);
     if (variant === 'without') for (const name of INDEXES) await handle.db.schema.dropIndex(name).execute();
     const rate = await insertEvents(handle.db, INGEST_SAMPLE, `${variant}${round}`);
-    if (variant !== 'warmup') best[variant] = Math.max(best[variant] ?? 0, rate);
     await handle.close();
+    if (variant === 'warmup') continue;
+    rates[variant].push(rate);
+    bytes[variant] = statSync(file).size;
+    rmSync(file, { force: true });
   }
-  return { without: best.without ?? 0, with: best.with ?? 0 };
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
+  return {
+    without: median(rates.without),
+    with: median(rates.with),
+    bytesWithout: bytes.without,
+    bytesWith: bytes.with,
+  };
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -156,9 +183,10 @@ async function main() {
     await connector.stop();
     lines.push(
       '',
-      `Ingest cost of the listing indexes (${INGEST_SAMPLE.toLocaleString('en-US')} events inserted in transactions of ${BATCH}): ` +
-        `${Math.round(cost.without).toLocaleString('en-US')} events/s without, ${Math.round(cost.with).toLocaleString('en-US')} with ` +
-        `(${(((cost.without - cost.with) / cost.without) * 100).toFixed(1)} % fewer events/s with them).`,
+      `Ingest cost of the listing indexes (${INGEST_SAMPLE.toLocaleString('en-US')} events inserted in transactions of ${BATCH}, median of ${ROUNDS} alternating rounds): ` +
+        `${Math.round(cost.without).toLocaleString('en-US')} events/s without, ${Math.round(cost.with).toLocaleString('en-US')} with; ` +
+        `database ${(cost.bytesWithout / 2 ** 20).toFixed(1)} MB without, ${(cost.bytesWith / 2 ** 20).toFixed(1)} MB with ` +
+        `(${((cost.bytesWith - cost.bytesWithout) / INGEST_SAMPLE) | 0} bytes per event).`,
     );
     process.stdout.write(`${lines.join('\n')}\n`);
   } finally {
