@@ -132,8 +132,19 @@ function FilterForm({ filters }: { filters: Filters }) {
   );
 }
 
+/** The filters the tail applies in the page (the stream itself is narrowed by workspace only). */
+function matches(row: EventItem, filters: Filters): boolean {
+  if (filters.status && row.status !== filters.status) return false;
+  if (filters.platform && row.platform !== filters.platform) return false;
+  if (filters.objectType && row.objectType !== filters.objectType) return false;
+  if (filters.recipient && /^[\w-]+$/.test(filters.recipient) && row.objectId !== filters.recipient)
+    return false;
+  return true;
+}
+
 /** New events over Server-Sent Events, newest first; a decided event replaces its pending row. */
-function LiveTail({ workspace }: { workspace?: string | undefined }) {
+function LiveTail({ filters }: { filters: Filters }) {
+  const { workspace } = filters;
   const [rows, setRows] = useState<EventItem[]>([]);
   const [state, setState] = useState('connecting');
   useEffect(() => {
@@ -152,9 +163,15 @@ function LiveTail({ workspace }: { workspace?: string | undefined }) {
     <div className="tail" data-testid="live-tail">
       <p className="muted">
         <span className={`dot dot-${state}`} /> Live tail: {state}. New events appear at the top as the
-        connector stores them and change when the worker decides them.
+        connector stores them and change when the worker decides them; the status, platform, object and
+        record-id filters apply.
       </p>
-      <DataTable rows={rows} columns={eventColumns} empty="Waiting for events…" testId="tail-table" />
+      <DataTable
+        rows={rows.filter((row) => matches(row, filters))}
+        columns={eventColumns}
+        empty="Waiting for events…"
+        testId="tail-table"
+      />
     </div>
   );
 }
@@ -185,7 +202,7 @@ export function EventsPage({ params }: { params: URLSearchParams }) {
       </div>
       <FilterForm filters={filters} />
       {live ? (
-        <LiveTail workspace={filters.workspace} />
+        <LiveTail filters={filters} />
       ) : (
         <>
           <ErrorNote error={list.error} />
