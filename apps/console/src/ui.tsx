@@ -142,3 +142,41 @@ export function Field({ label, children }: { label: string; children: ReactNode 
     </label>
   );
 }
+
+/** The value with every leaf masked: structure and field names stay readable. */
+export function masked(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(masked);
+  if (value && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, masked(v)]));
+  return value === null || value === undefined ? value : '•••';
+}
+
+/** JSON whose `personal` top-level keys stay masked until the operator asks to see them. */
+export function PersonalJson({
+  title,
+  value,
+  personal,
+}: {
+  title: string;
+  value: unknown;
+  personal: readonly string[];
+}) {
+  const [reveal, setReveal] = useState(false);
+  const shown =
+    reveal || !value || typeof value !== 'object'
+      ? value
+      : Object.fromEntries(Object.entries(value).map(([k, v]) => [k, personal.includes(k) ? masked(v) : v]));
+  return (
+    <Card
+      title={title}
+      actions={
+        <button type="button" className="btn" onClick={() => setReveal((r) => !r)}>
+          {reveal ? 'Hide personal data' : 'Show personal data'}
+        </button>
+      }
+    >
+      {reveal ? null : <p className="muted">Values about the person are masked until you ask to see them.</p>}
+      <Json value={shown} />
+    </Card>
+  );
+}

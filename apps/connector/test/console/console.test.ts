@@ -115,7 +115,12 @@ describe.skipIf(chromiumMissing && !process.env.CI)('operator console in Chromiu
     await decision.waitFor();
     expect(await decision.textContent()).toContain('incomplete_address');
     expect(page.url()).toContain(encodeURIComponent(id));
+    // The CRM's values are masked until asked for.
+    const payload = page.locator('pre.json');
+    expect(await payload.textContent()).not.toContain('"customer"');
     await screenshot(page, '02-event-skipped');
+    await page.getByRole('button', { name: 'Show personal data' }).click();
+    await payload.getByText('"customer"').waitFor();
   });
 
   it('follows the live tail while events arrive', async () => {

@@ -1,9 +1,8 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import type { ColumnDef } from '@tanstack/react-table';
-import { useState } from 'react';
 import { api, type Decision, type EventItem, type TriggerItem } from '../api';
 import { href } from '../route';
-import { ActionButton, Card, DataTable, ErrorNote, Json, Status, time } from '../ui';
+import { ActionButton, Card, DataTable, ErrorNote, PersonalJson, Status, time } from '../ui';
 import { pieceColumns } from './pieces';
 
 interface EventDetail extends EventItem {
@@ -17,15 +16,7 @@ interface EventDetail extends EventItem {
 }
 
 /** Keys of a CRM event that carry the record's own values (names, e-mails, addresses). */
-const PERSONAL = new Set(['changes', 'properties', 'source']);
-
-/** The payload with personal values masked: structure and property names stay readable. */
-function masked(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(masked);
-  if (value && typeof value === 'object')
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, masked(v)]));
-  return value === null || value === undefined ? value : '•••';
-}
+const PERSONAL = ['changes', 'properties', 'source'] as const;
 
 export const decisionColumns: ColumnDef<Decision, unknown>[] = [
   { header: 'Campaign', accessorKey: 'campaignId' },
@@ -45,17 +36,11 @@ export const decisionColumns: ColumnDef<Decision, unknown>[] = [
 
 export function EventDetailPage({ id }: { id: string }) {
   const client = useQueryClient();
-  const [reveal, setReveal] = useState(false);
   const event = useQuery({
     queryKey: ['event', id],
     queryFn: () => api.get<EventDetail>(`/events/${encodeURIComponent(id)}`),
   });
   const e = event.data;
-  const payload = e
-    ? reveal
-      ? e.payload
-      : Object.fromEntries(Object.entries(e.payload).map(([k, v]) => [k, PERSONAL.has(k) ? masked(v) : v]))
-    : null;
   return (
     <>
       <p className="crumbs">
@@ -108,21 +93,7 @@ export function EventDetailPage({ id }: { id: string }) {
           <Card title="Pieces made">
             <DataTable rows={e.triggers} columns={pieceColumns} empty="No piece was made from this event." />
           </Card>
-          <Card
-            title="Payload"
-            actions={
-              <button type="button" className="btn" onClick={() => setReveal((r) => !r)}>
-                {reveal ? 'Hide personal data' : 'Show personal data'}
-              </button>
-            }
-          >
-            {!reveal ? (
-              <p className="muted">
-                Values the CRM sent about the person are masked until you ask to see them.
-              </p>
-            ) : null}
-            <Json value={payload} />
-          </Card>
+          <PersonalJson title="Payload" value={e.payload} personal={PERSONAL} />
         </>
       ) : null}
     </>

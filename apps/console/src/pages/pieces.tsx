@@ -3,7 +3,7 @@ import type { ColumnDef } from '@tanstack/react-table';
 import { useState } from 'react';
 import { type Attempt, api, type Page, qs, type TriggerItem } from '../api';
 import { href, navigate } from '../route';
-import { ActionButton, Card, DataTable, ErrorNote, Field, Json, Status, time } from '../ui';
+import { ActionButton, Card, DataTable, ErrorNote, Field, PersonalJson, Status, time } from '../ui';
 
 export const pieceColumns: ColumnDef<TriggerItem, unknown>[] = [
   { header: 'Created', cell: ({ row }) => time(row.original.createdAt) },
@@ -208,9 +208,11 @@ export function PieceDetailPage({ id }: { id: string }) {
               testId="attempts-table"
             />
           </Card>
-          <Card title="Payload sent (webhook-id is the piece id)">
-            <Json value={p.payload} />
-          </Card>
+          <PersonalJson
+            title="Payload sent (webhook-id is the piece id)"
+            value={p.payload}
+            personal={['recipient', 'variables']}
+          />
         </>
       ) : null}
     </>
