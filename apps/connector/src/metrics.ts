@@ -39,14 +39,14 @@ export function createMetrics() {
     }),
     decisions: new Counter({
       name: 'hookpost_decisions_total',
-      help: 'Campaign decisions by outcome',
-      labelNames: ['outcome'] as const,
+      help: 'Campaign decisions by outcome (workspace and campaign: configured names, bounded)',
+      labelNames: ['outcome', 'workspace', 'campaign'] as const,
       registers: [registry],
     }),
     triggers: new Counter({
       name: 'hookpost_triggers_total',
-      help: 'Trigger state changes by status',
-      labelNames: ['status'] as const,
+      help: 'Trigger state changes by status (workspace, campaign and destination: configured names, bounded)',
+      labelNames: ['status', 'workspace', 'campaign', 'destination'] as const,
       registers: [registry],
     }),
     deliveryLatency: new Histogram({

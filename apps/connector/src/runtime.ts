@@ -12,6 +12,7 @@ import { createOutboxProcessor } from './dispatch/outbox.js';
 import type { Logger } from './log.js';
 import { type Loop, startLoop } from './loop.js';
 import { createMetrics, type Metrics } from './metrics.js';
+import { startRetention } from './retention.js';
 import { createApp } from './server/app.js';
 import { createHttpServer, httpLimitsFrom } from './server/limits.js';
 import { createInbox, type Inbox } from './store/inbox.js';
@@ -39,6 +40,8 @@ export interface StartOptions {
   streamLease?: { ttlMs: number; renewMs: number };
   /** Builds the admin API router (`/api`) once the runtime exists. */
   api?: (runtime: ConnectorContext) => Router;
+  /** Builds the operator console's routes (`/console/`), called after `api`. */
+  console?: (runtime: ConnectorContext) => Router;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -155,6 +158,7 @@ export async function startConnector(options: StartOptions): Promise<RunningConn
     : [];
   // Not in `loops`: poking it on every ingest would run its count queries on the hot path.
   const gauge = worker ? startQueueGauge(context) : null;
+  const retention = worker ? startRetention(handle.db, config, logger) : null;
 
   let shuttingDown = false;
   let server: Server | null = null;
@@ -174,6 +178,7 @@ export async function startConnector(options: StartOptions): Promise<RunningConn
       streams: () => streams.flatMap((stream) => (stream.status ? [stream.status()] : [])),
       onStored: poke,
       ...(options.api ? { api: options.api(context) } : {}),
+      ...(options.console ? { console: options.console(context) } : {}),
     });
     const s = createHttpServer(app, limits);
     server = await new Promise<Server>((resolve, reject) => {
@@ -199,7 +204,9 @@ export async function startConnector(options: StartOptions): Promise<RunningConn
       }
       await Promise.all(streams.map((stream) => stream.stop()));
       await inbox.drain();
-      await Promise.all([...loops, ...(gauge ? [gauge] : [])].map((loop) => loop.stop()));
+      await Promise.all(
+        [...loops, ...(gauge ? [gauge] : []), ...(retention ? [retention] : [])].map((loop) => loop.stop()),
+      );
       await handle.close();
       logger.info('connector stopped');
     })();

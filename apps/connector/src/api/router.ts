@@ -2,11 +2,17 @@ import { jsonDepth, MAX_JSON_DEPTH } from '@hookpost/hubspot';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { ConnectorContext } from '../runtime.js';
 import { requireBearer } from './auth.js';
+import { campaignRoutes } from './campaigns.js';
 import { dryRunRoutes } from './dry-run-route.js';
 import { AdminApiError, adminErrorHandler } from './errors.js';
 import { eventRoutes } from './events.js';
 import { openApiDocument } from './openapi.js';
+import { peopleRoutes } from './people.js';
+import { seriesRoutes } from './series.js';
+import type { Sessions } from './session.js';
 import { statsRoutes } from './stats.js';
+import { streamRoutes } from './stream.js';
+import { suppressionRoutes } from './suppressions.js';
 import { triggerRoutes } from './triggers.js';
 
 /** Shorter bearer tokens are refused: they could be guessed. */
@@ -17,6 +23,8 @@ export interface AdminApiOptions {
   token: string;
   /** Largest JSON body accepted (a dry-run of a 100-event batch is well below). */
   maxBodyBytes?: string | number;
+  /** Console sessions: when given, the console's session cookie is accepted besides the bearer token. */
+  sessions?: Sessions;
 }
 
 /**
@@ -30,7 +38,7 @@ export interface AdminApiOptions {
  */
 export function createAdminApi(
   ctx: ConnectorContext,
-  { token, maxBodyBytes = '1mb' }: AdminApiOptions,
+  { token, maxBodyBytes = '1mb', sessions }: AdminApiOptions,
 ): Router {
   if (token.length < MIN_ADMIN_TOKEN_CHARS)
     throw new Error(
@@ -41,12 +49,18 @@ export function createAdminApi(
     res.json(openApiDocument);
   });
   router.use(refuseNulInUrl);
-  router.use(requireBearer(token));
+  router.use(requireBearer(token, sessions));
   router.use(express.json({ limit: maxBodyBytes, verify: checkJsonShape }));
+  // The stream before the event routes, so `/events/stream` is not read as an event id.
+  router.use(streamRoutes(ctx));
   router.use(eventRoutes(ctx));
   router.use(triggerRoutes(ctx));
   router.use(dryRunRoutes(ctx));
+  router.use(seriesRoutes(ctx));
   router.use(statsRoutes(ctx));
+  router.use(suppressionRoutes(ctx));
+  router.use(peopleRoutes(ctx));
+  router.use(campaignRoutes(ctx));
   router.use(function unknownApiRoute(req: Request) {
     throw new AdminApiError('not_found', `no route for ${req.method} /api${req.path}`);
   });

@@ -4,7 +4,7 @@ import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } fr
  * Migrations live in code (not files) so the built CLI carries them. Column types are
  * the portable subset of SQLite and PostgreSQL: text, integer, bigint.
  */
-const migrations: Record<string, Migration> = {
+export const migrations: Record<string, Migration> = {
   '0001_initial': {
     async up(db: Kysely<unknown>) {
       await db.schema
@@ -207,6 +207,25 @@ const migrations: Record<string, Migration> = {
         .addColumn('expires_at', 'bigint', (c) => c.notNull())
         .addColumn('updated_at', 'bigint', (c) => c.notNull())
         .execute();
+    },
+  },
+  '0006_console_listing_indexes': {
+    // The console and the admin API list events and pieces newest first, with keyset
+    // cursors on (time, id), and filter by time range; the retention job finds expired raw
+    // deliveries by time. Without these each page sorts the whole table (1M events: seconds).
+    async up(db: Kysely<unknown>) {
+      await db.schema.createIndex('events_received').on('events').columns(['received_at', 'id']).execute();
+      await db.schema.createIndex('triggers_created').on('triggers').columns(['created_at', 'id']).execute();
+      await db.schema
+        .createIndex('raw_deliveries_received')
+        .on('raw_deliveries')
+        .column('received_at')
+        .execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropIndex('events_received').execute();
+      await db.schema.dropIndex('triggers_created').execute();
+      await db.schema.dropIndex('raw_deliveries_received').execute();
     },
   },
 };

@@ -183,7 +183,13 @@ export function createDispatcher(options: DispatcherOptions) {
         }
       }),
     );
-    if (update.status !== 'pending') metrics.triggers.inc({ status: update.status });
+    if (update.status !== 'pending')
+      metrics.triggers.inc({
+        status: update.status,
+        workspace: row.workspace_id,
+        campaign: row.campaign_id,
+        destination: row.destination,
+      });
     logger.debug({ triggerId: row.id, status: update.status, reason: update.reason }, 'trigger attempt');
   }
 

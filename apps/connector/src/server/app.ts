@@ -29,6 +29,8 @@ export interface AppDeps {
   api?: express.Router;
   /** Request bodies received at once before new ones are refused with 503 (overload). */
   maxBodiesInFlight?: number;
+  /** The operator console (`/`, `/console/…`), when given. */
+  console?: express.Router;
 }
 
 /** The connector's HTTP surface: health, the CRM adapters' routes and the admin API. Adapter routes read raw bodies themselves. */
@@ -62,6 +64,7 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
   if (deps.api) app.use('/api', deps.api);
+  if (deps.console) app.use(deps.console);
   app.use((req: Request, res: Response) => {
     res.status(404).json({ error: 'not_found', message: `no route for ${req.method} ${req.path}` });
   });
