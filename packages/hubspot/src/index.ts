@@ -5,10 +5,11 @@ export {
   type RecordProperties,
 } from './client/client.js';
 export { HookpostHubSpotError, type HookpostHubSpotErrorCode } from './errors.js';
-export { eventIdFor, webhookExternalId } from './events/ids.js';
+export { type AssociationLink, eventIdFor, webhookExternalId } from './events/ids.js';
+export { type MalformedItem, malformedItem } from './events/malformed.js';
 export { toCrmEvent } from './events/normalise.js';
 export { objectTypeFromId } from './events/object-types.js';
-export { parseWebhookBatch } from './events/parse.js';
+export { type ParsedWebhookDelivery, parseWebhookBatch, parseWebhookDelivery } from './events/parse.js';
 export {
   type HubSpotWebhookEvent,
   hubSpotWebhookEventSchema,

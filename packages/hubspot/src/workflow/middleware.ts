@@ -69,7 +69,8 @@ export function createWorkflowActionMiddleware(options: WorkflowActionMiddleware
       const timestamp = Number(readHeader(req.headers, 'x-hubspot-request-timestamp'));
       const receivedAt = new Date(Number.isFinite(timestamp) && timestamp > 0 ? timestamp : now());
       parsed = parseWorkflowAction(received.rawBody, { receivedAt });
-      context = { rawBody: received.rawBody, signatureVersion: received.signatureVersion };
+      // One execution per request: an unreadable one is the whole request, answered 400.
+      context = { rawBody: received.rawBody, signatureVersion: received.signatureVersion, malformed: [] };
     } catch (error) {
       if (!(error instanceof HookpostHubSpotError) || error.status >= 500) options.onError?.(error);
       sendError(res, error);
