@@ -474,7 +474,7 @@ for (const dialect of dialectCases()) {
           .selectAll()
           .where('workspace_id', '=', 'acme')
           .execute();
-        expect(new Set(suppressions.map((s) => s.kind))).toEqual(new Set(['crm', 'email', 'address']));
+        expect(new Set(suppressions.map((s) => s.kind))).toEqual(new Set(['crm', 'email', 'address', 'erased']));
         const triggers = await connector.handle.db
           .selectFrom('triggers')
           .selectAll()

@@ -172,6 +172,44 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  // A replay adds a decision run instead of replacing the event's decisions: `run` joins the
+  // key. SQLite cannot change a primary key in place, so the table is rebuilt (same on both).
+  '0008_guarantees_decision_runs': {
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable('decisions').renameTo('decisions_before_runs').execute();
+      await db.schema
+        .createTable('decisions')
+        .addColumn('event_id', 'text', (c) => c.notNull())
+        .addColumn('run', 'integer', (c) => c.notNull().defaultTo(1))
+        .addColumn('campaign_id', 'text', (c) => c.notNull())
+        .addColumn('workspace_id', 'text', (c) => c.notNull())
+        .addColumn('outcome', 'text', (c) => c.notNull())
+        .addColumn('reason', 'text')
+        .addColumn('detail', 'text')
+        .addColumn('trigger_id', 'text')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('decisions_run_pk', ['event_id', 'run', 'campaign_id'])
+        .execute();
+      await sql`insert into decisions (event_id, run, campaign_id, workspace_id, outcome, reason, detail, trigger_id, created_at)
+        select event_id, 1, campaign_id, workspace_id, outcome, reason, detail, trigger_id, created_at
+        from decisions_before_runs`.execute(db);
+      await db.schema.dropTable('decisions_before_runs').execute();
+    },
+  },
+  // Per record and property, the `occurredAt` of the newest change applied: older events are stale.
+  '0008_guarantees_property_clocks': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('property_clocks')
+        .addColumn('workspace_id', 'text', (c) => c.notNull())
+        .addColumn('record_ref', 'text', (c) => c.notNull())
+        .addColumn('property', 'text', (c) => c.notNull())
+        .addColumn('occurred_at', 'bigint', (c) => c.notNull())
+        .addColumn('event_id', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('property_clocks_pk', ['workspace_id', 'record_ref', 'property'])
+        .execute();
+    },
+  },
 };
 
 class InCodeMigrations implements MigrationProvider {

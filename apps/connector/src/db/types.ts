@@ -12,6 +12,7 @@ export interface Database {
   installations: InstallationTable;
   replay_ids: ReplayIdTable;
   outbox: OutboxTable;
+  property_clocks: PropertyClockTable;
 }
 
 export type OutboxKind = 'hubspot_callback' | 'hubspot_postal_mail' | 'salesforce_task';
@@ -68,6 +69,8 @@ export interface EventTable {
 
 export interface DecisionTable {
   event_id: string;
+  /** 1 for the first decision of an event; each replay adds the next run, earlier runs stay. */
+  run: number;
   campaign_id: string;
   workspace_id: string;
   outcome: 'triggered' | 'no_match' | 'skipped';
@@ -146,4 +149,14 @@ export interface ReplayIdTable {
   channel: string;
   replay_id: string;
   updated_at: number;
+}
+
+/** The newest change applied per record and property: an event older than this is stale. */
+export interface PropertyClockTable {
+  workspace_id: string;
+  /** `platform:objectType:objectId`. */
+  record_ref: string;
+  property: string;
+  occurred_at: number;
+  event_id: string;
 }

@@ -5,7 +5,9 @@ import type { Database, EventTable, RawDeliveryTable } from '../db/types.js';
 import type { WorkspaceIndex } from '../workspaces.js';
 import { eventPayload } from './event-row.js';
 import { newId } from './ids.js';
+import { redactErased } from './tombstones.js';
 import { insertManyIgnoringConflicts } from './insert-many.js';
+import { type MalformedItem, malformedRow } from './malformed.js';
 
 /** One inbound request: its raw body and the events parsed from it. */
 export interface InboundDelivery {
@@ -15,6 +17,8 @@ export interface InboundDelivery {
   signatureVersion: string | null;
   body: string;
   events: CrmEvent[];
+  /** Items of the delivery that could not be read: stored as `failed` events, reason `malformed`. */
+  malformed?: readonly MalformedItem[];
 }
 
 export interface IngestResult {
@@ -142,11 +146,15 @@ export function createInbox({ db, dialect, workspaces, now = Date.now, maxBatch 
         account_id: delivery.accountId,
         received_at: receivedAt,
         signature_version: delivery.signatureVersion,
-        event_count: delivery.events.length,
+        event_count: delivery.events.length + (delivery.malformed?.length ?? 0),
         body: delivery.body,
       });
-      perDelivery.push(delivery.events.map((event) => toRow(event, delivery, deliveryId, receivedAt)));
+      const rows = delivery.events.map((event) => toRow(event, delivery, deliveryId, receivedAt));
+      for (const item of delivery.malformed ?? [])
+        rows.push(malformedRow(item, delivery, deliveryId, receivedAt, workspaces));
+      perDelivery.push(rows);
     }
+    await redactErased(trx, raw, perDelivery.flat());
     await insertManyIgnoringConflicts(trx, dialect, 'raw_deliveries', RAW_COLUMNS, raw);
     for (const [i, rows] of perDelivery.entries()) {
       let accepted = 0;

@@ -42,6 +42,8 @@ export function inboundRoutes({ config, inbox, metrics, logger, onStored }: Inbo
     if (result.duplicates > 0)
       metrics.eventsDuplicate.inc({ platform: delivery.platform }, result.duplicates);
     if (result.accepted > 0) onStored();
+    if (delivery.malformed?.length)
+      logger.warn({ platform: delivery.platform, items: delivery.malformed.length }, 'malformed items stored as failed events');
     return result;
   };
   const accountOf = (events: CrmEvent[]) => events[0]?.accountId ?? null;
@@ -63,14 +65,15 @@ export function inboundRoutes({ config, inbox, metrics, logger, onStored }: Inbo
         metrics,
         createWebhookMiddleware({
           ...shared,
-          onEvents: async (events, { rawBody, signatureVersion }) => {
+          onEvents: async (events, { rawBody, signatureVersion, malformed }) => {
             await store({
               platform: 'hubspot',
               channel: 'webhook',
-              accountId: accountOf(events),
+              accountId: accountOf(events) ?? malformed[0]?.accountId ?? null,
               signatureVersion,
               body: rawBody.toString('utf8'),
               events,
+              malformed,
             });
           },
           onError: (error) => logger.error({ err: error }, 'HubSpot delivery not stored'),
