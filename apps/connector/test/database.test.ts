@@ -10,7 +10,11 @@ for (const dialect of dialectCases()) {
       it('migrates, enforces the inbox uniqueness and answers ping', async () => {
         const handle = openDatabase(await dialect.url());
         try {
-          expect(await migrateToLatest(handle.db as never)).toEqual(['0001_initial']);
+          expect(await migrateToLatest(handle.db as never)).toEqual([
+            '0001_initial',
+            '0008_guarantees_decision_runs',
+            '0008_guarantees_property_clocks',
+          ]);
           expect(await migrateToLatest(handle.db as never)).toEqual([]);
           const row = {
             id: 'evt_1',

@@ -5,9 +5,9 @@ import type { Database, EventTable, RawDeliveryTable } from '../db/types.js';
 import type { WorkspaceIndex } from '../workspaces.js';
 import { eventPayload } from './event-row.js';
 import { newId } from './ids.js';
-import { redactErased } from './tombstones.js';
 import { insertManyIgnoringConflicts } from './insert-many.js';
 import { type MalformedItem, malformedRow } from './malformed.js';
+import { redactErased } from './tombstones.js';
 
 /** One inbound request: its raw body and the events parsed from it. */
 export interface InboundDelivery {

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/types.js';
 import { recordRef } from '../store/ids.js';
 import { crmHashOf, redactedPayload, tombstonedHashes, tombstoneKey } from '../store/tombstones.js';
-import type { EventPlan, Evaluation } from './plan.js';
+import type { Evaluation, EventPlan } from './plan.js';
 
 // Keeps IN lists well under SQLite's bound-parameter limit.
 const IN_CHUNK = 500;
@@ -62,11 +62,7 @@ export async function loadGuards(trx: Kysely<Database>, evaluations: readonly Ev
       crmHashOf({ platform: event.platform, object_type: event.objectType, object_id: event.objectId }),
     ]),
   );
-  const erased = await tombstonedHashes(
-    trx,
-    [...workspaces],
-    [...hashOf.values()],
-  );
+  const erased = await tombstonedHashes(trx, [...workspaces], [...hashOf.values()]);
   const details = new Map<string, { reason: string; detail: string }>();
   const redact: string[] = [];
 
@@ -80,7 +76,8 @@ export async function loadGuards(trx: Kysely<Database>, evaluations: readonly Ev
     for (const property of Object.keys(event.changes ?? {})) {
       const key = clockKey(workspace.id, ref, property);
       const clock = clocks.get(key);
-      if (!clock || at > clock.occurredAt) clocks.set(key, { occurredAt: at, eventId: event.id, dirty: true });
+      if (!clock || at > clock.occurredAt)
+        clocks.set(key, { occurredAt: at, eventId: event.id, dirty: true });
     }
     return null;
   }
@@ -104,8 +101,7 @@ export async function loadGuards(trx: Kysely<Database>, evaluations: readonly Ev
     },
     explain(eventId, plan) {
       const found = details.get(eventId);
-      if (found)
-        for (const d of plan.decisions) if (d.reason === found.reason) d.detail = found.detail;
+      if (found) for (const d of plan.decisions) if (d.reason === found.reason) d.detail = found.detail;
       return plan;
     },
     async save() {
@@ -114,18 +110,32 @@ export async function loadGuards(trx: Kysely<Database>, evaluations: readonly Ev
         const [workspaceId, ref, property] = key.split('\u0000') as [string, string, string];
         await trx
           .insertInto('property_clocks')
-          .values({ workspace_id: workspaceId, record_ref: ref, property, occurred_at: clock.occurredAt, event_id: clock.eventId })
+          .values({
+            workspace_id: workspaceId,
+            record_ref: ref,
+            property,
+            occurred_at: clock.occurredAt,
+            event_id: clock.eventId,
+          })
           .onConflict((oc) =>
             oc
               .columns(['workspace_id', 'record_ref', 'property'])
-              .doUpdateSet((eb) => ({ occurred_at: eb.ref('excluded.occurred_at'), event_id: eb.ref('excluded.event_id') }))
+              .doUpdateSet((eb) => ({
+                occurred_at: eb.ref('excluded.occurred_at'),
+                event_id: eb.ref('excluded.event_id'),
+              }))
               .where('property_clocks.occurred_at', '<', (eb) => eb.ref('excluded.occurred_at')),
           )
           .execute();
       }
       for (const id of redact) {
         const row = await trx.selectFrom('events').select('payload').where('id', '=', id).executeTakeFirst();
-        if (row) await trx.updateTable('events').set({ payload: redactedPayload(row.payload) }).where('id', '=', id).execute();
+        if (row)
+          await trx
+            .updateTable('events')
+            .set({ payload: redactedPayload(row.payload) })
+            .where('id', '=', id)
+            .execute();
       }
     },
   };

@@ -43,7 +43,10 @@ export function inboundRoutes({ config, inbox, metrics, logger, onStored }: Inbo
       metrics.eventsDuplicate.inc({ platform: delivery.platform }, result.duplicates);
     if (result.accepted > 0) onStored();
     if (delivery.malformed?.length)
-      logger.warn({ platform: delivery.platform, items: delivery.malformed.length }, 'malformed items stored as failed events');
+      logger.warn(
+        { platform: delivery.platform, items: delivery.malformed.length },
+        'malformed items stored as failed events',
+      );
     return result;
   };
   const accountOf = (events: CrmEvent[]) => events[0]?.accountId ?? null;
