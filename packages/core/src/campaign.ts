@@ -23,6 +23,8 @@ export const campaignTriggerSchema = z
     to: scalarSchema.optional(),
     in: z.array(scalarSchema).min(1).optional(),
   })
+  // A typo (`too: closedwon`) must fail: accepted, the campaign would fire on every change.
+  .strict()
   .superRefine((trigger, ctx) => {
     if (trigger.on === 'property_change' && trigger.property === undefined) {
       ctx.addIssue({ code: 'custom', path: ['property'], message: 'required when on is property_change' });
@@ -111,6 +113,7 @@ export const campaignPolicySchema = z
     cooldownDays: z.number().int().nonnegative().optional(),
     maxPerRecipient: z
       .object({ count: z.number().int().positive(), days: z.number().int().positive() })
+      .strict()
       .optional(),
     dailyCap: z.number().int().positive().optional(),
     delay: isoDurationSchema.optional(),

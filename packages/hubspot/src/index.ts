@@ -4,6 +4,7 @@ export {
   type HubSpotClientOptions,
   type RecordProperties,
 } from './client/client.js';
+export type { HubSpotPropertyDefinition } from './client/schemas.js';
 export { HookpostHubSpotError, type HookpostHubSpotErrorCode } from './errors.js';
 export { type AssociationLink, eventIdFor, webhookExternalId } from './events/ids.js';
 export { type MalformedItem, malformedItem } from './events/malformed.js';

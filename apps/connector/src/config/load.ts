@@ -5,6 +5,7 @@ import { parseDocument } from 'yaml';
 import type { ZodError } from 'zod';
 import { type ConfigIssue, formatPath, interpolateEnv } from './interpolate.js';
 import { configSchema, crossReferenceIssues, type HookpostConfig } from './schema.js';
+import { unknownKeyErrors } from './suggest.js';
 
 export type { ConfigIssue } from './interpolate.js';
 
@@ -66,7 +67,8 @@ export function parseConfigText(
   }
   const issues: ConfigIssue[] = [];
   const raw = interpolateEnv(document.toJS(), env, issues);
-  const parsed = configSchema.safeParse(raw ?? {});
+  // Every block is strict: an unknown key (a typo) is an error that says what was meant.
+  const parsed = configSchema.safeParse(raw ?? {}, { error: unknownKeyErrors });
   if (!parsed.success) issues.push(...zodIssues(parsed.error));
   for (const issue of crossReferenceIssues(raw))
     issues.push({ path: formatPath(issue.path), message: issue.message });
