@@ -26,13 +26,17 @@ export function closestName(input: string, known: Iterable<string>): string | nu
  */
 export function unknownKeyErrors(issue: z.core.$ZodRawIssue): string | undefined {
   if (issue.code !== 'unrecognized_keys') return undefined;
-  const shape = (issue.inst as { _zod?: { def?: { shape?: Record<string, unknown> } } } | undefined)?._zod?.def
-    ?.shape;
+  const shape = (issue.inst as { _zod?: { def?: { shape?: Record<string, unknown> } } } | undefined)?._zod
+    ?.def?.shape;
   const known = Object.keys(shape ?? {});
   return issue.keys
     .map((key) => {
       const near = closestName(key, known);
-      const hint = near ? `; did you mean "${near}"?` : known.length > 0 ? ` (known: ${known.join(', ')})` : '';
+      const hint = near
+        ? `; did you mean "${near}"?`
+        : known.length > 0
+          ? ` (known: ${known.join(', ')})`
+          : '';
       return `unknown key "${key}"${hint}`;
     })
     .join('; ');
