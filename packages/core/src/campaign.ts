@@ -101,7 +101,23 @@ export const conditionSchema: z.ZodType<Condition, unknown> = z
     const result = branch.safeParse(value);
     if (result.success) return result.data;
     for (const issue of result.error.issues) {
-      ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message, input: value });
+      // An unknown key keeps its keys and the branch's known ones, so a caller can say what was meant.
+      const params =
+        issue.code === 'unrecognized_keys' && issue.path.length === 0
+          ? {
+              unknownKeys: issue.keys,
+              knownKeys: branch === conditionLeafSchema ? Object.keys(conditionLeafSchema.shape) : [],
+            }
+          : issue.code === 'custom'
+            ? issue.params
+            : undefined;
+      ctx.addIssue({
+        code: 'custom',
+        path: issue.path,
+        message: issue.message,
+        input: value,
+        ...(params ? { params } : {}),
+      });
     }
     return z.NEVER;
   });

@@ -5,7 +5,7 @@ import { parseDocument } from 'yaml';
 import type { ZodError } from 'zod';
 import { type ConfigIssue, formatPath, interpolateEnv } from './interpolate.js';
 import { configSchema, crossReferenceIssues, type HookpostConfig } from './schema.js';
-import { unknownKeyErrors } from './suggest.js';
+import { nestedUnknownKeyMessage, unknownKeyErrors } from './suggest.js';
 
 export type { ConfigIssue } from './interpolate.js';
 
@@ -86,7 +86,7 @@ function zodIssues(error: ZodError): ConfigIssue[] {
         message: inner.message,
       }));
     }
-    return [{ path: formatPath(issue.path), message: issue.message }];
+    return [{ path: formatPath(issue.path), message: nestedUnknownKeyMessage(issue) ?? issue.message }];
   });
 }
 

@@ -26,18 +26,28 @@ export function closestName(input: string, known: Iterable<string>): string | nu
  */
 export function unknownKeyErrors(issue: z.core.$ZodRawIssue): string | undefined {
   if (issue.code !== 'unrecognized_keys') return undefined;
-  const shape = (issue.inst as { _zod?: { def?: { shape?: Record<string, unknown> } } } | undefined)?._zod
-    ?.def?.shape;
-  const known = Object.keys(shape ?? {});
-  return issue.keys
+  const inst = issue.inst as { _zod?: { def?: { shape?: Record<string, unknown> } } } | undefined;
+  return unknownKeysMessage(issue.keys, Object.keys(inst?._zod?.def?.shape ?? {}));
+}
+
+/**
+ * The message for an issue that a nested parse turned into a custom one (conditions are
+ * parsed branch by branch) and that carries `params.unknownKeys` / `params.knownKeys`;
+ * null for any other issue.
+ */
+export function nestedUnknownKeyMessage(issue: z.core.$ZodIssue): string | null {
+  if (issue.code !== 'custom') return null;
+  const params = issue.params as { unknownKeys?: unknown; knownKeys?: unknown } | undefined;
+  if (!Array.isArray(params?.unknownKeys) || !Array.isArray(params.knownKeys)) return null;
+  return unknownKeysMessage(params.unknownKeys.map(String), params.knownKeys.map(String));
+}
+
+function unknownKeysMessage(keys: readonly string[], known: readonly string[]): string {
+  return keys
     .map((key) => {
       const near = closestName(key, known);
-      const hint = near
-        ? `; did you mean "${near}"?`
-        : known.length > 0
-          ? ` (known: ${known.join(', ')})`
-          : '';
-      return `unknown key "${key}"${hint}`;
+      const list = known.length > 0 ? ` (known: ${known.join(', ')})` : '';
+      return `unknown key "${key}"${near ? `; did you mean "${near}"?` : list}`;
     })
     .join('; ');
 }
