@@ -119,9 +119,18 @@ for (const dialect of dialectCases()) {
           { objectId: 7501, propertyName: 'email', propertyValue: 'erika.new@example.de' },
           { objectId: 7501, propertyName: 'lifecyclestage', propertyValue: 'customer' },
           { objectId: 7502, propertyName: 'city', propertyValue: 'Bonn' },
+          { objectId: '7501', propertyName: 'email', propertyValue: 'erika.new@example.de' },
         ]);
         expect(later.status).toBe(204);
-        const [email, stage, neighbour] = later.ids as [string, string, string];
+        const [email, stage, neighbour, malformed] = later.ids as [string, string, string, string];
+        // An unreadable item about the erased record keeps its error, not its data.
+        const odd = (await s.api.get<EventView>(`/events/${malformed}`)).body;
+        expect(odd).toMatchObject({ status: 'failed', reason: 'malformed', objectId: '7501' });
+        expect(odd.payload.source).toMatchObject({
+          erased: true,
+          parseError: '[3].objectId: expected a number',
+        });
+        expect(JSON.stringify(odd)).not.toContain('erika.new@example.de');
         for (const id of [email, stage]) {
           const event = await s.decided(id);
           expect(event.status).toBe('skipped');

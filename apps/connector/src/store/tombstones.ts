@@ -11,8 +11,9 @@ import { newId } from './ids.js';
  */
 const TOMBSTONE_KIND = 'erased';
 const REDACTED_BODY = '[redacted: erased record]';
-// Fields of an event's `source` that can carry personal data (workflow inputs, values).
-const PERSONAL_SOURCE_FIELDS = ['propertyValue', 'inputFields', 'object', 'properties'];
+// Fields of an event's `source` that can carry personal data (workflow inputs, values,
+// the raw item of a malformed one).
+const PERSONAL_SOURCE_FIELDS = ['propertyValue', 'inputFields', 'object', 'properties', 'raw'];
 
 /** The tombstoned CRM hashes among `hashes`, per workspace: one indexed query. */
 export async function tombstonedHashes(
@@ -96,7 +97,8 @@ export async function redactErased(
   raws: RawDeliveryTable[],
   rows: readonly EventTable[],
 ): Promise<void> {
-  const routed = rows.filter((r) => r.workspace_id !== null && r.status === 'pending');
+  // Events to decide and malformed items alike: both can carry the erased record's data.
+  const routed = rows.filter((r) => r.workspace_id !== null && r.object_id !== '');
   if (routed.length === 0) return;
   const hashes = routed.map(crmHashOf);
   const erased = await tombstonedHashes(

@@ -105,18 +105,23 @@ export async function loadGuards(trx: Kysely<Database>, evaluations: readonly Ev
       return plan;
     },
     async save() {
-      for (const [key, clock] of clocks) {
-        if (!clock.dirty) continue;
-        const [workspaceId, ref, property] = key.split('\u0000') as [string, string, string];
-        await trx
-          .insertInto('property_clocks')
-          .values({
+      const rows = [...clocks]
+        .filter(([, clock]) => clock.dirty)
+        .map(([key, clock]) => {
+          const [workspaceId, ref, property] = key.split('\u0000') as [string, string, string];
+          return {
             workspace_id: workspaceId,
             record_ref: ref,
             property,
             occurred_at: clock.occurredAt,
             event_id: clock.eventId,
-          })
+          };
+        });
+      // One statement per chunk; a concurrent batch's newer clock is never moved back.
+      for (let i = 0; i < rows.length; i += IN_CHUNK)
+        await trx
+          .insertInto('property_clocks')
+          .values(rows.slice(i, i + IN_CHUNK))
           .onConflict((oc) =>
             oc
               .columns(['workspace_id', 'record_ref', 'property'])
@@ -127,7 +132,6 @@ export async function loadGuards(trx: Kysely<Database>, evaluations: readonly Ev
               .where('property_clocks.occurred_at', '<', (eb) => eb.ref('excluded.occurred_at')),
           )
           .execute();
-      }
       for (const id of redact) {
         const row = await trx.selectFrom('events').select('payload').where('id', '=', id).executeTakeFirst();
         if (row)
