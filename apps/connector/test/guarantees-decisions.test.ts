@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dialectCases } from './support/databases.js';
 import { type EventView, GERMAN, type Scenario, startScenario } from './support/guarantees.js';
@@ -75,6 +76,41 @@ for (const dialect of dialectCases()) {
         const newer = await decideOne(stage(8201, 'lead', t0 + 20 * MINUTE_MS));
         expect(newer.status).toBe('no_match');
         expect(await triggerStatus(piece)).toBe('cancelled');
+      });
+
+      it('property: in any arrival order, only events newer than all before them act, and at most one piece is live', async () => {
+        let contact = 8400;
+        await fc.assert(
+          fc.asyncProperty(
+            fc.uniqueArray(fc.integer({ min: 0, max: 500 }), { minLength: 1, maxLength: 5 }),
+            fc.array(fc.constantFrom('customer', 'lead'), { minLength: 5, maxLength: 5 }),
+            async (minutes, values) => {
+              const objectId = contact++;
+              s.hubspot.addRecord('contact', String(objectId), { ...GERMAN, lifecyclestage: 'lead' });
+              const t0 = Date.now() - 1_000 * MINUTE_MS;
+              let newest = -1;
+              let lastApplied: string | null = null;
+              for (const [i, minute] of minutes.entries()) {
+                const value = values[i] as string;
+                const event = await decideOne(stage(objectId, value, t0 + minute * MINUTE_MS));
+                expect(event.reason === 'stale_event').toBe(minute < newest);
+                if (minute > newest) {
+                  newest = minute;
+                  lastApplied = value;
+                }
+              }
+              const pieces = await s.connector.handle.db
+                .selectFrom('triggers')
+                .select('status')
+                .where('recipient_ref', 'like', `%:contact:${objectId}`)
+                .execute();
+              expect(pieces.filter((p) => p.status !== 'cancelled')).toHaveLength(
+                lastApplied === 'customer' ? 1 : 0,
+              );
+            },
+          ),
+          { numRuns: 6 },
+        );
       });
 
       it('a replay appends a decision run; the earlier run and the trigger it made stay', async () => {
