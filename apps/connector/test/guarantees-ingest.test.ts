@@ -57,6 +57,10 @@ for (const dialect of dialectCases()) {
           /^\[3\]\.subscriptionType: expected subscriptionType or eventType/,
         );
 
+        // Nothing to decide in an unreadable item: a replay is refused, saying why.
+        const replay = await s.api.post(`/events/${bad1}/replay`);
+        expect(replay).toMatchObject({ status: 409, body: { error: 'conflict' } });
+
         // HubSpot retries the same delivery: nothing is stored twice.
         const status = await postRaw(s, posted.body);
         expect(status).toBe(204);
