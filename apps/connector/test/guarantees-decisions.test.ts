@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dialectCases } from './support/databases.js';
-import { type EventView, GERMAN, type Scenario, startScenario } from './support/guarantees.js';
+import { type EventView, GERMAN, item, type Scenario, startScenario } from './support/guarantees.js';
 
 const MINUTE_MS = 60_000;
 const stage = (objectId: number, value: string, occurredAt: number) => ({
@@ -67,6 +67,12 @@ for (const dialect of dialectCases()) {
         expect(late.reason).toBe('stale_event');
         expect(welcome(late)?.detail).toMatch(/^lifecyclestage changed at .* \(event evt_/);
         expect(await triggerStatus(piece)).toBe('pending');
+
+        // A dry run applies the same guard and writes nothing.
+        const dry = await s.api.post<{ events: { status: string; reason: string }[] }>('/dry-run', {
+          hubspot: [item(stage(8201, 'customer', t0 + 5 * MINUTE_MS))],
+        });
+        expect(dry.body.events[0]).toMatchObject({ status: 'skipped', reason: 'stale_event' });
 
         const lateCustomer = await decideOne(stage(8201, 'customer', t0 + 5 * MINUTE_MS));
         expect(lateCustomer.reason).toBe('stale_event');
