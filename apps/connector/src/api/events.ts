@@ -38,17 +38,18 @@ export function eventRoutes(ctx: ConnectorContext): Router {
     const { id } = parseOrThrow(idParams, req.params, 'path');
     const row = await db.selectFrom('events').selectAll().where('id', '=', id).executeTakeFirst();
     if (!row) throw new AdminApiError('not_found', `no event with id ${id}`);
-    const [decisions, triggers] = await Promise.all([
+    const [earlier, decisions, triggers] = await Promise.all([
       db
-        .selectFrom('decisions')
+        .selectFrom('decision_history')
         .selectAll()
         .where('event_id', '=', id)
         .orderBy('run')
         .orderBy('campaign_id')
         .execute(),
+      db.selectFrom('decisions').selectAll().where('event_id', '=', id).orderBy('campaign_id').execute(),
       db.selectFrom('triggers').selectAll().where('event_id', '=', id).orderBy('created_at').execute(),
     ]);
-    const runs = decisionRuns(decisions);
+    const runs = decisionRuns([...earlier, ...decisions]);
     res.json({
       ...eventDetail(row),
       // The latest run's decisions; every run, oldest first, in `runs`.

@@ -172,15 +172,19 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
-  // A replay adds a decision run instead of replacing the event's decisions: `run` joins the
-  // key. SQLite cannot change a primary key in place, so the table is rebuilt (same on both).
+  // A replay adds a decision run instead of replacing the event's decisions: `decisions`
+  // holds each event's latest run (additive column, so other columns and indexes stay);
+  // the runs before it move to `decision_history` unchanged.
   '0008_guarantees_decision_runs': {
     async up(db: Kysely<unknown>) {
-      await db.schema.alterTable('decisions').renameTo('decisions_before_runs').execute();
       await db.schema
-        .createTable('decisions')
-        .addColumn('event_id', 'text', (c) => c.notNull())
+        .alterTable('decisions')
         .addColumn('run', 'integer', (c) => c.notNull().defaultTo(1))
+        .execute();
+      await db.schema
+        .createTable('decision_history')
+        .addColumn('event_id', 'text', (c) => c.notNull())
+        .addColumn('run', 'integer', (c) => c.notNull())
         .addColumn('campaign_id', 'text', (c) => c.notNull())
         .addColumn('workspace_id', 'text', (c) => c.notNull())
         .addColumn('outcome', 'text', (c) => c.notNull())
@@ -188,12 +192,8 @@ const migrations: Record<string, Migration> = {
         .addColumn('detail', 'text')
         .addColumn('trigger_id', 'text')
         .addColumn('created_at', 'bigint', (c) => c.notNull())
-        .addPrimaryKeyConstraint('decisions_run_pk', ['event_id', 'run', 'campaign_id'])
+        .addPrimaryKeyConstraint('decision_history_pk', ['event_id', 'run', 'campaign_id'])
         .execute();
-      await sql`insert into decisions (event_id, run, campaign_id, workspace_id, outcome, reason, detail, trigger_id, created_at)
-        select event_id, 1, campaign_id, workspace_id, outcome, reason, detail, trigger_id, created_at
-        from decisions_before_runs`.execute(db);
-      await db.schema.dropTable('decisions_before_runs').execute();
     },
   },
   // Per record and property, the `occurredAt` of the newest change applied: older events are stale.

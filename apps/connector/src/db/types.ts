@@ -13,6 +13,7 @@ export interface Database {
   replay_ids: ReplayIdTable;
   outbox: OutboxTable;
   property_clocks: PropertyClockTable;
+  decision_history: DecisionTable;
 }
 
 export type OutboxKind = 'hubspot_callback' | 'hubspot_postal_mail' | 'salesforce_task';
@@ -69,7 +70,10 @@ export interface EventTable {
 
 export interface DecisionTable {
   event_id: string;
-  /** 1 for the first decision of an event; each replay adds the next run, earlier runs stay. */
+  /**
+   * 1 for the first decision of an event; each replay adds the next run. `decisions` holds
+   * the latest run, `decision_history` (same shape) the runs before it.
+   */
   run: number;
   campaign_id: string;
   workspace_id: string;

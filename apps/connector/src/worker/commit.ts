@@ -11,7 +11,7 @@ import { loadGuards } from './guards.js';
 import { decideEvent, type Evaluation, type EventPlan, summarise } from './plan.js';
 import { applyPrivacyDeletion } from './privacy.js';
 import { insertTrigger } from './requalify.js';
-import { keepOwnTriggers, nextRuns } from './runs.js';
+import { archiveRuns, keepOwnTriggers, nextRuns } from './runs.js';
 
 export interface CommitItem {
   row: EventRow;
@@ -171,6 +171,10 @@ export async function commitBatch(
     }
     if (committed.length === 0) return committed;
     await guards.save();
+    await archiveRuns(
+      trx,
+      mine.filter((i) => i.row.processed_at !== null).map((i) => i.row.id),
+    );
     for (let i = 0; i < decisionRows.length; i += DECISIONS_PER_INSERT) {
       const chunk = decisionRows.slice(i, i + DECISIONS_PER_INSERT);
       await insertManyIgnoringConflicts(trx, dialect, 'decisions', DECISION_COLUMNS, chunk);

@@ -24,6 +24,33 @@ export async function nextRuns(
 }
 
 /**
+ * Moves the replayed events' current decisions to `decision_history` (unchanged) so the
+ * new run can take their place in `decisions`. Runs inside the batch transaction.
+ */
+export async function archiveRuns(trx: Kysely<Database>, replayedEventIds: readonly string[]): Promise<void> {
+  if (replayedEventIds.length === 0) return;
+  await trx
+    .insertInto('decision_history')
+    .columns(COLUMNS)
+    .expression((eb) => eb.selectFrom('decisions').select(COLUMNS).where('event_id', 'in', replayedEventIds))
+    .onConflict((oc) => oc.doNothing())
+    .execute();
+  await trx.deleteFrom('decisions').where('event_id', 'in', replayedEventIds).execute();
+}
+
+const COLUMNS = [
+  'event_id',
+  'run',
+  'campaign_id',
+  'workspace_id',
+  'outcome',
+  'reason',
+  'detail',
+  'trigger_id',
+  'created_at',
+] as const;
+
+/**
  * A replayed event whose earlier run made a piece meets that piece again (the policies
  * say `already_sent`, the dedupe key is taken). That is the event's own trigger, not a
  * new reason to skip: the new run says `triggered`, names the standing trigger and says
