@@ -23,6 +23,8 @@ export const campaignTriggerSchema = z
     to: scalarSchema.optional(),
     in: z.array(scalarSchema).min(1).optional(),
   })
+  // A typo (`too: closedwon`) must fail: accepted, the campaign would fire on every change.
+  .strict()
   .superRefine((trigger, ctx) => {
     if (trigger.on === 'property_change' && trigger.property === undefined) {
       ctx.addIssue({ code: 'custom', path: ['property'], message: 'required when on is property_change' });
@@ -99,7 +101,23 @@ export const conditionSchema: z.ZodType<Condition, unknown> = z
     const result = branch.safeParse(value);
     if (result.success) return result.data;
     for (const issue of result.error.issues) {
-      ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message, input: value });
+      // An unknown key keeps its keys and the branch's known ones, so a caller can say what was meant.
+      const params =
+        issue.code === 'unrecognized_keys' && issue.path.length === 0
+          ? {
+              unknownKeys: issue.keys,
+              knownKeys: branch === conditionLeafSchema ? Object.keys(conditionLeafSchema.shape) : [],
+            }
+          : issue.code === 'custom'
+            ? issue.params
+            : undefined;
+      ctx.addIssue({
+        code: 'custom',
+        path: issue.path,
+        message: issue.message,
+        input: value,
+        ...(params ? { params } : {}),
+      });
     }
     return z.NEVER;
   });
@@ -111,6 +129,7 @@ export const campaignPolicySchema = z
     cooldownDays: z.number().int().nonnegative().optional(),
     maxPerRecipient: z
       .object({ count: z.number().int().positive(), days: z.number().int().positive() })
+      .strict()
       .optional(),
     dailyCap: z.number().int().positive().optional(),
     delay: isoDurationSchema.optional(),

@@ -4,6 +4,7 @@ export * from './campaign.js';
 export * from './duration.js';
 export * from './errors.js';
 export * from './event.js';
+export { eventIdFor } from './event-id.js';
 export { parseCampaign, parseCrmEvent } from './parse.js';
 export { checkAddress } from './policies/address-policy.js';
 export { type ApplyPoliciesInput, type ApplyPoliciesResult, applyPolicies } from './policies/apply.js';

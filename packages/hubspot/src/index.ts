@@ -5,12 +5,14 @@ export {
   type HubSpotClientOptions,
   type RecordProperties,
 } from './client/client.js';
+export type { HubSpotPropertyDefinition } from './client/schemas.js';
 export { HookpostHubSpotError, type HookpostHubSpotErrorCode } from './errors.js';
 export { jsonDepth, MAX_JSON_DEPTH } from './events/depth.js';
-export { eventIdFor, webhookExternalId } from './events/ids.js';
+export { type AssociationLink, eventIdFor, webhookExternalId } from './events/ids.js';
+export { type MalformedItem, malformedItem } from './events/malformed.js';
 export { toCrmEvent } from './events/normalise.js';
 export { objectTypeFromId } from './events/object-types.js';
-export { parseWebhookBatch } from './events/parse.js';
+export { type ParsedWebhookDelivery, parseWebhookBatch, parseWebhookDelivery } from './events/parse.js';
 export {
   type HubSpotWebhookEvent,
   hubSpotWebhookEventSchema,

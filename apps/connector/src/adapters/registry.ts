@@ -12,6 +12,7 @@ import type {
   Enrichment,
   FieldsByObject,
   InboundRoute,
+  PropertyCatalog,
   Recipient,
   RecipientMode,
   StreamHandle,
@@ -85,6 +86,10 @@ export interface AdapterRegistry {
       onGap?: (stream: string) => void;
     },
   ): StreamHandle[];
+  /** Object types whose property definitions a platform's adapter can read. */
+  describedObjects(platform: string): ReadonlySet<string>;
+  /** A workspace's property definitions of one object type on one platform (throws when unreadable). */
+  describeObject(workspace: WorkspaceConfig, platform: string, objectType: string): Promise<PropertyCatalog>;
   /** Secrets of the workspaces' CRM settings that may appear in request paths (redacted from logs). */
   secretsIn(workspaces: readonly WorkspaceConfig[]): string[];
   /** Whether a delivered piece for this recipient is noted on its CRM record (`mail_activity`). */
@@ -187,6 +192,14 @@ export function createAdapterRegistry(registrations: readonly AdapterRegistratio
         }
       }
       return handles;
+    },
+    describedObjects: (platform) => new Set(byPlatform.get(platform)?.adapter.describedObjects ?? []),
+    async describeObject(workspace, platform, objectType) {
+      const { adapter } = required(platform);
+      const scoped = adapterWorkspace(workspace, platform);
+      if (!scoped) throw new Error(`workspace ${workspace.id} has no ${adapter.displayName} settings`);
+      if (!adapter.describeObject) throw new Error(`${adapter.displayName} cannot describe its objects`);
+      return adapter.describeObject(scoped, objectType);
     },
     secretsIn(workspaces) {
       return workspaces.flatMap((workspace) =>

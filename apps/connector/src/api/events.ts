@@ -5,7 +5,7 @@ import { decodeCursor, page } from './cursor.js';
 import { AdminApiError, parseOrThrow } from './errors.js';
 import { eventListQuery, idParams } from './query.js';
 import { readRecipientTerm, recipientFilter } from './recipient.js';
-import { decisionItem, eventDetail, eventItem, triggerItem } from './serialise.js';
+import { decisionRuns, eventDetail, eventItem, triggerItem } from './serialise.js';
 
 /** `GET /events`, `GET /events/:id`, `POST /events/:id/replay`. */
 export function eventRoutes(ctx: ConnectorContext): Router {
@@ -55,13 +55,23 @@ export function eventRoutes(ctx: ConnectorContext): Router {
     const { id } = parseOrThrow(idParams, req.params, 'path');
     const row = await db.selectFrom('events').selectAll().where('id', '=', id).executeTakeFirst();
     if (!row) throw new AdminApiError('not_found', `no event with id ${id}`);
-    const [decisions, triggers] = await Promise.all([
+    const [earlier, decisions, triggers] = await Promise.all([
+      db
+        .selectFrom('decision_history')
+        .selectAll()
+        .where('event_id', '=', id)
+        .orderBy('run')
+        .orderBy('campaign_id')
+        .execute(),
       db.selectFrom('decisions').selectAll().where('event_id', '=', id).orderBy('campaign_id').execute(),
       db.selectFrom('triggers').selectAll().where('event_id', '=', id).orderBy('created_at').execute(),
     ]);
+    const runs = decisionRuns([...earlier, ...decisions]);
     res.json({
       ...eventDetail(row),
-      decisions: decisions.map(decisionItem),
+      // The latest run's decisions; every run, oldest first, in `runs`.
+      decisions: runs.at(-1)?.decisions ?? [],
+      runs,
       triggers: triggers.map(triggerItem),
     });
   });

@@ -154,7 +154,23 @@ export const components: OpenApiDocument['components'] = {
             rawDeliveryId: { type: 'string' },
             processedAt: isoTime,
             payload: ref('CrmEvent'),
-            decisions: { type: 'array', items: ref('Decision') },
+            decisions: {
+              type: 'array',
+              description: 'the latest decision run',
+              items: ref('Decision'),
+            },
+            runs: {
+              type: 'array',
+              description: 'every decision run, oldest first: a replay adds one, earlier runs stay',
+              items: {
+                type: 'object',
+                properties: {
+                  run: { type: 'integer' },
+                  decidedAt: isoTime,
+                  decisions: { type: 'array', items: ref('Decision') },
+                },
+              },
+            },
             triggers: { type: 'array', items: ref('TriggerItem') },
           },
         },

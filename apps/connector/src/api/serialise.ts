@@ -52,6 +52,21 @@ export function decisionItem(row: Selectable<DecisionTable>) {
   };
 }
 
+/** Decisions (ordered by run) grouped into runs: `[{ run, decidedAt, decisions }]`, oldest first. */
+export function decisionRuns(rows: readonly Selectable<DecisionTable>[]) {
+  const runs: { run: number; decidedAt: string | null; decisions: ReturnType<typeof decisionItem>[] }[] = [];
+  for (const row of rows) {
+    const run = Number(row.run);
+    let last = runs.at(-1);
+    if (last?.run !== run) {
+      last = { run, decidedAt: iso(row.created_at), decisions: [] };
+      runs.push(last);
+    }
+    last.decisions.push(decisionItem(row));
+  }
+  return runs;
+}
+
 export function triggerItem(row: Selectable<TriggerTable>) {
   return {
     id: row.id,

@@ -45,9 +45,10 @@ export function buildProgram(): Command {
     .description('configuration tools')
     .command('check [file]')
     .description('validate a configuration: every problem with its path, and campaigns that cannot work')
+    .option('--online', "also check property names and option values against the CRMs' APIs")
     .action(
-      handled('config check', async (file?: string) =>
-        (await import('./config-check.js')).runConfigCheck(file),
+      handled('config check', async (file: string | undefined, options: { online?: boolean }) =>
+        (await import('./config-check.js')).runConfigCheck(file, options),
       ),
     );
 

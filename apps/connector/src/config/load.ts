@@ -5,6 +5,7 @@ import { parseDocument } from 'yaml';
 import type { ZodError } from 'zod';
 import { type ConfigIssue, formatPath, interpolateEnv } from './interpolate.js';
 import { configSchema, crossReferenceIssues, type HookpostConfig } from './schema.js';
+import { nestedUnknownKeyMessage, unknownKeyErrors } from './suggest.js';
 
 export type { ConfigIssue } from './interpolate.js';
 
@@ -67,7 +68,8 @@ export function parseConfigText(
   const unset: ConfigIssue[] = [];
   const raw = interpolateEnv(document.toJS(), env, unset);
   const issues = unsetOnce(unset);
-  const parsed = configSchema.safeParse(raw ?? {});
+  // Every block is strict: an unknown key (a typo) is an error that says what was meant.
+  const parsed = configSchema.safeParse(raw ?? {}, { error: unknownKeyErrors });
   // A value left empty by an unset variable fails the schema too: say it once, as the variable.
   const unsetPaths = new Set(unset.map((i) => i.path));
   if (!parsed.success) issues.push(...zodIssues(parsed.error).filter((i) => !unsetPaths.has(i.path)));
@@ -98,7 +100,7 @@ function zodIssues(error: ZodError): ConfigIssue[] {
         message: inner.message,
       }));
     }
-    return [{ path: formatPath(issue.path), message: issue.message }];
+    return [{ path: formatPath(issue.path), message: nestedUnknownKeyMessage(issue) ?? issue.message }];
   });
 }
 

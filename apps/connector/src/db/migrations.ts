@@ -228,6 +228,44 @@ export const migrations: Record<string, Migration> = {
       await db.schema.dropIndex('raw_deliveries_received').execute();
     },
   },
+  // A replay adds a decision run instead of replacing the event's decisions: `decisions`
+  // holds each event's latest run (additive column, so other columns and indexes stay);
+  // the runs before it move to `decision_history` unchanged.
+  '0008_guarantees_decision_runs': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .alterTable('decisions')
+        .addColumn('run', 'integer', (c) => c.notNull().defaultTo(1))
+        .execute();
+      await db.schema
+        .createTable('decision_history')
+        .addColumn('event_id', 'text', (c) => c.notNull())
+        .addColumn('run', 'integer', (c) => c.notNull())
+        .addColumn('campaign_id', 'text', (c) => c.notNull())
+        .addColumn('workspace_id', 'text', (c) => c.notNull())
+        .addColumn('outcome', 'text', (c) => c.notNull())
+        .addColumn('reason', 'text')
+        .addColumn('detail', 'text')
+        .addColumn('trigger_id', 'text')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('decision_history_pk', ['event_id', 'run', 'campaign_id'])
+        .execute();
+    },
+  },
+  // Per record and property, the `occurredAt` of the newest change applied: older events are stale.
+  '0008_guarantees_property_clocks': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('property_clocks')
+        .addColumn('workspace_id', 'text', (c) => c.notNull())
+        .addColumn('record_ref', 'text', (c) => c.notNull())
+        .addColumn('property', 'text', (c) => c.notNull())
+        .addColumn('occurred_at', 'bigint', (c) => c.notNull())
+        .addColumn('event_id', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('property_clocks_pk', ['workspace_id', 'record_ref', 'property'])
+        .execute();
+    },
+  },
 };
 
 class InCodeMigrations implements MigrationProvider {

@@ -15,6 +15,8 @@ export interface Database {
   stream_leases: StreamLeaseTable;
   seen_signatures: SingleUseKeyTable;
   used_oauth_states: SingleUseKeyTable;
+  property_clocks: PropertyClockTable;
+  decision_history: DecisionTable;
 }
 
 /** A key accepted once until `expires_at` (epoch ms): replayed signatures, used OAuth states. */
@@ -82,6 +84,11 @@ export interface EventTable {
 
 export interface DecisionTable {
   event_id: string;
+  /**
+   * 1 for the first decision of an event; each replay adds the next run. `decisions` holds
+   * the latest run, `decision_history` (same shape) the runs before it.
+   */
+  run: number;
   campaign_id: string;
   workspace_id: string;
   outcome: 'triggered' | 'no_match' | 'skipped';
@@ -168,4 +175,14 @@ export interface StreamLeaseTable {
   holder: string;
   expires_at: number;
   updated_at: number;
+}
+
+/** The newest change applied per record and property: an event older than this is stale. */
+export interface PropertyClockTable {
+  workspace_id: string;
+  /** `platform:objectType:objectId`. */
+  record_ref: string;
+  property: string;
+  occurred_at: number;
+  event_id: string;
 }

@@ -6,6 +6,8 @@ import type { WorkspaceIndex } from '../workspaces.js';
 import { eventPayload } from './event-row.js';
 import { newId } from './ids.js';
 import { insertManyIgnoringConflicts } from './insert-many.js';
+import { type MalformedItem, malformedRow } from './malformed.js';
+import { redactErased } from './tombstones.js';
 
 /** One inbound request (or stream batch): its raw body and the events an adapter parsed from it. */
 export type InboundDelivery = InboundDeliveryInput;
@@ -135,11 +137,15 @@ export function createInbox({ db, dialect, workspaces, now = Date.now, maxBatch 
         account_id: delivery.accountId === null ? null : withoutNul(delivery.accountId),
         received_at: receivedAt,
         signature_version: delivery.signatureVersion,
-        event_count: delivery.events.length,
+        event_count: delivery.events.length + (delivery.malformed?.length ?? 0),
         body: withoutNul(delivery.body),
       });
-      perDelivery.push(delivery.events.map((event) => toRow(event, delivery, deliveryId, receivedAt)));
+      const rows = delivery.events.map((event) => toRow(event, delivery, deliveryId, receivedAt));
+      for (const item of delivery.malformed ?? [])
+        rows.push(malformedRow(withoutNulItem(item), delivery, deliveryId, receivedAt, workspaces));
+      perDelivery.push(rows);
     }
+    await redactErased(trx, raw, perDelivery.flat());
     await insertManyIgnoringConflicts(trx, dialect, 'raw_deliveries', RAW_COLUMNS, raw);
     for (const [i, rows] of perDelivery.entries()) {
       let accepted = 0;
@@ -206,6 +212,19 @@ export function createInbox({ db, dialect, workspaces, now = Date.now, maxBatch 
  * whole write. Removed on both dialects alike, so what is accepted is stored, and stored the
  * same everywhere. In JSON text (payload) NULs are escaped as `\u0000` and stay.
  */
+/** A malformed item's text fields without NUL characters (PostgreSQL text cannot hold them). */
+function withoutNulItem(item: MalformedItem): MalformedItem {
+  return {
+    ...item,
+    raw: withoutNul(item.raw),
+    error: withoutNul(item.error),
+    externalId: withoutNul(item.externalId),
+    ...(item.objectId !== undefined ? { objectId: withoutNul(item.objectId) } : {}),
+    ...(item.objectType !== undefined ? { objectType: withoutNul(item.objectType) } : {}),
+    ...(item.accountId !== undefined ? { accountId: withoutNul(item.accountId) } : {}),
+  };
+}
+
 function withoutNul(text: string): string {
   return text.includes('\0') ? text.replaceAll('\0', '') : text;
 }

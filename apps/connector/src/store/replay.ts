@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database, TriggerStatus } from '../db/types.js';
 import type { WorkspaceIndex } from '../workspaces.js';
+import { MALFORMED_REASON } from './malformed.js';
 
 /** What an operator action did, or why it could not (the API maps `code` to 404 / 409). */
 export type OperatorResult<T> =
@@ -150,10 +151,16 @@ export async function replayEvent(
 ): Promise<OperatorResult<{ id: string; workspace: string }>> {
   const row = await db
     .selectFrom('events')
-    .select(['id', 'status', 'platform', 'account_id', 'workspace_id'])
+    .select(['id', 'status', 'reason', 'platform', 'account_id', 'workspace_id'])
     .where('id', '=', id)
     .executeTakeFirst();
   if (!row) return notFound('event', id);
+  if (row.status === 'failed' && row.reason === MALFORMED_REASON)
+    return {
+      ok: false,
+      code: 'conflict',
+      message: `event ${id} is an unreadable item (malformed): there is nothing to decide; its raw item and parse error are in its payload`,
+    };
   if (row.status === 'pending')
     return {
       ok: false,

@@ -7,8 +7,11 @@ import type { EventRow } from '../store/claim.js';
 import { newId } from '../store/ids.js';
 import { insertManyIgnoringConflicts } from '../store/insert-many.js';
 import { type BatchLookups, lookupsFor } from './batch-lookups.js';
+import { loadGuards } from './guards.js';
 import { decideEvent, type Evaluation, type EventPlan, summarise } from './plan.js';
 import { applyPrivacyDeletion } from './privacy.js';
+import { insertTrigger } from './requalify.js';
+import { archiveRuns, keepOwnTriggers, nextRuns } from './runs.js';
 
 export interface CommitItem {
   row: EventRow;
@@ -22,10 +25,11 @@ export interface Committed {
   triggers: string[];
 }
 
-// Well under SQLite's 32,766 bound parameters per statement (8 columns per decision).
+// Well under SQLite's 32,766 bound parameters per statement (9 columns per decision).
 const DECISIONS_PER_INSERT = 500;
 const DECISION_COLUMNS = [
   'event_id',
+  'run',
   'campaign_id',
   'workspace_id',
   'outcome',
@@ -93,23 +97,31 @@ export async function commitBatch(
       trx,
       mine.map((i) => i.evaluation),
     );
+    const guards = await loadGuards(
+      trx,
+      mine.map((i) => i.evaluation),
+    );
+    // A replayed event (decided before) gets a new decision run; earlier runs stay.
+    const runOf = await nextRuns(
+      trx,
+      mine.filter((i) => i.row.processed_at !== null).map((i) => i.row.id),
+    );
     const committed: Committed[] = [];
     const decisionRows: DecisionTable[] = [];
     for (const { row, evaluation } of mine) {
       const workspaceId = evaluation.workspace.id;
       const workspaceLookups = lookups.get(workspaceId) as BatchLookups;
-      const plan = await decideEvent(evaluation, workspaceLookups, new Date(now));
+      const plan = guards.explain(
+        row.id,
+        await decideEvent(guards.judge(evaluation), workspaceLookups, new Date(now)),
+      );
       const triggers: string[] = [];
       for (const decision of plan.decisions) {
         if (!decision.trigger) continue;
-        const inserted = await trx
-          .insertInto('triggers')
-          .values(decision.trigger)
-          .onConflict((oc) => oc.doNothing())
-          .returning('id')
-          .executeTakeFirst();
-        if (inserted) {
+        const inserted = await insertTrigger(trx, decision.trigger);
+        if (inserted.inserted) {
           triggers.push(inserted.id);
+          decision.trigger = { ...decision.trigger, id: inserted.id };
           workspaceLookups.recordSend({
             recipientKey: decision.trigger.recipient_key,
             campaignId: decision.campaignId,
@@ -119,11 +131,13 @@ export async function commitBatch(
           Object.assign(decision, {
             outcome: 'skipped',
             reason: 'already_sent',
-            detail: `trigger ${decision.trigger.id} exists`,
+            detail: `trigger ${inserted.existing.id} exists`,
             trigger: null,
           });
         }
       }
+      const standing = row.processed_at === null ? null : await keepOwnTriggers(trx, row.id, plan.decisions);
+      if (standing?.size) plan.callback = null;
       for (const cancel of plan.cancels) {
         await trx
           .updateTable('triggers')
@@ -142,22 +156,25 @@ export async function commitBatch(
       for (const d of plan.decisions) {
         decisionRows.push({
           event_id: row.id,
+          run: runOf(row.id),
           campaign_id: d.campaignId,
           workspace_id: workspaceId,
           outcome: d.outcome,
           reason: d.reason,
           detail: d.detail,
-          trigger_id: d.outcome === 'triggered' ? (d.trigger?.id ?? null) : null,
+          trigger_id:
+            d.outcome === 'triggered' ? (d.trigger?.id ?? standing?.get(d.campaignId) ?? null) : null,
           created_at: now,
         });
       }
       committed.push({ eventId: row.id, status: summarise(plan.decisions).status, plan, triggers });
     }
     if (committed.length === 0) return committed;
-
-    // A replayed event (decided before) is decided again: its new decisions replace the old ones.
-    const replayed = mine.filter((i) => i.row.processed_at !== null).map((i) => i.row.id);
-    if (replayed.length > 0) await trx.deleteFrom('decisions').where('event_id', 'in', replayed).execute();
+    await guards.save();
+    await archiveRuns(
+      trx,
+      mine.filter((i) => i.row.processed_at !== null).map((i) => i.row.id),
+    );
     for (let i = 0; i < decisionRows.length; i += DECISIONS_PER_INSERT) {
       const chunk = decisionRows.slice(i, i + DECISIONS_PER_INSERT);
       await insertManyIgnoringConflicts(trx, dialect, 'decisions', DECISION_COLUMNS, chunk);

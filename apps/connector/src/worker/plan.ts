@@ -6,6 +6,7 @@ import type { Database, EventStatus, TriggerTable } from '../db/types.js';
 import { lookupsFor } from './batch-lookups.js';
 import { decideEvent } from './decide.js';
 import { evaluateEvent } from './evaluate.js';
+import { loadGuards } from './guards.js';
 
 export { decideEvent } from './decide.js';
 export { evaluateEvent } from './evaluate.js';
@@ -75,7 +76,9 @@ export async function planEvent(input: PlanInput): Promise<EventPlan> {
   const evaluation = await evaluateEvent(input);
   const lookups = (await lookupsFor(input.db, [evaluation])).get(input.workspace.id);
   if (!lookups) throw new Error('[@hookpost/connector] no lookups for the evaluated workspace');
-  return decideEvent(evaluation, lookups, input.now);
+  // The same order and erasure guards as the worker (read only: nothing is saved).
+  const guards = await loadGuards(input.db, [evaluation]);
+  return guards.explain(evaluation.event.id, await decideEvent(guards.judge(evaluation), lookups, input.now));
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/types.js';
 import { newId } from '../store/ids.js';
+import { writeTombstone } from '../store/tombstones.js';
 
 const PURGED = '[purged: privacy deletion]';
 
@@ -58,6 +59,7 @@ export async function applyPrivacyDeletion(
       .onConflict((oc) => oc.doNothing())
       .execute();
   }
+  await writeTombstone(trx, { workspaceId, crmHash, now });
   const [platform, objectType, objectId] = ref.split(':');
   const events = await trx
     .selectFrom('events')

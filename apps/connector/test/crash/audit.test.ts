@@ -55,7 +55,14 @@ async function store(): Promise<string> {
     .insertInto('events')
     .values([event('evt_ok', 'triggered'), event('evt_late', 'pending')])
     .execute();
-  const decision = { event_id: 'evt_ok', workspace_id: 'crash', reason: null, detail: null, created_at: 0 };
+  const decision = {
+    event_id: 'evt_ok',
+    run: 1,
+    workspace_id: 'crash',
+    reason: null,
+    detail: null,
+    created_at: 0,
+  };
   await handle.db
     .insertInto('decisions')
     .values([

@@ -51,6 +51,27 @@ export interface InboundDeliveryInput {
   signatureVersion: string | null;
   body: string;
   events: CrmEvent[];
+  /** Items of the delivery that could not be read as events (stored as `failed` / `malformed`). */
+  malformed?: MalformedItem[];
+}
+
+/**
+ * One item of an inbound delivery that could not be read as an event (a webhook batch item, an
+ * outbound-message notification). The envelope parsed, so the rest of the delivery is stored
+ * and acknowledged; this item is stored for the operator to see instead of failing the whole
+ * delivery (a CRM does not retry a 4xx).
+ *
+ * - `raw`: the item as received (JSON or XML text); `error`: what is wrong and where.
+ * - `externalId`: deterministic for the item (e.g. a hash of `raw`), so a retry stores it once.
+ * - `accountId`, `objectType`, `objectId`: whatever of them could be read.
+ */
+export interface MalformedItem {
+  raw: string;
+  error: string;
+  externalId: string;
+  accountId?: string | undefined;
+  objectType?: string | undefined;
+  objectId?: string | undefined;
 }
 
 /**
@@ -129,6 +150,14 @@ export interface StreamStatus {
   gaps: number;
 }
 
+/** One object type's properties as the CRM defines them. */
+export interface PropertyCatalog {
+  /** Whether property names compare case-insensitively (Salesforce API names do). */
+  caseInsensitive: boolean;
+  /** `options`: the values of an enumeration or picklist, `null` for other types. */
+  properties: { name: string; options: string[] | null }[];
+}
+
 /** A running stream subscription (e.g. Salesforce Change Data Capture). */
 export interface StreamHandle {
   stop(): Promise<void>;
@@ -193,6 +222,14 @@ export interface CrmAdapter<Settings = unknown> {
    * Salesforce endpoint token): the host redacts them from every log line.
    */
   secretsOf?(settings: Settings): string[];
+
+  /**
+   * The CRM's property definitions of one object type (`config check --online`): names and,
+   * for enumerations / picklists, their option values. Throws when the CRM cannot be read.
+   */
+  describeObject?(workspace: AdapterWorkspace<Settings>, objectType: string): Promise<PropertyCatalog>;
+  /** Object types `describeObject` knows (lower-case, as campaigns name them). */
+  describedObjects?: readonly string[];
 
   /** Record and association reads for a workspace, or null when it has no API access. */
   readerFor(workspace: AdapterWorkspace<Settings>): CrmReader | null;

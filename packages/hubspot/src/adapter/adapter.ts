@@ -65,6 +65,24 @@ export function createHubSpotAdapter(options: HubSpotAdapterOptions): HubSpotAda
     clientFor,
     routes: ({ workspaces, accept, logger }) => hubspotRoutes(options, workspaces, accept, logger),
     accountIdOf: (settings) => String(settings.portalId),
+    describedObjects: ['contact', 'company', 'deal', 'ticket'],
+    // Properties API: https://developers.hubspot.com/docs/api-reference/crm-properties-v3/guide
+    async describeObject(workspace, objectType) {
+      const client = clientFor(workspace);
+      if (!client)
+        throw new HookpostHubSpotError(
+          'not_installed',
+          'no HubSpot access (set hubspot.accessToken or install the app)',
+        );
+      const properties = (await client.getProperties(objectType)).map((p) => ({
+        name: p.name,
+        options:
+          p.type === 'enumeration' || (p.options?.length ?? 0) > 0
+            ? (p.options ?? []).map((o) => o.value)
+            : null,
+      }));
+      return { caseInsensitive: false, properties };
+    },
     accountKey: (accountId) => accountId,
     readerFor(workspace): CrmReader | null {
       if (workspace.settings.dataset && options.openDataset)

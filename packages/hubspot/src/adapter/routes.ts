@@ -34,14 +34,15 @@ export function hubspotRoutes(
       channel: 'hubspot_webhook',
       handler: createWebhookMiddleware({
         ...shared,
-        onEvents: async (events, { rawBody, signatureVersion }) => {
+        onEvents: async (events, { rawBody, signatureVersion, malformed }) => {
           await accept({
             platform: 'hubspot',
             channel: 'webhook',
-            accountId: accountOf(events),
+            accountId: accountOf(events) ?? malformed[0]?.accountId ?? null,
             signatureVersion,
             body: rawBody.toString('utf8'),
             events,
+            malformed,
           });
         },
         onError: (error) => logger.error({ err: error }, 'HubSpot delivery not stored'),

@@ -1,4 +1,5 @@
 export { type FakeHubSpot, type FakeHubSpotOptions, startFakeHubSpot } from './fake-hubspot.js';
+export type { PropertyDefinition } from './routes-crm.js';
 export { signV3 } from './sign.js';
 export {
   HUBSPOT_SUBSCRIPTION_TYPES,

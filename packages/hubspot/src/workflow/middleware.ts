@@ -80,7 +80,8 @@ export function createWorkflowActionMiddleware(options: WorkflowActionMiddleware
       // Only the v3 timestamp is signed; an unsigned one never dates the event.
       const signedAt = received.signatureVersion === 'v3' ? received.timestampMs : undefined;
       parsed = parseWorkflowAction(received.rawBody, { receivedAt: new Date(signedAt ?? now()) });
-      context = { rawBody: received.rawBody, signatureVersion: received.signatureVersion };
+      // One execution per request: an unreadable one is the whole request, answered 400.
+      context = { rawBody: received.rawBody, signatureVersion: received.signatureVersion, malformed: [] };
       if (options.replayGuard) {
         replayKey = `${received.signatureVersion}:${received.signature}`;
         if (!(await options.replayGuard.claim(replayKey, now() + replayWindowMs))) {

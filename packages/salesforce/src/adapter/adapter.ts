@@ -5,7 +5,7 @@ import { HookpostSalesforceError } from '../errors.js';
 import { toCrmEvents } from '../outbound/normalise.js';
 import { parseOutboundMessage } from '../outbound/parse.js';
 import { salesforceFieldsFor } from './fields.js';
-import { salesforceReader } from './reader.js';
+import { apiNameOf, salesforceReader } from './reader.js';
 import { resolveSalesforceEvent } from './resolve.js';
 import { outboundMessageRoute } from './routes.js';
 import type { SalesforceAdapterOptions, SalesforceWorkspaceSettings } from './settings.js';
@@ -85,6 +85,25 @@ export function createSalesforceAdapter(options: SalesforceAdapterOptions): Sale
     ],
     accountIdOf: (settings) => settings.organizationId,
     secretsOf: (settings) => [settings.endpointToken],
+    describedObjects: ['contact', 'lead', 'account', 'opportunity'],
+    // sObject Describe: https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_sobject_describe.htm
+    async describeObject(workspace, objectType) {
+      const client = clientFor(workspace);
+      if (!client)
+        throw new HookpostSalesforceError(
+          'invalid_options',
+          'no Salesforce access (set salesforce.instanceUrl and salesforce.auth)',
+        );
+      const described = await client.describe(apiNameOf(objectType));
+      const properties = described.fields.map((field) => ({
+        name: field.name,
+        options:
+          field.type === 'picklist' || field.type === 'multipicklist'
+            ? field.picklistValues.filter((v) => v.active).map((v) => v.value)
+            : null,
+      }));
+      return { caseInsensitive: true, properties };
+    },
     // Org ids compare on their 15-character case-sensitive prefix; the 18-character form adds a checksum.
     accountKey: (accountId) => accountId.slice(0, 15),
     readerFor(workspace): CrmReader | null {

@@ -9,6 +9,9 @@ const API_NAMES: Record<string, string> = {
   opportunity: 'Opportunity',
 };
 
+/** The API name (`Contact`) of an object type as the event model names it (`contact`). */
+export const apiNameOf = (objectType: string): string => API_NAMES[objectType] ?? objectType;
+
 /**
  * Record and association reads over the Salesforce REST API: records by API name with the
  * fields asked for (plus `Id`); the only association is Opportunity → its primary contact
@@ -17,7 +20,7 @@ const API_NAMES: Record<string, string> = {
 export function salesforceReader(client: SalesforceClient): CrmReader {
   return {
     async fetchRecords(objectType, ids, fields) {
-      const name = API_NAMES[objectType] ?? objectType;
+      const name = apiNameOf(objectType);
       return client.fetchRecords(name, ids, [...new Set(['Id', ...fields])]);
     },
     async fetchAssociations(fromType, toType, ids) {

@@ -1,7 +1,15 @@
-import type { AcceptDelivery, AdapterLogger, AdapterWorkspace, InboundRoute } from '@hookpost/core';
+import { createHash } from 'node:crypto';
+import type {
+  AcceptDelivery,
+  AdapterLogger,
+  AdapterWorkspace,
+  InboundRoute,
+  MalformedItem,
+} from '@hookpost/core';
 import { createOutboundMessageMiddleware } from '../outbound/middleware.js';
 import { toCrmEvents } from '../outbound/normalise.js';
 import { createTokenResolver } from '../outbound/token.js';
+import type { FailedNotification } from '../outbound/types.js';
 import type { SalesforceWorkspaceSettings } from './settings.js';
 
 /** The outbound-message endpoint; `:token` is the workspace's secret `endpointToken`. */
@@ -41,9 +49,22 @@ export function outboundMessageRoute(
           signatureVersion: null,
           body: rawBody.toString('utf8'),
           events: toCrmEvents(message),
+          malformed: message.failedNotifications.map((failed) => malformedNotification(failed)),
         });
       },
       onError: (error) => logger.warn({ code: error.code, status: error.status }, error.message),
     }),
+  };
+}
+
+/**
+ * An unreadable Notification as a stored `failed` item: keyed by a hash of its XML (the
+ * Notification Id may be what is missing), so Salesforce's resend stores it once.
+ */
+function malformedNotification(failed: FailedNotification): MalformedItem {
+  return {
+    raw: failed.rawXml,
+    error: failed.error,
+    externalId: `malformed:${createHash('sha256').update(failed.rawXml).digest('hex')}`,
   };
 }

@@ -48,10 +48,22 @@ export interface SalesforceClient {
    * https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_getupdated.htm
    */
   changedRecordIds(objectType: string, since: Date, until: Date): Promise<string[]>;
+  /**
+   * The object's fields (name, type, picklist values) from `GET /sobjects/{Object}/describe`,
+   * e.g. to check that a configuration names real fields and picklist values.
+   * https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_sobject_describe.htm
+   */
+  describe(objectType: string): Promise<SalesforceDescribe>;
   /** Daily API usage from the last `Sforce-Limit-Info` header, `null` before any call. */
   apiUsage(): ApiUsage | null;
   /** The authorised jsforce connection (e.g. to reuse its token for the Pub/Sub API). */
   connection(): Promise<Connection>;
+}
+
+/** The parts of a describe result Hookpost reads. */
+export interface SalesforceDescribe {
+  name: string;
+  fields: { name: string; type: string; picklistValues: { value: string; active: boolean }[] }[];
 }
 
 type QueryRow = Record<string, unknown>;
@@ -125,6 +137,22 @@ export function createSalesforceClient(options: SalesforceClientOptions): Salesf
         });
       }
       return found;
+    },
+
+    async describe(objectType) {
+      assertApiName(objectType, 'object type');
+      const result = await call(`describe ${objectType}`, (conn) => conn.sobject(objectType).describe());
+      return {
+        name: result.name,
+        fields: result.fields.map((field) => ({
+          name: field.name,
+          type: String(field.type),
+          picklistValues: (field.picklistValues ?? []).map((p) => ({
+            value: String(p.value),
+            active: p.active !== false,
+          })),
+        })),
+      };
     },
 
     async findPrimaryContactId(opportunityId) {

@@ -20,6 +20,13 @@ export interface FakeSalesforceOptions {
   accessTokens?: string[];
 }
 
+/** One field of `GET /sobjects/{Object}/describe` (the parts a client reads). */
+export interface FakeDescribeField {
+  name: string;
+  type: string;
+  picklistValues?: { value: string; label?: string; active?: boolean }[];
+}
+
 export interface FakeSalesforceStats {
   tokenRequests: number;
   /** Data API calls, counted like Salesforce's daily usage. */
@@ -38,6 +45,8 @@ export interface FakeSalesforce {
   stats: FakeSalesforceStats;
   /** Invalidates every issued access token (the next call gets INVALID_SESSION_ID). */
   expireSessions(): void;
+  /** What `GET /sobjects/{type}/describe` lists (else one string field per name on its records). */
+  defineFields(type: string, fields: FakeDescribeField[]): void;
 }
 
 const DATA_PATH = /^\/services\/data\/v(\d+\.\d)\/(.+)$/;
@@ -69,6 +78,7 @@ export async function startFakeSalesforce(options: FakeSalesforceOptions = {}): 
   const organizationId = options.organizationId ?? '00Dxx0000001gPFEAY';
   const tokens = new Set(options.accessTokens ?? []);
   const tasks: FakeRecord[] = [];
+  const describes = new Map<string, FakeDescribeField[]>();
   const stats: FakeSalesforceStats = { tokenRequests: 0, apiCalls: 0, retrieves: [], queries: [] };
   let url = '';
 
@@ -177,6 +187,8 @@ export async function startFakeSalesforce(options: FakeSalesforceOptions = {}): 
         throw error;
       }
     }
+    const describe = /^sobjects\/(\w+)\/describe$/.exec(path);
+    if (describe?.[1] && req.method === 'GET') return send(res, 200, describeOf(describe[1]));
     if (path === 'sobjects/Task' && req.method === 'POST') {
       const body = JSON.parse(await readBody(req)) as FakeRecord;
       if (!body.Subject)
@@ -193,6 +205,14 @@ export async function startFakeSalesforce(options: FakeSalesforceOptions = {}): 
       return send(res, 201, { id: record.Id, success: true, errors: [] });
     }
     send(res, 404, sfError('NOT_FOUND', `The requested resource does not exist (v${version}/${path})`));
+  }
+
+  /** The describe result's `name` and `fields` with `picklistValues` (always an array, as Salesforce sends). */
+  function describeOf(type: string) {
+    const defined = describes.get(type);
+    const names = [...new Set(['Id', ...store.all(type).flatMap((r) => Object.keys(r))])];
+    const fields = defined ?? names.map((name) => ({ name, type: name === 'Id' ? 'id' : 'string' }));
+    return { name: type, fields: fields.map((f) => ({ picklistValues: [], ...f })) };
   }
 
   const server = createServer((req, res) => {
@@ -215,6 +235,7 @@ export async function startFakeSalesforce(options: FakeSalesforceOptions = {}): 
     stats,
     addRecord: (type, id, fields) => void store.add(type, id, fields),
     expireSessions: () => tokens.clear(),
+    defineFields: (type, fields) => void describes.set(type, fields),
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();

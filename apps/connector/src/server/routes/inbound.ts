@@ -49,6 +49,11 @@ export function inboundRoutes({
     if (result.duplicates > 0)
       metrics.eventsDuplicate.inc({ platform: delivery.platform }, result.duplicates);
     if (result.accepted > 0) onStored();
+    if (delivery.malformed?.length)
+      logger.warn(
+        { platform: delivery.platform, items: delivery.malformed.length },
+        'malformed items stored as failed events',
+      );
     return result;
   };
   for (const route of registry.routes(config.workspaces, accept, logger)) {
