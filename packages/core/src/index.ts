@@ -25,6 +25,14 @@ export { type CrmRecord, type ToRecipientInput, toRecipient } from './postal/to-
 export { MAX_ADDRESS_LINE_CHARS, validateAddress } from './postal/validate-address.js';
 export { MAX_NAME_CHARS, validateRecipient } from './postal/validate-recipient.js';
 export type { ValidationResult } from './result.js';
+export {
+  type BackoffOptions,
+  type BackoffPolicy,
+  backoffDelayMs,
+  nextRetry,
+  type RetryVerdict,
+} from './retry/backoff.js';
+export { parseRetryAfter } from './retry/retry-after.js';
 export type { EvaluationContext, RecordsByType } from './rules/context.js';
 export {
   type CompiledCampaign,
