@@ -150,29 +150,28 @@ export function createIntegrations(
     return readers.get(key) ?? null;
   }
 
-  const runSideEffect: SideEffectRunner = async (kind, workspace, payload) => {
-    const data = payload as Record<string, string>;
-    if (kind === 'hubspot_callback' || kind === 'hubspot_postal_mail') {
+  const runSideEffect: SideEffectRunner = async (workspace, payload) => {
+    if (payload.platform === 'hubspot') {
       const client = hubspot(workspace);
       if (!client)
         throw new Error(`workspace ${workspace.id} has no HubSpot API access (token or installation)`);
-      if (kind === 'hubspot_callback') {
-        await client.completeCallback(String(data.callbackId), { hs_execution_state: data.state });
-      } else {
-        await client.recordPostalMail(String(data.contactId), {
-          body: String(data.body),
-          timestamp: new Date(Number(data.timestamp)),
+      if (payload.type === 'workflow_callback') {
+        await client.completeCallback(payload.callbackId, { hs_execution_state: payload.state });
+      } else if (payload.objectType === 'contact') {
+        // HubSpot's postal-mail engagement is recorded on contacts only.
+        await client.recordPostalMail(payload.objectId, {
+          body: payload.body,
+          timestamp: new Date(payload.occurredAt),
         });
       }
       return;
     }
+    if (payload.platform !== 'salesforce' || payload.type !== 'mail_activity')
+      throw new Error(`no side effect "${payload.type}" for platform "${payload.platform}"`);
     const client = salesforce(workspace);
     if (!client)
       throw new Error(`workspace ${workspace.id} has no Salesforce API access (instanceUrl and auth)`);
-    await client.createTask(String(data.whoId), {
-      subject: String(data.subject),
-      description: String(data.description),
-    });
+    await client.createTask(payload.objectId, { subject: payload.subject, description: payload.body });
   };
 
   return { readerFor, hubspot, salesforce, oauth, tokenStore, runSideEffect };

@@ -47,7 +47,25 @@ export function createMetrics() {
     }),
     queueDepth: new Gauge({
       name: 'hookpost_queue_depth',
-      help: 'Work waiting: pending events and pending triggers',
+      help: 'Rows per leased queue (events, triggers, outbox) and status',
+      labelNames: ['queue', 'status'] as const,
+      registers: [registry],
+    }),
+    queueClaims: new Counter({
+      name: 'hookpost_queue_claims_total',
+      help: 'Rows claimed with a lease, per queue',
+      labelNames: ['queue'] as const,
+      registers: [registry],
+    }),
+    queueRetries: new Counter({
+      name: 'hookpost_queue_retries_total',
+      help: 'Failed attempts scheduled for a retry with back-off, per queue',
+      labelNames: ['queue'] as const,
+      registers: [registry],
+    }),
+    deadLetters: new Counter({
+      name: 'hookpost_queue_dead_letters_total',
+      help: 'Rows that ended `dead` (retries exhausted or rejected for good), per queue',
       labelNames: ['queue'] as const,
       registers: [registry],
     }),

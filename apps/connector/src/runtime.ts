@@ -12,6 +12,7 @@ import { createIntegrations, type Integrations } from './integrations.js';
 import type { Logger } from './log.js';
 import { type Loop, startLoop } from './loop.js';
 import { createMetrics, type Metrics } from './metrics.js';
+import { recordQueueDepth } from './queue/depth.js';
 import { createApp } from './server/app.js';
 import { createInbox, type Inbox } from './store/inbox.js';
 import { createWorker } from './worker/worker.js';
@@ -103,6 +104,7 @@ export async function startConnector(options: StartOptions): Promise<RunningConn
     const dispatch = createDispatcher({ ...base, metrics, leaseMs: leases.triggerMs });
     const outbox = createOutboxProcessor({
       ...base,
+      metrics,
       run: integrations.runSideEffect,
       leaseMs: leases.eventMs,
     });
@@ -192,19 +194,12 @@ function leaseSettings(env: NodeJS.ProcessEnv): { eventMs: number; triggerMs: nu
   };
 }
 
-/** Keeps `hookpost_queue_depth` current: pending events and pending triggers. */
+/** Keeps `hookpost_queue_depth{queue,status}` current for events, triggers and the outbox. */
 function startQueueGauge({ handle, metrics, logger }: ConnectorContext): Loop {
   return startLoop(
     'queue-gauge',
     async () => {
-      for (const table of ['events', 'triggers'] as const) {
-        const row = await handle.db
-          .selectFrom(table)
-          .select((eb) => eb.fn.countAll().as('n'))
-          .where('status', '=', 'pending')
-          .executeTakeFirst();
-        metrics.queueDepth.set({ queue: table }, Number(row?.n ?? 0));
-      }
+      await recordQueueDepth(handle.db, metrics);
       return 0;
     },
     5_000,

@@ -10,7 +10,10 @@ for (const dialect of dialectCases()) {
       it('migrates, enforces the inbox uniqueness and answers ping', async () => {
         const handle = openDatabase(await dialect.url());
         try {
-          expect(await migrateToLatest(handle.db as never)).toEqual(['0001_initial']);
+          expect(await migrateToLatest(handle.db as never)).toEqual([
+            '0001_initial',
+            '0002_queue_final_state',
+          ]);
           expect(await migrateToLatest(handle.db as never)).toEqual([]);
           const row = {
             id: 'evt_1',

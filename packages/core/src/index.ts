@@ -6,6 +6,12 @@ export * from './event.js';
 export { parseCampaign, parseCrmEvent } from './parse.js';
 export { checkAddress } from './policies/address-policy.js';
 export { type ApplyPoliciesInput, type ApplyPoliciesResult, applyPolicies } from './policies/apply.js';
+export {
+  lockScopes,
+  POLICY_DECLARATIONS,
+  type PolicyDeclaration,
+  type PolicyReadScope,
+} from './policies/declarations.js';
 export { type DedupeKeyInput, dedupeKey } from './policies/dedupe.js';
 export {
   checkCooldown,

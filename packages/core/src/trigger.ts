@@ -2,8 +2,13 @@ import { z } from 'zod';
 import { recipientSchema } from './address.js';
 import { platformSchema } from './event.js';
 
-/** The payload POSTed to the direct-mail platform (DESIGN §6). */
-export const triggerSchema = z.object({
+/**
+ * The campaign trigger: the message POSTed (signed, Standard Webhooks) to the direct-mail
+ * platform for one piece — campaign, printable recipient, variables, send time and the
+ * CRM events that caused it. Not to be confused with a campaign's `trigger:` rule clause
+ * (`TriggerClause`), which says which CRM change fires the campaign.
+ */
+export const campaignTriggerSchema = z.object({
   type: z.literal('campaign.trigger'),
   id: z.string().regex(/^trg_[A-Za-z0-9_-]+$/),
   createdAt: z.iso.datetime({ offset: true }),
@@ -19,7 +24,12 @@ export const triggerSchema = z.object({
     occurredAt: z.iso.datetime({ offset: true }),
   }),
 });
-export type Trigger = z.infer<typeof triggerSchema>;
+export type CampaignTrigger = z.infer<typeof campaignTriggerSchema>;
+
+/** @deprecated Use `campaignTriggerSchema`. */
+export const triggerSchema = campaignTriggerSchema;
+/** @deprecated Use `CampaignTrigger`. */
+export type Trigger = CampaignTrigger;
 
 /** One campaign's verdict on one event, with the reason a human can read. */
 export const decisionSchema = z.object({

@@ -67,7 +67,8 @@ describe('nextRetry', () => {
           const now = windowStart + elapsedMs;
           const verdict = nextRetry({ attempt, now, windowStart, policy, retryAfterMs, random: () => r });
           const delay = backoffDelayMs(attempt, policy, { retryAfterMs, random: () => r });
-          if (now + delay - windowStart > policy.maxAgeMs) expect(verdict).toEqual({ retry: false, reason: 'max_age' });
+          if (now + delay - windowStart > policy.maxAgeMs)
+            expect(verdict).toEqual({ retry: false, reason: 'max_age' });
           else expect(verdict).toEqual({ retry: true, nextAttemptAt: now + delay, delayMs: delay });
         },
       ),
