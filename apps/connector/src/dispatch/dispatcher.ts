@@ -58,7 +58,7 @@ const finalAttempt = (error: string): AttemptResult => ({
 type Outcome =
   | { status: 'delivered' }
   | { status: 'cancelled'; reason: string }
-  | { status: 'failed'; settlement: Settlement };
+  | { status: 'failure'; settlement: Settlement };
 
 /**
  * Delivers due triggers from the leased `triggers` queue: re-checks suppression right
@@ -123,7 +123,7 @@ export function createDispatcher(options: DispatcherOptions) {
       const bare = { ...row, payload: null, recipientHashes: {} } as TriggerItem;
       await finish(
         bare,
-        { status: 'failed', settlement: { status: 'dead', reason: error } },
+        { status: 'failure', settlement: { status: 'dead', reason: error } },
         null,
         workspace,
       );
@@ -146,7 +146,7 @@ export function createDispatcher(options: DispatcherOptions) {
       result.outcome === 'delivered'
         ? { status: 'delivered' }
         : {
-            status: 'failed',
+            status: 'failure',
             settlement: settleFailure(
               {
                 error: result.error ?? 'rejected by the destination',
@@ -170,7 +170,7 @@ export function createDispatcher(options: DispatcherOptions) {
   ): Promise<void> {
     const at = now();
     const end: TriggerEnd | 'pending' =
-      outcome.status === 'failed'
+      outcome.status === 'failure'
         ? outcome.settlement.status === 'dead'
           ? 'dead'
           : 'pending'
@@ -210,7 +210,7 @@ export function createDispatcher(options: DispatcherOptions) {
         };
         // Lost the lease (we were too slow) or cancelled meanwhile: leave the row to its new state.
         settled =
-          outcome.status === 'failed'
+          outcome.status === 'failure'
             ? await queue.fail(trx, item, outcome.settlement, values)
             : await queue.settle(trx, item.id, outcome.status, values);
         if (!settled || end === 'pending') return;
