@@ -5,7 +5,7 @@ import { upgradeOutboxKinds } from './migrate-outbox-kinds.js';
  * Migrations live in code (not files) so the built CLI carries them. Column types are
  * the portable subset of SQLite and PostgreSQL: text, integer, bigint.
  */
-const migrations: Record<string, Migration> = {
+export const migrations: Record<string, Migration> = {
   '0001_initial': {
     async up(db: Kysely<unknown>) {
       await db.schema
