@@ -1,4 +1,11 @@
-import { type Campaign, type CrmEvent, type Decision, evaluateCampaigns, hashCrmRef } from '@hookpost/core';
+import {
+  type Campaign,
+  type CrmEvent,
+  evaluateCampaigns,
+  failedTrigger,
+  hashCrmRef,
+  reversesMatch,
+} from '@hookpost/core';
 import { type Enrichment, enrichEvent, type RecipientMode } from '../enrich/enrich.js';
 import { recordRef } from '../store/ids.js';
 import type { EvaluateInput, Evaluation, EventPlan } from './plan.js';
@@ -14,15 +21,6 @@ function asWorkflowCampaign(campaign: Campaign, objectType: string): Campaign {
   }
   return copy;
 }
-
-const isTriggerFailure = (d: Decision) =>
-  d.outcome === 'no_match' && d.reason?.startsWith('trigger.') === true;
-/** A reversal: the watched property moved away from the target, or a condition no longer holds. */
-const isReversal = (d: Decision) =>
-  d.outcome === 'no_match' &&
-  (d.reason?.startsWith('trigger.to') === true ||
-    d.reason?.startsWith('trigger.in') === true ||
-    d.reason?.startsWith('conditions') === true);
 
 /**
  * Evaluates every campaign for one event: the trigger clause first, enrichment only for
@@ -57,7 +55,7 @@ export async function evaluateEvent(input: EvaluateInput): Promise<Evaluation> {
       : [];
 
   const first = evaluateCampaigns(event, { records: {} }, campaigns);
-  const open = campaigns.filter((c, i) => !isTriggerFailure(first[i]!) || pendingCampaigns.has(c.id));
+  const open = campaigns.filter((c, i) => !failedTrigger(first[i]!) || pendingCampaigns.has(c.id));
   let enrichment: Enrichment = { records: {}, recipients: {} };
   const addressedHere = input.pending.some((p) => p.recipient_ref === ref);
   if (open.length > 0 || addressedHere) {
@@ -77,7 +75,7 @@ export async function evaluateEvent(input: EvaluateInput): Promise<Evaluation> {
   const verdicts: Evaluation['verdicts'] = [];
   for (const [i, campaign] of campaigns.entries()) {
     const decision = byId.get(campaign.id) ?? first[i]!;
-    if (pendingCampaigns.has(campaign.id) && isReversal(decision)) {
+    if (pendingCampaigns.has(campaign.id) && reversesMatch(decision)) {
       for (const p of fromThisRecord.filter((t) => t.campaign_id === campaign.id)) {
         cancels.push({ triggerId: p.id, reason: `reversed by event ${event.id}: ${decision.reason}` });
       }

@@ -39,7 +39,10 @@ export function compileTrigger(trigger: TriggerClause): CompiledTrigger {
     if (onFailure !== null) return onFailure;
     if (readProperty === null) return null;
     const value = readProperty(scope);
-    return value instanceof Missing ? value.reason : checkValue(value);
+    if (value instanceof Missing) return value.reason;
+    const failure = checkValue(value);
+    if (failure !== null) scope.failedClause = 'trigger.value';
+    return failure;
   };
 }
 
