@@ -155,6 +155,12 @@ export function createWorker(options: WorkerOptions): Worker {
         for (const d of c.plan.decisions) metrics.decisions.inc({ outcome: d.outcome });
         if (c.triggers.length > 0) metrics.triggers.inc({ status: 'pending' }, c.triggers.length);
         if (c.plan.cancels.length > 0) metrics.triggers.inc({ status: 'cancelled' }, c.plan.cancels.length);
+        // The reason's code only: its detail may quote CRM values (an address, a name).
+        for (const cancel of c.plan.cancels)
+          logger.info(
+            { triggerId: cancel.triggerId, eventId: c.eventId, reason: cancel.reason.split(':')[0] },
+            'trigger cancelled',
+          );
       }
       logger.debug({ claimed: rows.length, decided: committed.length }, 'events decided');
     } catch (error) {

@@ -77,7 +77,8 @@ export async function auditRun(input: AuditInput): Promise<Audit> {
       .map((e) => `${e.id}=${decisionsOf.get(e.id)?.length ?? 0}`),
   );
   const decided = load.acknowledged.filter(
-    (e) => decidedOnce(e.id) && !['pending', 'dead', 'failed'].includes(events.get(e.id)?.status ?? 'pending'),
+    (e) =>
+      decidedOnce(e.id) && !['pending', 'dead', 'failed'].includes(events.get(e.id)?.status ?? 'pending'),
   ).length;
 
   checkTriggers(input, store, violations);

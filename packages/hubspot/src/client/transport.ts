@@ -1,5 +1,5 @@
-import { HookpostHubSpotError } from '../errors.js';
 import { backoffDelayMs, parseRetryAfter } from '@hookpost/core';
+import { HookpostHubSpotError } from '../errors.js';
 import type { SlidingWindowLimiter } from './limiter.js';
 import type { ApiCall, RawResponse } from './sdk.js';
 
