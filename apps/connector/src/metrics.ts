@@ -38,9 +38,9 @@ export function createMetrics() {
       labelNames: ['status'] as const,
       registers: [registry],
     }),
-    deliveryLatency: new Histogram({
+    deliveryAttemptDuration: new Histogram({
       name: 'hookpost_delivery_duration_seconds',
-      help: 'Time of one delivery attempt to a destination',
+      help: 'Time of one delivery attempt (our POST) to a destination',
       labelNames: ['outcome'] as const,
       buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers: [registry],

@@ -134,7 +134,7 @@ export function createDispatcher(options: DispatcherOptions) {
       return;
     }
     const result = await attempt(item, workspace);
-    metrics.deliveryLatency.observe({ outcome: result.outcome }, result.durationMs / 1000);
+    metrics.deliveryAttemptDuration.observe({ outcome: result.outcome }, result.durationMs / 1000);
     const at = now();
     const number = row.attempts + 1;
     if (result.outcome !== 'delivered')

@@ -1,4 +1,4 @@
-import type { Insertable, Selectable } from 'kysely';
+import type { Selectable } from 'kysely';
 import type { OutboxTable } from '../db/types.js';
 import { newId } from './ids.js';
 import { type OutboxPayload, outboxPayloadSchema } from './outbox-payload.js';
@@ -34,6 +34,3 @@ export function outboxRow(workspaceId: string, payload: OutboxPayload, now: numb
 export function readOutboxRow(row: Selectable<OutboxTable>): OutboxItem {
   return { ...row, payload: outboxPayloadSchema.parse(JSON.parse(row.payload)) };
 }
-
-/** Rows built before insert (e.g. by a planner) keep their type at the boundary. */
-export type NewOutboxRow = Insertable<OutboxTable>;
