@@ -2,19 +2,20 @@ import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import { hostname } from 'node:os';
 import type { Router } from 'express';
-import { type CdcTransportFactory, pubSubTransportFor, startCdc } from './cdc.js';
+import { type ComposeOptions, type CrmOptions, createRegistry } from './adapters/compose.js';
+import type { AdapterRegistry } from './adapters/registry.js';
 import type { HookpostConfig } from './config/schema.js';
 import { type DatabaseHandle, DEFAULT_DATABASE_URL, openDatabase, redactUrl } from './db/connect.js';
 import { migrateToLatest } from './db/migrations.js';
 import { createDispatcher } from './dispatch/dispatcher.js';
 import { createOutboxProcessor } from './dispatch/outbox.js';
-import { createIntegrations, type Integrations } from './integrations.js';
 import type { Logger } from './log.js';
 import { type Loop, startLoop } from './loop.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { recordQueueDepth } from './queue/depth.js';
 import { createApp } from './server/app.js';
 import { createInbox, type Inbox } from './store/inbox.js';
+import { createStreamPositions } from './store/stream-positions.js';
 import { createWorker } from './worker/worker.js';
 import { createWorkspaceIndex, type WorkspaceIndex } from './workspaces.js';
 
@@ -29,8 +30,10 @@ export interface StartOptions {
   http?: boolean;
   /** Run the worker, dispatcher and outbox loops in this process. */
   worker?: boolean;
-  /** Change Data Capture transport per workspace; defaults to the Pub/Sub API. */
-  cdcTransport?: CdcTransportFactory;
+  /** Options of the built-in CRM adapters (e.g. a Change Data Capture transport for tests). */
+  crm?: CrmOptions;
+  /** More CRM adapters, registered after the built-in ones. */
+  adapters?: ComposeOptions['adapters'];
   /** Builds the admin API router (`/api`) once the runtime exists. */
   api?: (runtime: ConnectorContext) => Router;
   env?: NodeJS.ProcessEnv;
@@ -41,7 +44,8 @@ export interface ConnectorContext {
   config: HookpostConfig;
   handle: DatabaseHandle;
   workspaces: WorkspaceIndex;
-  integrations: Integrations;
+  /** The CRM adapters: routes, routing, reads, derived fields, write-back, streams. */
+  registry: AdapterRegistry;
   metrics: Metrics;
   inbox: Inbox;
   logger: Logger;
@@ -66,8 +70,15 @@ export async function startConnector(options: StartOptions): Promise<RunningConn
   logger.info({ database: redactUrl(databaseUrl), dialect: handle.dialect, applied }, 'database ready');
 
   const metrics = createMetrics();
-  const workspaces = createWorkspaceIndex(config);
-  const integrations = createIntegrations(config, options.configDir, handle.db, env);
+  const registry = createRegistry({
+    config,
+    configDir: options.configDir,
+    db: handle.db,
+    env,
+    ...options.crm,
+    ...(options.adapters ? { adapters: options.adapters } : {}),
+  });
+  const workspaces = createWorkspaceIndex(config, registry);
   const inbox = createInbox({ db: handle.db, dialect: handle.dialect, workspaces });
   const owner = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   const loops: Loop[] = [];
@@ -78,7 +89,7 @@ export async function startConnector(options: StartOptions): Promise<RunningConn
     config,
     handle,
     workspaces,
-    integrations,
+    registry,
     metrics,
     inbox,
     logger,
@@ -98,14 +109,19 @@ export async function startConnector(options: StartOptions): Promise<RunningConn
     const decide = createWorker({
       ...base,
       metrics,
-      readerFor: integrations.readerFor,
+      registry,
       leaseMs: leases.eventMs,
     });
-    const dispatch = createDispatcher({ ...base, metrics, leaseMs: leases.triggerMs });
+    const dispatch = createDispatcher({
+      ...base,
+      metrics,
+      leaseMs: leases.triggerMs,
+      writeBackEnabled: registry.writeBackEnabled,
+    });
     const outbox = createOutboxProcessor({
       ...base,
       metrics,
-      run: integrations.runSideEffect,
+      run: (workspace, payload) => registry.performWriteBack(workspace, payload),
       leaseMs: leases.eventMs,
     });
     loops.push(
@@ -114,16 +130,18 @@ export async function startConnector(options: StartOptions): Promise<RunningConn
       startLoop('outbox', outbox.runOnce, outbox.idleMs, logger),
     );
   }
-  const cdc = worker
-    ? startCdc({
-        workspaces: config.workspaces,
-        db: handle.db,
-        inbox,
+  // Streams (e.g. Change Data Capture) feed the same inbox as the routes.
+  const streams = worker
+    ? registry.startStreams(config.workspaces, {
+        accept: async (delivery) => {
+          const result = await inbox.ingest(delivery);
+          poke();
+          return result;
+        },
+        positionsFor: (workspaceId) => createStreamPositions(handle.db, workspaceId),
         logger,
-        transportFor: options.cdcTransport ?? pubSubTransportFor(options.configDir),
-        onStored: poke,
       })
-    : null;
+    : [];
   // Not in `loops`: poking it on every ingest would run its count queries on the hot path.
   const gauge = worker ? startQueueGauge(context) : null;
 
@@ -137,7 +155,7 @@ export async function startConnector(options: StartOptions): Promise<RunningConn
       logger,
       metrics,
       inbox,
-      integrations,
+      registry,
       isShuttingDown: () => shuttingDown,
       onStored: poke,
       ...(options.api ? { api: options.api(context) } : {}),
@@ -166,7 +184,7 @@ export async function startConnector(options: StartOptions): Promise<RunningConn
         await closed;
         clearTimeout(timer);
       }
-      await cdc?.stop();
+      await Promise.all(streams.map((stream) => stream.stop()));
       await inbox.drain();
       await Promise.all([...loops, ...(gauge ? [gauge] : [])].map((loop) => loop.stop()));
       await handle.close();

@@ -70,7 +70,7 @@ for (const dialect of dialectCases()) {
       const databaseUrl = await dialect.url();
       let connector = await startTestConnector(config(receiver.url), {
         databaseUrl,
-        cdcTransport: () => bus,
+        crm: { cdcTransport: () => bus },
       });
       await eventually(async () => (bus.listeners('/data/ContactChangeEvent') > 0 ? true : undefined));
       bus.publish(contactCreated(101, '003RM000006DdnRYAS'), '/data/ContactChangeEvent');
@@ -91,7 +91,10 @@ for (const dialect of dialectCases()) {
 
       // While the connector is down, one more change happens; after the restart it resumes from 102.
       bus.publish(contactCreated(103, '003RM000006DdnTYAS'), '/data/ContactChangeEvent');
-      connector = await startTestConnector(config(receiver.url), { databaseUrl, cdcTransport: () => bus });
+      connector = await startTestConnector(config(receiver.url), {
+        databaseUrl,
+        crm: { cdcTransport: () => bus },
+      });
       await receiver.waitFor((r) => r.length === 2);
       expect(bus.subscriptions.at(-1)).toEqual({ channel: '/data/ContactChangeEvent', replayId: '102' });
       expect(receiver.received[1]?.body.recipient).toMatchObject({ crm: { objectId: '003RM000006DdnTYAS' } });

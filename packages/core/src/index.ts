@@ -1,3 +1,4 @@
+export * from './adapter/index.js';
 export * from './address.js';
 export * from './campaign.js';
 export * from './duration.js';

@@ -1,3 +1,4 @@
+export * from './adapter/index.js';
 export {
   createHubSpotClient,
   type HubSpotClient,

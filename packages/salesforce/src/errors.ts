@@ -16,7 +16,8 @@ export type HookpostSalesforceErrorCode =
   | 'api_limit'
   | 'api_error'
   | 'invalid_change_event'
-  | 'transport_failed';
+  | 'transport_failed'
+  | 'invalid_options';
 
 const STATUS_BY_CODE: Record<HookpostSalesforceErrorCode, number> = {
   empty_body: 400,
@@ -36,6 +37,7 @@ const STATUS_BY_CODE: Record<HookpostSalesforceErrorCode, number> = {
   api_error: 502,
   invalid_change_event: 400,
   transport_failed: 502,
+  invalid_options: 500,
 };
 
 /**

@@ -1,3 +1,4 @@
+export * from './adapter/index.js';
 export * from './cdc/index.js';
 export * from './client/index.js';
 export * from './errors.js';

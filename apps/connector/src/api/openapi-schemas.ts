@@ -21,7 +21,7 @@ const eventItem = {
   type: 'object',
   properties: {
     id: { type: 'string' },
-    platform: { type: 'string', enum: ['hubspot', 'salesforce'] },
+    platform: { type: 'string', description: 'the platform name of the CRM adapter that received the event' },
     accountId: { type: 'string' },
     workspace: nullable('string'),
     objectType: { type: 'string' },
@@ -173,7 +173,7 @@ export const components: OpenApiDocument['components'] = {
           properties: {
             dedupeKey: { type: 'string' },
             callbackId: nullable('string'),
-            payload: { type: 'object', description: 'the campaign trigger as sent (DESIGN §6)' },
+            payload: { type: 'object', description: 'the campaign trigger as sent to the destination' },
             attempts: { type: 'array', items: ref('DeliveryAttempt') },
           },
         },

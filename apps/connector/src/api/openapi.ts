@@ -187,23 +187,11 @@ export const openApiDocument: OpenApiDocument = {
                   },
                   {
                     type: 'object',
-                    required: ['hubspot'],
-                    properties: {
-                      workspace: { type: 'string' },
-                      hubspot: {
-                        type: 'array',
-                        description: 'a HubSpot webhook delivery (≤ 100 events)',
-                        items: { type: 'object' },
-                      },
-                    },
-                  },
-                  {
-                    type: 'object',
-                    required: ['salesforce'],
-                    properties: {
-                      workspace: { type: 'string' },
-                      salesforce: { type: 'string', description: 'a Salesforce outbound message (SOAP XML)' },
-                    },
+                    description:
+                      "a CRM payload under its platform's name, as that CRM sends it to the connector's inbound route (a webhook batch as a JSON array, an outbound message as XML text)",
+                    minProperties: 1,
+                    properties: { workspace: { type: 'string' } },
+                    additionalProperties: true,
                   },
                 ],
               },

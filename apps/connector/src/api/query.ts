@@ -1,3 +1,4 @@
+import { platformSchema } from '@hookpost/core';
 import { z } from 'zod';
 
 export const DEFAULT_PAGE_SIZE = 50;
@@ -27,7 +28,7 @@ export const triggerStatusSchema = z.enum(['pending', 'delivered', 'cancelled', 
 export const eventListQuery = z
   .object({
     status: eventStatusSchema.optional(),
-    platform: z.enum(['hubspot', 'salesforce']).optional(),
+    platform: platformSchema.optional(),
     workspace: text.optional(),
     objectType: text.optional(),
     objectId: text.optional(),

@@ -11,9 +11,9 @@ const DAY_MS = 86_400_000;
  * from the CRMs) and outbound delivery attempts of the last 24 hours.
  *
  * @example
- * const stats = await collectStats(db); // { events: { pending: 0, … }, deliveries: { … } }
+ * const stats = await collectStats(db, registry.platforms); // { events: { pending: 0, … }, deliveries: { … } }
  */
-export async function collectStats(db: Kysely<Database>, now = Date.now()) {
+export async function collectStats(db: Kysely<Database>, platforms: readonly string[], now = Date.now()) {
   const since = now - DAY_MS;
   const [events, triggers, outbox, inbound, attempts] = await Promise.all([
     countByStatus(db, 'events'),
@@ -32,7 +32,7 @@ export async function collectStats(db: Kysely<Database>, now = Date.now()) {
       .groupBy('outcome')
       .execute(),
   ]);
-  const inboundByPlatform: Record<string, number> = { hubspot: 0, salesforce: 0 };
+  const inboundByPlatform: Record<string, number> = Object.fromEntries(platforms.map((p) => [p, 0]));
   for (const row of inbound) inboundByPlatform[row.platform] = Number(row.n);
   const attemptsByOutcome: Record<string, number> = { delivered: 0, retry: 0, dead: 0 };
   for (const row of attempts) attemptsByOutcome[row.outcome] = Number(row.n);
@@ -52,7 +52,7 @@ export async function collectStats(db: Kysely<Database>, now = Date.now()) {
 export function statsRoutes(ctx: ConnectorContext): Router {
   const router = Router();
   router.get('/stats', async function stats(_req: Request, res: Response) {
-    res.json(await collectStats(ctx.handle.db));
+    res.json(await collectStats(ctx.handle.db, ctx.registry.platforms));
   });
   return router;
 }

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command } from 'commander';
+import { createRegistry } from '../adapters/compose.js';
 import { type DryRunResult, dryRunEvents } from '../api/dry-run.js';
 import { eventsFromFileText } from '../api/dry-run-input.js';
-import { createIntegrations } from '../integrations.js';
 import { createWorkspaceIndex } from '../workspaces.js';
 import { CliError, handled } from './action.js';
 import { openMigrated } from './database.js';
@@ -41,7 +41,8 @@ export function formatDryRun(results: readonly DryRunResult[]): string {
 
 /**
  * `hookpost dry-run <event-file>`: what each campaign would decide for the events in a
- * file (a CrmEvent JSON, a HubSpot webhook batch, or Salesforce outbound-message XML),
+ * file (a CrmEvent JSON, or a payload a CRM adapter recognises: a HubSpot webhook batch,
+ * Salesforce outbound-message XML),
  * with the real CRM lookups and mailing history, storing nothing.
  *
  * @example
@@ -50,7 +51,7 @@ export function formatDryRun(results: readonly DryRunResult[]): string {
 export function dryRunCommand(): Command {
   return new Command('dry-run')
     .description("show each campaign's decision for the events in a file, and why (writes nothing)")
-    .argument('<event-file>', 'CrmEvent JSON, HubSpot webhook batch JSON, or Salesforce outbound-message XML')
+    .argument('<event-file>', 'CrmEvent JSON, or a CRM payload (webhook batch JSON, outbound-message XML)')
     .option('-w, --workspace <id>', 'decide in this workspace instead of routing by account')
     .option(
       '-c, --config <file>',
@@ -65,18 +66,19 @@ export function dryRunCommand(): Command {
         } catch (error) {
           throw new CliError(`cannot read ${file}: ${(error as Error).message}`, { cause: error });
         }
-        const events = eventsFromFileText(text);
         const { config, dir } = loadConfigOrExit(options.config);
-        const workspaces = createWorkspaceIndex(config);
-        if (options.workspace && !workspaces.byId(options.workspace))
+        if (options.workspace && !config.workspaces.some((w) => w.id === options.workspace))
           throw new CliError(
-            `unknown workspace "${options.workspace}" (known: ${workspaces.all.map((w) => w.id).join(', ')})`,
+            `unknown workspace "${options.workspace}" (known: ${config.workspaces.map((w) => w.id).join(', ')})`,
           );
         const { handle } = await openMigrated();
         try {
-          const integrations = createIntegrations(config, dir, handle.db);
+          // The same adapters, derived field lists and reads as the worker.
+          const registry = createRegistry({ config, configDir: dir, db: handle.db });
+          const events = eventsFromFileText(text, registry);
+          const workspaces = createWorkspaceIndex(config, registry);
           const results = await dryRunEvents(
-            { db: handle.db, workspaces, readerFor: integrations.readerFor },
+            { db: handle.db, workspaces, registry },
             events,
             options.workspace ? { workspace: options.workspace } : {},
           );

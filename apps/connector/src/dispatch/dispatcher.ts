@@ -1,4 +1,4 @@
-import { type BackoffPolicy, parseDurationMs } from '@hookpost/core';
+import { type BackoffPolicy, type CrmRef, parseDurationMs } from '@hookpost/core';
 import type { Kysely } from 'kysely';
 import type { DestinationConfig, WorkspaceConfig } from '../config/schema.js';
 import type { Dialect } from '../db/connect.js';
@@ -22,6 +22,8 @@ export interface DispatcherOptions {
   relaxed?: <T>(fn: (db: Kysely<Database>) => Promise<T>) => Promise<T>;
   dialect: Dialect;
   workspaces: WorkspaceIndex;
+  /** Whether a delivered piece is noted on the recipient's CRM record (the adapter registry decides). */
+  writeBackEnabled?: (workspace: WorkspaceConfig, recipient: CrmRef) => boolean;
   logger: Logger;
   metrics: Metrics;
   owner: string;
@@ -69,6 +71,7 @@ type Outcome =
  */
 export function createDispatcher(options: DispatcherOptions) {
   const { db, workspaces, logger, metrics } = options;
+  const writeBackEnabled = options.writeBackEnabled ?? (() => false);
   const relaxed = options.relaxed ?? ((fn) => fn(db));
   const { batchSize = 50, idleMs = 200, leaseMs = 120_000, now = Date.now } = options;
   const queue = createQueue({ ...options, name: 'triggers', leaseMs, now, relaxed });
@@ -214,7 +217,7 @@ export function createDispatcher(options: DispatcherOptions) {
             ? await queue.fail(trx, item, outcome.settlement, values)
             : await queue.settle(trx, item.id, outcome.status, values);
         if (!settled || end === 'pending') return;
-        for (const effect of effectsFor(item, end, reason, workspace, at))
+        for (const effect of effectsFor(item, end, reason, workspace, at, writeBackEnabled))
           await trx
             .insertInto('outbox')
             .values(outboxRow(item.workspace_id, effect, at))

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { workspaceSchema } from '../config/schema.js';
 import type { TriggerItem } from '../store/trigger-row.js';
-import { effectsFor, writeBackEnabled } from './effects.js';
+import { effectsFor } from './effects.js';
 
 const workspace = workspaceSchema.parse({
   id: 'acme',
@@ -9,6 +9,10 @@ const workspace = workspaceSchema.parse({
   salesforce: { organizationId: '00D5e000000AbCdEAF', endpointToken: 'x'.repeat(16) },
   destinations: { mailer: { type: 'log' } },
 });
+
+/** As the adapter registry answers for this workspace: HubSpot writes back, Salesforce does not. */
+const writeBackEnabled = (_workspace: unknown, recipient: { platform: string }) =>
+  recipient.platform === 'hubspot';
 
 const trigger = (platform: 'hubspot' | 'salesforce', callbackId: string | null = null) =>
   ({
@@ -23,14 +27,8 @@ const trigger = (platform: 'hubspot' | 'salesforce', callbackId: string | null =
   }) as unknown as TriggerItem;
 
 describe('effectsFor', () => {
-  it('reads the write-back flag of the recipient platform', () => {
-    expect(writeBackEnabled(workspace, 'hubspot')).toBe(true);
-    expect(writeBackEnabled(workspace, 'salesforce')).toBe(false);
-    expect(writeBackEnabled(workspace, 'pipedrive')).toBe(false);
-  });
-
   it('records a mail activity for a delivered piece where write-back is on, the same way for every CRM', () => {
-    expect(effectsFor(trigger('hubspot'), 'delivered', null, workspace, 5)).toEqual([
+    expect(effectsFor(trigger('hubspot'), 'delivered', null, workspace, 5, writeBackEnabled)).toEqual([
       {
         type: 'mail_activity',
         platform: 'hubspot',
@@ -43,11 +41,11 @@ describe('effectsFor', () => {
         occurredAt: 5,
       },
     ]);
-    expect(effectsFor(trigger('salesforce'), 'delivered', null, workspace, 5)).toEqual([]);
+    expect(effectsFor(trigger('salesforce'), 'delivered', null, workspace, 5, writeBackEnabled)).toEqual([]);
   });
 
   it('completes a waiting workflow step: SUCCESS when delivered, FAIL_CONTINUE otherwise', () => {
-    const [done] = effectsFor(trigger('hubspot', 'cb-1'), 'delivered', null, workspace, 5);
+    const [done] = effectsFor(trigger('hubspot', 'cb-1'), 'delivered', null, workspace, 5, writeBackEnabled);
     expect(done).toEqual({
       type: 'workflow_callback',
       platform: 'hubspot',
@@ -55,7 +53,9 @@ describe('effectsFor', () => {
       state: 'SUCCESS',
       reason: null,
     });
-    expect(effectsFor(trigger('hubspot', 'cb-1'), 'dead', 'HTTP 422', workspace, 5)).toEqual([
+    expect(
+      effectsFor(trigger('hubspot', 'cb-1'), 'dead', 'HTTP 422', workspace, 5, writeBackEnabled),
+    ).toEqual([
       {
         type: 'workflow_callback',
         platform: 'hubspot',

@@ -1,23 +1,10 @@
+import type { CrmRef } from '@hookpost/core';
 import type { WorkspaceConfig } from '../config/schema.js';
 import type { OutboxPayload } from '../store/outbox-payload.js';
 import type { TriggerItem } from '../store/trigger-row.js';
 
 /** How a trigger ended, as far as side effects care. */
 export type TriggerEnd = 'delivered' | 'dead' | 'cancelled';
-
-/**
- * True when the workspace turned write-back on for this CRM. Each CRM's settings sit
- * under its platform name in the workspace configuration (`hubspot:`, `salesforce:`), each
- * with a `writeBack` flag (default off).
- */
-export function writeBackEnabled(workspace: WorkspaceConfig, platform: string): boolean {
-  const settings: unknown = (workspace as unknown as Record<string, unknown>)[platform];
-  return (
-    typeof settings === 'object' &&
-    settings !== null &&
-    (settings as { writeBack?: unknown }).writeBack === true
-  );
-}
 
 /** The platform of a `platform:objectType:objectId` reference. */
 export const platformOf = (ref: string): string => ref.slice(0, Math.max(0, ref.indexOf(':')));
@@ -46,8 +33,9 @@ export function workflowCallback(
 
 /**
  * The side effects of a trigger that ended: its workflow callback, and — when delivered
- * and the recipient's CRM has write-back on — a mail activity on the recipient's record.
- * No per-CRM branch: the payload names the platform, its adapter performs it.
+ * and `writeBackEnabled` says the recipient's CRM wants it (the adapter registry decides) —
+ * a mail activity on the recipient's record. No per-CRM branch: the payload names the
+ * platform, its adapter performs it.
  */
 export function effectsFor(
   trigger: TriggerItem,
@@ -55,12 +43,13 @@ export function effectsFor(
   reason: string | null,
   workspace: WorkspaceConfig | undefined,
   at: number,
+  writeBackEnabled: (workspace: WorkspaceConfig, recipient: CrmRef) => boolean,
 ): OutboxPayload[] {
   const effects = workflowCallback(trigger, end, reason);
   const payload = trigger.payload;
   if (end !== 'delivered' || !workspace || !payload) return effects;
   const { platform, objectType, objectId } = payload.recipient.crm;
-  if (!writeBackEnabled(workspace, platform)) return effects;
+  if (!writeBackEnabled(workspace, payload.recipient.crm)) return effects;
   effects.push({
     type: 'mail_activity',
     platform,

@@ -1,15 +1,13 @@
-import type { TokenStore } from '@hookpost/hubspot';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import type { AdapterRegistry } from '../adapters/registry.js';
 import type { HookpostConfig } from '../config/schema.js';
 import type { DatabaseHandle } from '../db/connect.js';
-import type { Integrations } from '../integrations.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
 import type { Inbox } from '../store/inbox.js';
 import { healthRoutes } from './health.js';
 import { requestContext } from './request-id.js';
 import { inboundRoutes } from './routes/inbound.js';
-import { oauthRoutes } from './routes/oauth.js';
 
 export interface AppDeps {
   config: HookpostConfig;
@@ -17,14 +15,15 @@ export interface AppDeps {
   logger: Logger;
   metrics: Metrics;
   inbox: Inbox;
-  integrations: Pick<Integrations, 'oauth'> & { tokenStore: TokenStore | null };
+  /** The CRM adapters whose routes are mounted. */
+  registry: AdapterRegistry;
   isShuttingDown: () => boolean;
   onStored: () => void;
   /** Mounted at `/api` (admin API), when given. */
   api?: express.Router;
 }
 
-/** The connector's HTTP surface (DESIGN §5). Webhook routes read raw bodies themselves. */
+/** The connector's HTTP surface: health, the CRM adapters' routes and the admin API. Adapter routes read raw bodies themselves. */
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
@@ -40,17 +39,11 @@ export function createApp(deps: AppDeps): Express {
   app.use(
     inboundRoutes({
       config: deps.config,
+      registry: deps.registry,
       inbox: deps.inbox,
       metrics: deps.metrics,
       logger: deps.logger,
       onStored: deps.onStored,
-    }),
-  );
-  app.use(
-    oauthRoutes({
-      oauth: deps.integrations.oauth,
-      tokenStore: deps.integrations.tokenStore,
-      logger: deps.logger,
     }),
   );
   if (deps.api) app.use('/api', deps.api);

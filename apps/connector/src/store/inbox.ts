@@ -1,4 +1,4 @@
-import type { CrmEvent, Platform } from '@hookpost/core';
+import type { CrmEvent, InboundDeliveryInput } from '@hookpost/core';
 import type { Kysely } from 'kysely';
 import type { Dialect } from '../db/connect.js';
 import type { Database, EventTable, RawDeliveryTable } from '../db/types.js';
@@ -7,15 +7,8 @@ import { eventPayload } from './event-row.js';
 import { newId } from './ids.js';
 import { insertManyIgnoringConflicts } from './insert-many.js';
 
-/** One inbound request: its raw body and the events parsed from it. */
-export interface InboundDelivery {
-  platform: Platform;
-  channel: 'webhook' | 'workflow_action' | 'outbound_message' | 'cdc';
-  accountId: string | null;
-  signatureVersion: string | null;
-  body: string;
-  events: CrmEvent[];
-}
+/** One inbound request (or stream batch): its raw body and the events an adapter parsed from it. */
+export type InboundDelivery = InboundDeliveryInput;
 
 export interface IngestResult {
   deliveryId: string;
@@ -80,7 +73,7 @@ interface Pending {
 }
 
 /**
- * The durable inbox in front of every ACK (DESIGN §2 rule 1). Requests arriving in the
+ * The durable inbox in front of every ACK: nothing is acknowledged before it is stored. Requests arriving in the
  * same turn of the event loop are committed together (group commit): one fsync for many
  * requests, each still answered only after its own rows are on disk.
  */

@@ -109,10 +109,9 @@ export async function replayEvent(
       code: 'conflict',
       message: `event ${id} is pending already: the worker will decide it`,
     };
-  const platform = row.platform === 'salesforce' ? 'salesforce' : 'hubspot';
   const workspace =
     (row.workspace_id ? workspaces.byId(row.workspace_id) : undefined) ??
-    workspaces.forAccount(platform, row.account_id);
+    workspaces.forAccount(row.platform, row.account_id);
   if (!workspace) {
     return {
       ok: false,

@@ -1,5 +1,7 @@
 import type { CrmEvent, PolicyLookups, Recipient } from '@hookpost/core';
+import { createHubSpotAdapter } from '@hookpost/hubspot';
 import { describe, expect, it } from 'vitest';
+import { createAdapterRegistry, register } from '../adapters/registry.js';
 import { workspaceSchema } from '../config/schema.js';
 import { decideEvent } from './decide.js';
 import type { Evaluation } from './plan.js';
@@ -20,6 +22,10 @@ const workspace = workspaceSchema.parse({
     },
   ],
 });
+/** The real HubSpot adapter, bound to the workspace: it decides opt-out from `optOutProperty`. */
+const crm = createAdapterRegistry([
+  register(createHubSpotAdapter({ publicUrl: 'http://127.0.0.1' }), (w) => w.hubspot),
+]).crmFor(workspace, 'hubspot');
 const campaign = workspace.campaigns[0] as Evaluation['verdicts'][number]['campaign'];
 
 const event: CrmEvent = {
@@ -63,6 +69,7 @@ function evaluation(overrides: Partial<Evaluation> = {}): Evaluation {
   return {
     event,
     workspace,
+    crm,
     verdicts: [{ campaign, decision: { campaignId: 'welcome', outcome: 'matched', reason: null } }],
     enrichment: { records: { contact: { firstname: 'Ada' } }, recipients: { contact: recipient } },
     cancels: [],

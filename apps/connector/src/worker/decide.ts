@@ -4,16 +4,12 @@ import {
   type Campaign,
   checkAddress,
   type PolicyLookups,
-  type Recipient,
   renderVariables,
   suppressionQuery,
   variableScope,
 } from '@hookpost/core';
-import type { WorkspaceConfig } from '../config/schema.js';
-import type { Enrichment } from '../enrich/enrich.js';
 import { recordRef } from '../store/ids.js';
 import type { TriggerDraft } from '../store/trigger-row.js';
-import { ownMode } from './evaluate.js';
 import type { Evaluation, EventPlan, PlannedDecision } from './plan.js';
 
 /**
@@ -62,7 +58,7 @@ const skip = (campaignId: string, reason: string, detail: string | null = null):
 });
 
 async function decideMatched(
-  { event, workspace, enrichment, workflow }: Evaluation,
+  { event, workspace, crm, enrichment, workflow }: Evaluation,
   campaign: Campaign,
   lookups: PolicyLookups,
   now: Date,
@@ -71,7 +67,7 @@ async function decideMatched(
   const target = enrichment.recipients[campaign.recipient];
   if (!target || !('crm' in target)) return skip(campaign.id, 'no_recipient', target?.missing ?? null);
 
-  if (isOptedOut(workspace, enrichment, target))
+  if (crm?.isOptedOut(enrichment, target))
     return skip(campaign.id, 'suppressed', 'opt-out property set in the CRM');
   const allowed = await applyPolicies({
     workspaceId: workspace.id,
@@ -142,14 +138,14 @@ async function decideMatched(
  * policy cancel those pieces; usable ones replace what the pieces would have printed.
  */
 function recheckAddressed(
-  { event, enrichment, pending }: Evaluation,
+  { event, crm, enrichment, pending }: Evaluation,
   out: Pick<EventPlan, 'cancels' | 'refreshes'>,
 ): void {
   const ref = recordRef(event.platform, event.objectType, event.objectId);
   const waiting = pending.filter(
     (p) => p.recipient_ref === ref && !out.cancels.some((c) => c.triggerId === p.id),
   );
-  const own = enrichment.recipients[ownMode(event.objectType)];
+  const own = crm ? enrichment.recipients[crm.ownMode(event.objectType)] : undefined;
   if (waiting.length === 0 || !own || !('crm' in own) || event.kind !== 'updated') return;
   const checked = checkAddress(own);
   for (const p of waiting) {
@@ -160,16 +156,4 @@ function recheckAddressed(
         reason: `${checked.reason}: ${checked.detail ?? 'the recipient changed'}`,
       });
   }
-}
-
-const TRUTHY = new Set(['true', 'yes', '1', 'y', 'on']);
-
-function isOptedOut(workspace: WorkspaceConfig, enrichment: Enrichment, recipient: Recipient): boolean {
-  const field =
-    recipient.crm.platform === 'hubspot'
-      ? workspace.hubspot?.optOutProperty
-      : workspace.salesforce?.optOutField;
-  if (!field) return false;
-  const value = enrichment.records[recipient.crm.objectType]?.[field];
-  return value === true || (typeof value === 'string' && TRUTHY.has(value.trim().toLowerCase()));
 }

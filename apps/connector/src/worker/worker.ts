@@ -1,10 +1,8 @@
 import type { Campaign } from '@hookpost/core';
 import type { Kysely } from 'kysely';
-import type { WorkspaceConfig } from '../config/schema.js';
+import type { AdapterRegistry } from '../adapters/registry.js';
 import type { Dialect } from '../db/connect.js';
 import type { Database } from '../db/types.js';
-import { workspaceProperties } from '../enrich/properties.js';
-import type { CrmReader } from '../enrich/reader.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
 import type { EventRow } from '../queue/claim.js';
@@ -23,7 +21,8 @@ export interface WorkerOptions {
   relaxed?: <T>(fn: (db: Kysely<Database>) => Promise<T>) => Promise<T>;
   dialect: Dialect;
   workspaces: WorkspaceIndex;
-  readerFor: (workspace: WorkspaceConfig, platform: 'hubspot' | 'salesforce') => CrmReader | null;
+  /** The CRM adapters: reads, derived fields and recipients per workspace. */
+  registry: Pick<AdapterRegistry, 'crmFor'>;
   logger: Logger;
   metrics: Metrics;
   owner: string;
@@ -52,15 +51,6 @@ export function createWorker(options: WorkerOptions): Worker {
   const { batchSize = 500, leaseMs = 60_000, idleMs = 200, now = Date.now } = options;
   const retry = { ...EVENT_RETRY, maxAttempts: options.maxAttempts ?? EVENT_RETRY.maxAttempts };
   const queue = createQueue({ ...options, name: 'events', leaseMs, now, relaxed });
-  const propertiesByWorkspace = new Map<string, Record<string, string[]>>();
-  const properties = (workspace: WorkspaceConfig) => {
-    let props = propertiesByWorkspace.get(workspace.id);
-    if (!props) {
-      props = workspaceProperties(workspace);
-      propertiesByWorkspace.set(workspace.id, props);
-    }
-    return props;
-  };
 
   type Prepared = {
     row: EventRow;
@@ -91,8 +81,7 @@ export function createWorker(options: WorkerOptions): Worker {
         event,
         workspace,
         campaigns: workspace.campaigns as Campaign[],
-        reader: options.readerFor(workspace, event.platform),
-        properties: properties(workspace),
+        crm: options.registry.crmFor(workspace, event.platform),
         pending:
           pending.get(
             pendingKey(workspace.id, recordRef(event.platform, event.objectType, event.objectId)),
