@@ -157,6 +157,7 @@ export async function startConnector(options: StartOptions): Promise<RunningConn
       inbox,
       registry,
       isShuttingDown: () => shuttingDown,
+      metricsToken: env.HOOKPOST_METRICS_TOKEN?.trim() || undefined,
       onStored: poke,
       ...(options.api ? { api: options.api(context) } : {}),
     });

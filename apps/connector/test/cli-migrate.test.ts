@@ -10,7 +10,7 @@ describe('hookpost migrate', { timeout: 90_000 }, () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'hookpost-migrate-'));
     const file = path.join(dir, 'nested', 'hookpost.db');
     const first = runCli(['migrate'], { DATABASE_URL: `sqlite:${file}` }, dir);
-    expect(first.stderr).toBe('');
+    expect(first.stderr).toBe(`database: sqlite:${file}\n`);
     expect(first.code).toBe(0);
     expect(first.stdout).toContain('applied 2 migration(s)');
     expect(first.stdout).toContain('0001_initial');
@@ -43,7 +43,9 @@ describe('hookpost migrate', { timeout: 90_000 }, () => {
   it('fails with one readable line for an unsupported DATABASE_URL, hiding its password', () => {
     const result = runCli(['migrate'], { DATABASE_URL: 'mysql://admin:hunter2@db/hookpost' });
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/^hookpost migrate: DATABASE_URL must start with sqlite: or postgres:\/\//);
+    expect(result.stderr).toMatch(
+      /^hookpost migrate: DATABASE_URL must start with sqlite: or postgres:\/\//m,
+    );
     expect(result.stderr).not.toContain('hunter2');
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });

@@ -89,7 +89,7 @@ for (const dialect of dialectCases()) {
           `${connector.baseUrl}/oauth/hubspot/callback?code=abc&state=${encodeURIComponent(state)}`,
         );
         expect(callback.status).toBe(200);
-        expect(await callback.json()).toEqual({ installed: true, portalId: '62515' });
+        expect(await callback.json()).toEqual({ installed: true, portalId: '62515', routed: true });
         const row = await connector.handle.db
           .selectFrom('installations')
           .selectAll()

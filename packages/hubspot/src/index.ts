@@ -24,6 +24,7 @@ export {
   type WebhookMiddlewareOptions,
 } from './http/webhook-middleware.js';
 export { createOAuth, type OAuth, type OAuthOptions } from './oauth/oauth.js';
+export { HOOKPOST_SCOPES } from './oauth/scopes.js';
 export type { StateFailureReason, StateResult } from './oauth/state.js';
 export {
   createTokenProvider,
@@ -53,4 +54,11 @@ export {
   createWorkflowActionMiddleware,
   type WorkflowActionMiddlewareOptions,
 } from './workflow/middleware.js';
+export {
+  createOptionsFetchMiddleware,
+  type FieldOption,
+  type OptionsFetchMiddlewareOptions,
+  type OptionsFetchRequest,
+  parseOptionsFetch,
+} from './workflow/options-fetch.js';
 export { parseWorkflowAction, type WorkflowActionExecution } from './workflow/parse.js';

@@ -27,6 +27,7 @@ export async function runStart({ http, worker, port }: StartCommandOptions): Pro
     http,
     worker,
     port: Number(port ?? process.env.PORT ?? 3000),
+    ...(process.env.HOST ? { host: process.env.HOST } : {}),
     ...(process.env.DATABASE_URL ? { databaseUrl: process.env.DATABASE_URL } : {}),
     api: adminApi,
   });

@@ -1,4 +1,5 @@
 import { campaignSchema, isoDurationSchema } from '@hookpost/core';
+import { HOOKPOST_SCOPES } from '@hookpost/hubspot';
 import { z } from 'zod';
 
 const urlSchema = z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' });
@@ -113,15 +114,9 @@ export const configSchema = z
         previousClientSecrets: z.array(z.string().min(1)).default([]),
         apiBaseUrl: urlSchema.default('https://api.hubapi.com'),
         allowLegacySignatures: z.boolean().default(false),
-        requiredScopes: z
-          .array(z.string())
-          .default([
-            'oauth',
-            'crm.objects.contacts.read',
-            'crm.objects.companies.read',
-            'crm.objects.deals.read',
-          ]),
-        optionalScopes: z.array(z.string()).default(['crm.objects.contacts.write', 'automation']),
+        /** Defaults: the app definition's scopes (one list in @hookpost/hubspot). */
+        requiredScopes: z.array(z.string()).default([...HOOKPOST_SCOPES.required]),
+        optionalScopes: z.array(z.string()).default([...HOOKPOST_SCOPES.optional]),
       })
       .strict()
       .optional(),

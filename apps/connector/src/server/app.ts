@@ -19,6 +19,8 @@ export interface AppDeps {
   registry: AdapterRegistry;
   isShuttingDown: () => boolean;
   onStored: () => void;
+  /** Bearer token `/metrics` requires, when set. */
+  metricsToken?: string | undefined;
   /** Mounted at `/api` (admin API), when given. */
   api?: express.Router;
 }
@@ -34,6 +36,7 @@ export function createApp(deps: AppDeps): Express {
       ping: deps.handle.ping,
       registry: deps.metrics.registry,
       isShuttingDown: deps.isShuttingDown,
+      metricsToken: deps.metricsToken,
     }),
   );
   app.use(

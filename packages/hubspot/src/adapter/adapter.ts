@@ -63,7 +63,7 @@ export function createHubSpotAdapter(options: HubSpotAdapterOptions): HubSpotAda
     platform: 'hubspot',
     displayName: 'HubSpot',
     clientFor,
-    routes: ({ accept, logger }) => hubspotRoutes(options, accept, logger),
+    routes: ({ workspaces, accept, logger }) => hubspotRoutes(options, workspaces, accept, logger),
     accountIdOf: (settings) => String(settings.portalId),
     accountKey: (accountId) => accountId,
     readerFor(workspace): CrmReader | null {

@@ -33,7 +33,12 @@ export function installFlow(options: HubSpotAdapterOptions): Install {
  * per portal. 404 `oauth_unavailable` when OAuth is not configured, 400 for a refused install
  * or a bad/expired state, 502 when HubSpot does not accept the code.
  */
-export function oauthRoutes(options: HubSpotAdapterOptions, logger: AdapterLogger): InboundRoute[] {
+export function oauthRoutes(
+  options: HubSpotAdapterOptions,
+  logger: AdapterLogger,
+  /** Portal ids some workspace names (`hubspot.portalId`); other portals' events stay unrouted. */
+  routedPortals: ReadonlySet<string> = new Set(),
+): InboundRoute[] {
   const flow = installFlow(options);
   const unavailable = (res: Parameters<InboundRoute['handler']>[1]) =>
     sendJson(res, 404, {
@@ -85,8 +90,14 @@ export function oauthRoutes(options: HubSpotAdapterOptions, logger: AdapterLogge
           const tokens = await flow.oauth.exchangeCode(code);
           if (!tokens.portalId) throw new Error('HubSpot did not say which portal installed the app');
           await flow.tokenStore.set(tokens.portalId, tokens);
+          if (!routedPortals.has(tokens.portalId)) {
+            const warning = `no workspace names portal ${tokens.portalId}: its events stay unrouted until a workspace sets hubspot.portalId: ${tokens.portalId}`;
+            logger.warn({ portalId: tokens.portalId }, warning);
+            sendJson(res, 200, { installed: true, portalId: tokens.portalId, routed: false, warning });
+            return;
+          }
           logger.info({ portalId: tokens.portalId }, 'HubSpot app installed');
-          sendJson(res, 200, { installed: true, portalId: tokens.portalId });
+          sendJson(res, 200, { installed: true, portalId: tokens.portalId, routed: true });
         } catch (failure) {
           logger.warn({ err: (failure as Error).message }, 'HubSpot install failed');
           sendJson(res, 502, {

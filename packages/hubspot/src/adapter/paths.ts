@@ -2,6 +2,7 @@
 export const HUBSPOT_ROUTES = {
   webhook: '/webhooks/hubspot',
   workflowAction: '/webhooks/hubspot/workflow-action',
+  workflowOptions: '/webhooks/hubspot/workflow-action/options',
   install: '/oauth/hubspot/install',
   callback: '/oauth/hubspot/callback',
 } as const;

@@ -1,9 +1,10 @@
-import type { AcceptDelivery, AdapterLogger, CrmEvent, InboundRoute } from '@hookpost/core';
+import type { AcceptDelivery, AdapterLogger, AdapterWorkspace, CrmEvent, InboundRoute } from '@hookpost/core';
 import { createWebhookMiddleware, DEFAULT_MAX_BODY_BYTES } from '../http/webhook-middleware.js';
 import { createWorkflowActionMiddleware } from '../workflow/middleware.js';
+import { createOptionsFetchMiddleware } from '../workflow/options-fetch.js';
 import { oauthRoutes } from './oauth-routes.js';
 import { HUBSPOT_ROUTES } from './paths.js';
-import type { HubSpotAdapterOptions } from './settings.js';
+import type { HubSpotAdapterOptions, HubSpotWorkspaceSettings } from './settings.js';
 
 /**
  * The HubSpot routes: webhook deliveries and workflow-action executions (verified with the
@@ -13,6 +14,7 @@ import type { HubSpotAdapterOptions } from './settings.js';
  */
 export function hubspotRoutes(
   options: HubSpotAdapterOptions,
+  workspaces: readonly AdapterWorkspace<HubSpotWorkspaceSettings>[],
   accept: AcceptDelivery,
   logger: AdapterLogger,
 ): InboundRoute[] {
@@ -64,7 +66,24 @@ export function hubspotRoutes(
         },
       }),
     });
+    // The action's campaign picker, filled when a user opens it in the workflow editor:
+    // the HubSpot campaigns of the workspace that names the portal (none: an empty list).
+    routes.push({
+      method: 'POST',
+      path: HUBSPOT_ROUTES.workflowOptions,
+      channel: 'hubspot_workflow_options',
+      handler: createOptionsFetchMiddleware({
+        ...shared,
+        allowLegacy: true,
+        optionsFor: async ({ portalId }) =>
+          (workspaces.find((w) => String(w.settings.portalId) === portalId)?.campaigns ?? [])
+            .filter((c) => c.trigger.platform === 'hubspot')
+            .map((c) => ({ value: c.id, label: c.name ?? c.id })),
+        onError: (error) => logger.error({ err: error }, 'HubSpot options fetch failed'),
+      }),
+    });
   }
-  routes.push(...oauthRoutes(options, logger));
+  const routedPortals = new Set(workspaces.map((w) => String(w.settings.portalId)));
+  routes.push(...oauthRoutes(options, logger, routedPortals));
   return routes;
 }
