@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EVENT_RETRY, settleFailure } from './settle.js';
+import { EVENT_RETRY, isTransientConflict, settleFailure } from './settle.js';
 
 describe('settleFailure', () => {
   const policy = { initialDelayMs: 1_000, maxDelayMs: 60_000, maxAgeMs: 3_600_000 };
@@ -37,5 +37,17 @@ describe('settleFailure', () => {
       status: 'dead',
       reason: 'retries exhausted after 5 attempts (max attempts): timeout',
     });
+  });
+});
+
+describe('isTransientConflict', () => {
+  it('recognises PostgreSQL deadlocks and serialization failures, nothing else', () => {
+    expect(isTransientConflict(Object.assign(new Error('deadlock detected'), { code: '40P01' }))).toBe(true);
+    expect(isTransientConflict(Object.assign(new Error('could not serialize'), { code: '40001' }))).toBe(
+      true,
+    );
+    expect(isTransientConflict(Object.assign(new Error('duplicate key'), { code: '23505' }))).toBe(false);
+    expect(isTransientConflict(new Error('timeout'))).toBe(false);
+    expect(isTransientConflict(null)).toBe(false);
   });
 });

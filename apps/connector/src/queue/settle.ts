@@ -68,3 +68,23 @@ export const OUTBOX_RETRY: BackoffPolicy = {
   maxAgeMs: 24 * HOUR_MS,
   maxAttempts: 12,
 };
+
+/**
+ * Back-off after a lost lock race (see `isTransientConflict`): short, jittered so the
+ * batches that collided do not meet again. Such a retry does not count as an attempt.
+ */
+export const CONFLICT_RETRY: BackoffPolicy = {
+  initialDelayMs: 500,
+  maxDelayMs: 500,
+  maxAgeMs: Number.POSITIVE_INFINITY,
+};
+
+/**
+ * PostgreSQL's deadlock (`40P01`) and serialization failure (`40001`): the transaction
+ * lost a race with another and is safe to run again; nothing is wrong with its work.
+ * https://www.postgresql.org/docs/current/errcodes-appendix.html
+ */
+export function isTransientConflict(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === '40P01' || code === '40001';
+}

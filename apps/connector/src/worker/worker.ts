@@ -1,4 +1,4 @@
-import type { Campaign } from '@hookpost/core';
+import { backoffDelayMs, type Campaign } from '@hookpost/core';
 import type { Kysely } from 'kysely';
 import type { AdapterRegistry } from '../adapters/registry.js';
 import type { Dialect } from '../db/connect.js';
@@ -7,7 +7,7 @@ import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
 import type { EventRow } from '../queue/claim.js';
 import { createQueue } from '../queue/queue.js';
-import { EVENT_RETRY, settleFailure } from '../queue/settle.js';
+import { CONFLICT_RETRY, EVENT_RETRY, isTransientConflict, settleFailure } from '../queue/settle.js';
 import { eventFromRow } from '../store/event-row.js';
 import { recordRef } from '../store/ids.js';
 import type { WorkspaceIndex } from '../workspaces.js';
@@ -115,6 +115,12 @@ export function createWorker(options: WorkerOptions): Worker {
     });
   }
 
+  async function releaseAfterConflict(row: EventRow, error: unknown, at: number): Promise<void> {
+    const delayMs = backoffDelayMs(1, CONFLICT_RETRY);
+    const reason = (error as Error).message.slice(0, 1000);
+    await queue.fail(db, row, { status: 'pending', reason, notBefore: at + delayMs }, { reason });
+  }
+
   async function runOnce(): Promise<number> {
     const rows = await queue.claim(batchSize);
     if (rows.length === 0) return 0;
@@ -153,6 +159,16 @@ export function createWorker(options: WorkerOptions): Worker {
       }
       logger.debug({ claimed: rows.length, decided: committed.length }, 'events decided');
     } catch (error) {
+      if (isTransientConflict(error)) {
+        // Another process's batch won a lock race; nothing is wrong with these events, so
+        // the attempt does not count towards `dead`: they go back soon, spread by jitter.
+        logger.warn(
+          { err: (error as Error).message, events: items.length },
+          'decision batch lost a lock race',
+        );
+        for (const item of items) await releaseAfterConflict(item.row, error, at);
+        return rows.length;
+      }
       // The whole batch rolled back: count a failed attempt for each event (poison events end `dead`).
       logger.error({ err: error }, 'committing decisions failed');
       for (const item of items) await recordFailure(item.row, error, at);
