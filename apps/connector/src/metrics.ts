@@ -26,6 +26,12 @@ export function createMetrics() {
       labelNames: ['platform'] as const,
       registers: [registry],
     }),
+    streamGaps: new Counter({
+      name: 'hookpost_stream_gaps_total',
+      help: 'Replay gaps found on CRM event streams (events in a range may be lost and are re-read)',
+      labelNames: ['stream'] as const,
+      registers: [registry],
+    }),
     decisions: new Counter({
       name: 'hookpost_decisions_total',
       help: 'Campaign decisions by outcome',

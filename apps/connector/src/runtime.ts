@@ -15,6 +15,7 @@ import { createMetrics, type Metrics } from './metrics.js';
 import { recordQueueDepth } from './queue/depth.js';
 import { createApp } from './server/app.js';
 import { createInbox, type Inbox } from './store/inbox.js';
+import { createStreamLease } from './store/stream-lease.js';
 import { createStreamPositions } from './store/stream-positions.js';
 import { createWorker } from './worker/worker.js';
 import { createWorkspaceIndex, type WorkspaceIndex } from './workspaces.js';
@@ -34,6 +35,8 @@ export interface StartOptions {
   crm?: CrmOptions;
   /** More CRM adapters, registered after the built-in ones. */
   adapters?: ComposeOptions['adapters'];
+  /** Stream lease timings (one subscriber per stream across processes); default 30 s TTL, 10 s renewal. */
+  streamLease?: { ttlMs: number; renewMs: number };
   /** Builds the admin API router (`/api`) once the runtime exists. */
   api?: (runtime: ConnectorContext) => Router;
   env?: NodeJS.ProcessEnv;
@@ -131,15 +134,23 @@ export async function startConnector(options: StartOptions): Promise<RunningConn
     );
   }
   // Streams (e.g. Change Data Capture) feed the same inbox as the routes.
+  const streamLease = options.streamLease ?? { ttlMs: 30_000, renewMs: 10_000 };
   const streams = worker
     ? registry.startStreams(config.workspaces, {
         accept: async (delivery) => {
           const result = await inbox.ingest(delivery);
+          // Stream events count like pushed ones.
+          metrics.eventsAccepted.inc({ platform: delivery.platform }, result.accepted);
+          if (result.duplicates > 0)
+            metrics.eventsDuplicate.inc({ platform: delivery.platform }, result.duplicates);
           poke();
           return result;
         },
         positionsFor: (workspaceId) => createStreamPositions(handle.db, workspaceId),
         logger,
+        lease: (name) => createStreamLease(handle.db, { name, ttlMs: streamLease.ttlMs, holder: owner }),
+        leaseRenewMs: streamLease.renewMs,
+        onGap: (stream) => metrics.streamGaps.inc({ stream }),
       })
     : [];
   // Not in `loops`: poking it on every ingest would run its count queries on the hot path.
@@ -158,6 +169,7 @@ export async function startConnector(options: StartOptions): Promise<RunningConn
       registry,
       isShuttingDown: () => shuttingDown,
       metricsToken: env.HOOKPOST_METRICS_TOKEN?.trim() || undefined,
+      streams: () => streams.flatMap((stream) => (stream.status ? [stream.status()] : [])),
       onStored: poke,
       ...(options.api ? { api: options.api(context) } : {}),
     });

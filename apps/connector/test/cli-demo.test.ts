@@ -98,7 +98,19 @@ describe('the offline demo, as real processes', { timeout: 120_000 }, () => {
 
   it('simulate salesforce --demo posts an outbound message to the secret endpoint and follows it', () => {
     const result = runCli(
-      ['simulate', 'salesforce', '--demo', '--url', base, '--field', 'Description=Closed Won'],
+      [
+        'simulate',
+        'salesforce',
+        '--demo',
+        '--url',
+        base,
+        '--object',
+        'Opportunity',
+        '--object-id',
+        '0065e00000DemoOpAAA',
+        '--field',
+        'StageName=Closed Won',
+      ],
       DEMO_ENV,
       cwd,
     );

@@ -75,17 +75,8 @@ describe('hookpost dry-run', { timeout: 90_000 }, () => {
       notifications: [
         {
           id: '04l5e000001XyZaAAK',
-          objectType: 'Contact',
-          fields: {
-            Id: '0035e00000AbCdEAAV',
-            FirstName: 'Ada',
-            LastName: 'Lovelace',
-            Description: 'Closed Won',
-            MailingStreet: 'Mariahilfer Straße 1',
-            MailingPostalCode: '1060',
-            MailingCity: 'Wien',
-            MailingCountry: 'AT',
-          },
+          objectType: 'Opportunity',
+          fields: { Id: '0065e00000DemoOpAAA', StageName: 'Closed Won' },
         },
       ],
     });

@@ -12,7 +12,7 @@ describe('hookpost migrate', { timeout: 90_000 }, () => {
     const first = runCli(['migrate'], { DATABASE_URL: `sqlite:${file}` }, dir);
     expect(first.stderr).toBe(`database: sqlite:${file}\n`);
     expect(first.code).toBe(0);
-    expect(first.stdout).toContain('applied 2 migration(s)');
+    expect(first.stdout).toContain('applied 3 migration(s)');
     expect(first.stdout).toContain('0001_initial');
 
     const sqlite = new SQLite(file, { readonly: true });

@@ -104,15 +104,23 @@ describe('hookpost simulate, ending in the decision at a running connector', () 
     expect(run.stdout).toMatch(/event evt_\S+: \w+/);
   }, 60_000);
 
-  it('Salesforce Contact outbound message with --field: the closed-won gift is triggered', async () => {
-    const run = await simulate('salesforce', '--object', 'Contact', '--field', 'Description=Closed Won');
+  it('Salesforce Opportunity outbound message with --field: the closed-won gift goes to its contact role', async () => {
+    const run = await simulate(
+      'salesforce',
+      '--object',
+      'Opportunity',
+      '--object-id',
+      '0065e00000DemoOpAAA',
+      '--field',
+      'StageName=Closed Won',
+    );
     expect(run.stdout).toContain('/webhooks/salesforce/…');
     expect(run.stdout).not.toContain('demo-endpoint-token');
     expect(run.stdout).toMatch(/closed-won-gift: triggered/);
     expect(run.code).toBe(0);
   }, 60_000);
 
-  it.each(['Lead', 'Opportunity', 'Account'])(
+  it.each(['Contact', 'Lead', 'Opportunity', 'Account'])(
     'Salesforce %s outbound message is accepted and decided',
     async (object) => {
       const run = await simulate('salesforce', '--object', object, '--field', 'Status=Qualified');

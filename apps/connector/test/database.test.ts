@@ -13,6 +13,7 @@ for (const dialect of dialectCases()) {
           expect(await migrateToLatest(handle.db as never)).toEqual([
             '0001_initial',
             '0002_queue_final_state',
+            '0005_salesforce_stream_leases',
           ]);
           expect(await migrateToLatest(handle.db as never)).toEqual([]);
           const row = {

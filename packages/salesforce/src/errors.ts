@@ -5,6 +5,7 @@ export type HookpostSalesforceErrorCode =
   | 'body_too_large'
   | 'doctype_forbidden'
   | 'malformed_xml'
+  | 'xml_limit_exceeded'
   | 'not_outbound_message'
   | 'missing_field'
   | 'too_many_notifications'
@@ -25,6 +26,7 @@ const STATUS_BY_CODE: Record<HookpostSalesforceErrorCode, number> = {
   body_too_large: 413,
   doctype_forbidden: 400,
   malformed_xml: 400,
+  xml_limit_exceeded: 400,
   not_outbound_message: 400,
   missing_field: 400,
   too_many_notifications: 400,

@@ -9,5 +9,7 @@ export * from './outbound/build.js';
 export * from './outbound/middleware.js';
 export * from './outbound/normalise.js';
 export * from './outbound/parse.js';
+export * from './outbound/redact.js';
 export * from './outbound/token.js';
 export * from './outbound/types.js';
+export type { XmlLimits } from './outbound/xml-limits.js';

@@ -53,12 +53,13 @@ function builtInAdapters({ config, configDir, db, env = process.env, cdcTranspor
   const hubspot = createHubSpotAdapter({
     app: config.hubspot,
     publicUrl: config.server.publicUrl,
-    maxBodyBytes: config.server.maxBodyBytes,
+    ...(config.server.maxBodyBytes ? { maxBodyBytes: config.server.maxBodyBytes } : {}),
     oauth,
     openDataset: (file) => createDatasetReader(path.resolve(configDir, file)),
   });
   const salesforce = createSalesforceAdapter({
-    maxBodyBytes: config.server.maxBodyBytes,
+    ...(config.server.maxBodyBytes ? { maxBodyBytes: config.server.maxBodyBytes } : {}),
+    openDataset: (file) => createDatasetReader(path.resolve(configDir, file)),
     readPrivateKey: (file) => readFileSync(path.resolve(configDir, file), 'utf8'),
     ...(cdcTransport ? { cdcTransport: (workspaceId: string) => cdcTransport(workspaceId) } : {}),
   });

@@ -15,6 +15,7 @@ import type {
   Recipient,
   RecipientMode,
   StreamHandle,
+  StreamLease,
   StreamPositions,
 } from '@hookpost/core';
 import type { WorkspaceConfig } from '../config/schema.js';
@@ -78,6 +79,10 @@ export interface AdapterRegistry {
       accept: AcceptDelivery;
       positionsFor(workspaceId: string): StreamPositions;
       logger: AdapterLogger;
+      /** One holder per stream across processes (a lease row in the database). */
+      lease?: (name: string) => StreamLease;
+      leaseRenewMs?: number;
+      onGap?: (stream: string) => void;
     },
   ): StreamHandle[];
   /** Whether a delivered piece for this recipient is noted on its CRM record (`mail_activity`). */
@@ -162,7 +167,7 @@ export function createAdapterRegistry(registrations: readonly AdapterRegistratio
         }),
       );
     },
-    startStreams(workspaces, { accept, positionsFor, logger }) {
+    startStreams(workspaces, { accept, positionsFor, logger, ...shared }) {
       const handles: StreamHandle[] = [];
       for (const { adapter } of registrations) {
         if (!adapter.startStream) continue;
@@ -174,6 +179,7 @@ export function createAdapterRegistry(registrations: readonly AdapterRegistratio
             accept,
             positions: positionsFor(workspace.id),
             logger,
+            ...shared,
           });
           if (handle) handles.push(handle);
         }

@@ -68,6 +68,8 @@ const salesforceWorkspaceSchema = z
       .optional(),
     optOutField: z.string().min(1).optional(),
     writeBack: z.boolean().default(false),
+    /** A JSON file of records read instead of the API (offline demo, tests). */
+    dataset: z.string().min(1).optional(),
     /** Change Data Capture over the Pub/Sub API (needs `auth`). */
     cdc: z
       .object({
@@ -102,7 +104,8 @@ export const configSchema = z
     server: z
       .object({
         publicUrl: urlSchema.transform((u) => u.replace(/\/+$/, '')),
-        maxBodyBytes: z.number().int().positive().default(1_000_000),
+        /** Largest inbound CRM body, bytes; unset: each CRM's own default (HubSpot 1 MB, Salesforce 4 MiB). */
+        maxBodyBytes: z.number().int().positive().optional(),
       })
       .strict(),
     hubspot: z

@@ -184,6 +184,18 @@ export const migrations: Record<string, Migration> = {
       await upgradeOutboxKinds(db);
     },
   },
+  // One Change Data Capture subscriber per org across processes (src/store/stream-lease.ts).
+  '0005_salesforce_stream_leases': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('stream_leases')
+        .addColumn('name', 'text', (c) => c.primaryKey())
+        .addColumn('holder', 'text', (c) => c.notNull())
+        .addColumn('expires_at', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .execute();
+    },
+  },
 };
 
 class InCodeMigrations implements MigrationProvider {

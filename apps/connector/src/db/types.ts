@@ -12,6 +12,7 @@ export interface Database {
   installations: InstallationTable;
   replay_ids: ReplayIdTable;
   outbox: OutboxTable;
+  stream_leases: StreamLeaseTable;
 }
 
 /** The `type` of the outbox payload union (see store/outbox-payload.ts). */
@@ -153,5 +154,13 @@ export interface InstallationTable {
 export interface ReplayIdTable {
   channel: string;
   replay_id: string;
+  updated_at: number;
+}
+
+/** One row per Change Data Capture stream: the process subscribed to it until `expires_at`. */
+export interface StreamLeaseTable {
+  name: string;
+  holder: string;
+  expires_at: number;
   updated_at: number;
 }

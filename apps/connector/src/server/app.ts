@@ -1,3 +1,4 @@
+import type { StreamStatus } from '@hookpost/core';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { AdapterRegistry } from '../adapters/registry.js';
 import type { HookpostConfig } from '../config/schema.js';
@@ -21,6 +22,8 @@ export interface AppDeps {
   onStored: () => void;
   /** Bearer token `/metrics` requires, when set. */
   metricsToken?: string | undefined;
+  /** Event streams' status for `/readyz`. */
+  streams?: () => StreamStatus[];
   /** Mounted at `/api` (admin API), when given. */
   api?: express.Router;
 }
@@ -37,6 +40,7 @@ export function createApp(deps: AppDeps): Express {
       registry: deps.metrics.registry,
       isShuttingDown: deps.isShuttingDown,
       metricsToken: deps.metricsToken,
+      ...(deps.streams ? { streams: deps.streams } : {}),
     }),
   );
   app.use(

@@ -116,9 +116,34 @@ export type CrmWriteBack =
       occurredAt: number;
     };
 
+/** How a stream is doing, for `/readyz` and the operator. */
+export interface StreamStatus {
+  /** e.g. `salesforce:acme:/data/ContactChangeEvent`. */
+  name: string;
+  /** Adapter-defined state, e.g. `subscribed`, `connecting`, `backing_off`, `standby`, `stopped`. */
+  state: string;
+  /** False while the stream cannot deliver events (retrying after errors). A standby is healthy. */
+  healthy: boolean;
+  lastError: string | null;
+  /** Replay gaps seen since start (events in a range may be lost and were re-read). */
+  gaps: number;
+}
+
 /** A running stream subscription (e.g. Salesforce Change Data Capture). */
 export interface StreamHandle {
   stop(): Promise<void>;
+  status?(): StreamStatus;
+}
+
+/**
+ * One holder per stream across processes, kept by the host in its database: `acquire`
+ * takes it when free or expired, `renew` extends it and returns `false` once another holder
+ * took it over, `release` frees it on a clean stop.
+ */
+export interface StreamLease {
+  acquire(): Promise<boolean>;
+  renew(): Promise<boolean>;
+  release(): Promise<void>;
 }
 
 /** Where a stream left off, per channel, kept by the host for one workspace (e.g. CDC replay ids). */
@@ -133,6 +158,12 @@ export interface StreamContext<Settings> {
   accept: AcceptDelivery;
   positions: StreamPositions;
   logger: AdapterLogger;
+  /** A lease per stream name, so one process across the fleet holds each subscription. */
+  lease?: (name: string) => StreamLease;
+  /** How often the holder renews its lease (and a standby polls), ms. */
+  leaseRenewMs?: number;
+  /** Called once per replay gap found (the host counts it). */
+  onGap?: (stream: string) => void;
 }
 
 /**

@@ -87,6 +87,8 @@ export function createSalesforceAdapter(options: SalesforceAdapterOptions): Sale
     // Org ids compare on their 15-character case-sensitive prefix; the 18-character form adds a checksum.
     accountKey: (accountId) => accountId.slice(0, 15),
     readerFor(workspace): CrmReader | null {
+      if (workspace.settings.dataset && options.openDataset)
+        return options.openDataset(workspace.settings.dataset);
       const client = clientFor(workspace);
       return client ? salesforceReader(client) : null;
     },
@@ -117,7 +119,7 @@ export function createSalesforceAdapter(options: SalesforceAdapterOptions): Sale
     },
     startStream: (context) =>
       context.workspace.settings.cdc?.enabled
-        ? startCdcStream(context, transportFor(context.workspace))
+        ? startCdcStream(context, transportFor(context.workspace), clientFor(context.workspace))
         : null,
     parseSample: (sample) => {
       if (typeof sample !== 'string')

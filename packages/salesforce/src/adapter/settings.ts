@@ -1,3 +1,4 @@
+import type { CrmReader } from '@hookpost/core';
 import type { CdcTransport } from '../cdc/transport.js';
 
 /** One workspace's Salesforce settings (a workspace's `salesforce:` block). */
@@ -14,6 +15,8 @@ export interface SalesforceWorkspaceSettings {
   optOutField?: string | undefined;
   /** Create a completed Task on the recipient when a piece is handed off. */
   writeBack: boolean;
+  /** A JSON dataset read instead of the API (offline demo, tests). */
+  dataset?: string | undefined;
   cdc?:
     | {
         enabled: boolean;
@@ -29,6 +32,8 @@ export interface SalesforceWorkspaceSettings {
 export interface SalesforceAdapterOptions {
   /** Largest outbound message accepted, bytes. */
   maxBodyBytes?: number;
+  /** Opens a workspace's `dataset` file as a reader (the host resolves the path). */
+  openDataset?: (file: string) => CrmReader;
   /** Reads a `privateKeyFile` (the host resolves the path). */
   readPrivateKey: (file: string) => string;
   /** Change Data Capture transport per workspace; defaults to the Pub/Sub API with the JWT credentials. */

@@ -1,34 +1,51 @@
-import type { StreamContext, StreamHandle } from '@hookpost/core';
+import type { StreamContext, StreamHandle, StreamStatus } from '@hookpost/core';
+import type { CdcStatus } from '../cdc/status.js';
 import { createCdcSubscriber } from '../cdc/subscriber.js';
 import type { CdcTransport } from '../cdc/transport.js';
+import type { SalesforceClient } from '../client/client.js';
+import { toOrgId18 } from '../org-id.js';
 import type { SalesforceWorkspaceSettings } from './settings.js';
 
-const RESTART_MIN_MS = 1_000;
-const RESTART_MAX_MS = 60_000;
-
 /**
- * Subscribes one workspace to Change Data Capture: each batch goes to `accept` (one
- * transaction) before its replay id is stored; a dropped stream is resumed from the stored
- * replay id after a back-off doubling from 1 s to 60 s. Several processes may subscribe at
- * once: the host's inbox absorbs the duplicates by event id.
+ * Subscribes one workspace to Change Data Capture through the self-healing subscriber: each
+ * batch goes to `accept` (one transaction) before its replay id is stored; stream errors
+ * resubscribe with jittered back-off; a refused replay id resumes from EARLIEST/LATEST and the
+ * gap is logged at error level and counted. With a host `lease`, one process per org and
+ * channel holds the subscription and the others stand by, taking over when the holder dies.
  */
 export function startCdcStream(
-  { workspace, accept, positions, logger }: StreamContext<SalesforceWorkspaceSettings>,
+  {
+    workspace,
+    accept,
+    positions,
+    logger,
+    lease,
+    leaseRenewMs,
+    onGap,
+  }: StreamContext<SalesforceWorkspaceSettings>,
   transport: CdcTransport,
+  client: SalesforceClient | null,
 ): StreamHandle | null {
   const sf = workspace.settings;
   if (!sf.cdc?.enabled) return null;
   const channel = sf.cdc.channel;
+  const organizationId = toOrgId18(sf.organizationId);
+  const name = `salesforce:${organizationId}:${channel}`;
   const log = { workspace: workspace.id, channel };
-  let delayMs = RESTART_MIN_MS;
-  let timer: NodeJS.Timeout | null = null;
-  let stopped = false;
   const subscriber = createCdcSubscriber({
     transport,
     replayStore: positions,
-    organizationId: sf.organizationId,
+    organizationId,
     channel,
     skipChangeOrigins: sf.cdc.skipChangeOrigins,
+    ...(lease ? { lease: lease(name) } : {}),
+    ...(leaseRenewMs !== undefined ? { leaseRenewMs } : {}),
+    ...(client
+      ? {
+          changedRecordIds: (entity: string, since: Date, until: Date) =>
+            client.changedRecordIds(entity, since, until),
+        }
+      : {}),
     onEvents: async (events) => {
       await accept({
         platform: 'salesforce',
@@ -38,28 +55,29 @@ export function startCdcStream(
         body: JSON.stringify(events.map((e) => e.source)),
         events,
       });
-      delayMs = RESTART_MIN_MS;
     },
-    onError: (error) => {
-      logger.warn({ ...log, code: error.code }, error.message);
-      if (subscriber.failure() && !stopped && !timer) {
-        timer = setTimeout(() => {
-          timer = null;
-          subscriber.start().catch((e: unknown) => logger.error({ ...log, err: e }, 'CDC restart failed'));
-        }, delayMs);
-        delayMs = Math.min(delayMs * 2, RESTART_MAX_MS);
-      }
+    onGap: (gap) => {
+      onGap?.(name);
+      logger.error({ ...log, gap }, 'CDC replay gap: events in this range may be lost; re-read the org');
     },
+    onError: (error) => logger.warn({ ...log, code: error.code }, error.message),
   });
   subscriber.start().then(
-    () => logger.info(log, 'CDC subscription started'),
+    () => logger.info({ ...log, state: subscriber.status().state }, 'CDC subscriber started'),
     (error: unknown) => logger.error({ ...log, err: error }, 'CDC subscription failed to start'),
   );
   return {
-    async stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      await subscriber.stop();
-    },
+    stop: () => subscriber.stop(),
+    status: () => streamStatus(name, subscriber.status()),
+  };
+}
+
+function streamStatus(name: string, status: CdcStatus): StreamStatus {
+  return {
+    name,
+    state: status.state,
+    healthy: status.state !== 'backing_off',
+    lastError: status.lastError,
+    gaps: status.gaps,
   };
 }

@@ -41,6 +41,13 @@ export interface SalesforceClient {
   findPrimaryContactId(opportunityId: string): Promise<string | null>;
   fetchAccountForContact(contactId: string): Promise<SalesforceRecord | null>;
   createTask(whoId: string, task: CreateTaskInput): Promise<{ id: string }>;
+  /**
+   * Ids of the records of `objectType` changed in `[since, until]` (REST `getUpdated`,
+   * `/sobjects/<type>/updated`): for CDC `GAP_OVERFLOW`. Salesforce limits: `since` within
+   * 30 days, at most 600 000 ids; the range is widened to the whole minute it needs.
+   * https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_getupdated.htm
+   */
+  changedRecordIds(objectType: string, since: Date, until: Date): Promise<string[]>;
   /** Daily API usage from the last `Sforce-Limit-Info` header, `null` before any call. */
   apiUsage(): ApiUsage | null;
   /** The authorised jsforce connection (e.g. to reuse its token for the Pub/Sub API). */
@@ -167,6 +174,17 @@ export function createSalesforceClient(options: SalesforceClientOptions): Salesf
         );
       }
       return { id: result.id };
+    },
+
+    async changedRecordIds(objectType, since, until) {
+      assertApiName(objectType, 'object type');
+      // getUpdated works in whole minutes and needs end > start.
+      const start = new Date(Math.floor(since.getTime() / 60_000) * 60_000);
+      const end = new Date(Math.max(Math.ceil(until.getTime() / 60_000) * 60_000, start.getTime() + 60_000));
+      const result = await call(`getUpdated ${objectType}`, (conn) =>
+        conn.sobject(objectType).updated(start.toISOString(), end.toISOString()),
+      );
+      return [...result.ids];
     },
 
     apiUsage: () => (usage ? { ...usage } : null),

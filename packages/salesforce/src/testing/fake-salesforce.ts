@@ -55,8 +55,8 @@ async function readBody(req: IncomingMessage): Promise<string> {
 
 /**
  * A small real Salesforce REST server on 127.0.0.1 for tests: the OAuth token endpoint
- * (JWT bearer, RS256 verified), sObject collections retrieve, the SOQL shapes the client
- * sends, Task create, `Sforce-Limit-Info` and REQUEST_LIMIT_EXCEEDED.
+ * (JWT bearer, RS256 verified), sObject collections retrieve, getUpdated (`sobjects/<type>/updated`,
+ * by each record's `SystemModstamp`), the SOQL shapes the client sends, Task create, `Sforce-Limit-Info` and REQUEST_LIMIT_EXCEEDED.
  *
  * @example
  * const fake = await startFakeSalesforce({ publicKey, records: { Contact: [{ Id: '003…', LastName: 'Doe' }] } });
@@ -150,6 +150,22 @@ export async function startFakeSalesforce(options: FakeSalesforceOptions = {}): 
     if (collection?.[1] && req.method === 'GET') {
       const list = (name: string) => (query.get(name) ?? '').split(',').filter(Boolean);
       return retrieve(res, collection[1], list('ids'), list('fields'));
+    }
+    const updated = /^sobjects\/(\w+)\/updated\/?$/.exec(path);
+    if (updated?.[1] && req.method === 'GET') {
+      // getUpdated: ids whose SystemModstamp is in [start, end].
+      const start = Date.parse(query.get('start') ?? '');
+      const end = Date.parse(query.get('end') ?? '');
+      if (!(end > start))
+        return send(res, 400, sfError('INVALID_REPLICATION_DATE', 'end must be after start'));
+      const ids = store
+        .all(updated[1])
+        .filter((r) => {
+          const at = Date.parse(String(r.SystemModstamp ?? ''));
+          return at >= start && at <= end;
+        })
+        .map((r) => String(r.Id));
+      return send(res, 200, { ids, latestDateCovered: new Date(end).toISOString() });
     }
     if (path === 'query' && req.method === 'GET') {
       const soql = query.get('q') ?? '';
