@@ -44,7 +44,13 @@ export async function fillInbox(
 ) {
   const handle = openDatabase(databaseUrl);
   await migrateToLatest(handle.db as never);
-  const registry = createRegistry({ config, configDir: '.', db: handle.db, env: {} });
+  const registry = createRegistry({
+    config,
+    configDir: '.',
+    db: handle.db,
+    dialect: handle.dialect,
+    env: {},
+  });
   const inbox = createInbox({
     db: handle.db,
     dialect: handle.dialect,
@@ -74,7 +80,13 @@ export async function measurePipeline(count: number): Promise<PipelineFigures> {
   const handle = await fillInbox(`sqlite:${path.join(dir, 'pipeline.db')}`, config, events);
   const workspace = config.workspaces[0]!;
   // The dataset named in the bench configuration stands in for the CRM API.
-  const registry = createRegistry({ config, configDir: dir, db: handle.db, env: {} });
+  const registry = createRegistry({
+    config,
+    configDir: dir,
+    db: handle.db,
+    dialect: handle.dialect,
+    env: {},
+  });
   const worker = createWorker({
     db: handle.db,
     dialect: handle.dialect,

@@ -13,7 +13,9 @@ import type { Logger } from './log.js';
 import { type Loop, startLoop } from './loop.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { recordQueueDepth } from './queue/depth.js';
+import { startRetention } from './retention.js';
 import { createApp } from './server/app.js';
+import { createHttpServer, httpLimitsFrom } from './server/limits.js';
 import { createInbox, type Inbox } from './store/inbox.js';
 import { createStreamLease } from './store/stream-lease.js';
 import { createStreamPositions } from './store/stream-positions.js';
@@ -39,6 +41,8 @@ export interface StartOptions {
   streamLease?: { ttlMs: number; renewMs: number };
   /** Builds the admin API router (`/api`) once the runtime exists. */
   api?: (runtime: ConnectorContext) => Router;
+  /** Builds the operator console's routes (`/console/`), called after `api`. */
+  console?: (runtime: ConnectorContext) => Router;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -77,6 +81,7 @@ export async function startConnector(options: StartOptions): Promise<RunningConn
     config,
     configDir: options.configDir,
     db: handle.db,
+    dialect: handle.dialect,
     env,
     ...options.crm,
     ...(options.adapters ? { adapters: options.adapters } : {}),
@@ -155,12 +160,15 @@ export async function startConnector(options: StartOptions): Promise<RunningConn
     : [];
   // Not in `loops`: poking it on every ingest would run its count queries on the hot path.
   const gauge = worker ? startQueueGauge(context) : null;
+  const retention = worker ? startRetention(handle.db, config, logger) : null;
 
   let shuttingDown = false;
   let server: Server | null = null;
   let port: number | null = null;
   if (http) {
+    const limits = httpLimitsFrom(env);
     const app = createApp({
+      maxBodiesInFlight: limits.maxBodiesInFlight,
       config,
       handle,
       logger,
@@ -172,16 +180,15 @@ export async function startConnector(options: StartOptions): Promise<RunningConn
       streams: () => streams.flatMap((stream) => (stream.status ? [stream.status()] : [])),
       onStored: poke,
       ...(options.api ? { api: options.api(context) } : {}),
+      ...(options.console ? { console: options.console(context) } : {}),
     });
+    const s = createHttpServer(app, limits);
     server = await new Promise<Server>((resolve, reject) => {
-      const s = app.listen(options.port ?? 3000, options.host ?? '0.0.0.0', (error?: Error) =>
-        error ? reject(error) : resolve(s),
-      );
+      s.once('error', reject);
+      s.listen(options.port ?? 3000, options.host ?? '0.0.0.0', () => resolve(s));
     });
     const address = server.address();
     port = typeof address === 'object' && address ? address.port : null;
-    server.requestTimeout = 30_000;
-    server.keepAliveTimeout = 65_000;
     logger.info({ port, workspaces: config.workspaces.map((w) => w.id) }, 'connector listening');
   }
   if (worker) logger.info({ owner }, 'worker, dispatcher and outbox running');
@@ -199,7 +206,9 @@ export async function startConnector(options: StartOptions): Promise<RunningConn
       }
       await Promise.all(streams.map((stream) => stream.stop()));
       await inbox.drain();
-      await Promise.all([...loops, ...(gauge ? [gauge] : [])].map((loop) => loop.stop()));
+      await Promise.all(
+        [...loops, ...(gauge ? [gauge] : []), ...(retention ? [retention] : [])].map((loop) => loop.stop()),
+      );
       await handle.close();
       logger.info('connector stopped');
     })();

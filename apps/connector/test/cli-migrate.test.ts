@@ -31,8 +31,10 @@ describe('hookpost migrate', { timeout: 90_000 }, () => {
         'outbox',
         'raw_deliveries',
         'replay_ids',
+        'seen_signatures',
         'suppressions',
         'triggers',
+        'used_oauth_states',
         'stream_leases',
       ]),
     );

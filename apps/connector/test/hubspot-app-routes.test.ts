@@ -128,8 +128,11 @@ describe('HubSpot install', () => {
   it('into a portal no workspace names: installed, but said to stay unrouted (answer and log)', async () => {
     const install = await fetch(`${connector.baseUrl}/oauth/hubspot/install`, { redirect: 'manual' });
     const state = new URL(install.headers.get('location') ?? '').searchParams.get('state') ?? '';
+    // The state is bound to the browser that started the install by its cookie.
+    const cookie = (install.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
     const callback = await fetch(
       `${connector.baseUrl}/oauth/hubspot/callback?code=abc&state=${encodeURIComponent(state)}`,
+      { headers: { cookie } },
     );
     expect(callback.status).toBe(200);
     const body = (await callback.json()) as { installed: boolean; routed: boolean; warning: string };

@@ -40,7 +40,13 @@ for (const dialect of dialectCases()) {
         dialect: handle.dialect,
         workspaces: createWorkspaceIndex(
           parsed.value,
-          createRegistry({ config: parsed.value, configDir: '.', db: handle.db, env: {} }),
+          createRegistry({
+            config: parsed.value,
+            configDir: '.',
+            db: handle.db,
+            dialect: handle.dialect,
+            env: {},
+          }),
         ),
       });
       const delivery = (events: object[]) => {

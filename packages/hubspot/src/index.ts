@@ -6,6 +6,7 @@ export {
   type RecordProperties,
 } from './client/client.js';
 export { HookpostHubSpotError, type HookpostHubSpotErrorCode } from './errors.js';
+export { jsonDepth, MAX_JSON_DEPTH } from './events/depth.js';
 export { eventIdFor, webhookExternalId } from './events/ids.js';
 export { toCrmEvent } from './events/normalise.js';
 export { objectTypeFromId } from './events/object-types.js';
@@ -13,6 +14,7 @@ export { parseWebhookBatch } from './events/parse.js';
 export {
   type HubSpotWebhookEvent,
   hubSpotWebhookEventSchema,
+  MAX_DATE_MS,
   MAX_EVENTS_PER_BATCH,
 } from './events/schema.js';
 export { readRawBody } from './http/read-body.js';
@@ -23,6 +25,14 @@ export {
   type NodeMiddleware,
   type WebhookMiddlewareOptions,
 } from './http/webhook-middleware.js';
+export {
+  createInstallFlow,
+  INSTALL_COOKIE,
+  type InstallCheckFailure,
+  type InstallFlow,
+  type InstallFlowOptions,
+  type UsedStates,
+} from './oauth/install-flow.js';
 export { createOAuth, type OAuth, type OAuthOptions } from './oauth/oauth.js';
 export { HOOKPOST_SCOPES } from './oauth/scopes.js';
 export type { StateFailureReason, StateResult } from './oauth/state.js';
@@ -34,6 +44,11 @@ export {
 } from './oauth/token-provider.js';
 export type { OAuthTokens } from './oauth/token-response.js';
 export type { HeaderBag } from './signature/headers.js';
+export {
+  checkSignatureHeaders,
+  type HeaderCheck,
+  type HeaderCheckOptions,
+} from './signature/precheck.js';
 export {
   type RawBody,
   type SignedV3Headers,
@@ -62,3 +77,4 @@ export {
   parseOptionsFetch,
 } from './workflow/options-fetch.js';
 export { parseWorkflowAction, type WorkflowActionExecution } from './workflow/parse.js';
+export { createMemoryReplayGuard, DEFAULT_REPLAY_WINDOW_MS, type ReplayGuard } from './workflow/replay.js';

@@ -6,9 +6,11 @@ import { type CdcTransport, createSalesforceAdapter } from '@hookpost/salesforce
 import type { Kysely } from 'kysely';
 import type { HookpostConfig } from '../config/schema.js';
 import { createSecretBox } from '../crypto/secretbox.js';
+import type { Dialect } from '../db/connect.js';
 import type { Database } from '../db/types.js';
 import { createDatasetReader } from '../enrich/reader.js';
 import { createInstallationStore } from '../store/installations.js';
+import { createSingleUseKeys } from '../store/single-use.js';
 import {
   type AdapterRegistration,
   type AdapterRegistry,
@@ -27,6 +29,7 @@ export interface ComposeOptions extends CrmOptions {
   /** Relative files in the configuration (datasets, private keys) resolve against this directory. */
   configDir: string;
   db: Kysely<Database>;
+  dialect: Dialect;
   env?: NodeJS.ProcessEnv;
   /** More adapters, registered after the built-in ones (e.g. a test CRM). */
   adapters?: readonly AdapterRegistration[];
@@ -41,13 +44,21 @@ export function createRegistry(options: ComposeOptions): AdapterRegistry {
   return createAdapterRegistry([...builtInAdapters(options), ...(options.adapters ?? [])]);
 }
 
-function builtInAdapters({ config, configDir, db, env = process.env, cdcTransport }: ComposeOptions) {
+function builtInAdapters({
+  config,
+  configDir,
+  db,
+  dialect,
+  env = process.env,
+  cdcTransport,
+}: ComposeOptions) {
   const key = env.HOOKPOST_ENCRYPTION_KEY;
   // The state key is derived, not the client secret itself, so the two can rotate apart.
   const oauth = key
     ? {
         tokenStore: createInstallationStore(db, createSecretBox(key)),
         stateSecret: createHmac('sha256', key).update('hookpost/oauth-state').digest('base64url'),
+        usedStates: createSingleUseKeys({ db, dialect, table: 'used_oauth_states' }),
       }
     : { unavailable: 'set HOOKPOST_ENCRYPTION_KEY to store OAuth tokens encrypted' };
   const hubspot = createHubSpotAdapter({
@@ -55,6 +66,7 @@ function builtInAdapters({ config, configDir, db, env = process.env, cdcTranspor
     publicUrl: config.server.publicUrl,
     ...(config.server.maxBodyBytes ? { maxBodyBytes: config.server.maxBodyBytes } : {}),
     oauth,
+    replayGuard: createSingleUseKeys({ db, dialect, table: 'seen_signatures' }),
     openDataset: (file) => createDatasetReader(path.resolve(configDir, file)),
   });
   const salesforce = createSalesforceAdapter({

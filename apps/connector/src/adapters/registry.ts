@@ -85,6 +85,8 @@ export interface AdapterRegistry {
       onGap?: (stream: string) => void;
     },
   ): StreamHandle[];
+  /** Secrets of the workspaces' CRM settings that may appear in request paths (redacted from logs). */
+  secretsIn(workspaces: readonly WorkspaceConfig[]): string[];
   /** Whether a delivered piece for this recipient is noted on its CRM record (`mail_activity`). */
   writeBackEnabled(workspace: WorkspaceConfig, recipient: CrmRef): boolean;
   /** Performs one outbox row against the CRM its `platform` names; throws to be retried. */
@@ -185,6 +187,14 @@ export function createAdapterRegistry(registrations: readonly AdapterRegistratio
         }
       }
       return handles;
+    },
+    secretsIn(workspaces) {
+      return workspaces.flatMap((workspace) =>
+        registrations.flatMap(({ adapter, settingsOf }) => {
+          const settings = settingsOf(workspace);
+          return settings !== undefined && adapter.secretsOf ? adapter.secretsOf(settings) : [];
+        }),
+      );
     },
     writeBackEnabled(workspace, recipient) {
       const registration = byPlatform.get(recipient.platform);

@@ -4,6 +4,7 @@ import { replayEvent } from '../store/replay.js';
 import { decodeCursor, page } from './cursor.js';
 import { AdminApiError, parseOrThrow } from './errors.js';
 import { eventListQuery, idParams } from './query.js';
+import { readRecipientTerm, recipientFilter } from './recipient.js';
 import { decisionItem, eventDetail, eventItem, triggerItem } from './serialise.js';
 
 /** `GET /events`, `GET /events/:id`, `POST /events/:id/replay`. */
@@ -20,6 +21,22 @@ export function eventRoutes(ctx: ConnectorContext): Router {
     if (q.objectType) query = query.where('object_type', '=', q.objectType);
     if (q.objectId) query = query.where('object_id', '=', q.objectId);
     if (q.kind) query = query.where('kind', '=', q.kind);
+    if (q.campaign) {
+      const campaign = q.campaign;
+      query = query.where('id', 'in', (eb) =>
+        eb
+          .selectFrom('decisions')
+          .select('event_id')
+          .where('campaign_id', '=', campaign)
+          .where('outcome', '!=', 'no_match'),
+      );
+    }
+    if (q.from !== undefined) query = query.where('received_at', '>=', q.from);
+    if (q.to !== undefined) query = query.where('received_at', '<', q.to);
+    if (q.recipient) {
+      const term = readRecipientTerm(q.recipient);
+      query = query.where((eb) => recipientFilter(eb, term));
+    }
     if (q.cursor) {
       const { at, id } = decodeCursor(q.cursor);
       query = query.where((eb) =>

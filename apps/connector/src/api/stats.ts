@@ -15,7 +15,7 @@ const DAY_MS = 86_400_000;
  */
 export async function collectStats(db: Kysely<Database>, platforms: readonly string[], now = Date.now()) {
   const since = now - DAY_MS;
-  const [events, triggers, outbox, inbound, attempts] = await Promise.all([
+  const [events, triggers, outbox, inbound, attempts, deadSince] = await Promise.all([
     countByStatus(db, 'events'),
     countByStatus(db, 'triggers'),
     countByStatus(db, 'outbox'),
@@ -31,6 +31,14 @@ export async function collectStats(db: Kysely<Database>, platforms: readonly str
       .where('started_at', '>=', since)
       .groupBy('outcome')
       .execute(),
+    // A piece whose retries ran out is dead although its last attempt was only a `retry`:
+    // counted from the pieces themselves so the figure agrees with `triggers.dead`.
+    db
+      .selectFrom('triggers')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where('status', '=', 'dead')
+      .where('updated_at', '>=', since)
+      .executeTakeFirst(),
   ]);
   const inboundByPlatform: Record<string, number> = Object.fromEntries(platforms.map((p) => [p, 0]));
   for (const row of inbound) inboundByPlatform[row.platform] = Number(row.n);
@@ -45,6 +53,8 @@ export async function collectStats(db: Kysely<Database>, platforms: readonly str
       since: new Date(since).toISOString(),
       inbound: { total: sum(inboundByPlatform), byPlatform: inboundByPlatform },
       attempts: { total: sum(attemptsByOutcome), byOutcome: attemptsByOutcome },
+      /** Pieces that became dead in the window (retries exhausted or refused), whatever their last attempt said. */
+      dead: Number(deadSince?.n ?? 0),
     },
   };
 }

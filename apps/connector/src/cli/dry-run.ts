@@ -41,7 +41,7 @@ export async function runDryRun(file: string, options: DryRunOptions): Promise<v
   const { handle } = await openExisting({ readOnly: true });
   try {
     // The same adapters, derived field lists and reads as the worker.
-    const registry = createRegistry({ config, configDir: dir, db: handle.db });
+    const registry = createRegistry({ config, configDir: dir, db: handle.db, dialect: handle.dialect });
     const events = changeEventsInFile(text) ?? eventsFromFileText(text, registry);
     const workspaces = createWorkspaceIndex(config, registry);
     const results = await dryRunEvents(

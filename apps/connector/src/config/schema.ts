@@ -124,6 +124,14 @@ export const configSchema = z
       .strict()
       .optional(),
     workspaces: z.array(workspaceSchema).default([]),
+    /** How long stored data is kept (ISO-8601 durations); see `src/retention.ts`. */
+    retention: z
+      .object({
+        rawDeliveries: isoDurationSchema.default('P30D'),
+        events: isoDurationSchema.optional(),
+      })
+      .strict()
+      .prefault({}),
   })
   .strict();
 export type HookpostConfig = z.infer<typeof configSchema>;

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
@@ -75,7 +75,7 @@ function openSqlite(target: string, cwd: string, { readOnly = false }: OpenOptio
   const memory = target === ':memory:' || target === '';
   const file = memory ? ':memory:' : path.resolve(cwd, target);
   const dataDir = dataDirFor(`sqlite:${target}`, cwd);
-  if (!memory && !readOnly) mkdirSync(dataDir, { recursive: true });
+  if (!memory && !readOnly) createPrivately(dataDir, file);
   const sqlite = new SQLite(file, readOnly ? { readonly: true, fileMustExist: true } : {});
   if (!readOnly) sqlite.pragma('journal_mode = WAL');
   // FULL: a commit is on disk before we acknowledge, even across power loss. Group
@@ -113,6 +113,20 @@ function openSqlite(target: string, cwd: string, { readOnly = false }: OpenOptio
       await db.destroy();
     },
   };
+}
+
+/**
+ * The data directory (0700, when we create it) and the database file (0600) are private:
+ * they hold CRM data and OAuth tokens. The file is created before SQLite opens it because
+ * SQLite gives its `-wal` and `-shm` files the database file's permissions
+ * (https://sqlite.org/tempfiles.html); an existing database and its companions are tightened.
+ */
+function createPrivately(dataDir: string, file: string): void {
+  if (!existsSync(dataDir)) mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  if (!existsSync(file)) closeSync(openSync(file, 'a', 0o600));
+  for (const existing of [file, `${file}-wal`, `${file}-shm`]) {
+    if (existsSync(existing)) chmodSync(existing, 0o600);
+  }
 }
 
 function openPostgres(url: string, cwd: string, { readOnly = false }: OpenOptions): DatabaseHandle {

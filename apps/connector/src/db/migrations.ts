@@ -184,6 +184,31 @@ export const migrations: Record<string, Migration> = {
       await upgradeOutboxKinds(db);
     },
   },
+  // Signatures of accepted HubSpot workflow actions, refused when repeated (v1/v2 carry no signed time).
+  '0004_harden_seen_signatures': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('seen_signatures')
+        .addColumn('key', 'text', (c) => c.primaryKey())
+        .addColumn('expires_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('seen_signatures_expiry')
+        .on('seen_signatures')
+        .column('expires_at')
+        .execute();
+    },
+  },
+  // Nonces of OAuth install `state` values already used: each state is accepted once.
+  '0004_harden_used_oauth_states': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('used_oauth_states')
+        .addColumn('key', 'text', (c) => c.primaryKey())
+        .addColumn('expires_at', 'bigint', (c) => c.notNull())
+        .execute();
+    },
+  },
   // One Change Data Capture subscriber per org across processes (src/store/stream-lease.ts).
   '0005_salesforce_stream_leases': {
     async up(db: Kysely<unknown>) {
@@ -194,6 +219,25 @@ export const migrations: Record<string, Migration> = {
         .addColumn('expires_at', 'bigint', (c) => c.notNull())
         .addColumn('updated_at', 'bigint', (c) => c.notNull())
         .execute();
+    },
+  },
+  '0006_console_listing_indexes': {
+    // The console and the admin API list events and pieces newest first, with keyset
+    // cursors on (time, id), and filter by time range; the retention job finds expired raw
+    // deliveries by time. Without these each page sorts the whole table (1M events: seconds).
+    async up(db: Kysely<unknown>) {
+      await db.schema.createIndex('events_received').on('events').columns(['received_at', 'id']).execute();
+      await db.schema.createIndex('triggers_created').on('triggers').columns(['created_at', 'id']).execute();
+      await db.schema
+        .createIndex('raw_deliveries_received')
+        .on('raw_deliveries')
+        .column('received_at')
+        .execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropIndex('events_received').execute();
+      await db.schema.dropIndex('triggers_created').execute();
+      await db.schema.dropIndex('raw_deliveries_received').execute();
     },
   },
 };

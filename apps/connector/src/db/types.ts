@@ -13,6 +13,14 @@ export interface Database {
   replay_ids: ReplayIdTable;
   outbox: OutboxTable;
   stream_leases: StreamLeaseTable;
+  seen_signatures: SingleUseKeyTable;
+  used_oauth_states: SingleUseKeyTable;
+}
+
+/** A key accepted once until `expires_at` (epoch ms): replayed signatures, used OAuth states. */
+export interface SingleUseKeyTable {
+  key: string;
+  expires_at: number;
 }
 
 /** The `type` of the outbox payload union (see store/outbox-payload.ts). */

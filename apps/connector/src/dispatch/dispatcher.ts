@@ -225,7 +225,13 @@ export function createDispatcher(options: DispatcherOptions) {
       }),
     );
     if (!settled) return;
-    if (end !== 'pending') metrics.triggers.inc({ status: end });
+    if (end !== 'pending')
+      metrics.triggers.inc({
+        status: end,
+        workspace: item.workspace_id,
+        campaign: item.campaign_id,
+        destination: item.destination,
+      });
     if (end === 'cancelled') logger.info({ triggerId: item.id, reason }, 'trigger cancelled');
     else logger.debug({ triggerId: item.id, status: end, reason }, 'trigger attempt');
   }

@@ -132,11 +132,11 @@ export function createInbox({ db, dialect, workspaces, now = Date.now, maxBatch 
         id: deliveryId,
         platform: delivery.platform,
         channel: delivery.channel,
-        account_id: delivery.accountId,
+        account_id: delivery.accountId === null ? null : withoutNul(delivery.accountId),
         received_at: receivedAt,
         signature_version: delivery.signatureVersion,
         event_count: delivery.events.length,
-        body: delivery.body,
+        body: withoutNul(delivery.body),
       });
       perDelivery.push(delivery.events.map((event) => toRow(event, delivery, deliveryId, receivedAt)));
     }
@@ -163,17 +163,17 @@ export function createInbox({ db, dialect, workspaces, now = Date.now, maxBatch 
     return {
       id: event.id,
       platform: event.platform,
-      account_id: event.accountId,
-      external_id: event.externalId,
+      account_id: withoutNul(event.accountId),
+      external_id: withoutNul(event.externalId),
       workspace_id: workspace?.id ?? null,
       channel: delivery.channel,
-      object_type: event.objectType,
-      object_id: event.objectId,
+      object_type: withoutNul(event.objectType),
+      object_id: withoutNul(event.objectId),
       kind: event.kind,
       occurred_at: Date.parse(event.occurredAt),
       received_at: receivedAt,
       raw_delivery_id: deliveryId,
-      payload: eventPayload(event),
+      payload: withoutEscapedNul(eventPayload(event)),
       status: workspace ? 'pending' : 'unrouted',
       reason: workspace ? null : `no workspace for ${event.platform} account ${event.accountId}`,
       attempts: 0,
@@ -199,4 +199,21 @@ export function createInbox({ db, dialect, workspaces, now = Date.now, maxBatch 
       }
     },
   };
+}
+
+/**
+ * PostgreSQL text cannot hold U+0000 (SQLite can): a CRM value carrying one would fail the
+ * whole write. Removed on both dialects alike, so what is accepted is stored, and stored the
+ * same everywhere. In JSON text (payload) NULs are escaped as `\u0000` and stay.
+ */
+function withoutNul(text: string): string {
+  return text.includes('\0') ? text.replaceAll('\0', '') : text;
+}
+
+// `\u0000` escapes in JSON text: a backslash preceded by an even number of backslashes.
+const ESCAPED_NUL = /(?<!\\)((?:\\\\)*)\\u0000/g;
+
+/** The same for JSON text, where a NUL is the escape `\u0000`: the value read back has none. */
+function withoutEscapedNul(json: string): string {
+  return json.includes('\\u0000') ? json.replace(ESCAPED_NUL, '$1') : json;
 }

@@ -147,8 +147,18 @@ export function createWorker(options: WorkerOptions): Worker {
     try {
       const committed = await relaxed((db) => commitBatch(db, dialect, owner, items, at));
       for (const c of committed) {
-        for (const d of c.plan.decisions) metrics.decisions.inc({ outcome: d.outcome });
-        if (c.triggers.length > 0) metrics.triggers.inc({ status: 'pending' }, c.triggers.length);
+        for (const d of c.plan.decisions) {
+          metrics.decisions.inc({ outcome: d.outcome, campaign: d.campaignId });
+          const t = d.trigger;
+          // Only the pieces actually stored (a dedupe-key conflict stores none), so the counter agrees with the table.
+          if (t && c.triggers.includes(t.id))
+            metrics.triggers.inc({
+              status: 'pending',
+              workspace: t.workspace_id,
+              campaign: t.campaign_id,
+              destination: t.destination,
+            });
+        }
         if (c.plan.cancels.length > 0) metrics.triggers.inc({ status: 'cancelled' }, c.plan.cancels.length);
         // The reason's code only: its detail may quote CRM values (an address, a name).
         for (const cancel of c.plan.cancels)

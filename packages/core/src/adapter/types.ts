@@ -188,6 +188,11 @@ export interface CrmAdapter<Settings = unknown> {
   accountIdOf(settings: Settings): string;
   /** Whether two account ids name the same account (e.g. Salesforce's 15/18-character org ids). */
   accountKey(accountId: string): string;
+  /**
+   * Secret values of a workspace's settings that can appear in a request path (e.g. the
+   * Salesforce endpoint token): the host redacts them from every log line.
+   */
+  secretsOf?(settings: Settings): string[];
 
   /** Record and association reads for a workspace, or null when it has no API access. */
   readerFor(workspace: AdapterWorkspace<Settings>): CrmReader | null;

@@ -1,5 +1,7 @@
 import type { AdapterLogger, InboundRoute } from '@hookpost/core';
+import { HookpostHubSpotError } from '../errors.js';
 import { sendJson } from '../http/respond.js';
+import { createInstallFlow, type InstallFlow } from '../oauth/install-flow.js';
 import { createOAuth, type OAuth } from '../oauth/oauth.js';
 import type { TokenStore } from '../oauth/token-provider.js';
 import { HUBSPOT_ROUTES } from './paths.js';
@@ -7,7 +9,7 @@ import type { HubSpotAdapterOptions } from './settings.js';
 
 const { install: INSTALL_PATH, callback: CALLBACK_PATH } = HUBSPOT_ROUTES;
 
-type Install = { oauth: OAuth; tokenStore: TokenStore } | { unavailable: string };
+type Install = { oauth: OAuth; flow: InstallFlow; tokenStore: TokenStore } | { unavailable: string };
 
 /** The OAuth flow the adapter's options allow, or why there is none. */
 export function installFlow(options: HubSpotAdapterOptions): Install {
@@ -24,14 +26,20 @@ export function installFlow(options: HubSpotAdapterOptions): Install {
     stateSecret: options.oauth.stateSecret,
     baseUrl: app.apiBaseUrl,
   });
-  return { oauth, tokenStore: options.oauth.tokenStore };
+  const flow = createInstallFlow({
+    oauth,
+    usedStates: options.oauth.usedStates,
+    secureCookie: options.publicUrl.startsWith('https:'),
+  });
+  return { oauth, flow, tokenStore: options.oauth.tokenStore };
 }
 
 /**
- * App install: `GET /oauth/hubspot/install` redirects to HubSpot with a signed `state`;
- * `GET /oauth/hubspot/callback` checks the state, exchanges the code and stores the tokens
- * per portal. 404 `oauth_unavailable` when OAuth is not configured, 400 for a refused install
- * or a bad/expired state, 502 when HubSpot does not accept the code.
+ * App install: `GET /oauth/hubspot/install` redirects to HubSpot with a signed, single-use
+ * `state` bound to this browser by an HttpOnly cookie; `GET /oauth/hubspot/callback` checks
+ * both, exchanges the code and stores the tokens per portal. 404 `oauth_unavailable` when
+ * OAuth is not configured, 400 for a refused install, a bad/expired/reused state or a code
+ * HubSpot refuses, 502 when HubSpot cannot be reached.
  */
 export function oauthRoutes(
   options: HubSpotAdapterOptions,
@@ -51,7 +59,8 @@ export function oauthRoutes(
       path: INSTALL_PATH,
       async handler(_req, res) {
         if ('unavailable' in flow) return unavailable(res);
-        res.writeHead(302, { location: flow.oauth.installUrl() });
+        const { location, setCookie } = flow.flow.begin();
+        res.writeHead(302, { location, 'set-cookie': setCookie, 'cache-control': 'no-store' });
         res.end();
       },
     },
@@ -71,15 +80,16 @@ export function oauthRoutes(
           });
           return;
         }
-        if (code === null || state === null) {
+        if (code === null || state === null || code.length > 2_000) {
           sendJson(res, 400, {
             error: 'bad_request',
             message: 'code and state query parameters are required',
           });
           return;
         }
-        const checked = flow.oauth.verifyState(state);
+        const checked = await flow.flow.check(state, req.headers.cookie);
         if (!checked.ok) {
+          logger.warn({ reason: checked.reason }, 'HubSpot install refused: bad state');
           sendJson(res, 400, {
             error: 'invalid_state',
             message: `state is ${checked.reason}: start the install again`,
@@ -100,9 +110,13 @@ export function oauthRoutes(
           sendJson(res, 200, { installed: true, portalId: tokens.portalId, routed: true });
         } catch (failure) {
           logger.warn({ err: (failure as Error).message }, 'HubSpot install failed');
-          sendJson(res, 502, {
+          // HubSpot refusing the code (4xx) is the caller's bad input; only its outage is a 502.
+          const refused = failure instanceof HookpostHubSpotError && failure.status < 500;
+          sendJson(res, refused ? 400 : 502, {
             error: 'exchange_failed',
-            message: 'HubSpot did not accept the authorization code; try installing again',
+            message: refused
+              ? 'HubSpot did not accept the authorization code; try installing again'
+              : 'HubSpot could not be reached to exchange the code; try installing again',
           });
         }
       },

@@ -54,6 +54,7 @@ export function hubspotRoutes(
       handler: createWorkflowActionMiddleware({
         ...shared,
         allowLegacy: true,
+        ...(options.replayGuard ? { replayGuard: options.replayGuard } : {}),
         onExecution: async (_execution, event, { rawBody, signatureVersion }) => {
           await accept({
             platform: 'hubspot',

@@ -1,5 +1,7 @@
 import type { CrmReader } from '@hookpost/core';
+import type { UsedStates } from '../oauth/install-flow.js';
 import type { TokenStore } from '../oauth/token-provider.js';
+import type { ReplayGuard } from '../workflow/replay.js';
 
 /** The app-wide HubSpot settings (the connector's top-level `hubspot:` block). */
 export interface HubSpotAppSettings {
@@ -34,8 +36,13 @@ export interface HubSpotAdapterOptions {
   /** Public base URL HubSpot calls (signature v3 covers the full URL). */
   publicUrl: string;
   maxBodyBytes?: number;
-  /** OAuth install: where tokens are kept and the key `state` is signed with, or why it is off. */
-  oauth?: { tokenStore: TokenStore; stateSecret: string } | { unavailable: string };
+  /**
+   * OAuth install: where tokens are kept, the key `state` is signed with and where used state
+   * nonces are remembered (each state is accepted once), or why it is off.
+   */
+  oauth?: { tokenStore: TokenStore; stateSecret: string; usedStates: UsedStates } | { unavailable: string };
+  /** Refuses a workflow-action signature accepted before (v1/v2 signatures carry no signed time). */
+  replayGuard?: ReplayGuard;
   /** Opens a workspace's `dataset` file as a reader (the host resolves the path). */
   openDataset?: (file: string) => CrmReader;
 }

@@ -1,5 +1,6 @@
 import type { CrmEvent } from '@hookpost/core';
 import { HookpostHubSpotError } from '../errors.js';
+import { jsonDepth, MAX_JSON_DEPTH } from './depth.js';
 import { formatIssue } from './issues.js';
 import { toCrmEvent } from './normalise.js';
 import { hubSpotWebhookBatchSchema, MAX_EVENTS_PER_BATCH } from './schema.js';
@@ -16,6 +17,7 @@ const MAX_LISTED_ISSUES = 5;
  */
 export function parseWebhookBatch(rawBody: string | Uint8Array): CrmEvent[] {
   const text = typeof rawBody === 'string' ? rawBody : Buffer.from(rawBody).toString('utf8');
+  if (jsonDepth(text) > MAX_JSON_DEPTH) throw malformed(`nested deeper than ${MAX_JSON_DEPTH} levels`);
   let json: unknown;
   try {
     json = JSON.parse(text);

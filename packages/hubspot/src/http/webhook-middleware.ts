@@ -4,7 +4,7 @@ import { HookpostHubSpotError } from '../errors.js';
 import { parseWebhookBatch } from '../events/parse.js';
 import type { SignatureVersion } from '../signature/verify.js';
 import { receiveSigned } from './receive.js';
-import { sendError, sendJson, sendUnavailable } from './respond.js';
+import { sendError, sendRefusal, sendUnavailable } from './respond.js';
 
 /** A webhook delivery is small (≤ 100 events); 1 MB leaves ample room. */
 export const DEFAULT_MAX_BODY_BYTES = 1_000_000;
@@ -35,9 +35,11 @@ export type NodeMiddleware = (
 ) => Promise<void>;
 
 /**
- * A Node/Express 5 handler for HubSpot webhook deliveries: reads the raw body, verifies,
- * parses, awaits `onEvents`, then answers 204. 401 bad signature, 400 malformed,
- * 413 too large, 503 when `onEvents` throws (HubSpot retries).
+ * A Node/Express 5 handler for HubSpot webhook deliveries: checks the signature headers
+ * (refusing before the body is read when they are missing, malformed, stale or future),
+ * reads the raw body, verifies, parses, awaits `onEvents`, then answers 204. 401 bad
+ * signature, 400 malformed (also nested deeper than 64 levels or an `occurredAt` past the
+ * last valid Date), 413 too large, 503 when `onEvents` throws (HubSpot retries).
  *
  * @example
  * app.post('/webhooks/hubspot', createWebhookMiddleware({
@@ -63,7 +65,7 @@ export function createWebhookMiddleware(options: WebhookMiddlewareOptions): Node
     try {
       const received = await receiveSigned(req, receiveOptions);
       if (!received.ok) {
-        sendJson(res, 401, { error: 'invalid_signature', reason: received.reason });
+        sendRefusal(res, received.reason, received.bodyRead);
         return;
       }
       events = parseWebhookBatch(received.rawBody);

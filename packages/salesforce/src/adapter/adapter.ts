@@ -84,6 +84,7 @@ export function createSalesforceAdapter(options: SalesforceAdapterOptions): Sale
       outboundMessageRoute(workspaces, accept, logger, options.maxBodyBytes),
     ],
     accountIdOf: (settings) => settings.organizationId,
+    secretsOf: (settings) => [settings.endpointToken],
     // Org ids compare on their 15-character case-sensitive prefix; the 18-character form adds a checksum.
     accountKey: (accountId) => accountId.slice(0, 15),
     readerFor(workspace): CrmReader | null {

@@ -40,7 +40,9 @@ export function inboundRoutes({
   logger,
   onStored,
 }: InboundOptions): Router {
-  const router = Router();
+  // Case-sensitive and strict: a path written differently (`/Webhooks/…`, a trailing slash)
+  // is not the route, so it cannot reach a handler past the log redaction.
+  const router = Router({ caseSensitive: true, strict: true });
   const accept = async (delivery: InboundDelivery) => {
     const result = await inbox.ingest(delivery);
     metrics.eventsAccepted.inc({ platform: delivery.platform }, result.accepted);
