@@ -49,9 +49,9 @@ export function createMetrics() {
       labelNames: ['status', 'workspace', 'campaign', 'destination'] as const,
       registers: [registry],
     }),
-    deliveryLatency: new Histogram({
+    deliveryAttemptDuration: new Histogram({
       name: 'hookpost_delivery_duration_seconds',
-      help: 'Time of one delivery attempt to a destination',
+      help: 'Time of one delivery attempt (our POST) to a destination',
       labelNames: ['outcome'] as const,
       buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers: [registry],
@@ -63,7 +63,25 @@ export function createMetrics() {
     }),
     queueDepth: new Gauge({
       name: 'hookpost_queue_depth',
-      help: 'Work waiting: pending events and pending triggers',
+      help: 'Rows per leased queue (events, triggers, outbox) and status',
+      labelNames: ['queue', 'status'] as const,
+      registers: [registry],
+    }),
+    queueClaims: new Counter({
+      name: 'hookpost_queue_claims_total',
+      help: 'Rows claimed with a lease, per queue',
+      labelNames: ['queue'] as const,
+      registers: [registry],
+    }),
+    queueRetries: new Counter({
+      name: 'hookpost_queue_retries_total',
+      help: 'Failed attempts scheduled for a retry with back-off, per queue',
+      labelNames: ['queue'] as const,
+      registers: [registry],
+    }),
+    deadLetters: new Counter({
+      name: 'hookpost_queue_dead_letters_total',
+      help: 'Rows that ended `dead` (retries exhausted or rejected for good), per queue',
       labelNames: ['queue'] as const,
       registers: [registry],
     }),

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import { hostname } from 'node:os';
 import type { Router } from 'express';
-import { type ComposeOptions, type CrmOptions, createRegistry, writeBackOf } from './adapters/compose.js';
+import { type ComposeOptions, type CrmOptions, createRegistry } from './adapters/compose.js';
 import type { AdapterRegistry } from './adapters/registry.js';
 import type { HookpostConfig } from './config/schema.js';
 import { type DatabaseHandle, DEFAULT_DATABASE_URL, openDatabase, redactUrl } from './db/connect.js';
@@ -12,6 +12,7 @@ import { createOutboxProcessor } from './dispatch/outbox.js';
 import type { Logger } from './log.js';
 import { type Loop, startLoop } from './loop.js';
 import { createMetrics, type Metrics } from './metrics.js';
+import { recordQueueDepth } from './queue/depth.js';
 import { startRetention } from './retention.js';
 import { createApp } from './server/app.js';
 import { createHttpServer, httpLimitsFrom } from './server/limits.js';
@@ -127,7 +128,8 @@ export async function startConnector(options: StartOptions): Promise<RunningConn
     });
     const outbox = createOutboxProcessor({
       ...base,
-      run: (kind, workspace, payload) => registry.performWriteBack(workspace, writeBackOf(kind, payload)),
+      metrics,
+      run: (workspace, payload) => registry.performWriteBack(workspace, payload),
       leaseMs: leases.eventMs,
     });
     loops.push(
@@ -232,19 +234,12 @@ function leaseSettings(env: NodeJS.ProcessEnv): { eventMs: number; triggerMs: nu
   };
 }
 
-/** Keeps `hookpost_queue_depth` current: pending events and pending triggers. */
+/** Keeps `hookpost_queue_depth{queue,status}` current for events, triggers and the outbox. */
 function startQueueGauge({ handle, metrics, logger }: ConnectorContext): Loop {
   return startLoop(
     'queue-gauge',
     async () => {
-      for (const table of ['events', 'triggers'] as const) {
-        const row = await handle.db
-          .selectFrom(table)
-          .select((eb) => eb.fn.countAll().as('n'))
-          .where('status', '=', 'pending')
-          .executeTakeFirst();
-        metrics.queueDepth.set({ queue: table }, Number(row?.n ?? 0));
-      }
+      await recordQueueDepth(handle.db, metrics);
       return 0;
     },
     5_000,

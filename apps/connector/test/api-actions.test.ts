@@ -157,10 +157,16 @@ for (const dialect of dialectCases()) {
           const outbox = await connector.handle.db
             .selectFrom('outbox')
             .selectAll()
-            .where('kind', '=', 'hubspot_callback')
+            .where('kind', '=', 'workflow_callback')
             .execute();
           expect(outbox.map((o) => JSON.parse(o.payload))).toEqual([
-            { callbackId: 'cb-123', state: 'FAIL_CONTINUE', reason: 'cancelled by operator' },
+            {
+              type: 'workflow_callback',
+              platform: 'hubspot',
+              callbackId: 'cb-123',
+              state: 'FAIL_CONTINUE',
+              reason: 'cancelled by operator',
+            },
           ]);
         });
       });

@@ -13,6 +13,7 @@ for (const dialect of dialectCases()) {
           // Every migration in the record, in name order (each helper's prefix sorts after 0001).
           expect(await migrateToLatest(handle.db as never)).toEqual(Object.keys(migrations).sort());
           expect(Object.keys(migrations)).toContain('0006_console_listing_indexes');
+          expect(Object.keys(migrations)).toContain('0002_queue_final_state');
           expect(await migrateToLatest(handle.db as never)).toEqual([]);
           const row = {
             id: 'evt_1',

@@ -10,8 +10,12 @@ export const isoDurationSchema = z.string().refine((text) => parseDurationMs(tex
   message: 'expected an ISO-8601 duration such as P2D or PT10S',
 });
 
-/** Which CRM change fires a campaign (DESIGN §4 `trigger`). */
-export const campaignTriggerSchema = z
+/**
+ * A campaign's `trigger:` rule clause: which CRM change fires the campaign (platform,
+ * object, `on`, and for property changes the property and its target value). Not the
+ * message sent to the mail platform (`CampaignTrigger`).
+ */
+export const triggerClauseSchema = z
   .object({
     platform: platformSchema,
     object: z
@@ -39,7 +43,7 @@ export const campaignTriggerSchema = z
       ctx.addIssue({ code: 'custom', path: ['in'], message: 'use either to or in, not both' });
     }
   });
-export type CampaignTrigger = z.infer<typeof campaignTriggerSchema>;
+export type TriggerClause = z.infer<typeof triggerClauseSchema>;
 
 /** One leaf test on a field of the enriched records. */
 export const conditionLeafSchema = z
@@ -155,7 +159,7 @@ export const campaignSchema = z
     name: z.string().min(1).optional(),
     enabled: z.boolean().default(true),
     destination: z.string().min(1),
-    trigger: campaignTriggerSchema,
+    trigger: triggerClauseSchema,
     conditions: conditionSchema.optional(),
     recipient: z.enum(['contact', 'associated_contact', 'company']).default('contact'),
     variables: z

@@ -1,17 +1,15 @@
 import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { CrmWriteBack } from '@hookpost/core';
 import { createHubSpotAdapter } from '@hookpost/hubspot';
 import { type CdcTransport, createSalesforceAdapter } from '@hookpost/salesforce';
 import type { Kysely } from 'kysely';
 import type { HookpostConfig } from '../config/schema.js';
 import { createSecretBox } from '../crypto/secretbox.js';
 import type { Dialect } from '../db/connect.js';
-import type { Database, OutboxKind } from '../db/types.js';
+import type { Database } from '../db/types.js';
 import { createDatasetReader } from '../enrich/reader.js';
 import { createInstallationStore } from '../store/installations.js';
-import { outboxPayloadSchema } from '../store/outbox-payload.js';
 import { createSingleUseKeys } from '../store/single-use.js';
 import {
   type AdapterRegistration,
@@ -81,49 +79,4 @@ function builtInAdapters({
     register(hubspot, (workspace) => workspace.hubspot),
     register(salesforce, (workspace) => workspace.salesforce),
   ];
-}
-
-/**
- * An outbox row as a write-back request. Rows written before outbox payloads carried their
- * `type` and `platform` name the CRM in their kind; newer rows are parsed as they are.
- */
-export function writeBackOf(kind: OutboxKind, payload: unknown): CrmWriteBack {
-  const typed = outboxPayloadSchema.safeParse(payload);
-  if (typed.success) return typed.data;
-  const data = payload as Record<string, unknown>;
-  const text = (v: unknown) => (v === undefined || v === null ? '' : String(v));
-  switch (kind) {
-    case 'hubspot_callback':
-      return {
-        type: 'workflow_callback',
-        platform: 'hubspot',
-        callbackId: text(data.callbackId),
-        state: data.state === 'SUCCESS' ? 'SUCCESS' : 'FAIL_CONTINUE',
-        reason: typeof data.reason === 'string' ? data.reason : null,
-      };
-    case 'hubspot_postal_mail':
-      return {
-        type: 'mail_activity',
-        platform: 'hubspot',
-        objectType: 'contact',
-        objectId: text(data.contactId),
-        triggerId: '',
-        campaignId: '',
-        subject: 'Direct mail sent',
-        body: text(data.body),
-        occurredAt: Number(data.timestamp),
-      };
-    default:
-      return {
-        type: 'mail_activity',
-        platform: 'salesforce',
-        objectType: '',
-        objectId: text(data.whoId),
-        triggerId: '',
-        campaignId: '',
-        subject: text(data.subject),
-        body: text(data.description),
-        occurredAt: Date.now(),
-      };
-  }
 }

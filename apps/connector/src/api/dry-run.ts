@@ -95,7 +95,7 @@ async function dryRunOne(
               id: d.trigger.id,
               destination: d.trigger.destination,
               sendAt: d.trigger.send_at == null ? null : new Date(d.trigger.send_at).toISOString(),
-              payload: JSON.parse(d.trigger.payload),
+              payload: d.trigger.payload,
             }
           : null,
       })),

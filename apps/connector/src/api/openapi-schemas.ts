@@ -27,7 +27,10 @@ const eventItem = {
     objectType: { type: 'string' },
     objectId: { type: 'string' },
     kind: { type: 'string' },
-    status: { type: 'string', enum: ['pending', 'triggered', 'no_match', 'skipped', 'unrouted', 'failed'] },
+    status: {
+      type: 'string',
+      enum: ['pending', 'triggered', 'no_match', 'skipped', 'unrouted', 'dead', 'failed'],
+    },
     reason: nullable('string'),
     occurredAt: isoTime,
     receivedAt: isoTime,

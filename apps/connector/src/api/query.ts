@@ -20,6 +20,7 @@ export const eventStatusSchema = z.enum([
   'no_match',
   'skipped',
   'unrouted',
+  'dead',
   'failed',
 ]);
 export const triggerStatusSchema = z.enum(['pending', 'delivered', 'cancelled', 'dead']);

@@ -1,14 +1,16 @@
 import type { Selectable } from 'kysely';
 import type { DecisionTable, DeliveryAttemptTable, EventTable, TriggerTable } from '../db/types.js';
 import { eventFromRow } from '../store/event-row.js';
+import { readTriggerPayload } from '../store/trigger-row.js';
 
 /** Epoch ms (as stored) → ISO-8601; null stays null. */
 export const iso = (ms: number | null): string | null =>
   ms === null ? null : new Date(Number(ms)).toISOString();
 
-function parseJson(text: string): unknown {
+/** The stored campaign trigger; `{ purged: true }` after a privacy deletion; the raw text if unreadable. */
+function storedPayload(text: string): unknown {
   try {
-    return JSON.parse(text);
+    return readTriggerPayload(text) ?? { purged: true };
   } catch {
     return text;
   }
@@ -103,7 +105,7 @@ export function triggerDetail(row: Selectable<TriggerTable>, attempts: Selectabl
     ...triggerItem(row),
     dedupeKey: row.dedupe_key,
     callbackId: row.callback_id,
-    payload: parseJson(row.payload),
+    payload: storedPayload(row.payload),
     attempts: attempts.map(attemptItem),
   };
 }

@@ -1,28 +1,10 @@
 import { type Request, type Response, Router } from 'express';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/types.js';
+import { countByStatus } from '../queue/depth.js';
 import type { ConnectorContext } from '../runtime.js';
 
 const DAY_MS = 86_400_000;
-const EVENT_STATUSES = ['pending', 'triggered', 'no_match', 'skipped', 'unrouted', 'failed'] as const;
-const TRIGGER_STATUSES = ['pending', 'delivered', 'cancelled', 'dead'] as const;
-const OUTBOX_STATUSES = ['pending', 'done', 'failed'] as const;
-
-async function countByStatus(
-  db: Kysely<Database>,
-  table: 'events' | 'triggers' | 'outbox',
-  known: readonly string[],
-): Promise<Record<string, number>> {
-  const rows = await db
-    .selectFrom(table as 'events')
-    .select(['status', (eb) => eb.fn.countAll().as('n')])
-    .groupBy('status')
-    .execute();
-  // Every known status is listed, zero included, so dashboards need no special case.
-  const counts: Record<string, number> = Object.fromEntries(known.map((s) => [s, 0]));
-  for (const row of rows) counts[row.status] = Number(row.n);
-  return counts;
-}
 
 /**
  * Counts at a glance: events, triggers and outbox by status; inbound deliveries (requests
@@ -34,9 +16,9 @@ async function countByStatus(
 export async function collectStats(db: Kysely<Database>, platforms: readonly string[], now = Date.now()) {
   const since = now - DAY_MS;
   const [events, triggers, outbox, inbound, attempts, deadSince] = await Promise.all([
-    countByStatus(db, 'events', EVENT_STATUSES),
-    countByStatus(db, 'triggers', TRIGGER_STATUSES),
-    countByStatus(db, 'outbox', OUTBOX_STATUSES),
+    countByStatus(db, 'events'),
+    countByStatus(db, 'triggers'),
+    countByStatus(db, 'outbox'),
     db
       .selectFrom('raw_deliveries')
       .select(['platform', (eb) => eb.fn.countAll().as('n')])

@@ -1,4 +1,5 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
+import { upgradeOutboxKinds } from './migrate-outbox-kinds.js';
 
 /**
  * Migrations live in code (not files) so the built CLI carries them. Column types are
@@ -170,6 +171,17 @@ export const migrations: Record<string, Migration> = {
         .addColumn('replay_id', 'text', (c) => c.notNull())
         .addColumn('updated_at', 'bigint', (c) => c.notNull())
         .execute();
+    },
+  },
+  // One final name for work whose retries ran out, on all three queues: `dead` (triggers
+  // used it already). Events that failed before this migration had exhausted their
+  // retries (nothing else wrote `failed`), so they all become `dead`. Outbox kinds become
+  // the payload union's `type`.
+  '0002_queue_final_state': {
+    async up(db: Kysely<unknown>) {
+      await sql`update events set status = 'dead' where status = 'failed'`.execute(db);
+      await sql`update outbox set status = 'dead' where status = 'failed'`.execute(db);
+      await upgradeOutboxKinds(db);
     },
   },
   // Signatures of accepted HubSpot workflow actions, refused when repeated (v1/v2 carry no signed time).

@@ -25,19 +25,18 @@ export interface SingleUseKeyTable {
   expires_at: number;
 }
 
-export type OutboxKind =
-  | 'hubspot_callback'
-  | 'hubspot_postal_mail'
-  | 'salesforce_task'
-  | 'mail_activity'
-  | 'workflow_callback';
+/** The `type` of the outbox payload union (see store/outbox-payload.ts). */
+export type OutboxKind = 'workflow_callback' | 'mail_activity';
+
+/** `dead`: retries exhausted (max attempts or max age); the same final name on every queue. */
+export type OutboxStatus = 'pending' | 'done' | 'dead';
 
 export interface OutboxTable {
   id: string;
   kind: OutboxKind;
   workspace_id: string;
   payload: string;
-  status: 'pending' | 'done' | 'failed';
+  status: OutboxStatus;
   attempts: number;
   next_attempt_at: number;
   lease_owner: string | null;
@@ -58,7 +57,11 @@ export interface RawDeliveryTable {
   body: string;
 }
 
-export type EventStatus = 'pending' | 'triggered' | 'no_match' | 'skipped' | 'unrouted' | 'failed';
+/**
+ * `dead`: processing failed on every retry; `failed`: the stored item can never be
+ * processed (malformed), so it was not retried.
+ */
+export type EventStatus = 'pending' | 'triggered' | 'no_match' | 'skipped' | 'unrouted' | 'dead' | 'failed';
 
 export interface EventTable {
   id: string;

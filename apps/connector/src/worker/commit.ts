@@ -1,13 +1,20 @@
-import { suppressionQuery, type Trigger } from '@hookpost/core';
-import { type Kysely, sql } from 'kysely';
+import { suppressionQuery } from '@hookpost/core';
+import type { Kysely } from 'kysely';
 import type { Dialect } from '../db/connect.js';
 import { relaxCommit } from '../db/relaxed-commit.js';
-import type { Database, DecisionTable, EventStatus, OutboxTable } from '../db/types.js';
-import type { EventRow } from '../store/claim.js';
-import { newId } from '../store/ids.js';
+import type { Database, DecisionTable, EventStatus } from '../db/types.js';
+import type { EventRow } from '../queue/claim.js';
 import { insertManyIgnoringConflicts } from '../store/insert-many.js';
+import { outboxRow } from '../store/outbox-row.js';
+import {
+  readTriggerPayload,
+  triggerInsert,
+  writeRecipientHashes,
+  writeTriggerPayload,
+} from '../store/trigger-row.js';
 import { type BatchLookups, lookupsFor } from './batch-lookups.js';
 import { loadGuards } from './guards.js';
+import { decideLockKeys, takeDecideLocks } from './decide-lock.js';
 import { decideEvent, type Evaluation, type EventPlan, summarise } from './plan.js';
 import { applyPrivacyDeletion } from './privacy.js';
 import { insertTrigger } from './requalify.js';
@@ -56,25 +63,8 @@ export async function commitBatch(
   if (items.length === 0) return [];
   return db.transaction().execute(async (trx) => {
     await relaxCommit(trx, dialect);
-    if (dialect === 'postgres') {
-      // Caps and cooldowns count the triggers committed so far; two processes deciding at
-      // once under READ COMMITTED would each miss the other's and both send. A lock per
-      // workspace with such a policy serialises this short step (enrichment stays
-      // parallel), taken first and in sorted order so batches never deadlock.
-      const spanning = items
-        .map((i) => i.evaluation.workspace)
-        .filter((w) =>
-          w.campaigns.some(
-            ({ policy }) =>
-              policy.dailyCap !== undefined ||
-              policy.cooldownDays !== undefined ||
-              policy.maxPerRecipient !== undefined,
-          ),
-        )
-        .map((w) => w.id);
-      for (const workspaceId of [...new Set(spanning)].sort())
-        await sql`select pg_advisory_xact_lock(hashtext(${`hookpost:decide:${workspaceId}`}))`.execute(trx);
-    }
+    if (dialect === 'postgres')
+      await takeDecideLocks(trx, decideLockKeys(items.map((i) => i.evaluation.workspace)));
     // Filter on the primary key only: with `status = 'pending'` in the WHERE, SQLite's
     // planner walks the status index over every pending row instead.
     let ownedQuery = trx
@@ -118,7 +108,7 @@ export async function commitBatch(
       const triggers: string[] = [];
       for (const decision of plan.decisions) {
         if (!decision.trigger) continue;
-        const inserted = await insertTrigger(trx, decision.trigger);
+        const inserted = await insertTrigger(trx, triggerInsert(decision.trigger));
         if (inserted.inserted) {
           triggers.push(inserted.id);
           decision.trigger = { ...decision.trigger, id: inserted.id };
@@ -151,7 +141,13 @@ export async function commitBatch(
       if (plan.callback)
         await trx
           .insertInto('outbox')
-          .values(outboxRow('hubspot_callback', workspaceId, plan.callback, now))
+          .values(
+            outboxRow(
+              workspaceId,
+              { type: 'workflow_callback', platform: evaluation.event.platform, ...plan.callback },
+              now,
+            ),
+          )
           .execute();
       for (const d of plan.decisions) {
         decisionRows.push({
@@ -217,40 +213,18 @@ async function refreshRecipient(
     .where('id', '=', triggerId)
     .executeTakeFirst();
   if (row?.status !== 'pending' || row.attempts > 0) return;
-  const payload = JSON.parse(row.payload) as Trigger;
+  const payload = readTriggerPayload(row.payload);
+  if (!payload) return;
   const { email: _email, ...printable } = recipient;
   payload.recipient = { ...printable, crm: payload.recipient.crm };
-  const { crmHash, emailHash, addressHash } = suppressionQuery(recipient);
   await trx
     .updateTable('triggers')
     .set({
-      payload: JSON.stringify(payload),
-      recipient_hashes: JSON.stringify({ crmHash, emailHash, addressHash }),
+      payload: writeTriggerPayload(payload),
+      recipient_hashes: writeRecipientHashes(suppressionQuery(recipient)),
       updated_at: now,
     })
     .where('id', '=', triggerId)
     .where('status', '=', 'pending')
     .execute();
-}
-
-export function outboxRow(
-  kind: OutboxTable['kind'],
-  workspaceId: string,
-  payload: unknown,
-  now: number,
-): OutboxTable {
-  return {
-    id: newId('obx'),
-    kind,
-    workspace_id: workspaceId,
-    payload: JSON.stringify(payload),
-    status: 'pending',
-    attempts: 0,
-    next_attempt_at: now,
-    lease_owner: null,
-    lease_until: 0,
-    last_error: null,
-    created_at: now,
-    updated_at: now,
-  };
 }

@@ -8,9 +8,8 @@ import {
   suppressionQuery,
   variableScope,
 } from '@hookpost/core';
-import type { Insertable } from 'kysely';
-import type { TriggerTable } from '../db/types.js';
 import { recordRef } from '../store/ids.js';
+import type { TriggerDraft } from '../store/trigger-row.js';
 import type { Evaluation, EventPlan, PlannedDecision } from './plan.js';
 
 /**
@@ -104,7 +103,7 @@ async function decideMatched(
   const when = allowed.sendAt;
   const query = suppressionQuery(recipient);
   const createdAt = now.getTime();
-  const trigger: Insertable<TriggerTable> = {
+  const trigger: TriggerDraft = {
     id,
     dedupe_key: key,
     workspace_id: workspace.id,
@@ -114,14 +113,10 @@ async function decideMatched(
     recipient_key: query.recipientKey,
     recipient_ref: query.recipientKey,
     source_ref: recordRef(event.platform, event.objectType, event.objectId),
-    recipient_hashes: JSON.stringify({
-      crmHash: query.crmHash,
-      emailHash: query.emailHash,
-      addressHash: query.addressHash,
-    }),
+    recipientHashes: { crmHash: query.crmHash, emailHash: query.emailHash, addressHash: query.addressHash },
     status: 'pending',
     reason: null,
-    payload: JSON.stringify(payload),
+    payload,
     send_at: when === null ? null : Date.parse(when),
     next_attempt_at: when === null ? createdAt : Date.parse(when),
     attempts: 0,

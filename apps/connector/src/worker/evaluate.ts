@@ -1,11 +1,12 @@
 import {
   type Campaign,
   type CrmEvent,
-  type Decision,
   type Enrichment,
   evaluateCampaigns,
+  failedTrigger,
   hashCrmRef,
   type RecipientMode,
+  reversesMatch,
 } from '@hookpost/core';
 import { recordRef } from '../store/ids.js';
 import type { EvaluateInput, Evaluation, EventPlan } from './plan.js';
@@ -21,15 +22,6 @@ function asWorkflowCampaign(campaign: Campaign, event: CrmEvent): Campaign {
   }
   return copy;
 }
-
-const isTriggerFailure = (d: Decision) =>
-  d.outcome === 'no_match' && d.reason?.startsWith('trigger.') === true;
-/** A reversal: the watched property moved away from the target, or a condition no longer holds. */
-const isReversal = (d: Decision) =>
-  d.outcome === 'no_match' &&
-  (d.reason?.startsWith('trigger.to') === true ||
-    d.reason?.startsWith('trigger.in') === true ||
-    d.reason?.startsWith('conditions') === true);
 
 /**
  * Evaluates every campaign for one event: the trigger clause first, the CRM adapter's enrichment only for
@@ -64,7 +56,7 @@ export async function evaluateEvent(input: EvaluateInput): Promise<Evaluation> {
       : [];
 
   const first = evaluateCampaigns(event, { records: {} }, campaigns);
-  const open = campaigns.filter((c, i) => !isTriggerFailure(first[i]!) || pendingCampaigns.has(c.id));
+  const open = campaigns.filter((c, i) => !failedTrigger(first[i]!) || pendingCampaigns.has(c.id));
   let enrichment: Enrichment = { records: {}, recipients: {} };
   const addressedHere = input.pending.some((p) => p.recipient_ref === ref);
   if (open.length > 0 || addressedHere) {
@@ -84,7 +76,7 @@ export async function evaluateEvent(input: EvaluateInput): Promise<Evaluation> {
   const verdicts: Evaluation['verdicts'] = [];
   for (const [i, campaign] of campaigns.entries()) {
     const decision = byId.get(campaign.id) ?? first[i]!;
-    if (pendingCampaigns.has(campaign.id) && isReversal(decision)) {
+    if (pendingCampaigns.has(campaign.id) && reversesMatch(decision)) {
       for (const p of fromThisRecord.filter((t) => t.campaign_id === campaign.id)) {
         cancels.push({ triggerId: p.id, reason: `reversed by event ${event.id}: ${decision.reason}` });
       }

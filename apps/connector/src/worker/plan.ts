@@ -1,8 +1,9 @@
 import type { Campaign, CrmEvent, Decision, Enrichment, Recipient } from '@hookpost/core';
-import type { Insertable, Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { WorkspaceCrm } from '../adapters/registry.js';
 import type { WorkspaceConfig } from '../config/schema.js';
-import type { Database, EventStatus, TriggerTable } from '../db/types.js';
+import type { Database, EventStatus } from '../db/types.js';
+import type { TriggerDraft } from '../store/trigger-row.js';
 import { lookupsFor } from './batch-lookups.js';
 import { decideEvent } from './decide.js';
 import { evaluateEvent } from './evaluate.js';
@@ -16,7 +17,8 @@ export interface PlannedDecision {
   outcome: 'triggered' | 'no_match' | 'skipped';
   reason: string | null;
   detail: string | null;
-  trigger: Insertable<TriggerTable> | null;
+  /** The piece to write when triggered, its payload and hashes as typed values. */
+  trigger: TriggerDraft | null;
 }
 
 export interface EventPlan {

@@ -127,7 +127,7 @@ describe('the crash audit', () => {
     expect(result.violations).toEqual(
       expect.arrayContaining([
         expect.stringMatching(/^1 acknowledged events missing from the store: evt_lost/),
-        expect.stringMatching(/^1 events not decided \(pending or failed\): evt_late=pending/),
+        expect.stringMatching(/^1 events not decided \(pending, dead or failed\): evt_late=pending/),
         expect.stringMatching(/^2 acknowledged events without exactly 2 decisions/),
         expect.stringMatching(/^1 delivered webhook-ids the database does not know: trg_forged/),
         expect.stringMatching(/^1 destination requests with a bad signature: trg_forged/),

@@ -1,3 +1,5 @@
+import { backoffDelayMs } from '@hookpost/core';
+
 /** Options of {@link createBackoff}. */
 export interface BackoffOptions {
   /** First delay ceiling, ms. Default 1 000. */
@@ -9,8 +11,9 @@ export interface BackoffOptions {
 }
 
 /**
- * Capped exponential back-off with full jitter: attempt n waits a random time in
- * `[minMs/2, min(maxMs, minMs·2ⁿ)]`, so many processes that lost the same stream do not
+ * Capped exponential back-off with jitter, counting attempts: the shared formula of
+ * `@hookpost/core` (`backoffDelayMs`: retry n waits a random time in `[step/2, step]`,
+ * `step = min(maxMs, minMs·2ⁿ⁻¹)`), so many processes that lost the same stream do not
  * retry in step. Salesforce asks for exponential back-off on Pub/Sub retries:
  * https://developer.salesforce.com/docs/platform/pub-sub-api/guide/retry-rpc-calls.html
  */
@@ -22,9 +25,8 @@ export function createBackoff(options: BackoffOptions = {}) {
   return {
     /** The delay before the next retry, in ms; each call counts one attempt. */
     nextDelayMs(): number {
-      const ceiling = Math.min(maxMs, minMs * 2 ** attempt);
       attempt = Math.min(attempt + 1, 30);
-      return Math.round(minMs / 2 + random() * Math.max(0, ceiling - minMs / 2));
+      return backoffDelayMs(attempt, { initialDelayMs: minMs, maxDelayMs: maxMs }, { random });
     },
     reset(): void {
       attempt = 0;

@@ -3,8 +3,9 @@ import type { Dialect } from '../db/connect.js';
 import { relaxCommit } from '../db/relaxed-commit.js';
 import type { Database, EventTable, OutboxTable, TriggerTable } from '../db/types.js';
 
-type LeasedTable = 'events' | 'triggers' | 'outbox';
-type Row<T extends LeasedTable> = Selectable<Database[T]>;
+/** The three tables worked as leased queues. */
+export type LeasedTable = 'events' | 'triggers' | 'outbox';
+export type Row<T extends LeasedTable> = Selectable<Database[T]>;
 
 export interface ClaimOptions<T extends LeasedTable> {
   db: Kysely<Database>;
