@@ -13,8 +13,8 @@ import {
   writeTriggerPayload,
 } from '../store/trigger-row.js';
 import { type BatchLookups, lookupsFor } from './batch-lookups.js';
-import { loadGuards } from './guards.js';
 import { decideLockKeys, takeDecideLocks } from './decide-lock.js';
+import { loadGuards } from './guards.js';
 import { decideEvent, type Evaluation, type EventPlan, summarise } from './plan.js';
 import { applyPrivacyDeletion } from './privacy.js';
 import { insertTrigger } from './requalify.js';
