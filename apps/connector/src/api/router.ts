@@ -28,7 +28,7 @@ export interface AdminApiOptions {
 }
 
 /**
- * The operator API mounted at `/api` (DESIGN §5): events, triggers, replay, cancel,
+ * The operator API mounted at `/api` (the HTTP interface): events, triggers, replay, cancel,
  * dry-run and stats behind a bearer token; `GET /openapi.json` is public so tools can
  * discover the API.
  *
