@@ -1,4 +1,4 @@
-import { jsonDepth, MAX_JSON_DEPTH } from '@hookpost/hubspot';
+import { jsonDepth, MAX_JSON_DEPTH } from '@hookpost/core';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { ConnectorContext } from '../runtime.js';
 import { requireBearer } from './auth.js';
