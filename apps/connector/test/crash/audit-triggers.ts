@@ -27,10 +27,17 @@ export function checkTriggers(input: AuditInput, store: Snapshot, violations: st
   const perEvent = new Map<string, number>();
   for (const t of triggers.filter((t) => t.campaign_id === every))
     perEvent.set(t.event_id, (perEvent.get(t.event_id) ?? 0) + 1);
+  // A city event older than a change already applied to that contact's city is decided
+  // `skipped: stale_event` and makes no trigger; every other one makes exactly one.
+  const staleEvents = new Set(
+    store.decisions.filter((d) => d.campaign_id === every && isStale(d)).map((d) => d.event_id),
+  );
   report(
     violations,
-    `acknowledged city events without exactly one "${every}" trigger`,
-    load.acknowledged.filter((e) => e.property === 'city' && perEvent.get(e.id) !== 1).map((e) => e.id),
+    `acknowledged city events without exactly one "${every}" trigger (none when stale)`,
+    load.acknowledged
+      .filter((e) => e.property === 'city' && (perEvent.get(e.id) ?? 0) !== (staleEvents.has(e.id) ? 0 : 1))
+      .map((e) => e.id),
   );
 
   const perContact = new Map<string, number>();
