@@ -121,6 +121,11 @@ describe.skipIf(chromiumMissing && !process.env.CI)('operator console in Chromiu
     await screenshot(page, '02-event-skipped');
     await page.getByRole('button', { name: 'Show personal data' }).click();
     await payload.getByText('"customer"').waitFor();
+    // Deciding again appends a run: the first one stays visible beside the new decisions.
+    await page.getByRole('button', { name: 'Decide again' }).click();
+    await page.getByTestId('decision-run').first().waitFor();
+    expect(await page.getByTestId('decision-run').first().textContent()).toContain('incomplete_address');
+    await screenshot(page, '02b-event-decision-runs');
   });
 
   it('follows the live tail while events arrive', async () => {

@@ -12,6 +12,8 @@ interface EventDetail extends EventItem {
   processedAt: string | null;
   payload: Record<string, unknown>;
   decisions: Decision[];
+  /** Every decision run, oldest first (a replay appends one; earlier runs stay). */
+  runs?: { run: number; decidedAt: string | null; decisions: Decision[] }[];
   triggers: TriggerItem[];
 }
 
@@ -90,6 +92,18 @@ export function EventDetailPage({ id }: { id: string }) {
               testId="decisions-table"
             />
           </Card>
+          {(e.runs?.length ?? 0) > 1 ? (
+            <Card title="Earlier decision runs">
+              {(e.runs ?? []).slice(0, -1).map((run) => (
+                <section key={run.run} data-testid="decision-run">
+                  <h3>
+                    Run {run.run} · {time(run.decidedAt)}
+                  </h3>
+                  <DataTable rows={run.decisions} columns={decisionColumns} empty="No decisions." />
+                </section>
+              ))}
+            </Card>
+          ) : null}
           <Card title="Pieces made">
             <DataTable rows={e.triggers} columns={pieceColumns} empty="No piece was made from this event." />
           </Card>
