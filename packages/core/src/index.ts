@@ -3,6 +3,7 @@ export * from './campaign.js';
 export * from './duration.js';
 export * from './errors.js';
 export * from './event.js';
+export * from './mail-status/index.js';
 export { parseCampaign, parseCrmEvent } from './parse.js';
 export { checkAddress } from './policies/address-policy.js';
 export { type ApplyPoliciesInput, type ApplyPoliciesResult, applyPolicies } from './policies/apply.js';
