@@ -53,3 +53,10 @@ export {
   type WorkflowActionMiddlewareOptions,
 } from './workflow/middleware.js';
 export { parseWorkflowAction, type WorkflowActionExecution } from './workflow/parse.js';
+export {
+  type CorrectedAddress,
+  MAIL_CONTACT_PROPERTIES,
+  type MailActivityInput,
+  writeCorrectedAddress,
+  writeMailActivity,
+} from './write-back/mail-activity.js';

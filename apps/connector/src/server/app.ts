@@ -5,6 +5,7 @@ import type { DatabaseHandle } from '../db/connect.js';
 import type { Integrations } from '../integrations.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
+import { mailStatusRoutes } from '../mail/route.js';
 import type { Inbox } from '../store/inbox.js';
 import { healthRoutes } from './health.js';
 import { requestContext } from './request-id.js';
@@ -46,6 +47,7 @@ export function createApp(deps: AppDeps): Express {
       onStored: deps.onStored,
     }),
   );
+  app.use(mailStatusRoutes(deps));
   app.use(
     oauthRoutes({
       oauth: deps.integrations.oauth,

@@ -1,0 +1,140 @@
+import { type MailStatusReport, verifyMailStatus } from '@hookpost/core';
+import { HookpostHubSpotError, readRawBody } from '@hookpost/hubspot';
+import { type Request, type Response, Router } from 'express';
+import { Counter } from 'prom-client';
+import type { HookpostConfig, WorkspaceConfig } from '../config/schema.js';
+import type { DatabaseHandle } from '../db/connect.js';
+import type { Logger } from '../log.js';
+import type { Metrics } from '../metrics.js';
+import { applyConsequences, triggerPayload } from './consequences.js';
+import { recordMailStatus } from './store.js';
+import { queueWriteBack } from './write-back.js';
+
+export interface MailStatusRouteOptions {
+  config: HookpostConfig;
+  handle: DatabaseHandle;
+  metrics: Metrics;
+  logger: Logger;
+  /** Wakes the outbox when a report queued write-back. */
+  onStored?: () => void;
+  now?: () => number;
+}
+
+type Outcome = 'applied' | 'stale' | 'duplicate';
+
+function problem(res: Response, status: number, error: string, message: string, extra: object = {}) {
+  res.status(status).json({ error, message, ...extra });
+}
+
+/** The workspaces that have a webhook destination of this name, with its status secrets. */
+function candidates(config: HookpostConfig, name: string) {
+  return config.workspaces.flatMap((workspace) => {
+    const destination = workspace.destinations[name];
+    return destination?.type === 'webhook'
+      ? [{ workspace, secrets: [destination.statusSecret ?? destination.secret] }]
+      : [];
+  });
+}
+
+/**
+ * `POST /webhooks/mail/:destination`: the mail platform reports what became of a piece.
+ * Verified with Standard Webhooks against the destination's `statusSecret` (else `secret`);
+ * answers 204 after the report and its consequences are committed, 401 for a bad signature
+ * or a timestamp more than 5 minutes off, 404 for an unknown destination or a trigger that
+ * is not this destination's, 400 for a malformed body, 413 past `server.maxBodyBytes`. A
+ * repeated report id is answered 204 and changes nothing.
+ */
+export function mailStatusRoutes(options: MailStatusRouteOptions): Router {
+  const { config, handle, logger, now = Date.now } = options;
+  const received = new Counter({
+    name: 'hookpost_mail_statuses_total',
+    help: 'Mail status reports by status and outcome (applied, stale: arrived after a later one, duplicate)',
+    labelNames: ['status', 'outcome'] as const,
+    registers: [options.metrics.registry],
+  });
+  const router = Router();
+
+  router.post('/webhooks/mail/:destination', async function mailStatus(req: Request, res: Response) {
+    const name = String(req.params.destination);
+    let body: Buffer;
+    try {
+      body = await readRawBody(req, config.server.maxBodyBytes);
+    } catch (error) {
+      if (error instanceof HookpostHubSpotError) {
+        if (error.code === 'payload_too_large') res.setHeader('connection', 'close');
+        return problem(res, error.status, error.code, error.message.replace('[@hookpost/hubspot] ', ''));
+      }
+      throw error;
+    }
+    const found = candidates(config, name);
+    if (found.length === 0)
+      return problem(res, 404, 'unknown_destination', `no webhook destination named "${name}"`);
+    let verified: { workspace: WorkspaceConfig; report: MailStatusReport } | null = null;
+    let failure: ReturnType<typeof verifyMailStatus> | null = null;
+    for (const candidate of found) {
+      const result = verifyMailStatus(body, req.headers, candidate.secrets);
+      if (result.ok) {
+        verified = { workspace: candidate.workspace, report: result.report };
+        break;
+      }
+      // A malformed body signed with this secret is this workspace's problem: say so.
+      if (result.problem === 'malformed') {
+        failure = result;
+        break;
+      }
+      failure ??= result;
+    }
+    if (!verified) {
+      const f = failure as Extract<ReturnType<typeof verifyMailStatus>, { ok: false }>;
+      if (f.problem === 'malformed') return problem(res, 400, 'malformed', f.message, { issues: f.issues });
+      return problem(res, 401, 'invalid_signature', f.message);
+    }
+    const { workspace, report } = verified;
+    const at = now();
+    const outcome = await handle.db.transaction().execute(async (trx) => {
+      const trigger = await trx
+        .selectFrom('triggers')
+        .select(['id', 'destination', 'workspace_id'])
+        .where('id', '=', report.triggerId)
+        .executeTakeFirst();
+      if (!trigger || trigger.workspace_id !== workspace.id || trigger.destination !== name) return null;
+      const recorded = await recordMailStatus(trx, handle.dialect, {
+        workspaceId: workspace.id,
+        destination: name,
+        triggerId: trigger.id,
+        report,
+        now: at,
+      });
+      if (!recorded) return null;
+      if (recorded.duplicate) return { outcome: 'duplicate' as Outcome, queued: 0 };
+      const payload = triggerPayload(recorded.trigger);
+      await applyConsequences(trx, { trigger: recorded.trigger, payload, report, now: at });
+      const queued = payload
+        ? await queueWriteBack(trx, {
+            workspace,
+            trigger: recorded.trigger,
+            payload,
+            report,
+            moved: recorded.moved,
+            now: at,
+          })
+        : 0;
+      return { outcome: (recorded.moved ? 'applied' : 'stale') as Outcome, queued };
+    });
+    if (!outcome)
+      return problem(
+        res,
+        404,
+        'unknown_trigger',
+        `no trigger ${report.triggerId} was sent to destination "${name}"`,
+      );
+    received.inc({ status: report.status, outcome: outcome.outcome });
+    if (outcome.queued > 0) options.onStored?.();
+    logger.info(
+      { triggerId: report.triggerId, status: report.status, outcome: outcome.outcome },
+      'mail status received',
+    );
+    res.status(204).end();
+  });
+  return router;
+}
