@@ -10,3 +10,10 @@ export * from './outbound/normalise.js';
 export * from './outbound/parse.js';
 export * from './outbound/token.js';
 export * from './outbound/types.js';
+export {
+  type CorrectedAddress,
+  MAIL_RECORD_FIELDS,
+  type MailActivityInput,
+  writeCorrectedAddress,
+  writeMailActivity,
+} from './write-back/mail-activity.js';
