@@ -16,6 +16,7 @@ import { createSecretBox, type SecretBox } from './crypto/secretbox.js';
 import type { Database } from './db/types.js';
 import type { SideEffectRunner } from './dispatch/outbox.js';
 import { type CrmReader, createDatasetReader, withRecordCache } from './enrich/reader.js';
+import { createMailSideEffects, MAIL_OUTBOX_KINDS } from './mail/side-effects.js';
 import { createInstallationStore } from './store/installations.js';
 
 /** Salesforce fields read for enrichment; the `…CountryCode` fields exist only with picklists, so are not asked for. */
@@ -150,7 +151,9 @@ export function createIntegrations(
     return readers.get(key) ?? null;
   }
 
+  const runMailSideEffect = createMailSideEffects({ db, hubspot, salesforce });
   const runSideEffect: SideEffectRunner = async (kind, workspace, payload) => {
+    if (MAIL_OUTBOX_KINDS.has(kind)) return runMailSideEffect(workspace, payload);
     const data = payload as Record<string, string>;
     if (kind === 'hubspot_callback' || kind === 'hubspot_postal_mail') {
       const client = hubspot(workspace);

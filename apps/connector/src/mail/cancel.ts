@@ -27,7 +27,7 @@ export async function requestPlatformCancel(
     .select(['id', 'status', 'workspace_id', 'destination', 'platform_cancel', 'mail_status'])
     .where('id', '=', input.triggerId)
     .executeTakeFirst();
-  if (!row || row.status !== 'delivered' || row.platform_cancel !== null) return false;
+  if (row?.status !== 'delivered' || row.platform_cancel !== null) return false;
   if (row.mail_status !== null && ENDED.has(row.mail_status)) return false;
   const updated = await trx
     .updateTable('triggers')
@@ -42,7 +42,10 @@ export async function requestPlatformCancel(
     destination: row.destination,
     reason: input.reason,
   };
-  await trx.insertInto('outbox').values(outboxRow('platform_cancel', row.workspace_id, payload, input.now)).execute();
+  await trx
+    .insertInto('outbox')
+    .values(outboxRow('platform_cancel', row.workspace_id, payload, input.now))
+    .execute();
   return true;
 }
 
@@ -63,7 +66,9 @@ async function record(
       .where('id', '=', triggerId)
       .executeTakeFirst();
     const mailStatus =
-      outcome === 'cancelled' ? applyStatus((row?.mail_status as MailStatus | null) ?? null, 'cancelled') : undefined;
+      outcome === 'cancelled'
+        ? applyStatus((row?.mail_status as MailStatus | null) ?? null, 'cancelled')
+        : undefined;
     await trx
       .updateTable('triggers')
       .set({
@@ -114,8 +119,7 @@ export async function runPlatformCancel(
   if (status === 408 || status === 429 || status >= 500 || status < 200) {
     throw new Error(`cancel at the platform answered HTTP ${status}; will retry`);
   }
-  const outcome: PlatformCancelOutcome =
-    status < 300 ? 'cancelled' : status === 409 ? 'too_late' : 'failed';
+  const outcome: PlatformCancelOutcome = status < 300 ? 'cancelled' : status === 409 ? 'too_late' : 'failed';
   await record(db, payload.triggerId, outcome, `HTTP ${status}${text ? `: ${text}` : ''}`, now());
   return outcome;
 }

@@ -5,16 +5,14 @@ import { z } from 'zod';
  * `destinations.<name>.cancelUrl`: where a piece cancelled after hand-off is cancelled at the
  * platform; `{id}` is replaced by the trigger id (URL-encoded).
  */
-export const cancelUrlSchema = z
-  .string()
-  .refine((text) => {
-    try {
-      const url = new URL(text.replaceAll('{id}', 'x'));
-      return url.protocol === 'http:' || url.protocol === 'https:';
-    } catch {
-      return false;
-    }
-  }, 'expected an http(s) URL, optionally with {id}');
+export const cancelUrlSchema = z.string().refine((text) => {
+  try {
+    const url = new URL(text.replaceAll('{id}', 'x'));
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}, 'expected an http(s) URL, optionally with {id}');
 
 /** `destinations.<name>.statusSecret`: the `whsec_` key status webhooks are signed with, when not `secret`. */
 export const statusSecretSchema = z

@@ -26,7 +26,13 @@ export interface RecordedStatus {
 export async function recordMailStatus(
   trx: Kysely<Database>,
   dialect: Dialect,
-  input: { workspaceId: string; destination: string; triggerId: string; report: MailStatusReport; now: number },
+  input: {
+    workspaceId: string;
+    destination: string;
+    triggerId: string;
+    report: MailStatusReport;
+    now: number;
+  },
 ): Promise<RecordedStatus | null> {
   const { workspaceId, destination, triggerId, report, now } = input;
   let select = trx.selectFrom('triggers').selectAll().where('id', '=', triggerId);

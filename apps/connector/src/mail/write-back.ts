@@ -25,12 +25,17 @@ const LABELS: Record<string, string> = {
 export function activityText(
   campaignName: string,
   triggerId: string,
-  report: Pick<MailStatusReport, 'status' | 'trackingId' | 'carrier' | 'expectedDeliveryAt' | 'reason'> | null,
+  report: Pick<
+    MailStatusReport,
+    'status' | 'trackingId' | 'carrier' | 'expectedDeliveryAt' | 'reason'
+  > | null,
 ): { subject: string; body: string } {
   const status = report?.status ?? 'handed_off';
   const label = LABELS[status] ?? status;
   const details = [
-    report?.trackingId ? `tracking ${report.trackingId}${report.carrier ? ` (${report.carrier})` : ''}` : null,
+    report?.trackingId
+      ? `tracking ${report.trackingId}${report.carrier ? ` (${report.carrier})` : ''}`
+      : null,
     report?.expectedDeliveryAt ? `expected ${report.expectedDeliveryAt}` : null,
     report?.reason ? `reason: ${report.reason}` : null,
   ].filter((part): part is string => part !== null);
@@ -42,7 +47,9 @@ export function activityText(
 
 /** True when the workspace writes this CRM's activities back at all (`writeBack: true`). */
 function crmWritesBack(workspace: WorkspaceConfig, platform: string): boolean {
-  return platform === 'hubspot' ? Boolean(workspace.hubspot?.writeBack) : Boolean(workspace.salesforce?.writeBack);
+  return platform === 'hubspot'
+    ? Boolean(workspace.hubspot?.writeBack)
+    : Boolean(workspace.salesforce?.writeBack);
 }
 
 /**
@@ -68,7 +75,8 @@ export async function queueWriteBack(
   if (!crmWritesBack(workspace, platform)) return 0;
   const settings = workspace.mailStatus ?? DEFAULT_MAIL_STATUS_CONFIG;
   const correction = report.status === 'address_corrected' && settings.addressCorrections && report.address;
-  const wanted = settings.writeBack.includes(report.status) && (moved || report.status === 'address_corrected');
+  const wanted =
+    settings.writeBack.includes(report.status) && (moved || report.status === 'address_corrected');
   if (!wanted && !correction) return 0;
   const text = activityText(payload.campaign.name, trigger.id, report);
   const activity: MailActivity = {
@@ -99,6 +107,9 @@ export async function queueWriteBack(
         }
       : {}),
   };
-  await trx.insertInto('outbox').values(outboxRow('mail_activity', trigger.workspace_id, activity, now)).execute();
+  await trx
+    .insertInto('outbox')
+    .values(outboxRow('mail_activity', trigger.workspace_id, activity, now))
+    .execute();
   return 1;
 }
