@@ -5,6 +5,7 @@ import type { Dialect } from '../db/connect.js';
 import { relaxCommit } from '../db/relaxed-commit.js';
 import type { Database, OutboxTable } from '../db/types.js';
 import type { Logger } from '../log.js';
+import { handOffActivity } from '../mail/write-back.js';
 import type { Metrics } from '../metrics.js';
 import { claim, type TriggerRow } from '../store/claim.js';
 import { newId } from '../store/ids.js';
@@ -199,29 +200,8 @@ export function createDispatcher(options: DispatcherOptions) {
       );
     }
     if (status === 'delivered' && workspace) {
-      const payload = JSON.parse(row.payload) as Trigger;
-      const body = `Direct mail "${payload.campaign.name}" handed to the mail platform (trigger ${row.id}).`;
-      const { platform, objectType, objectId } = payload.recipient.crm;
-      if (platform === 'hubspot' && objectType === 'contact' && workspace.hubspot?.writeBack) {
-        effects.push(
-          outboxRow(
-            'hubspot_postal_mail',
-            row.workspace_id,
-            { contactId: objectId, body, timestamp: at },
-            at,
-          ),
-        );
-      }
-      if (platform === 'salesforce' && workspace.salesforce?.writeBack) {
-        effects.push(
-          outboxRow(
-            'salesforce_task',
-            row.workspace_id,
-            { whoId: objectId, subject: 'Direct mail sent', description: body },
-            at,
-          ),
-        );
-      }
+      const activity = handOffActivity(workspace, row, at);
+      if (activity) effects.push(activity);
     }
     return effects;
   }

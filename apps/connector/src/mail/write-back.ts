@@ -1,7 +1,7 @@
 import type { MailStatusReport, Trigger } from '@hookpost/core';
 import type { Kysely } from 'kysely';
 import type { WorkspaceConfig } from '../config/schema.js';
-import type { Database } from '../db/types.js';
+import type { Database, OutboxTable } from '../db/types.js';
 import type { OutboxPayload } from '../store/outbox-payload.js';
 import { outboxRow } from '../worker/commit.js';
 import { DEFAULT_MAIL_STATUS_CONFIG } from './config.js';
@@ -9,7 +9,7 @@ import { DEFAULT_MAIL_STATUS_CONFIG } from './config.js';
 type MailActivity = Extract<OutboxPayload, { type: 'mail_activity' }>;
 
 const LABELS: Record<string, string> = {
-  handed_off: 'handed to the mail platform',
+  handed_off: 'sent',
   accepted: 'accepted by the mail platform',
   rejected: 'rejected by the mail platform',
   printed: 'printed',
@@ -112,4 +112,32 @@ export async function queueWriteBack(
     .values(outboxRow('mail_activity', trigger.workspace_id, activity, now))
     .execute();
   return 1;
+}
+
+/**
+ * The outbox row that starts a piece's CRM activity when it is handed off (the trigger was
+ * delivered), or null when the workspace does not write `handed_off` back to that CRM.
+ */
+export function handOffActivity(
+  workspace: WorkspaceConfig,
+  trigger: { id: string; campaign_id: string; workspace_id: string; payload: string },
+  at: number,
+): OutboxTable | null {
+  const payload = JSON.parse(trigger.payload) as Trigger;
+  const { platform, objectType, objectId } = payload.recipient.crm;
+  const settings = workspace.mailStatus ?? DEFAULT_MAIL_STATUS_CONFIG;
+  if (!crmWritesBack(workspace, platform) || !settings.writeBack.includes('handed_off')) return null;
+  const text = activityText(payload.campaign.name, trigger.id, null);
+  const activity: MailActivity = {
+    type: 'mail_activity',
+    platform,
+    objectType,
+    objectId,
+    triggerId: trigger.id,
+    campaignId: trigger.campaign_id,
+    ...text,
+    occurredAt: at,
+    status: 'handed_off',
+  };
+  return outboxRow('mail_activity', trigger.workspace_id, activity, at);
 }
