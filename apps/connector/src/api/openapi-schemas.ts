@@ -172,6 +172,11 @@ export const components: OpenApiDocument['components'] = {
             callbackId: nullable('string'),
             payload: { type: 'object', description: 'the campaign trigger as sent (DESIGN §6)' },
             attempts: { type: 'array', items: ref('DeliveryAttempt') },
+            mail: {
+              type: 'object',
+              description:
+                "the piece's way back: the mail platform's status, tracking, corrected address, platform cancel and timeline",
+            },
           },
         },
       ],

@@ -1,4 +1,5 @@
 import { type Request, type Response, Router } from 'express';
+import { mailView } from '../mail/view.js';
 import type { ConnectorContext } from '../runtime.js';
 import { cancelTrigger } from '../store/cancel.js';
 import { replayDeadTriggers, replayTrigger } from '../store/replay.js';
@@ -51,7 +52,7 @@ export function triggerRoutes(ctx: ConnectorContext): Router {
       .orderBy('attempt')
       .orderBy('started_at')
       .execute();
-    res.json(triggerDetail(row, attempts));
+    res.json({ ...triggerDetail(row, attempts), mail: await mailView(db, row) });
   });
 
   router.post('/triggers/:id/replay', async function replayTriggerRoute(req: Request, res: Response) {
@@ -68,6 +69,13 @@ export function triggerRoutes(ctx: ConnectorContext): Router {
     const result = await cancelTrigger(db, id);
     if (!result.ok) throw new AdminApiError(result.code, result.message);
     req.log.info({ triggerId: id }, 'trigger cancelled by operator');
+    if (result.value.platformCancel) {
+      ctx.poke();
+      res
+        .status(202)
+        .json({ id, status: 'delivered', platformCancel: 'requested', reason: 'cancelled by operator' });
+      return;
+    }
     res.json({ id, status: 'cancelled', reason: 'cancelled by operator' });
   });
 
