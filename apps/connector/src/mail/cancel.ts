@@ -1,5 +1,5 @@
 import { applyStatus, type MailStatus, parseDurationMs, signWebhook } from '@hookpost/core';
-import type { Kysely } from 'kysely';
+import type { ExpressionBuilder, Kysely } from 'kysely';
 import type { WorkspaceConfig } from '../config/schema.js';
 import type { Database } from '../db/types.js';
 import type { OutboxPayload } from '../store/outbox-payload.js';
@@ -122,4 +122,16 @@ export async function runPlatformCancel(
   const outcome: PlatformCancelOutcome = status < 300 ? 'cancelled' : status === 409 ? 'too_late' : 'failed';
   await record(db, payload.triggerId, outcome, `HTTP ${status}${text ? `: ${text}` : ''}`, now());
   return outcome;
+}
+
+/**
+ * SQL filter for delivered pieces that a reversal may still cancel at the platform: no
+ * cancel requested yet, and not reported beyond `accepted` (once printed it is too late).
+ */
+export function cancellableAfterHandOff(eb: ExpressionBuilder<Database, 'triggers'>) {
+  return eb.and([
+    eb('status', '=', 'delivered'),
+    eb('platform_cancel', 'is', null),
+    eb.or([eb('mail_status', 'is', null), eb('mail_status', '=', 'accepted')]),
+  ]);
 }
