@@ -7,10 +7,11 @@ import { readAdminToken } from './admin-token.js';
 import { databaseUrlFrom } from './database.js';
 import { followEvent, formatEventView } from './follow.js';
 import { hubspotSample, type SampleRequest, salesforceSample } from './samples.js';
+import { type SimulateMailOptions, simulateMail } from './simulate-mail.js';
 
 type Platform = 'hubspot' | 'salesforce';
 
-interface SimulateOptions {
+type SimulateOptions = {
   url?: string;
   workspace?: string;
   objectId?: string;
@@ -20,7 +21,7 @@ interface SimulateOptions {
   value: string;
   field: string[];
   wait: string;
-}
+} & SimulateMailOptions;
 
 /** Contact 101 of examples/demo-dataset.json: a German address, so the welcome pack fires. */
 const DEMO_HUBSPOT_CONTACT = '101';
@@ -78,7 +79,7 @@ function sampleFor(platform: Platform, config: HookpostConfig, options: Simulate
 export function simulateCommand(): Command {
   return new Command('simulate')
     .description('send a signed sample CRM event to a running connector and follow it')
-    .argument('<platform>', 'hubspot or salesforce')
+    .argument('<platform>', 'hubspot, salesforce or mail')
     .option('--url <url>', 'the connector (default http://localhost:${PORT:-3000})')
     .option('--demo', "use the bundled demo configuration's workspace and records")
     .option('-c, --config <file>', 'configuration file (default as for start)')
@@ -88,8 +89,24 @@ export function simulateCommand(): Command {
     .option('--value <value>', 'HubSpot: its new value', 'customer')
     .option('--field <Name=value>', 'Salesforce: set a field of the Contact (repeatable)', collect, [])
     .option('--wait <seconds>', 'how long to follow the event (0: do not)', '15')
+    .option('--trigger <id>', 'mail: the piece (trigger id) the status is about')
+    .option(
+      '--status <status>',
+      'mail: accepted, printed, mailed, in_transit, delivered, returned_to_sender, …',
+    )
+    .option(
+      '--destination <name>',
+      'mail: the destination reporting (default: the first webhook destination)',
+    )
+    .option('--address <address>', 'mail: corrected address "line1, postalCode city, CC"')
     .action(
       handled('simulate', async function simulate(platform: string, options: SimulateOptions) {
+        if (platform === 'mail')
+          return simulateMail(
+            loadFor(options),
+            (options.url ?? `http://localhost:${process.env.PORT || 3000}`).replace(/\/+$/, ''),
+            options,
+          );
         if (platform !== 'hubspot' && platform !== 'salesforce')
           throw new CliError(`unknown platform "${platform}": use hubspot or salesforce`);
         const config = loadFor(options);
