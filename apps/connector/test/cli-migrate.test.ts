@@ -12,7 +12,7 @@ describe('hookpost migrate', { timeout: 90_000 }, () => {
     const first = runCli(['migrate'], { DATABASE_URL: `sqlite:${file}` }, dir);
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
-    expect(first.stdout).toContain('applied 1 migration(s)');
+    expect(first.stdout).toMatch(/applied \d+ migration\(s\)/);
     expect(first.stdout).toContain('0001_initial');
 
     const sqlite = new SQLite(file, { readonly: true });
@@ -27,6 +27,7 @@ describe('hookpost migrate', { timeout: 90_000 }, () => {
         'delivery_attempts',
         'events',
         'installations',
+        'mail_statuses',
         'outbox',
         'raw_deliveries',
         'replay_ids',
