@@ -160,7 +160,11 @@ export function createIntegrations(
       if (!client)
         throw new Error(`workspace ${workspace.id} has no HubSpot API access (token or installation)`);
       if (kind === 'hubspot_callback') {
-        await client.completeCallback(String(data.callbackId), { hs_execution_state: data.state });
+        const outputFields = (payload as { outputFields?: Record<string, string> }).outputFields ?? {};
+        await client.completeCallback(String(data.callbackId), {
+          ...outputFields,
+          hs_execution_state: data.state,
+        });
       } else {
         await client.recordPostalMail(String(data.contactId), {
           body: String(data.body),

@@ -1,8 +1,9 @@
 import { signWebhook } from '@hookpost/core';
+import { signV3 } from '@hookpost/hubspot/testing';
 import { buildOutboundMessage } from '@hookpost/salesforce';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ORG_ID, SF_TOKEN } from './support/api-client.js';
-import { eventually, TEST_SECRET } from './support/connector.js';
+import { ORG_ID, PUBLIC_URL, SF_TOKEN } from './support/api-client.js';
+import { eventually, HUBSPOT_SECRET, TEST_SECRET } from './support/connector.js';
 import { dialectCases } from './support/databases.js';
 import { germanContact, type MailBackWorld, SF_CONTACT, startMailBackWorld } from './support/mail-back.js';
 
@@ -218,6 +219,49 @@ for (const dialect of dialectCases()) {
           world.hubspot.data.contacts.get('204')?.address === 'Heidestraße 17' ? true : undefined,
         );
         expect(world.hubspot.data.contacts.get('204')).toMatchObject({ zip: '51147', country: 'DE' });
+      });
+
+      it('completes a workflow action waiting for "mailed" only when the piece is mailed, with output fields', async () => {
+        world.hubspot.addRecord('contact', '210', germanContact('Pappelweg 10'));
+        const path = '/webhooks/hubspot/workflow-action';
+        const body = JSON.stringify({
+          callbackId: 'ap-mail-210',
+          origin: { portalId: 62515, actionDefinitionId: 10646377 },
+          object: { objectId: 210, objectType: 'CONTACT' },
+          inputFields: { campaign: 'welcome-pack', wait_for: 'mailed' },
+        });
+        const headers = signV3({ secret: HUBSPOT_SECRET, method: 'POST', url: `${PUBLIC_URL}${path}`, body });
+        const before = new Set(world.platform.pieces.keys());
+        const response = await fetch(`${world.connector.baseUrl}${path}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...headers },
+          body,
+        });
+        expect(await response.json()).toEqual({ outputFields: { hs_execution_state: 'BLOCK' } });
+        const id = await eventually(async () =>
+          [...world.platform.pieces.keys()].find((k) => !before.has(k)),
+        );
+        await eventually(async () => ((await world.trigger(id)).status === 'delivered' ? true : undefined));
+        expect(await world.platform.emit(id, 'printed')).toBe(204);
+        // Handed off and printed: the workflow still waits.
+        await new Promise((r) => setTimeout(r, 700));
+        const waiting = world.hubspot.completedCallbacks.filter((c) => c.callbackId === 'ap-mail-210');
+        expect(waiting).toEqual([]);
+        await world.platform.emit(id, 'mailed', { trackingId: 'DE210', expectedDeliveryAt: '2026-12-04' });
+        await world.platform.emit(id, 'delivered');
+        const done = await eventually(async () =>
+          world.hubspot.completedCallbacks.find((c) => c.callbackId === 'ap-mail-210'),
+        );
+        expect(done.outputFields).toEqual({
+          hs_execution_state: 'SUCCESS',
+          hookpost_mail_status: 'mailed',
+          hookpost_tracking_id: 'DE210',
+          hookpost_expected_delivery: '2026-12-04',
+        });
+        await new Promise((r) => setTimeout(r, 700));
+        expect(world.hubspot.completedCallbacks.filter((c) => c.callbackId === 'ap-mail-210')).toHaveLength(
+          1,
+        );
       });
 
       it('makes a rejected piece dead with the platform reason', async () => {

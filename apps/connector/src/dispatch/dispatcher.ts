@@ -5,6 +5,7 @@ import type { Dialect } from '../db/connect.js';
 import { relaxCommit } from '../db/relaxed-commit.js';
 import type { Database, OutboxTable } from '../db/types.js';
 import type { Logger } from '../log.js';
+import { callbackWaitsFor, deferCallback } from '../mail/workflow.js';
 import { handOffActivity } from '../mail/write-back.js';
 import type { Metrics } from '../metrics.js';
 import { claim, type TriggerRow } from '../store/claim.js';
@@ -175,7 +176,12 @@ export function createDispatcher(options: DispatcherOptions) {
           .executeTakeFirst();
         // Lost the lease (we were too slow) or cancelled meanwhile: leave the row to its new state.
         if (Number(result.numUpdatedRows) !== 1) return;
-        for (const effect of sideEffects(row, update.status, update.reason, workspace, at)) {
+        const waitFor =
+          update.status === 'delivered' && row.callback_id ? await callbackWaitsFor(trx, row.event_id) : null;
+        for (const effect of deferCallback(
+          sideEffects(row, update.status, update.reason, workspace, at),
+          waitFor,
+        )) {
           await trx.insertInto('outbox').values(effect).execute();
         }
       }),

@@ -8,6 +8,7 @@ import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
 import { applyConsequences, triggerPayload } from './consequences.js';
 import { recordMailStatus } from './store.js';
+import { completeWaitingCallback } from './workflow.js';
 import { queueWriteBack } from './write-back.js';
 
 export interface MailStatusRouteOptions {
@@ -108,6 +109,14 @@ export function mailStatusRoutes(options: MailStatusRouteOptions): Router {
       if (!recorded) return null;
       if (recorded.duplicate) return { outcome: 'duplicate' as Outcome, queued: 0 };
       const payload = triggerPayload(recorded.trigger);
+      await completeWaitingCallback(trx, {
+        trigger: recorded.trigger,
+        previous: recorded.previous,
+        current: recorded.current,
+        trackingId: report.trackingId ?? recorded.trigger.mail_tracking_id,
+        expectedDeliveryAt: report.expectedDeliveryAt ?? recorded.trigger.mail_expected_delivery_at,
+        now: at,
+      });
       await applyConsequences(trx, { trigger: recorded.trigger, payload, report, now: at });
       const queued = payload
         ? await queueWriteBack(trx, {

@@ -18,6 +18,8 @@ export const outboxPayloadSchema = z.discriminatedUnion('type', [
     callbackId: z.string(),
     state: z.enum(['SUCCESS', 'FAIL_CONTINUE']),
     reason: z.string().nullable().optional(),
+    /** Output fields for later workflow steps (mail status, tracking id, expected delivery). */
+    outputFields: z.record(z.string(), z.string()).optional(),
   }),
   z.object({
     type: z.literal('mail_activity'),
