@@ -1,3 +1,4 @@
+import type { MailStatus } from '@hookpost/core';
 import {
   type HubSpotClient,
   writeMailActivity as writeHubSpotActivity,
@@ -13,6 +14,8 @@ import type { WorkspaceConfig } from '../config/schema.js';
 import type { Database, OutboxTable } from '../db/types.js';
 import { type OutboxPayload, outboxPayloadSchema } from '../store/outbox-payload.js';
 import { runPlatformCancel } from './cancel.js';
+import { triggerPayload } from './consequences.js';
+import { activityText } from './write-back.js';
 
 type MailActivity = Extract<OutboxPayload, { type: 'mail_activity' }>;
 
@@ -34,13 +37,46 @@ export const MAIL_OUTBOX_KINDS: ReadonlySet<OutboxTable['kind']> = new Set([
  * a corrected address) and `platform_cancel`. Throws to be retried by the outbox.
  */
 export function createMailSideEffects({ db, hubspot, salesforce }: MailSideEffectsOptions) {
-  async function activityId(triggerId: string): Promise<string | null> {
+  /**
+   * The piece as it is now. Outbox rows may run in any order (a batch is claimed together),
+   * so the CRM is written the piece's current state, not the row's snapshot: a late
+   * `handed_off` row never overwrites `delivered`.
+   */
+  async function current(activity: MailActivity) {
     const row = await db
       .selectFrom('triggers')
-      .select('mail_activity_id')
-      .where('id', '=', triggerId)
+      .select([
+        'mail_activity_id',
+        'mail_status',
+        'mail_status_at',
+        'mail_tracking_id',
+        'mail_expected_delivery_at',
+        'payload',
+      ])
+      .where('id', '=', activity.triggerId)
       .executeTakeFirst();
-    return row?.mail_activity_id ?? null;
+    const status = row?.mail_status ?? 'handed_off';
+    const asQueued = status === (activity.status ?? 'handed_off');
+    const campaign = row ? triggerPayload(row)?.campaign.name : undefined;
+    const text =
+      asQueued || !campaign
+        ? { subject: activity.subject, body: activity.body }
+        : activityText(campaign, activity.triggerId, {
+            status: status as MailStatus,
+            trackingId: row?.mail_tracking_id ?? null,
+            carrier: null,
+            expectedDeliveryAt: row?.mail_expected_delivery_at ?? null,
+            reason: null,
+          });
+    return {
+      activityId: row?.mail_activity_id ?? null,
+      status,
+      ...text,
+      occurredAt: new Date(
+        asQueued || !row?.mail_status_at ? activity.occurredAt : Number(row.mail_status_at),
+      ),
+      trackingId: row?.mail_tracking_id ?? activity.trackingId ?? null,
+    };
   }
   const keep = (triggerId: string, id: string) =>
     db.updateTable('triggers').set({ mail_activity_id: id }).where('id', '=', triggerId).execute();
@@ -51,13 +87,14 @@ export function createMailSideEffects({ db, hubspot, salesforce }: MailSideEffec
       throw new Error(`workspace ${workspace.id} has no HubSpot API access (token or installation)`);
     // Postal-mail engagements associate with contacts (association type 453).
     if (activity.objectType !== 'contact') return;
-    const engagementId = await activityId(activity.triggerId);
+    const now = await current(activity);
+    const engagementId = now.activityId;
     const written = await writeHubSpotActivity(client, {
       contactId: activity.objectId,
-      status: activity.status ?? 'handed_off',
-      body: activity.body,
-      occurredAt: new Date(activity.occurredAt),
-      trackingId: activity.trackingId ?? null,
+      status: now.status,
+      body: now.body,
+      occurredAt: now.occurredAt,
+      trackingId: now.trackingId,
       engagementId,
     });
     if (written.engagementId !== engagementId) await keep(activity.triggerId, written.engagementId);
@@ -80,14 +117,15 @@ export function createMailSideEffects({ db, hubspot, salesforce }: MailSideEffec
       throw new Error(`workspace ${workspace.id} has no Salesforce API access (instanceUrl and auth)`);
     // Tasks name a person (WhoId): a Contact or a Lead.
     if (activity.objectType !== 'contact' && activity.objectType !== 'lead') return;
-    const taskId = await activityId(activity.triggerId);
+    const now = await current(activity);
+    const taskId = now.activityId;
     const written = await writeSalesforceActivity(client, {
       whoId: activity.objectId,
-      status: activity.status ?? 'handed_off',
-      subject: activity.subject,
-      description: activity.body,
-      occurredAt: new Date(activity.occurredAt),
-      trackingId: activity.trackingId ?? null,
+      status: now.status,
+      subject: now.subject,
+      description: now.body,
+      occurredAt: now.occurredAt,
+      trackingId: now.trackingId,
       taskId,
     });
     if (written.taskId !== taskId) await keep(activity.triggerId, written.taskId);

@@ -7,7 +7,7 @@ import { type FakeSalesforce, startFakeSalesforce } from '@hookpost/salesforce/t
 import { createAdminApi } from '../../src/api/router.js';
 import { ADMIN_TOKEN, hubspotBatch, ORG_ID, PUBLIC_URL, postHubSpot, SF_TOKEN } from './api-client.js';
 import { eventually, HUBSPOT_SECRET, startTestConnector, TEST_SECRET } from './connector.js';
-import { type FakeMailPlatform, startFakeMailPlatform } from './fake-mail-platform.js';
+import { type FakeMailPlatform, type FakePiece, startFakeMailPlatform } from './fake-mail-platform.js';
 
 const CLIENT_ID = '3MVG9fake.consumer.key';
 const USERNAME = 'integration@acme.example';
@@ -136,7 +136,12 @@ export async function startMailBackWorld(databaseUrl: string): Promise<MailBackW
     async mailContact(objectId) {
       const before = new Set(platform.pieces.keys());
       expect204((await world.change(objectId, 'lifecyclestage', 'customer')).status);
-      const id = await eventually(async () => [...platform.pieces.keys()].find((k) => !before.has(k)));
+      const forContact = (piece: FakePiece) =>
+        (piece.body.recipient as { crm: { objectId: string } }).crm.objectId === String(objectId);
+      const id = await eventually(
+        async () =>
+          [...platform.pieces.values()].find((p) => !before.has(p.triggerId) && forContact(p))?.triggerId,
+      );
       // Delivered on our side too (the platform answered 202).
       await eventually(async () => ((await world.trigger(id)).status === 'delivered' ? true : undefined));
       return id;
