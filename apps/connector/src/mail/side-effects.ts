@@ -25,6 +25,16 @@ export interface MailSideEffectsOptions {
   salesforce(workspace: WorkspaceConfig): SalesforceClient | null;
 }
 
+/** A corrected address from an outbox row, every part present. */
+const corrected = (a: Record<string, string | null>) => ({
+  line1: a.line1 ?? null,
+  line2: a.line2 ?? null,
+  postalCode: a.postalCode ?? null,
+  city: a.city ?? null,
+  region: a.region ?? null,
+  country: a.country ?? null,
+});
+
 /** The outbox kinds of the way back. */
 export const MAIL_OUTBOX_KINDS: ReadonlySet<OutboxTable['kind']> = new Set([
   'mail_activity',
@@ -98,17 +108,8 @@ export function createMailSideEffects({ db, hubspot, salesforce }: MailSideEffec
       engagementId,
     });
     if (written.engagementId !== engagementId) await keep(activity.triggerId, written.engagementId);
-    if (activity.correctedAddress) {
-      const a = activity.correctedAddress;
-      await writeHubSpotAddress(client, activity.objectId, {
-        line1: a.line1 ?? null,
-        line2: a.line2 ?? null,
-        postalCode: a.postalCode ?? null,
-        city: a.city ?? null,
-        region: a.region ?? null,
-        country: a.country ?? null,
-      });
-    }
+    if (activity.correctedAddress)
+      await writeHubSpotAddress(client, activity.objectId, corrected(activity.correctedAddress));
   }
 
   async function salesforceActivity(workspace: WorkspaceConfig, activity: MailActivity): Promise<void> {
@@ -129,17 +130,8 @@ export function createMailSideEffects({ db, hubspot, salesforce }: MailSideEffec
       taskId,
     });
     if (written.taskId !== taskId) await keep(activity.triggerId, written.taskId);
-    if (activity.correctedAddress) {
-      const a = activity.correctedAddress;
-      await writeSalesforceAddress(client, activity.objectId, {
-        line1: a.line1 ?? null,
-        line2: a.line2 ?? null,
-        postalCode: a.postalCode ?? null,
-        city: a.city ?? null,
-        region: a.region ?? null,
-        country: a.country ?? null,
-      });
-    }
+    if (activity.correctedAddress)
+      await writeSalesforceAddress(client, activity.objectId, corrected(activity.correctedAddress));
   }
 
   return async function runMailSideEffect(workspace: WorkspaceConfig, raw: unknown): Promise<void> {

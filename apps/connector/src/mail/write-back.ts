@@ -45,6 +45,26 @@ export function activityText(
   };
 }
 
+/** The fields every `mail_activity` row of a piece shares. */
+function activityBase(
+  trigger: { id: string; campaign_id: string },
+  payload: Trigger,
+  text: { subject: string; body: string },
+  occurredAt: number,
+) {
+  const { platform, objectType, objectId } = payload.recipient.crm;
+  return {
+    type: 'mail_activity' as const,
+    platform,
+    objectType,
+    objectId,
+    triggerId: trigger.id,
+    campaignId: trigger.campaign_id,
+    ...text,
+    occurredAt,
+  };
+}
+
 /** True when the workspace writes this CRM's activities back at all (`writeBack: true`). */
 function crmWritesBack(workspace: WorkspaceConfig, platform: string): boolean {
   return platform === 'hubspot'
@@ -71,7 +91,7 @@ export async function queueWriteBack(
   },
 ): Promise<number> {
   const { workspace, trigger, payload, report, moved, now } = input;
-  const { platform, objectType, objectId } = payload.recipient.crm;
+  const { platform } = payload.recipient.crm;
   if (!crmWritesBack(workspace, platform)) return 0;
   const settings = workspace.mailStatus ?? DEFAULT_MAIL_STATUS_CONFIG;
   const correction = report.status === 'address_corrected' && settings.addressCorrections && report.address;
@@ -80,15 +100,7 @@ export async function queueWriteBack(
   if (!wanted && !correction) return 0;
   const text = activityText(payload.campaign.name, trigger.id, report);
   const activity: MailActivity = {
-    type: 'mail_activity',
-    platform,
-    objectType,
-    objectId,
-    triggerId: trigger.id,
-    campaignId: trigger.campaign_id,
-    subject: text.subject,
-    body: text.body,
-    occurredAt: Date.parse(report.occurredAt),
+    ...activityBase(trigger, payload, text, Date.parse(report.occurredAt)),
     status: report.status,
     trackingId: report.trackingId ?? null,
     carrier: report.carrier ?? null,
@@ -124,19 +136,12 @@ export function handOffActivity(
   at: number,
 ): OutboxTable | null {
   const payload = JSON.parse(trigger.payload) as Trigger;
-  const { platform, objectType, objectId } = payload.recipient.crm;
+  const { platform } = payload.recipient.crm;
   const settings = workspace.mailStatus ?? DEFAULT_MAIL_STATUS_CONFIG;
   if (!crmWritesBack(workspace, platform) || !settings.writeBack.includes('handed_off')) return null;
   const text = activityText(payload.campaign.name, trigger.id, null);
   const activity: MailActivity = {
-    type: 'mail_activity',
-    platform,
-    objectType,
-    objectId,
-    triggerId: trigger.id,
-    campaignId: trigger.campaign_id,
-    ...text,
-    occurredAt: at,
+    ...activityBase(trigger, payload, text, at),
     status: 'handed_off',
   };
   return outboxRow('mail_activity', trigger.workspace_id, activity, at);
