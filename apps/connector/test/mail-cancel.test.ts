@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_TOKEN } from './support/api-client.js';
+import { ADMIN_TOKEN, hubspotBatch, postHubSpot } from './support/api-client.js';
 import { spawnCli } from './support/cli.js';
 import { eventually } from './support/connector.js';
 import { dialectCases } from './support/databases.js';
@@ -77,6 +77,15 @@ for (const dialect of dialectCases()) {
         expect(await response.json()).toMatchObject({ id, status: 'delivered', platformCancel: 'requested' });
         expect(await platformCancelOf(id)).toMatchObject({ status: 'cancelled' });
         expect(world.platform.cancels.find((c) => c.triggerId === id)?.reason).toBe('cancelled by operator');
+      });
+
+      it('cancels the pieces of a privacy-deleted contact at the platform', async () => {
+        world.hubspot.addRecord('contact', '211', germanContact('Erlenweg 11'));
+        const id = await world.mailContact(211);
+        const batch = hubspotBatch([{ subscriptionType: 'contact.privacyDeletion', objectId: 211 }]);
+        expect(await postHubSpot(world.connector.baseUrl, batch.body)).toBe(204);
+        expect(await platformCancelOf(id)).toMatchObject({ status: 'cancelled' });
+        expect(world.platform.cancels.find((c) => c.triggerId === id)?.reason).toBe('privacy_deletion');
       });
 
       // The CLI talks HTTP only: one database is enough.

@@ -92,7 +92,22 @@ export interface MailBackWorld {
 
 /** Fake HubSpot, Salesforce and mail platform, and a connector between them, on real ports. */
 export async function startMailBackWorld(databaseUrl: string): Promise<MailBackWorld> {
+  const started: Array<{ close(): Promise<void> }> = [];
+  try {
+    return await startWorld(databaseUrl, started);
+  } catch (error) {
+    // A half-started world must not leave servers behind.
+    await Promise.allSettled(started.map((s) => s.close()));
+    throw error;
+  }
+}
+
+async function startWorld(
+  databaseUrl: string,
+  started: Array<{ close(): Promise<void> }>,
+): Promise<MailBackWorld> {
   const hubspot = await startFakeHubSpot();
+  started.push(hubspot);
   const salesforce = await startFakeSalesforce({
     publicKey,
     clientId: CLIENT_ID,
@@ -113,7 +128,9 @@ export async function startMailBackWorld(databaseUrl: string): Promise<MailBackW
       ],
     },
   });
+  started.push(salesforce);
   const platform = await startFakeMailPlatform(TEST_SECRET);
+  started.push(platform);
   const keyFile = path.join(mkdtempSync(path.join(tmpdir(), 'hookpost-key-')), 'sf.key');
   writeFileSync(keyFile, privateKey, { mode: 0o600 });
   const configText = mailBackConfig({ hubspot: hubspot.url, salesforce: salesforce.url, keyFile, platform });
