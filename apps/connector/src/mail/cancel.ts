@@ -4,6 +4,7 @@ import type { WorkspaceConfig } from '../config/schema.js';
 import type { Database } from '../db/types.js';
 import type { OutboxPayload } from '../store/outbox-payload.js';
 import { outboxRow } from '../worker/commit.js';
+import { completeWaitingCallback } from './workflow.js';
 
 type PlatformCancel = Extract<OutboxPayload, { type: 'platform_cancel' }>;
 
@@ -62,7 +63,15 @@ async function record(
   await db.transaction().execute(async (trx) => {
     const row = await trx
       .selectFrom('triggers')
-      .select('mail_status')
+      .select([
+        'mail_status',
+        'workspace_id',
+        'event_id',
+        'callback_id',
+        'status',
+        'mail_tracking_id',
+        'mail_expected_delivery_at',
+      ])
       .where('id', '=', triggerId)
       .executeTakeFirst();
     const mailStatus =
@@ -79,6 +88,16 @@ async function record(
       })
       .where('id', '=', triggerId)
       .execute();
+    // A workflow action still waiting for this piece continues on its failure branch.
+    if (row && mailStatus !== undefined)
+      await completeWaitingCallback(trx, {
+        trigger: row,
+        previous: (row.mail_status as MailStatus | null) ?? null,
+        current: mailStatus,
+        trackingId: row.mail_tracking_id,
+        expectedDeliveryAt: row.mail_expected_delivery_at,
+        now,
+      });
   });
 }
 
