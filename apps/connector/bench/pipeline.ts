@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type Campaign, type CrmEvent, evaluateCampaigns } from '@hookpost/core';
 import { parseWebhookBatch } from '@hookpost/hubspot';
+import { createRegistry } from '../src/adapters/compose.js';
 import { parseConfigText } from '../src/config/load.js';
 import { openDatabase } from '../src/db/connect.js';
 import { migrateToLatest } from '../src/db/migrations.js';
-import { createDatasetReader } from '../src/enrich/reader.js';
 import { createLogger } from '../src/log.js';
 import { createMetrics } from '../src/metrics.js';
 import { createInbox } from '../src/store/inbox.js';
@@ -44,10 +44,17 @@ export async function fillInbox(
 ) {
   const handle = openDatabase(databaseUrl);
   await migrateToLatest(handle.db as never);
+  const registry = createRegistry({
+    config,
+    configDir: '.',
+    db: handle.db,
+    dialect: handle.dialect,
+    env: {},
+  });
   const inbox = createInbox({
     db: handle.db,
     dialect: handle.dialect,
-    workspaces: createWorkspaceIndex(config),
+    workspaces: createWorkspaceIndex(config, registry),
   });
   for (let i = 0; i < events.length; i += 100) {
     await inbox.ingest({
@@ -72,13 +79,20 @@ export async function measurePipeline(count: number): Promise<PipelineFigures> {
   const events = makeEvents(count);
   const handle = await fillInbox(`sqlite:${path.join(dir, 'pipeline.db')}`, config, events);
   const workspace = config.workspaces[0]!;
-  const reader = createDatasetReader(path.join(dir, 'dataset.json'));
+  // The dataset named in the bench configuration stands in for the CRM API.
+  const registry = createRegistry({
+    config,
+    configDir: dir,
+    db: handle.db,
+    dialect: handle.dialect,
+    env: {},
+  });
   const worker = createWorker({
     db: handle.db,
     dialect: handle.dialect,
     relaxed: handle.relaxed,
-    workspaces: createWorkspaceIndex(config),
-    readerFor: () => reader,
+    workspaces: createWorkspaceIndex(config, registry),
+    registry,
     logger: createLogger({ level: 'silent', pretty: false }),
     metrics: createMetrics(),
     owner: 'bench',

@@ -2,18 +2,24 @@ import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import { hostname } from 'node:os';
 import type { Router } from 'express';
-import { type CdcTransportFactory, pubSubTransportFor, startCdc } from './cdc.js';
+import { type ComposeOptions, type CrmOptions, createRegistry } from './adapters/compose.js';
+import type { AdapterRegistry } from './adapters/registry.js';
 import type { HookpostConfig } from './config/schema.js';
 import { type DatabaseHandle, DEFAULT_DATABASE_URL, openDatabase, redactUrl } from './db/connect.js';
 import { migrateToLatest } from './db/migrations.js';
 import { createDispatcher } from './dispatch/dispatcher.js';
 import { createOutboxProcessor } from './dispatch/outbox.js';
-import { createIntegrations, type Integrations } from './integrations.js';
 import type { Logger } from './log.js';
 import { type Loop, startLoop } from './loop.js';
+import { createMailSideEffects } from './mail/side-effects.js';
 import { createMetrics, type Metrics } from './metrics.js';
+import { recordQueueDepth } from './queue/depth.js';
+import { startRetention } from './retention.js';
 import { createApp } from './server/app.js';
+import { createHttpServer, httpLimitsFrom } from './server/limits.js';
 import { createInbox, type Inbox } from './store/inbox.js';
+import { createStreamLease } from './store/stream-lease.js';
+import { createStreamPositions } from './store/stream-positions.js';
 import { createWorker } from './worker/worker.js';
 import { createWorkspaceIndex, type WorkspaceIndex } from './workspaces.js';
 
@@ -28,10 +34,16 @@ export interface StartOptions {
   http?: boolean;
   /** Run the worker, dispatcher and outbox loops in this process. */
   worker?: boolean;
-  /** Change Data Capture transport per workspace; defaults to the Pub/Sub API. */
-  cdcTransport?: CdcTransportFactory;
+  /** Options of the built-in CRM adapters (e.g. a Change Data Capture transport for tests). */
+  crm?: CrmOptions;
+  /** More CRM adapters, registered after the built-in ones. */
+  adapters?: ComposeOptions['adapters'];
+  /** Stream lease timings (one subscriber per stream across processes); default 30 s TTL, 10 s renewal. */
+  streamLease?: { ttlMs: number; renewMs: number };
   /** Builds the admin API router (`/api`) once the runtime exists. */
   api?: (runtime: ConnectorContext) => Router;
+  /** Builds the operator console's routes (`/console/`), called after `api`. */
+  console?: (runtime: ConnectorContext) => Router;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -40,7 +52,8 @@ export interface ConnectorContext {
   config: HookpostConfig;
   handle: DatabaseHandle;
   workspaces: WorkspaceIndex;
-  integrations: Integrations;
+  /** The CRM adapters: routes, routing, reads, derived fields, write-back, streams. */
+  registry: AdapterRegistry;
   metrics: Metrics;
   inbox: Inbox;
   logger: Logger;
@@ -65,8 +78,16 @@ export async function startConnector(options: StartOptions): Promise<RunningConn
   logger.info({ database: redactUrl(databaseUrl), dialect: handle.dialect, applied }, 'database ready');
 
   const metrics = createMetrics();
-  const workspaces = createWorkspaceIndex(config);
-  const integrations = createIntegrations(config, options.configDir, handle.db, env);
+  const registry = createRegistry({
+    config,
+    configDir: options.configDir,
+    db: handle.db,
+    dialect: handle.dialect,
+    env,
+    ...options.crm,
+    ...(options.adapters ? { adapters: options.adapters } : {}),
+  });
+  const workspaces = createWorkspaceIndex(config, registry);
   const inbox = createInbox({ db: handle.db, dialect: handle.dialect, workspaces });
   const owner = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   const loops: Loop[] = [];
@@ -77,7 +98,7 @@ export async function startConnector(options: StartOptions): Promise<RunningConn
     config,
     handle,
     workspaces,
-    integrations,
+    registry,
     metrics,
     inbox,
     logger,
@@ -97,13 +118,26 @@ export async function startConnector(options: StartOptions): Promise<RunningConn
     const decide = createWorker({
       ...base,
       metrics,
-      readerFor: integrations.readerFor,
+      registry,
       leaseMs: leases.eventMs,
     });
-    const dispatch = createDispatcher({ ...base, metrics, leaseMs: leases.triggerMs });
+    const dispatch = createDispatcher({
+      ...base,
+      metrics,
+      leaseMs: leases.triggerMs,
+      writeBackEnabled: registry.writeBackEnabled,
+    });
+    const mail = createMailSideEffects({ db: handle.db, performWriteBack: registry.performWriteBack });
     const outbox = createOutboxProcessor({
       ...base,
-      run: integrations.runSideEffect,
+      metrics,
+      // A cancel goes to the mail platform; a piece's activity is written as the piece is
+      // now; everything else to the CRM its payload names.
+      run: async (workspace, payload) => {
+        if (payload.type === 'platform_cancel') await mail.cancel(workspace, payload);
+        else if (payload.type === 'mail_activity') await mail.activity(workspace, payload);
+        else await registry.performWriteBack(workspace, payload);
+      },
       leaseMs: leases.eventMs,
     });
     loops.push(
@@ -112,43 +146,57 @@ export async function startConnector(options: StartOptions): Promise<RunningConn
       startLoop('outbox', outbox.runOnce, outbox.idleMs, logger),
     );
   }
-  const cdc = worker
-    ? startCdc({
-        workspaces: config.workspaces,
-        db: handle.db,
-        inbox,
+  // Streams (e.g. Change Data Capture) feed the same inbox as the routes.
+  const streamLease = options.streamLease ?? { ttlMs: 30_000, renewMs: 10_000 };
+  const streams = worker
+    ? registry.startStreams(config.workspaces, {
+        accept: async (delivery) => {
+          const result = await inbox.ingest(delivery);
+          // Stream events count like pushed ones.
+          metrics.eventsAccepted.inc({ platform: delivery.platform }, result.accepted);
+          if (result.duplicates > 0)
+            metrics.eventsDuplicate.inc({ platform: delivery.platform }, result.duplicates);
+          poke();
+          return result;
+        },
+        positionsFor: (workspaceId) => createStreamPositions(handle.db, workspaceId),
         logger,
-        transportFor: options.cdcTransport ?? pubSubTransportFor(options.configDir),
-        onStored: poke,
+        lease: (name) => createStreamLease(handle.db, { name, ttlMs: streamLease.ttlMs, holder: owner }),
+        leaseRenewMs: streamLease.renewMs,
+        onGap: (stream) => metrics.streamGaps.inc({ stream }),
       })
-    : null;
+    : [];
   // Not in `loops`: poking it on every ingest would run its count queries on the hot path.
   const gauge = worker ? startQueueGauge(context) : null;
+  const retention = worker ? startRetention(handle.db, config, logger) : null;
 
   let shuttingDown = false;
   let server: Server | null = null;
   let port: number | null = null;
   if (http) {
+    const limits = httpLimitsFrom(env);
     const app = createApp({
+      maxBodiesInFlight: limits.maxBodiesInFlight,
       config,
       handle,
       logger,
       metrics,
       inbox,
-      integrations,
+      registry,
       isShuttingDown: () => shuttingDown,
+      metricsToken: env.HOOKPOST_METRICS_TOKEN?.trim() || undefined,
+      streams: () => streams.flatMap((stream) => (stream.status ? [stream.status()] : [])),
       onStored: poke,
       ...(options.api ? { api: options.api(context) } : {}),
+      ...(options.console ? { console: options.console(context) } : {}),
     });
+    const s = createHttpServer(app, limits);
     server = await new Promise<Server>((resolve, reject) => {
-      const s = app.listen(options.port ?? 3000, options.host ?? '0.0.0.0', (error?: Error) =>
-        error ? reject(error) : resolve(s),
-      );
+      s.once('error', reject);
+      s.listen(options.port ?? 3000, options.host ?? '0.0.0.0', () => resolve(s));
     });
     const address = server.address();
     port = typeof address === 'object' && address ? address.port : null;
-    server.requestTimeout = 30_000;
-    server.keepAliveTimeout = 65_000;
     logger.info({ port, workspaces: config.workspaces.map((w) => w.id) }, 'connector listening');
   }
   if (worker) logger.info({ owner }, 'worker, dispatcher and outbox running');
@@ -164,9 +212,11 @@ export async function startConnector(options: StartOptions): Promise<RunningConn
         await closed;
         clearTimeout(timer);
       }
-      await cdc?.stop();
+      await Promise.all(streams.map((stream) => stream.stop()));
       await inbox.drain();
-      await Promise.all([...loops, ...(gauge ? [gauge] : [])].map((loop) => loop.stop()));
+      await Promise.all(
+        [...loops, ...(gauge ? [gauge] : []), ...(retention ? [retention] : [])].map((loop) => loop.stop()),
+      );
       await handle.close();
       logger.info('connector stopped');
     })();
@@ -192,19 +242,12 @@ function leaseSettings(env: NodeJS.ProcessEnv): { eventMs: number; triggerMs: nu
   };
 }
 
-/** Keeps `hookpost_queue_depth` current: pending events and pending triggers. */
+/** Keeps `hookpost_queue_depth{queue,status}` current for events, triggers and the outbox. */
 function startQueueGauge({ handle, metrics, logger }: ConnectorContext): Loop {
   return startLoop(
     'queue-gauge',
     async () => {
-      for (const table of ['events', 'triggers'] as const) {
-        const row = await handle.db
-          .selectFrom(table)
-          .select((eb) => eb.fn.countAll().as('n'))
-          .where('status', '=', 'pending')
-          .executeTakeFirst();
-        metrics.queueDepth.set({ queue: table }, Number(row?.n ?? 0));
-      }
+      await recordQueueDepth(handle.db, metrics);
       return 0;
     },
     5_000,

@@ -157,10 +157,16 @@ for (const dialect of dialectCases()) {
           const outbox = await connector.handle.db
             .selectFrom('outbox')
             .selectAll()
-            .where('kind', '=', 'hubspot_callback')
+            .where('kind', '=', 'workflow_callback')
             .execute();
           expect(outbox.map((o) => JSON.parse(o.payload))).toEqual([
-            { callbackId: 'cb-123', state: 'FAIL_CONTINUE', reason: 'cancelled by operator' },
+            {
+              type: 'workflow_callback',
+              platform: 'hubspot',
+              callbackId: 'cb-123',
+              state: 'FAIL_CONTINUE',
+              reason: 'cancelled by operator',
+            },
           ]);
         });
       });
@@ -191,7 +197,7 @@ for (const dialect of dialectCases()) {
       });
 
       describe('POST /api/events/:id/replay', () => {
-        it('decides the event again, replacing its decisions, without a second mail', async () => {
+        it('decides the event again in a new run, keeping the first, without a second mail', async () => {
           const first = await send(205, 'lifecyclestage', 'customer');
           expect(first.status).toBe('triggered');
           const triggerId = first.decisions.find((d) => d.campaignId === 'welcome-pack')?.triggerId as string;
@@ -206,10 +212,11 @@ for (const dialect of dialectCases()) {
             const view = await eventView(first.id);
             return view.status !== 'pending' ? view : undefined;
           });
-          expect(again).toMatchObject({ status: 'skipped', reason: 'already_sent' });
+          // The replay's run names the event's own trigger; it is no new reason to skip.
+          expect(again).toMatchObject({ status: 'triggered', reason: 'welcome-pack' });
           const welcome = again.decisions.filter((d) => d.campaignId === 'welcome-pack');
           expect(welcome).toEqual([
-            expect.objectContaining({ outcome: 'skipped', reason: 'already_sent', triggerId: null }),
+            expect.objectContaining({ outcome: 'triggered', reason: 'replayed', triggerId }),
           ]);
           const rows = await connector.handle.db
             .selectFrom('triggers')

@@ -68,12 +68,40 @@ describe('GET /api/openapi.json', () => {
   it('describes query parameters from the same zod schemas the routes validate with', () => {
     const list = openApiDocument.paths['/events']?.get?.parameters ?? [];
     expect(list.map((p) => p.name).sort()).toEqual(
-      ['cursor', 'kind', 'limit', 'objectId', 'objectType', 'platform', 'status', 'workspace'].sort(),
+      [
+        'campaign',
+        'cursor',
+        'from',
+        'kind',
+        'limit',
+        'objectId',
+        'objectType',
+        'platform',
+        'recipient',
+        'status',
+        'to',
+        'workspace',
+      ].sort(),
     );
     expect(list.find((p) => p.name === 'limit')?.schema).toMatchObject({ type: 'integer', maximum: 200 });
     expect(list.find((p) => p.name === 'status')?.schema).toMatchObject({
       enum: expect.arrayContaining(['no_match']),
     });
+  });
+
+  it('describes the campaign trigger a destination receives, field by field', () => {
+    const detail = JSON.stringify(openApiDocument.components.schemas.TriggerDetail);
+    expect(detail).toContain('#/components/schemas/TriggerPayload');
+    const payload = openApiDocument.components.schemas.TriggerPayload as {
+      required: string[];
+      properties: Record<string, { properties?: Record<string, unknown> }>;
+    };
+    expect(payload.required).toEqual(
+      expect.arrayContaining(['type', 'id', 'campaign', 'recipient', 'source']),
+    );
+    expect(Object.keys(payload.properties.recipient?.properties ?? {})).toEqual(
+      expect.arrayContaining(['crm', 'firstName', 'address']),
+    );
   });
 
   it('resolves every $ref it uses', () => {

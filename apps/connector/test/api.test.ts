@@ -290,7 +290,7 @@ for (const dialect of dialectCases()) {
           });
           expect(answer.body.events.triggered).toBeGreaterThanOrEqual(1);
           expect(answer.body.triggers.delivered).toBeGreaterThanOrEqual(1);
-          expect(answer.body.outbox).toEqual({ pending: 0, done: 0, failed: 0 });
+          expect(answer.body.outbox).toEqual({ pending: 0, done: 0, dead: 0 });
           expect(answer.body.deliveries.inbound.byPlatform.hubspot).toBeGreaterThanOrEqual(1);
           expect(answer.body.deliveries.attempts.total).toBeGreaterThanOrEqual(1);
         });

@@ -70,7 +70,7 @@ for (const dialect of dialectCases()) {
       const databaseUrl = await dialect.url();
       let connector = await startTestConnector(config(receiver.url), {
         databaseUrl,
-        cdcTransport: () => bus,
+        crm: { cdcTransport: () => bus },
       });
       await eventually(async () => (bus.listeners('/data/ContactChangeEvent') > 0 ? true : undefined));
       bus.publish(contactCreated(101, '003RM000006DdnRYAS'), '/data/ContactChangeEvent');
@@ -87,11 +87,16 @@ for (const dialect of dialectCases()) {
       expect(replay).toMatchObject({ channel: 'acme:/data/ContactChangeEvent', replay_id: '102' });
       const stored = await connector.handle.db.selectFrom('events').select('channel').execute();
       expect(stored).toEqual([{ channel: 'cdc' }]);
+      const metrics = await (await fetch(`${connector.baseUrl}/metrics`)).text();
+      expect(metrics).toMatch(/hookpost_events_accepted_total\{platform="salesforce"\} 1\b/);
       await connector.stop();
 
       // While the connector is down, one more change happens; after the restart it resumes from 102.
       bus.publish(contactCreated(103, '003RM000006DdnTYAS'), '/data/ContactChangeEvent');
-      connector = await startTestConnector(config(receiver.url), { databaseUrl, cdcTransport: () => bus });
+      connector = await startTestConnector(config(receiver.url), {
+        databaseUrl,
+        crm: { cdcTransport: () => bus },
+      });
       await receiver.waitFor((r) => r.length === 2);
       expect(bus.subscriptions.at(-1)).toEqual({ channel: '/data/ContactChangeEvent', replayId: '102' });
       expect(receiver.received[1]?.body.recipient).toMatchObject({ crm: { objectId: '003RM000006DdnTYAS' } });
@@ -100,6 +105,52 @@ for (const dialect of dialectCases()) {
         return row?.replay_id === '103' ? row : undefined;
       });
       await connector.stop();
+    });
+
+    it('two processes on one database: one subscription; the other takes over when the holder dies', async () => {
+      receiver = await startReceiver(TEST_SECRET);
+      const bus = createInMemoryCdcTransport();
+      const databaseUrl = await dialect.url();
+      const options = {
+        databaseUrl,
+        crm: { cdcTransport: () => bus },
+        streamLease: { ttlMs: 800, renewMs: 50 },
+      };
+      const a = await startTestConnector(config(receiver.url), options);
+      let b: Awaited<ReturnType<typeof startTestConnector>> | null = null;
+      try {
+        await eventually(async () => (bus.listeners('/data/ContactChangeEvent') > 0 ? true : undefined));
+        b = await startTestConnector(config(receiver.url), options);
+        await new Promise((resolve) => setTimeout(resolve, 300)); // several renewals and standby polls
+        expect(bus.subscriptions).toHaveLength(1);
+        expect(bus.listeners('/data/ContactChangeEvent')).toBe(1);
+        bus.publish(contactCreated(201, '003RM000006DdnRYAS'), '/data/ContactChangeEvent');
+        await receiver.waitFor((r) => r.length === 1);
+
+        // "a" dies: its stream closes, renewals stop, and its lease row stays until it expires.
+        const lease = await a.handle.db.selectFrom('stream_leases').selectAll().executeTakeFirstOrThrow();
+        expect(lease.name).toBe(`salesforce:${ORG_ID}:/data/ContactChangeEvent`);
+        await a.stop();
+        await b.handle.db
+          .insertInto('stream_leases')
+          .values({ ...lease, expires_at: Date.now() + 800 })
+          .onConflict((oc) =>
+            oc.column('name').doUpdateSet({ holder: lease.holder, expires_at: Date.now() + 800 }),
+          )
+          .execute();
+        bus.publish(contactCreated(202, '003RM000006DdnSYAS'), '/data/ContactChangeEvent');
+        await receiver.waitFor((r) => r.length === 2);
+        expect(bus.subscriptions).toHaveLength(2);
+        expect(bus.subscriptions[1]).toEqual({ channel: '/data/ContactChangeEvent', replayId: '201' });
+        expect(receiver.received[1]?.body.recipient).toMatchObject({
+          crm: { objectId: '003RM000006DdnSYAS' },
+        });
+        const row = await b.handle.db.selectFrom('stream_leases').select('holder').executeTakeFirstOrThrow();
+        expect(row.holder).not.toBe(lease.holder);
+      } finally {
+        await a.stop().catch(() => undefined);
+        await b?.stop();
+      }
     });
   });
 }

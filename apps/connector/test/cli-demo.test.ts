@@ -62,7 +62,8 @@ describe('the offline demo, as real processes', { timeout: 120_000 }, () => {
 
   it('simulate hubspot --demo sends a signed event that ends in a delivered trigger in the log', async () => {
     const result = runCli(['simulate', 'hubspot', '--demo', '--url', base], { ...DEMO_ENV, PORT: '' }, cwd);
-    expect(result.stderr).toBe('');
+    // stderr only says which configuration and connector the command used.
+    expect(result.stderr).toMatch(/^config: .*demo\.config\.yaml\nconnector: http:\/\/127\.0\.0\.1:\d+\n$/);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(
       'contact.propertyChange lifecyclestage=customer for contact 101 in portal 62515',
@@ -96,7 +97,23 @@ describe('the offline demo, as real processes', { timeout: 120_000 }, () => {
   });
 
   it('simulate salesforce --demo posts an outbound message to the secret endpoint and follows it', () => {
-    const result = runCli(['simulate', 'salesforce', '--demo', '--url', base], DEMO_ENV, cwd);
+    const result = runCli(
+      [
+        'simulate',
+        'salesforce',
+        '--demo',
+        '--url',
+        base,
+        '--object',
+        'Opportunity',
+        '--object-id',
+        '0065e00000DemoOpAAA',
+        '--field',
+        'StageName=Closed Won',
+      ],
+      DEMO_ENV,
+      cwd,
+    );
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/<- 200 accepted/);
     expect(result.stdout).toMatch(/closed-won-gift: triggered - trigger trg_\S+ delivered/);
@@ -112,7 +129,7 @@ describe('the offline demo, as real processes', { timeout: 120_000 }, () => {
       cwd,
     );
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/^hookpost simulate: cannot reach the connector at .* \(is it running\?\)/);
+    expect(result.stderr).toMatch(/^hookpost simulate: cannot reach the connector at .*: is it running\?/m);
   });
 
   it('does not show the token again on the next start', async () => {

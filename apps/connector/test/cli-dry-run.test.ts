@@ -26,6 +26,8 @@ beforeAll(() => {
   dir = mkdtempSync(path.join(tmpdir(), 'hookpost-dry-run-'));
   // No HOOKPOST_CONFIG and no ./hookpost.config.yaml: the bundled demo config and dataset.
   env = { HOOKPOST_CONFIG: '', DATABASE_URL: `sqlite:${path.join(dir, 'hookpost.db')}` };
+  // dry-run reads an existing database (read-only) and never creates one.
+  expect(runCli(['migrate'], env, dir).code).toBe(0);
   writeFileSync(
     path.join(dir, 'batch.json'),
     JSON.stringify([batch(101), batch(102), batch(103), batch(7, 1)]),
@@ -35,7 +37,8 @@ beforeAll(() => {
 describe('hookpost dry-run', { timeout: 90_000 }, () => {
   it("prints each campaign's decision and why for a HubSpot batch, from the demo dataset", () => {
     const result = runCli(['dry-run', 'batch.json'], env, dir);
-    expect(result.stderr).toBe('');
+    // stderr only says which configuration and database (read-only) the command used.
+    expect(result.stderr).toMatch(/^config: .*demo\.config\.yaml\ndatabase: sqlite:.* \(read-only\)\n$/);
     expect(result.code).toBe(0);
     const blocks = result.stdout.split('\n\n');
     expect(blocks).toHaveLength(4);
@@ -72,17 +75,8 @@ describe('hookpost dry-run', { timeout: 90_000 }, () => {
       notifications: [
         {
           id: '04l5e000001XyZaAAK',
-          objectType: 'Contact',
-          fields: {
-            Id: '0035e00000AbCdEAAV',
-            FirstName: 'Ada',
-            LastName: 'Lovelace',
-            Description: 'Closed Won',
-            MailingStreet: 'Mariahilfer Straße 1',
-            MailingPostalCode: '1060',
-            MailingCity: 'Wien',
-            MailingCountry: 'AT',
-          },
+          objectType: 'Opportunity',
+          fields: { Id: '0065e00000DemoOpAAA', StageName: 'Closed Won' },
         },
       ],
     });

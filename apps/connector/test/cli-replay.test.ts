@@ -75,7 +75,7 @@ describe('hookpost replay', { timeout: 120_000 }, () => {
   it('replays one dead trigger by id, then all dead ones of a workspace, and a connector delivers them', async () => {
     const [first, ...rest] = dead as [string, ...string[]];
     const one = runCli(['replay', first], { DATABASE_URL: databaseUrl });
-    expect(one.stderr).toBe('');
+    expect(one.stderr).toBe(`database: ${databaseUrl}\n`);
     expect(one.code).toBe(0);
     expect(one.stdout).toBe(`replayed ${first} (was dead); now pending\n`);
     expect(statuses(dead)).toEqual({
@@ -111,7 +111,10 @@ describe('hookpost replay', { timeout: 120_000 }, () => {
     expect(delivered.code).toBe(1);
     expect(delivered.stderr).toContain('is delivered; only dead or cancelled triggers can be replayed');
     const unknown = runCli(['replay', 'trg_unknown'], { DATABASE_URL: databaseUrl });
-    expect(unknown).toMatchObject({ code: 1, stderr: 'hookpost replay: no trigger with id trg_unknown\n' });
+    expect(unknown).toMatchObject({
+      code: 1,
+      stderr: `database: ${databaseUrl}\nhookpost replay: no trigger with id trg_unknown\n`,
+    });
     const neither = runCli(['replay'], { DATABASE_URL: databaseUrl });
     expect(neither).toMatchObject({
       code: 1,

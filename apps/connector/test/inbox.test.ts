@@ -1,5 +1,6 @@
 import { parseWebhookBatch } from '@hookpost/hubspot';
 import { describe, expect, it } from 'vitest';
+import { createRegistry } from '../src/adapters/compose.js';
 import { parseConfigText } from '../src/config/load.js';
 import { openDatabase } from '../src/db/connect.js';
 import { migrateToLatest } from '../src/db/migrations.js';
@@ -37,7 +38,16 @@ for (const dialect of dialectCases()) {
       const inbox = createInbox({
         db: handle.db,
         dialect: handle.dialect,
-        workspaces: createWorkspaceIndex(parsed.value),
+        workspaces: createWorkspaceIndex(
+          parsed.value,
+          createRegistry({
+            config: parsed.value,
+            configDir: '.',
+            db: handle.db,
+            dialect: handle.dialect,
+            env: {},
+          }),
+        ),
       });
       const delivery = (events: object[]) => {
         const body = JSON.stringify(events);

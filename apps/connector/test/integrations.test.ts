@@ -82,14 +82,34 @@ for (const dialect of dialectCases()) {
         expect(location.searchParams.get('redirect_uri')).toBe(`${PUBLIC_URL}/oauth/hubspot/callback`);
         const state = location.searchParams.get('state') ?? '';
 
-        const forged = await fetch(`${connector.baseUrl}/oauth/hubspot/callback?code=abc&state=${state}x`);
-        expect(forged.status).toBe(400);
-
-        const callback = await fetch(
-          `${connector.baseUrl}/oauth/hubspot/callback?code=abc&state=${encodeURIComponent(state)}`,
+        const setCookie = install.headers.get('set-cookie') ?? '';
+        expect(setCookie).toMatch(
+          /^hookpost_oauth_install=[\w-]{43}; Path=\/oauth\/hubspot; .*HttpOnly; SameSite=Lax; Secure$/,
         );
+        const cookie = setCookie.split(';')[0] ?? '';
+        const callbackUrl = (value: string) =>
+          `${connector.baseUrl}/oauth/hubspot/callback?code=abc&state=${encodeURIComponent(value)}`;
+        const reason = async (response: Response) => ((await response.json()) as { message: string }).message;
+
+        const forged = await fetch(callbackUrl(`${state}x`), { headers: { cookie } });
+        expect(forged.status).toBe(400);
+        // Another browser (no cookie, or another install's cookie) cannot complete this install.
+        const noCookie = await fetch(callbackUrl(state));
+        expect(await reason(noCookie)).toContain('not_this_browser');
+        const otherCookie = await fetch(callbackUrl(state), {
+          headers: { cookie: 'hookpost_oauth_install=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' },
+        });
+        expect(await reason(otherCookie)).toContain('not_this_browser');
+
+        const callback = await fetch(callbackUrl(state), { headers: { cookie } });
         expect(callback.status).toBe(200);
-        expect(await callback.json()).toEqual({ installed: true, portalId: '62515' });
+        expect(await callback.json()).toEqual({ installed: true, portalId: '62515', routed: true });
+        // The state is single-use: a second code with it is refused and stores nothing.
+        const again = await fetch(callbackUrl(state).replace('code=abc', 'code=def'), {
+          headers: { cookie },
+        });
+        expect(again.status).toBe(400);
+        expect(await reason(again)).toContain('already_used');
         const row = await connector.handle.db
           .selectFrom('installations')
           .selectAll()

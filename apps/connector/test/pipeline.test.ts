@@ -474,7 +474,9 @@ for (const dialect of dialectCases()) {
           .selectAll()
           .where('workspace_id', '=', 'acme')
           .execute();
-        expect(new Set(suppressions.map((s) => s.kind))).toEqual(new Set(['crm', 'email', 'address']));
+        expect(new Set(suppressions.map((s) => s.kind))).toEqual(
+          new Set(['crm', 'email', 'address', 'erased']),
+        );
         const triggers = await connector.handle.db
           .selectFrom('triggers')
           .selectAll()
@@ -498,7 +500,8 @@ for (const dialect of dialectCases()) {
         ]);
         expect((await postHubSpot(again)).status).toBe(204);
         const row = await decided(`:${eventSeq - 1}:`);
-        expect(row).toMatchObject({ status: 'skipped', reason: 'suppressed' });
+        // The erasure tombstone decides it before the suppression list is even asked.
+        expect(row).toMatchObject({ status: 'skipped', reason: 'erased' });
         const decisions = await connector.handle.db
           .selectFrom('decisions')
           .selectAll()
@@ -506,7 +509,7 @@ for (const dialect of dialectCases()) {
           .execute();
         expect(decisions.find((d) => d.campaign_id === 'address-update')).toMatchObject({
           outcome: 'skipped',
-          reason: 'suppressed',
+          reason: 'erased',
         });
         const afterTriggers = await connector.handle.db
           .selectFrom('triggers')

@@ -1,27 +1,16 @@
-import { generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { buildOutboundMessage } from '@hookpost/salesforce';
 import { type FakeSalesforce, startFakeSalesforce } from '@hookpost/salesforce/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ORG_ID } from './support/api-client.js';
 import { eventually, startTestConnector, TEST_SECRET } from './support/connector.js';
 import { type Receiver, startReceiver } from './support/receiver.js';
+import { connectedApp, SF_CLIENT_ID, SF_USERNAME, writePrivateKeyFile } from './support/salesforce-app.js';
 
 const TOKEN = 'sf-endpoint-token-1234567890';
-const CLIENT_ID = '3MVG9fake.consumer.key';
-const USERNAME = 'integration@acme.example';
 const OPPORTUNITY = '006xx000001a2b3AAA';
 const CONTACT = '003xx0000000009AAA';
 
-const { privateKey, publicKey } = generateKeyPairSync('rsa', {
-  modulusLength: 2048,
-  privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
-  publicKeyEncoding: { type: 'spki', format: 'pem' },
-});
-
-// The DESIGN §4 closed-won-gift campaign, with API access for enrichment and write-back.
+// The closed-won-gift campaign of the example configuration, with API access for enrichment and write-back.
 const config = (salesforceUrl: string, keyFile: string, receiverUrl: string) => `
 server: { publicUrl: https://hooks.example.com }
 workspaces:
@@ -31,7 +20,7 @@ workspaces:
       endpointToken: ${TOKEN}
       instanceUrl: ${salesforceUrl}
       loginUrl: ${salesforceUrl}
-      auth: { type: jwt, clientId: ${CLIENT_ID}, username: ${USERNAME}, privateKeyFile: ${keyFile} }
+      auth: { type: jwt, clientId: ${SF_CLIENT_ID}, username: ${SF_USERNAME}, privateKeyFile: ${keyFile} }
       writeBack: true
     destinations:
       mailer: { type: webhook, url: ${receiverUrl}, secret: ${TEST_SECRET} }
@@ -52,9 +41,7 @@ let connector: Awaited<ReturnType<typeof startTestConnector>>;
 
 beforeAll(async () => {
   salesforce = await startFakeSalesforce({
-    publicKey,
-    clientId: CLIENT_ID,
-    username: USERNAME,
+    ...connectedApp,
     organizationId: ORG_ID,
     records: {
       Opportunity: [
@@ -95,8 +82,7 @@ beforeAll(async () => {
       ],
     },
   });
-  const keyFile = path.join(mkdtempSync(path.join(tmpdir(), 'hookpost-key-')), 'sf.key');
-  writeFileSync(keyFile, privateKey, { mode: 0o600 });
+  const keyFile = writePrivateKeyFile();
   receiver = await startReceiver(TEST_SECRET);
   connector = await startTestConnector(config(salesforce.url, keyFile, receiver.url));
 });

@@ -14,7 +14,7 @@ describe('hookpost start', () => {
       const health = await fetch(`http://127.0.0.1:${port}/healthz`);
       expect(health.status).toBe(200);
       const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
-      expect(await ready.json()).toEqual({ status: 'ready', database: 'ok' });
+      expect(await ready.json()).toEqual({ status: 'ready', database: 'ok', streams: [] });
       const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
       expect(metrics).toContain('hookpost_events_accepted_total');
     } finally {

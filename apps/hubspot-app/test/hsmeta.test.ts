@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseWebhookBatch } from '@hookpost/hubspot';
+import { HOOKPOST_SCOPES, parseWebhookBatch } from '@hookpost/hubspot';
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { appSchema, hsprojectSchema, webhooksSchema, workflowActionSchema } from './schemas.js';
@@ -63,6 +63,8 @@ describe('HubSpot project files', () => {
       readJson('src/app/workflow-actions/send-direct-mail-hsmeta.json'),
     );
     expect(action.config.actionUrl).toBe(`${CONNECTOR}/webhooks/hubspot/workflow-action`);
+    const campaign = action.config.inputFields?.find((f) => f.typeDefinition.name === 'campaign');
+    expect(campaign?.typeDefinition.optionsUrl).toBe(`${CONNECTOR}/webhooks/hubspot/workflow-action/options`);
     for (const file of metaFiles) {
       const urls = JSON.stringify(readJson(file)).match(/https:\/\/[^"]+/g) ?? [];
       for (const found of urls)
@@ -70,19 +72,12 @@ describe('HubSpot project files', () => {
     }
   });
 
-  it('asks for the scopes the connector uses', () => {
+  it('asks for exactly the scopes the connector sends at install (one list, @hookpost/hubspot)', () => {
     const { auth } = appSchema.parse(readJson('src/app/app-hsmeta.json')).config;
     expect(auth.type).toBe('oauth');
-    expect(auth.requiredScopes).toEqual(
-      expect.arrayContaining([
-        'oauth',
-        'crm.objects.contacts.read',
-        'crm.objects.companies.read',
-        'crm.objects.deals.read',
-        'automation',
-      ]),
-    );
-    expect(auth.optionalScopes).toContain('crm.objects.contacts.write');
+    // HubSpot refuses an install whose `scope` lacks a required scope of the app.
+    expect(auth.requiredScopes).toEqual([...HOOKPOST_SCOPES.required]);
+    expect(auth.optionalScopes).toEqual([...HOOKPOST_SCOPES.optional]);
     expect(auth.requiredScopes.filter((scope) => auth.optionalScopes.includes(scope))).toEqual([]);
   });
 
@@ -131,7 +126,9 @@ describe('HubSpot project files', () => {
       isRequired: true,
       typeDefinition: { type: 'enumeration', fieldType: 'select' },
     });
-    expect(campaign?.typeDefinition.options?.length).toBeGreaterThan(0);
+    // Filled at run time with the workspace's campaigns (options fetch), never a static list.
+    expect(campaign?.typeDefinition.options).toBeUndefined();
+    expect(campaign?.typeDefinition.optionsUrl).toMatch(/\/webhooks\/hubspot\/workflow-action\/options$/);
     expect(config.objectTypes).toEqual(['CONTACT', 'DEAL']);
     const labels = config.labels.en;
     expect(labels?.actionName).toBe('Send direct mail');

@@ -36,8 +36,8 @@ export const appSchema = z.strictObject({
     support: z
       .strictObject({
         supportEmail: z.email(),
-        documentationUrl: url,
-        supportUrl: url,
+        documentationUrl: url.optional(),
+        supportUrl: url.optional(),
         supportPhone: z.string().optional(),
       })
       .optional(),

@@ -104,7 +104,7 @@ describe('SFDX project', () => {
 
   it('has only well-formed XML without DTDs', () => {
     const files = xmlFiles(metadataDir);
-    expect(files.length).toBe(12);
+    expect(files.length).toBe(14);
     for (const file of files) {
       expect(XMLValidator.validate(read(file)), file).toBe(true);
       expect(read(file)).not.toMatch(/<!DOCTYPE|<!ENTITY/i);
@@ -149,6 +149,7 @@ describe('flows', () => {
           triggerType: string;
           recordTriggerType: string;
           connector: { targetReference: string };
+          filterFormula: string;
         };
         processType: string;
         status: string;
@@ -167,5 +168,48 @@ describe('flows', () => {
       Workflow: { outboundMessages: { fullName: string }[] };
     };
     expect(workflow.Workflow.outboundMessages.map((m) => m.fullName)).toContain(messageName);
+    // Only when a mail-relevant field changes (or the record is new), never for the integration user.
+    const formula = flow.start.filterFormula;
+    expect(formula).toMatch(/^AND\(\s*NOT\(\{!\$Permission\.Hookpost_Integration\}\),\s*OR\(\s*ISNEW\(\),/);
+    const changed = [...formula.matchAll(/ISCHANGED\(\{!\$Record\.(\w+)\}\)/g)].map((m) => m[1]);
+    const sent = parser.parse(read(workflows[object ?? ''] ?? '')) as {
+      Workflow: { outboundMessages: { fields: string[] }[] };
+    };
+    expect(changed.length).toBeGreaterThan(2);
+    expect(sent.Workflow.outboundMessages[0]?.fields).toEqual(expect.arrayContaining(changed));
+    expect(changed).not.toContain('LastModifiedDate');
+  });
+});
+
+describe('permission set for the integration user', () => {
+  const xml = read(path.join(metadataDir, 'permissionsets/Hookpost_Integration.permissionset-meta.xml'));
+  const set =
+    (
+      new XMLParser({ ignoreDeclaration: true, parseTagValue: false, isArray: () => true }).parse(xml) as {
+        PermissionSet: Record<string, Record<string, string[]>[]>[];
+      }
+    ).PermissionSet[0] ?? {};
+  const objects = Object.fromEntries((set.objectPermissions ?? []).map((o) => [o.object?.[0], o]));
+
+  it('grants API access, the custom permission the flows skip, read on the mailed objects and create on Task only', () => {
+    expect(set.userPermissions?.map((p) => p.name?.[0])).toEqual(['ApiEnabled']);
+    expect(set.customPermissions?.map((p) => p.name?.[0])).toEqual(['Hookpost_Integration']);
+    for (const name of ['Account', 'Contact', 'Lead', 'Opportunity']) {
+      expect(objects[name]).toMatchObject({
+        allowRead: ['true'],
+        allowCreate: ['false'],
+        allowEdit: ['false'],
+        modifyAllRecords: ['false'],
+      });
+    }
+    expect(objects.Task).toMatchObject({
+      allowRead: ['true'],
+      allowCreate: ['true'],
+      allowEdit: ['false'],
+      allowDelete: ['false'],
+    });
+    expect(
+      existsSync(path.join(metadataDir, 'customPermissions/Hookpost_Integration.customPermission-meta.xml')),
+    ).toBe(true);
   });
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { platformSchema } from './event.js';
 
 /** A postal address as the mail platform receives it; `country` is ISO 3166-1 alpha-2. */
 export const postalAddressSchema = z.object({
@@ -12,13 +13,13 @@ export const postalAddressSchema = z.object({
 export type PostalAddress = z.infer<typeof postalAddressSchema>;
 
 export const crmRefSchema = z.object({
-  platform: z.enum(['hubspot', 'salesforce']),
+  platform: platformSchema,
   objectType: z.string(),
   objectId: z.string(),
 });
 export type CrmRef = z.infer<typeof crmRefSchema>;
 
-/** The person or company a piece is addressed to (DESIGN §6 `recipient`). */
+/** The person or company a piece is addressed to: the `recipient` of a campaign trigger. */
 export const recipientSchema = z.object({
   crm: crmRefSchema,
   firstName: z.string().nullable(),

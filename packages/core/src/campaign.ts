@@ -10,8 +10,12 @@ export const isoDurationSchema = z.string().refine((text) => parseDurationMs(tex
   message: 'expected an ISO-8601 duration such as P2D or PT10S',
 });
 
-/** Which CRM change fires a campaign (DESIGN §4 `trigger`). */
-export const campaignTriggerSchema = z
+/**
+ * A campaign's `trigger:` rule clause: which CRM change fires the campaign (platform,
+ * object, `on`, and for property changes the property and its target value). Not the
+ * message sent to the mail platform (`CampaignTrigger`).
+ */
+export const triggerClauseSchema = z
   .object({
     platform: platformSchema,
     object: z
@@ -23,6 +27,8 @@ export const campaignTriggerSchema = z
     to: scalarSchema.optional(),
     in: z.array(scalarSchema).min(1).optional(),
   })
+  // A typo (`too: closedwon`) must fail: accepted, the campaign would fire on every change.
+  .strict()
   .superRefine((trigger, ctx) => {
     if (trigger.on === 'property_change' && trigger.property === undefined) {
       ctx.addIssue({ code: 'custom', path: ['property'], message: 'required when on is property_change' });
@@ -37,7 +43,7 @@ export const campaignTriggerSchema = z
       ctx.addIssue({ code: 'custom', path: ['in'], message: 'use either to or in, not both' });
     }
   });
-export type CampaignTrigger = z.infer<typeof campaignTriggerSchema>;
+export type TriggerClause = z.infer<typeof triggerClauseSchema>;
 
 /** One leaf test on a field of the enriched records. */
 export const conditionLeafSchema = z
@@ -99,7 +105,23 @@ export const conditionSchema: z.ZodType<Condition, unknown> = z
     const result = branch.safeParse(value);
     if (result.success) return result.data;
     for (const issue of result.error.issues) {
-      ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message, input: value });
+      // An unknown key keeps its keys and the branch's known ones, so a caller can say what was meant.
+      const params =
+        issue.code === 'unrecognized_keys' && issue.path.length === 0
+          ? {
+              unknownKeys: issue.keys,
+              knownKeys: branch === conditionLeafSchema ? Object.keys(conditionLeafSchema.shape) : [],
+            }
+          : issue.code === 'custom'
+            ? issue.params
+            : undefined;
+      ctx.addIssue({
+        code: 'custom',
+        path: issue.path,
+        message: issue.message,
+        input: value,
+        ...(params ? { params } : {}),
+      });
     }
     return z.NEVER;
   });
@@ -111,6 +133,7 @@ export const campaignPolicySchema = z
     cooldownDays: z.number().int().nonnegative().optional(),
     maxPerRecipient: z
       .object({ count: z.number().int().positive(), days: z.number().int().positive() })
+      .strict()
       .optional(),
     dailyCap: z.number().int().positive().optional(),
     delay: isoDurationSchema.optional(),
@@ -136,7 +159,7 @@ export const campaignSchema = z
     name: z.string().min(1).optional(),
     enabled: z.boolean().default(true),
     destination: z.string().min(1),
-    trigger: campaignTriggerSchema,
+    trigger: triggerClauseSchema,
     conditions: conditionSchema.optional(),
     recipient: z.enum(['contact', 'associated_contact', 'company']).default('contact'),
     variables: z

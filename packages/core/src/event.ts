@@ -1,10 +1,16 @@
 import { z } from 'zod';
 
-/** The two CRMs Hookpost receives events from. */
-export const platformSchema = z.enum(['hubspot', 'salesforce']);
+/**
+ * The CRM an event came from: the platform name of the CRM adapter that received it
+ * (`hubspot`, `salesforce`, or any other adapter a connector registers). Lower-case letters,
+ * digits, `_` and `-`, so it can prefix record references (`hubspot:contact:123`).
+ */
+export const platformSchema = z
+  .string()
+  .regex(/^[a-z][a-z0-9_-]{0,39}$/, 'expected a CRM platform name such as hubspot or salesforce');
 export type Platform = z.infer<typeof platformSchema>;
 
-/** What happened to the record. `unknown` events are kept, never rejected (DESIGN §3). */
+/** What happened to the record. `unknown` events are kept, never rejected, so a new CRM event type is stored and explained rather than lost. */
 export const eventKindSchema = z.enum([
   'created',
   'updated',
@@ -27,7 +33,7 @@ export const propertyChangeSchema = z.object({
 export type PropertyChange = z.infer<typeof propertyChangeSchema>;
 
 /**
- * One normalised change, whatever CRM it came from (DESIGN §3).
+ * One normalised change, whatever CRM it came from: the event model every adapter produces.
  *
  * @example
  * const event = crmEventSchema.parse({

@@ -1,12 +1,20 @@
+export * from './adapter/index.js';
 export * from './address.js';
 export * from './campaign.js';
 export * from './duration.js';
 export * from './errors.js';
 export * from './event.js';
+export { eventIdFor } from './event-id.js';
 export * from './mail-status/index.js';
 export { parseCampaign, parseCrmEvent } from './parse.js';
 export { checkAddress } from './policies/address-policy.js';
 export { type ApplyPoliciesInput, type ApplyPoliciesResult, applyPolicies } from './policies/apply.js';
+export {
+  lockScopes,
+  POLICY_DECLARATIONS,
+  type PolicyDeclaration,
+  type PolicyReadScope,
+} from './policies/declarations.js';
 export { type DedupeKeyInput, dedupeKey } from './policies/dedupe.js';
 export {
   checkCooldown,
@@ -26,6 +34,14 @@ export { type CrmRecord, type ToRecipientInput, toRecipient } from './postal/to-
 export { MAX_ADDRESS_LINE_CHARS, validateAddress } from './postal/validate-address.js';
 export { MAX_NAME_CHARS, validateRecipient } from './postal/validate-recipient.js';
 export type { ValidationResult } from './result.js';
+export {
+  type BackoffOptions,
+  type BackoffPolicy,
+  backoffDelayMs,
+  nextRetry,
+  type RetryVerdict,
+} from './retry/backoff.js';
+export { parseRetryAfter } from './retry/retry-after.js';
 export type { EvaluationContext, RecordsByType } from './rules/context.js';
 export {
   type CompiledCampaign,

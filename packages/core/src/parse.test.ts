@@ -16,7 +16,8 @@ describe('parseCrmEvent', () => {
     };
     expect(parseCrmEvent(event)).toEqual(event);
     try {
-      parseCrmEvent({ ...event, platform: 'pipedrive', occurredAt: 'yesterday' });
+      // Any adapter's platform name is an event platform; one that cannot prefix a record reference is not.
+      parseCrmEvent({ ...event, platform: 'Pipe Drive', occurredAt: 'yesterday' });
       expect.unreachable();
     } catch (error) {
       expect(error).toBeInstanceOf(HookpostCoreError);

@@ -5,6 +5,7 @@ export type HookpostSalesforceErrorCode =
   | 'body_too_large'
   | 'doctype_forbidden'
   | 'malformed_xml'
+  | 'xml_limit_exceeded'
   | 'not_outbound_message'
   | 'missing_field'
   | 'too_many_notifications'
@@ -16,7 +17,8 @@ export type HookpostSalesforceErrorCode =
   | 'api_limit'
   | 'api_error'
   | 'invalid_change_event'
-  | 'transport_failed';
+  | 'transport_failed'
+  | 'invalid_options';
 
 const STATUS_BY_CODE: Record<HookpostSalesforceErrorCode, number> = {
   empty_body: 400,
@@ -24,6 +26,7 @@ const STATUS_BY_CODE: Record<HookpostSalesforceErrorCode, number> = {
   body_too_large: 413,
   doctype_forbidden: 400,
   malformed_xml: 400,
+  xml_limit_exceeded: 400,
   not_outbound_message: 400,
   missing_field: 400,
   too_many_notifications: 400,
@@ -36,6 +39,7 @@ const STATUS_BY_CODE: Record<HookpostSalesforceErrorCode, number> = {
   api_error: 502,
   invalid_change_event: 400,
   transport_failed: 502,
+  invalid_options: 500,
 };
 
 /**

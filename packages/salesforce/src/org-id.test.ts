@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { HookpostSalesforceError } from './errors.js';
-import { isSalesforceId, sameOrgId, toOrgId18 } from './org-id.js';
+import { canonicalSalesforceId, isSalesforceId, sameOrgId, toOrgId18 } from './org-id.js';
 
 describe('toOrgId18', () => {
   it.each([
@@ -35,6 +35,27 @@ describe('sameOrgId', () => {
   it('treats ids differing only by case as different records', () => {
     expect(sameOrgId('00Dxx0000001gpf', '00Dxx0000001gPFEAY')).toBe(false);
     expect(sameOrgId('00Dxx0000001gPG', '00Dxx0000001gPF')).toBe(false);
+  });
+
+  it('compares 18-character ids case-insensitively (the org id in other letter case matches)', () => {
+    expect(sameOrgId('00DXX0000001GPFEAY', '00Dxx0000001gPFEAY')).toBe(true);
+    expect(sameOrgId('00dxx0000001gpfeay', '00Dxx0000001gPF')).toBe(true);
+    expect(canonicalSalesforceId('00DXX0000001GPFEAY')).toBe('00Dxx0000001gPFEAY');
+    expect(canonicalSalesforceId('00Dxx0000001gPF999')).toBeNull(); // 9 is no checksum character
+  });
+
+  it('any letter case of an 18-character id is the same record; a 15-character id only as given', () => {
+    const id15 = fc.stringMatching(/^[a-zA-Z0-9]{15}$/);
+    const flips = fc.array(fc.boolean(), { minLength: 18, maxLength: 18 });
+    fc.assert(
+      fc.property(id15, flips, (id, flip) => {
+        const id18 = toOrgId18(id);
+        const recased = [...id18].map((c, i) => (flip[i] ? c.toUpperCase() : c.toLowerCase())).join('');
+        expect(sameOrgId(recased, id18)).toBe(true);
+        expect(canonicalSalesforceId(recased)).toBe(id18);
+        expect(sameOrgId(recased.slice(0, 15), id18)).toBe(recased.slice(0, 15) === id);
+      }),
+    );
   });
 
   it('never matches invalid ids', () => {

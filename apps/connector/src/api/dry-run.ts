@@ -1,19 +1,17 @@
 import type { Campaign, CrmEvent } from '@hookpost/core';
 import type { Kysely } from 'kysely';
-import type { WorkspaceConfig } from '../config/schema.js';
+import type { AdapterRegistry } from '../adapters/registry.js';
 import type { Database, EventStatus } from '../db/types.js';
-import { workspaceProperties } from '../enrich/properties.js';
-import type { CrmReader } from '../enrich/reader.js';
 import { recordRef } from '../store/ids.js';
 import { pendingKey, pendingTriggersFor } from '../worker/pending.js';
 import { planEvent, summarise } from '../worker/plan.js';
 import type { WorkspaceIndex } from '../workspaces.js';
 
-/** What a dry run needs: the store (read only), the workspaces and each workspace's CRM reader. */
+/** What a dry run needs: the store (read only), the workspaces and the CRM adapters (reads, derived fields). */
 export interface DryRunDeps {
   db: Kysely<Database>;
   workspaces: WorkspaceIndex;
-  readerFor(workspace: WorkspaceConfig, platform: 'hubspot' | 'salesforce'): CrmReader | null;
+  registry: Pick<AdapterRegistry, 'crmFor'>;
   now?: () => Date;
 }
 
@@ -76,8 +74,7 @@ async function dryRunOne(
       event,
       workspace,
       campaigns: workspace.campaigns as Campaign[],
-      reader: deps.readerFor(workspace, event.platform),
-      properties: workspaceProperties(workspace),
+      crm: deps.registry.crmFor(workspace, event.platform),
       db,
       pending,
       now: deps.now?.() ?? new Date(),
@@ -98,7 +95,7 @@ async function dryRunOne(
               id: d.trigger.id,
               destination: d.trigger.destination,
               sendAt: d.trigger.send_at == null ? null : new Date(d.trigger.send_at).toISOString(),
-              payload: JSON.parse(d.trigger.payload),
+              payload: d.trigger.payload,
             }
           : null,
       })),

@@ -4,7 +4,8 @@ import { replayEvent } from '../store/replay.js';
 import { decodeCursor, page } from './cursor.js';
 import { AdminApiError, parseOrThrow } from './errors.js';
 import { eventListQuery, idParams } from './query.js';
-import { decisionItem, eventDetail, eventItem, triggerItem } from './serialise.js';
+import { readRecipientTerm, recipientFilter } from './recipient.js';
+import { decisionRuns, eventDetail, eventItem, triggerItem } from './serialise.js';
 
 /** `GET /events`, `GET /events/:id`, `POST /events/:id/replay`. */
 export function eventRoutes(ctx: ConnectorContext): Router {
@@ -20,6 +21,22 @@ export function eventRoutes(ctx: ConnectorContext): Router {
     if (q.objectType) query = query.where('object_type', '=', q.objectType);
     if (q.objectId) query = query.where('object_id', '=', q.objectId);
     if (q.kind) query = query.where('kind', '=', q.kind);
+    if (q.campaign) {
+      const campaign = q.campaign;
+      query = query.where('id', 'in', (eb) =>
+        eb
+          .selectFrom('decisions')
+          .select('event_id')
+          .where('campaign_id', '=', campaign)
+          .where('outcome', '!=', 'no_match'),
+      );
+    }
+    if (q.from !== undefined) query = query.where('received_at', '>=', q.from);
+    if (q.to !== undefined) query = query.where('received_at', '<', q.to);
+    if (q.recipient) {
+      const term = readRecipientTerm(q.recipient);
+      query = query.where((eb) => recipientFilter(eb, term));
+    }
     if (q.cursor) {
       const { at, id } = decodeCursor(q.cursor);
       query = query.where((eb) =>
@@ -38,13 +55,23 @@ export function eventRoutes(ctx: ConnectorContext): Router {
     const { id } = parseOrThrow(idParams, req.params, 'path');
     const row = await db.selectFrom('events').selectAll().where('id', '=', id).executeTakeFirst();
     if (!row) throw new AdminApiError('not_found', `no event with id ${id}`);
-    const [decisions, triggers] = await Promise.all([
+    const [earlier, decisions, triggers] = await Promise.all([
+      db
+        .selectFrom('decision_history')
+        .selectAll()
+        .where('event_id', '=', id)
+        .orderBy('run')
+        .orderBy('campaign_id')
+        .execute(),
       db.selectFrom('decisions').selectAll().where('event_id', '=', id).orderBy('campaign_id').execute(),
       db.selectFrom('triggers').selectAll().where('event_id', '=', id).orderBy('created_at').execute(),
     ]);
+    const runs = decisionRuns([...earlier, ...decisions]);
     res.json({
       ...eventDetail(row),
-      decisions: decisions.map(decisionItem),
+      // The latest run's decisions; every run, oldest first, in `runs`.
+      decisions: runs.at(-1)?.decisions ?? [],
+      runs,
       triggers: triggers.map(triggerItem),
     });
   });

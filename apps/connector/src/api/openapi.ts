@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { consolePaths, consoleSchemas, replayDeadBody } from './openapi-console.js';
 import { components, json, nullable, ref, schemaOf } from './openapi-schemas.js';
 import type { JsonSchema, OpenApiDocument, OpenApiOperation, OpenApiParameter } from './openapi-types.js';
 import { eventListQuery, triggerListQuery, workspaceQuery } from './query.js';
@@ -138,9 +139,10 @@ export const openApiDocument: OpenApiDocument = {
     '/triggers/replay-dead': {
       post: withErrors({
         operationId: 'replayDeadTriggers',
-        summary: 'Replay every dead trigger (of one workspace)',
+        summary: 'Replay every dead trigger, or those of a workspace, campaign, destination or time range',
         tags: ['triggers'],
         parameters: queryParameters(workspaceQuery),
+        requestBody: { required: false, content: { 'application/json': { schema: replayDeadBody } } },
         responses: {
           '202': json('how many were queued', {
             type: 'object',
@@ -187,23 +189,11 @@ export const openApiDocument: OpenApiDocument = {
                   },
                   {
                     type: 'object',
-                    required: ['hubspot'],
-                    properties: {
-                      workspace: { type: 'string' },
-                      hubspot: {
-                        type: 'array',
-                        description: 'a HubSpot webhook delivery (≤ 100 events)',
-                        items: { type: 'object' },
-                      },
-                    },
-                  },
-                  {
-                    type: 'object',
-                    required: ['salesforce'],
-                    properties: {
-                      workspace: { type: 'string' },
-                      salesforce: { type: 'string', description: 'a Salesforce outbound message (SOAP XML)' },
-                    },
+                    description:
+                      "a CRM payload under its platform's name, as that CRM sends it to the connector's inbound route (a webhook batch as a JSON array, an outbound message as XML text)",
+                    minProperties: 1,
+                    properties: { workspace: { type: 'string' } },
+                    additionalProperties: true,
                   },
                 ],
               },
@@ -235,6 +225,7 @@ export const openApiDocument: OpenApiDocument = {
         responses: { '200': json('the OpenAPI document', { type: 'object' }) },
       },
     },
+    ...consolePaths,
   },
-  components,
+  components: { ...components, schemas: { ...components.schemas, ...consoleSchemas } },
 };

@@ -1,14 +1,16 @@
 import type { Selectable } from 'kysely';
 import type { DecisionTable, DeliveryAttemptTable, EventTable, TriggerTable } from '../db/types.js';
 import { eventFromRow } from '../store/event-row.js';
+import { readTriggerPayload } from '../store/trigger-row.js';
 
 /** Epoch ms (as stored) → ISO-8601; null stays null. */
 export const iso = (ms: number | null): string | null =>
   ms === null ? null : new Date(Number(ms)).toISOString();
 
-function parseJson(text: string): unknown {
+/** The stored campaign trigger; `{ purged: true }` after a privacy deletion; the raw text if unreadable. */
+function storedPayload(text: string): unknown {
   try {
-    return JSON.parse(text);
+    return readTriggerPayload(text) ?? { purged: true };
   } catch {
     return text;
   }
@@ -52,6 +54,21 @@ export function decisionItem(row: Selectable<DecisionTable>) {
   };
 }
 
+/** Decisions (ordered by run) grouped into runs: `[{ run, decidedAt, decisions }]`, oldest first. */
+export function decisionRuns(rows: readonly Selectable<DecisionTable>[]) {
+  const runs: { run: number; decidedAt: string | null; decisions: ReturnType<typeof decisionItem>[] }[] = [];
+  for (const row of rows) {
+    const run = Number(row.run);
+    let last = runs.at(-1);
+    if (last?.run !== run) {
+      last = { run, decidedAt: iso(row.created_at), decisions: [] };
+      runs.push(last);
+    }
+    last.decisions.push(decisionItem(row));
+  }
+  return runs;
+}
+
 export function triggerItem(row: Selectable<TriggerTable>) {
   return {
     id: row.id,
@@ -88,7 +105,7 @@ export function triggerDetail(row: Selectable<TriggerTable>, attempts: Selectabl
     ...triggerItem(row),
     dedupeKey: row.dedupe_key,
     callbackId: row.callback_id,
-    payload: parseJson(row.payload),
+    payload: storedPayload(row.payload),
     attempts: attempts.map(attemptItem),
   };
 }

@@ -1,42 +1,24 @@
 import { type Request, type Response, Router } from 'express';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/types.js';
+import { countByStatus } from '../queue/depth.js';
 import type { ConnectorContext } from '../runtime.js';
 
 const DAY_MS = 86_400_000;
-const EVENT_STATUSES = ['pending', 'triggered', 'no_match', 'skipped', 'unrouted', 'failed'] as const;
-const TRIGGER_STATUSES = ['pending', 'delivered', 'cancelled', 'dead'] as const;
-const OUTBOX_STATUSES = ['pending', 'done', 'failed'] as const;
-
-async function countByStatus(
-  db: Kysely<Database>,
-  table: 'events' | 'triggers' | 'outbox',
-  known: readonly string[],
-): Promise<Record<string, number>> {
-  const rows = await db
-    .selectFrom(table as 'events')
-    .select(['status', (eb) => eb.fn.countAll().as('n')])
-    .groupBy('status')
-    .execute();
-  // Every known status is listed, zero included, so dashboards need no special case.
-  const counts: Record<string, number> = Object.fromEntries(known.map((s) => [s, 0]));
-  for (const row of rows) counts[row.status] = Number(row.n);
-  return counts;
-}
 
 /**
  * Counts at a glance: events, triggers and outbox by status; inbound deliveries (requests
  * from the CRMs) and outbound delivery attempts of the last 24 hours.
  *
  * @example
- * const stats = await collectStats(db); // { events: { pending: 0, … }, deliveries: { … } }
+ * const stats = await collectStats(db, registry.platforms); // { events: { pending: 0, … }, deliveries: { … } }
  */
-export async function collectStats(db: Kysely<Database>, now = Date.now()) {
+export async function collectStats(db: Kysely<Database>, platforms: readonly string[], now = Date.now()) {
   const since = now - DAY_MS;
-  const [events, triggers, outbox, inbound, attempts] = await Promise.all([
-    countByStatus(db, 'events', EVENT_STATUSES),
-    countByStatus(db, 'triggers', TRIGGER_STATUSES),
-    countByStatus(db, 'outbox', OUTBOX_STATUSES),
+  const [events, triggers, outbox, inbound, attempts, deadSince] = await Promise.all([
+    countByStatus(db, 'events'),
+    countByStatus(db, 'triggers'),
+    countByStatus(db, 'outbox'),
     db
       .selectFrom('raw_deliveries')
       .select(['platform', (eb) => eb.fn.countAll().as('n')])
@@ -49,8 +31,16 @@ export async function collectStats(db: Kysely<Database>, now = Date.now()) {
       .where('started_at', '>=', since)
       .groupBy('outcome')
       .execute(),
+    // A piece whose retries ran out is dead although its last attempt was only a `retry`:
+    // counted from the pieces themselves so the figure agrees with `triggers.dead`.
+    db
+      .selectFrom('triggers')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where('status', '=', 'dead')
+      .where('updated_at', '>=', since)
+      .executeTakeFirst(),
   ]);
-  const inboundByPlatform: Record<string, number> = { hubspot: 0, salesforce: 0 };
+  const inboundByPlatform: Record<string, number> = Object.fromEntries(platforms.map((p) => [p, 0]));
   for (const row of inbound) inboundByPlatform[row.platform] = Number(row.n);
   const attemptsByOutcome: Record<string, number> = { delivered: 0, retry: 0, dead: 0 };
   for (const row of attempts) attemptsByOutcome[row.outcome] = Number(row.n);
@@ -63,6 +53,8 @@ export async function collectStats(db: Kysely<Database>, now = Date.now()) {
       since: new Date(since).toISOString(),
       inbound: { total: sum(inboundByPlatform), byPlatform: inboundByPlatform },
       attempts: { total: sum(attemptsByOutcome), byOutcome: attemptsByOutcome },
+      /** Pieces that became dead in the window (retries exhausted or refused), whatever their last attempt said. */
+      dead: Number(deadSince?.n ?? 0),
     },
   };
 }
@@ -70,7 +62,7 @@ export async function collectStats(db: Kysely<Database>, now = Date.now()) {
 export function statsRoutes(ctx: ConnectorContext): Router {
   const router = Router();
   router.get('/stats', async function stats(_req: Request, res: Response) {
-    res.json(await collectStats(ctx.handle.db));
+    res.json(await collectStats(ctx.handle.db, ctx.registry.platforms));
   });
   return router;
 }

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { ConnectorClient } from './connector-client.js';
 
-interface EventView {
+export interface EventView {
   id: string;
   status: string;
   reason: string | null;
@@ -29,9 +30,8 @@ function settled(view: EventView, now: number): boolean {
  * time is up; returns the last view (null if the API never answered with the event).
  */
 export async function followEvent(
-  baseUrl: string,
+  client: Pick<ConnectorClient, 'get'>,
   eventId: string,
-  token: string,
   timeoutMs: number,
 ): Promise<{ view: EventView | null; settled: boolean; error: string | null }> {
   const deadline = Date.now() + timeoutMs;
@@ -39,20 +39,12 @@ export async function followEvent(
   let error: string | null = null;
   for (;;) {
     try {
-      const response = await fetch(`${baseUrl}/api/events/${encodeURIComponent(eventId)}`, {
-        headers: { authorization: `Bearer ${token}` },
-      });
-      if (response.ok) {
-        view = (await response.json()) as EventView;
-        error = null;
-        if (settled(view, Date.now())) return { view, settled: true, error };
-      } else {
-        const body = (await response.json().catch(() => ({}))) as { message?: string };
-        error = `GET /api/events/${eventId}: ${response.status} ${body.message ?? ''}`.trim();
-        if (response.status === 401) return { view, settled: false, error };
-      }
+      view = await client.get<EventView>(`/api/events/${encodeURIComponent(eventId)}`);
+      error = null;
+      if (settled(view, Date.now())) return { view, settled: true, error };
     } catch (cause) {
-      error = `GET /api/events/${eventId}: ${(cause as Error).message}`;
+      error = (cause as Error).message;
+      if (/admin token/.test(error)) return { view, settled: false, error };
     }
     if (Date.now() >= deadline) return { view, settled: false, error };
     await sleep(POLL_MS);

@@ -8,5 +8,6 @@ export function loadConfigOrExit(file?: string): { config: HookpostConfig; dir: 
     process.stderr.write(`${formatIssues(result)}\n`);
     process.exit(1);
   }
+  process.stderr.write(`config: ${result.file}\n`);
   return { config: result.value, dir: result.dir, file: result.file };
 }

@@ -1,9 +1,8 @@
-import { Command } from 'commander';
 import { replayDeadTriggers, replayTrigger } from '../store/replay.js';
-import { CliError, handled } from './action.js';
-import { openMigrated } from './database.js';
+import { CliError } from './action.js';
+import { openExisting } from './database.js';
 
-interface ReplayOptions {
+export interface ReplayOptions {
   dead?: boolean;
   workspace?: string;
 }
@@ -12,42 +11,31 @@ interface ReplayOptions {
  * `hookpost replay <trigger-id>` / `hookpost replay --dead [--workspace x]`: puts dead or
  * cancelled triggers back in the queue, directly in the database (the same code as
  * `POST /api/triggers/:id/replay`); a running dispatcher sends them within its next poll.
+ * The database must exist: replaying against a new empty one would silently find nothing.
  *
  * @example
  * // npx hookpost replay --dead --workspace acme
  */
-export function replayCommand(): Command {
-  return new Command('replay')
-    .description('send a dead or cancelled trigger again, or all dead ones with --dead')
-    .argument('[trigger-id]', 'the trigger to replay (trg_…)')
-    .option('--dead', 'replay every dead trigger')
-    .option('-w, --workspace <id>', 'with --dead: only this workspace')
-    .action(
-      handled('replay', async function replay(triggerId: string | undefined, options: ReplayOptions) {
-        if (Boolean(triggerId) === Boolean(options.dead))
-          throw new CliError('pass either a trigger id or --dead');
-        if (options.workspace && !options.dead) throw new CliError('--workspace goes with --dead');
-        const { handle } = await openMigrated();
-        try {
-          if (options.dead) {
-            const { ids } = await replayDeadTriggers(
-              handle.db,
-              options.workspace ? { workspace: options.workspace } : {},
-            );
-            const scope = options.workspace ? ` in workspace ${options.workspace}` : '';
-            process.stdout.write(
-              `replayed ${ids.length} dead trigger(s)${scope}\n${ids.map((id) => `  ${id}\n`).join('')}`,
-            );
-            return;
-          }
-          const result = await replayTrigger(handle.db, String(triggerId));
-          if (!result.ok) throw new CliError(result.message);
-          process.stdout.write(
-            `replayed ${result.value.id} (was ${result.value.previousStatus}); now pending\n`,
-          );
-        } finally {
-          await handle.close();
-        }
-      }),
-    );
+export async function runReplay(triggerId: string | undefined, options: ReplayOptions): Promise<void> {
+  if (Boolean(triggerId) === Boolean(options.dead)) throw new CliError('pass either a trigger id or --dead');
+  if (options.workspace && !options.dead) throw new CliError('--workspace goes with --dead');
+  const { handle } = await openExisting({ readOnly: false });
+  try {
+    if (options.dead) {
+      const { ids } = await replayDeadTriggers(
+        handle.db,
+        options.workspace ? { workspace: options.workspace } : {},
+      );
+      const scope = options.workspace ? ` in workspace ${options.workspace}` : '';
+      process.stdout.write(
+        `replayed ${ids.length} dead trigger(s)${scope}\n${ids.map((id) => `  ${id}\n`).join('')}`,
+      );
+      return;
+    }
+    const result = await replayTrigger(handle.db, String(triggerId));
+    if (!result.ok) throw new CliError(result.message);
+    process.stdout.write(`replayed ${result.value.id} (was ${result.value.previousStatus}); now pending\n`);
+  } finally {
+    await handle.close();
+  }
 }

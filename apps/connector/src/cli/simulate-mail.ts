@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { MAIL_STATUSES, type MailStatus, type MailStatusReport, signWebhook } from '@hookpost/core';
+import { bundledDemoConfigPath, formatIssues, loadConfig, resolveConfigPath } from '../config/load.js';
 import type { HookpostConfig } from '../config/schema.js';
 import { CliError } from './action.js';
+import { connectorUrlFrom } from './connector-client.js';
 
 export interface SimulateMailOptions {
   trigger?: string;
@@ -124,4 +126,17 @@ export async function simulateMail(
   const answer = (await response.text()).slice(0, 500);
   if (!response.ok) throw new CliError(`the connector answered ${response.status}: ${answer}`);
   process.stdout.write(`<- ${response.status} recorded: report ${request.report.id}\n`);
+}
+
+/**
+ * `hookpost simulate mail --trigger <id> --status <status>`: loads the configuration (`-c`,
+ * `--demo`, else as for start) for the destination's secret and sends one signed report.
+ */
+export async function runSimulateMail(
+  options: SimulateMailOptions & { url?: string; demo?: boolean; config?: string },
+): Promise<void> {
+  const file = options.demo ? bundledDemoConfigPath() : (options.config ?? resolveConfigPath());
+  const loaded = loadConfig(file);
+  if (!loaded.ok) throw new CliError(formatIssues(loaded));
+  await simulateMail(loaded.value, connectorUrlFrom(options), options);
 }

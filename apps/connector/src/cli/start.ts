@@ -1,6 +1,8 @@
 import { createAdminApi, MIN_ADMIN_TOKEN_CHARS } from '../api/router.js';
+import { createSessions } from '../api/session.js';
 import { createLogger } from '../log.js';
 import { type ConnectorContext, startConnector } from '../runtime.js';
+import { consoleRoutes } from '../server/console.js';
 import { resolveAdminToken } from './admin-token.js';
 import { loadConfigOrExit } from './load.js';
 
@@ -27,8 +29,10 @@ export async function runStart({ http, worker, port }: StartCommandOptions): Pro
     http,
     worker,
     port: Number(port ?? process.env.PORT ?? 3000),
+    ...(process.env.HOST ? { host: process.env.HOST } : {}),
     ...(process.env.DATABASE_URL ? { databaseUrl: process.env.DATABASE_URL } : {}),
     api: adminApi,
+    console: () => consoleRoutes({ sessions: createSessions(adminToken ?? '') }),
   });
   const shutdown = (signal: string) => {
     logger.info({ signal }, 'shutting down');
@@ -44,6 +48,9 @@ export async function runStart({ http, worker, port }: StartCommandOptions): Pro
   process.once('SIGINT', () => shutdown('SIGINT'));
 }
 
+/** Set by `adminApi` (the runtime builds the API before the console, which signs with it). */
+let adminToken: string | null = null;
+
 /** Mounts the admin API; a token generated on this start is shown once, on stderr, never logged. */
 function adminApi(ctx: ConnectorContext) {
   const admin = resolveAdminToken(ctx.handle.dataDir, process.env);
@@ -53,5 +60,6 @@ function adminApi(ctx: ConnectorContext) {
     );
   }
   ctx.logger.info({ source: admin.source, file: admin.file }, 'admin API mounted at /api');
-  return createAdminApi(ctx, { token: admin.token });
+  adminToken = admin.token;
+  return createAdminApi(ctx, { token: admin.token, sessions: createSessions(admin.token) });
 }

@@ -5,6 +5,7 @@ import { parseDocument } from 'yaml';
 import type { ZodError } from 'zod';
 import { type ConfigIssue, formatPath, interpolateEnv } from './interpolate.js';
 import { configSchema, crossReferenceIssues, type HookpostConfig } from './schema.js';
+import { nestedUnknownKeyMessage, unknownKeyErrors } from './suggest.js';
 
 export type { ConfigIssue } from './interpolate.js';
 
@@ -64,14 +65,29 @@ export function parseConfigText(
       })),
     };
   }
-  const issues: ConfigIssue[] = [];
-  const raw = interpolateEnv(document.toJS(), env, issues);
-  const parsed = configSchema.safeParse(raw ?? {});
-  if (!parsed.success) issues.push(...zodIssues(parsed.error));
+  const unset: ConfigIssue[] = [];
+  const raw = interpolateEnv(document.toJS(), env, unset);
+  const issues = unsetOnce(unset);
+  // Every block is strict: an unknown key (a typo) is an error that says what was meant.
+  const parsed = configSchema.safeParse(raw ?? {}, { error: unknownKeyErrors });
+  // A value left empty by an unset variable fails the schema too: say it once, as the variable.
+  const unsetPaths = new Set(unset.map((i) => i.path));
+  if (!parsed.success) issues.push(...zodIssues(parsed.error).filter((i) => !unsetPaths.has(i.path)));
   for (const issue of crossReferenceIssues(raw))
     issues.push({ path: formatPath(issue.path), message: issue.message });
   if (issues.length > 0 || !parsed.success) return { ok: false, file, issues: dedupeIssues(issues) };
   return { ok: true, value: parsed.data, file, dir: path.dirname(file) };
+}
+
+/** One issue per unset variable, at its first use, naming the other places it is used. */
+function unsetOnce(issues: ConfigIssue[]): ConfigIssue[] {
+  const byMessage = new Map<string, string[]>();
+  for (const issue of issues)
+    byMessage.set(issue.message, [...(byMessage.get(issue.message) ?? []), issue.path]);
+  return [...byMessage].map(([message, [first = '(root)', ...rest]]) => ({
+    path: first,
+    message: rest.length > 0 ? `${message} (also used at ${rest.join(', ')})` : message,
+  }));
 }
 
 function zodIssues(error: ZodError): ConfigIssue[] {
@@ -84,7 +100,7 @@ function zodIssues(error: ZodError): ConfigIssue[] {
         message: inner.message,
       }));
     }
-    return [{ path: formatPath(issue.path), message: issue.message }];
+    return [{ path: formatPath(issue.path), message: nestedUnknownKeyMessage(issue) ?? issue.message }];
   });
 }
 

@@ -1,4 +1,5 @@
 import { campaignSchema, isoDurationSchema } from '@hookpost/core';
+import { HOOKPOST_SCOPES } from '@hookpost/hubspot';
 import { z } from 'zod';
 import { cancelUrlSchema, mailStatusConfigSchema, statusSecretSchema } from '../mail/config.js';
 
@@ -70,6 +71,8 @@ const salesforceWorkspaceSchema = z
       .optional(),
     optOutField: z.string().min(1).optional(),
     writeBack: z.boolean().default(false),
+    /** A JSON file of records read instead of the API (offline demo, tests). */
+    dataset: z.string().min(1).optional(),
     /** Change Data Capture over the Pub/Sub API (needs `auth`). */
     cdc: z
       .object({
@@ -105,7 +108,8 @@ export const configSchema = z
     server: z
       .object({
         publicUrl: urlSchema.transform((u) => u.replace(/\/+$/, '')),
-        maxBodyBytes: z.number().int().positive().default(1_000_000),
+        /** Largest inbound CRM body, bytes; unset: each CRM's own default (HubSpot 1 MB, Salesforce 4 MiB). */
+        maxBodyBytes: z.number().int().positive().optional(),
       })
       .strict(),
     hubspot: z
@@ -117,19 +121,21 @@ export const configSchema = z
         previousClientSecrets: z.array(z.string().min(1)).default([]),
         apiBaseUrl: urlSchema.default('https://api.hubapi.com'),
         allowLegacySignatures: z.boolean().default(false),
-        requiredScopes: z
-          .array(z.string())
-          .default([
-            'oauth',
-            'crm.objects.contacts.read',
-            'crm.objects.companies.read',
-            'crm.objects.deals.read',
-          ]),
-        optionalScopes: z.array(z.string()).default(['crm.objects.contacts.write', 'automation']),
+        /** Defaults: the app definition's scopes (one list in @hookpost/hubspot). */
+        requiredScopes: z.array(z.string()).default([...HOOKPOST_SCOPES.required]),
+        optionalScopes: z.array(z.string()).default([...HOOKPOST_SCOPES.optional]),
       })
       .strict()
       .optional(),
     workspaces: z.array(workspaceSchema).default([]),
+    /** How long stored data is kept (ISO-8601 durations); see `src/retention.ts`. */
+    retention: z
+      .object({
+        rawDeliveries: isoDurationSchema.default('P30D'),
+        events: isoDurationSchema.optional(),
+      })
+      .strict()
+      .prefault({}),
   })
   .strict();
 export type HookpostConfig = z.infer<typeof configSchema>;

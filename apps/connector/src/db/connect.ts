@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
@@ -30,10 +30,23 @@ export const DEFAULT_DATABASE_URL = 'sqlite:./data/hookpost.db';
 // them as strings unless told otherwise.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 
+export interface OpenOptions {
+  /**
+   * Open for reading only (CLI read-only commands): SQLite opens the file read-only and
+   * fails if it does not exist; PostgreSQL sessions default to read-only transactions.
+   */
+  readOnly?: boolean;
+}
+
 /** Opens `sqlite:<file>` (WAL) or `postgres://…` from DATABASE_URL. */
-export function openDatabase(url = DEFAULT_DATABASE_URL, cwd = process.cwd()): DatabaseHandle {
-  if (url.startsWith('postgres://') || url.startsWith('postgresql://')) return openPostgres(url, cwd);
-  if (url.startsWith('sqlite:')) return openSqlite(url.slice('sqlite:'.length), cwd);
+export function openDatabase(
+  url = DEFAULT_DATABASE_URL,
+  cwd = process.cwd(),
+  options: OpenOptions = {},
+): DatabaseHandle {
+  if (url.startsWith('postgres://') || url.startsWith('postgresql://'))
+    return openPostgres(url, cwd, options);
+  if (url.startsWith('sqlite:')) return openSqlite(url.slice('sqlite:'.length), cwd, options);
   throw new Error(
     `[@hookpost/connector] DATABASE_URL must start with sqlite: or postgres:// (got "${redactUrl(url)}")`,
   );
@@ -51,13 +64,20 @@ export function dataDirFor(url: string, cwd = process.cwd()): string {
   return path.resolve(cwd, 'data');
 }
 
-function openSqlite(target: string, cwd: string): DatabaseHandle {
+/** The SQLite file a `sqlite:` URL names (null for in-memory), resolved against `cwd`. */
+export function sqliteFileOf(url: string, cwd = process.cwd()): string | null {
+  if (!url.startsWith('sqlite:')) return null;
+  const target = url.slice('sqlite:'.length);
+  return target === ':memory:' || target === '' ? null : path.resolve(cwd, target);
+}
+
+function openSqlite(target: string, cwd: string, { readOnly = false }: OpenOptions): DatabaseHandle {
   const memory = target === ':memory:' || target === '';
   const file = memory ? ':memory:' : path.resolve(cwd, target);
   const dataDir = dataDirFor(`sqlite:${target}`, cwd);
-  if (!memory) mkdirSync(dataDir, { recursive: true });
-  const sqlite = new SQLite(file);
-  sqlite.pragma('journal_mode = WAL');
+  if (!memory && !readOnly) createPrivately(dataDir, file);
+  const sqlite = new SQLite(file, readOnly ? { readonly: true, fileMustExist: true } : {});
+  if (!readOnly) sqlite.pragma('journal_mode = WAL');
   // FULL: a commit is on disk before we acknowledge, even across power loss. Group
   // commit in the ingest queue pays for the extra fsync.
   sqlite.pragma('synchronous = FULL');
@@ -95,8 +115,26 @@ function openSqlite(target: string, cwd: string): DatabaseHandle {
   };
 }
 
-function openPostgres(url: string, cwd: string): DatabaseHandle {
-  const pool = new pg.Pool({ connectionString: url, max: Number(process.env.HOOKPOST_PG_POOL_SIZE ?? 10) });
+/**
+ * The data directory (0700, when we create it) and the database file (0600) are private:
+ * they hold CRM data and OAuth tokens. The file is created before SQLite opens it because
+ * SQLite gives its `-wal` and `-shm` files the database file's permissions
+ * (https://sqlite.org/tempfiles.html); an existing database and its companions are tightened.
+ */
+function createPrivately(dataDir: string, file: string): void {
+  if (!existsSync(dataDir)) mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  if (!existsSync(file)) closeSync(openSync(file, 'a', 0o600));
+  for (const existing of [file, `${file}-wal`, `${file}-shm`]) {
+    if (existsSync(existing)) chmodSync(existing, 0o600);
+  }
+}
+
+function openPostgres(url: string, cwd: string, { readOnly = false }: OpenOptions): DatabaseHandle {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: Number(process.env.HOOKPOST_PG_POOL_SIZE ?? 10),
+    ...(readOnly ? { options: '-c default_transaction_read_only=on' } : {}),
+  });
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on('error', () => {});
   // A checked-out client has no pool listener: when the server dies (crash, failover,

@@ -1,10 +1,11 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
+import { upgradeOutboxKinds } from './migrate-outbox-kinds.js';
 
 /**
  * Migrations live in code (not files) so the built CLI carries them. Column types are
  * the portable subset of SQLite and PostgreSQL: text, integer, bigint.
  */
-const migrations: Record<string, Migration> = {
+export const migrations: Record<string, Migration> = {
   '0001_initial': {
     async up(db: Kysely<unknown>) {
       await db.schema
@@ -169,6 +170,111 @@ const migrations: Record<string, Migration> = {
         .addColumn('channel', 'text', (c) => c.primaryKey())
         .addColumn('replay_id', 'text', (c) => c.notNull())
         .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .execute();
+    },
+  },
+  // One final name for work whose retries ran out, on all three queues: `dead` (triggers
+  // used it already). Events that failed before this migration had exhausted their
+  // retries (nothing else wrote `failed`), so they all become `dead`. Outbox kinds become
+  // the payload union's `type`.
+  '0002_queue_final_state': {
+    async up(db: Kysely<unknown>) {
+      await sql`update events set status = 'dead' where status = 'failed'`.execute(db);
+      await sql`update outbox set status = 'dead' where status = 'failed'`.execute(db);
+      await upgradeOutboxKinds(db);
+    },
+  },
+  // Signatures of accepted HubSpot workflow actions, refused when repeated (v1/v2 carry no signed time).
+  '0004_harden_seen_signatures': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('seen_signatures')
+        .addColumn('key', 'text', (c) => c.primaryKey())
+        .addColumn('expires_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('seen_signatures_expiry')
+        .on('seen_signatures')
+        .column('expires_at')
+        .execute();
+    },
+  },
+  // Nonces of OAuth install `state` values already used: each state is accepted once.
+  '0004_harden_used_oauth_states': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('used_oauth_states')
+        .addColumn('key', 'text', (c) => c.primaryKey())
+        .addColumn('expires_at', 'bigint', (c) => c.notNull())
+        .execute();
+    },
+  },
+  // One Change Data Capture subscriber per org across processes (src/store/stream-lease.ts).
+  '0005_salesforce_stream_leases': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('stream_leases')
+        .addColumn('name', 'text', (c) => c.primaryKey())
+        .addColumn('holder', 'text', (c) => c.notNull())
+        .addColumn('expires_at', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .execute();
+    },
+  },
+  '0006_console_listing_indexes': {
+    // The console and the admin API list events and pieces newest first, with keyset
+    // cursors on (time, id), and filter by time range; the retention job finds expired raw
+    // deliveries by time. Without these each page sorts the whole table (1M events: seconds).
+    async up(db: Kysely<unknown>) {
+      await db.schema.createIndex('events_received').on('events').columns(['received_at', 'id']).execute();
+      await db.schema.createIndex('triggers_created').on('triggers').columns(['created_at', 'id']).execute();
+      await db.schema
+        .createIndex('raw_deliveries_received')
+        .on('raw_deliveries')
+        .column('received_at')
+        .execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropIndex('events_received').execute();
+      await db.schema.dropIndex('triggers_created').execute();
+      await db.schema.dropIndex('raw_deliveries_received').execute();
+    },
+  },
+  // A replay adds a decision run instead of replacing the event's decisions: `decisions`
+  // holds each event's latest run (additive column, so other columns and indexes stay);
+  // the runs before it move to `decision_history` unchanged.
+  '0008_guarantees_decision_runs': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .alterTable('decisions')
+        .addColumn('run', 'integer', (c) => c.notNull().defaultTo(1))
+        .execute();
+      await db.schema
+        .createTable('decision_history')
+        .addColumn('event_id', 'text', (c) => c.notNull())
+        .addColumn('run', 'integer', (c) => c.notNull())
+        .addColumn('campaign_id', 'text', (c) => c.notNull())
+        .addColumn('workspace_id', 'text', (c) => c.notNull())
+        .addColumn('outcome', 'text', (c) => c.notNull())
+        .addColumn('reason', 'text')
+        .addColumn('detail', 'text')
+        .addColumn('trigger_id', 'text')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('decision_history_pk', ['event_id', 'run', 'campaign_id'])
+        .execute();
+    },
+  },
+  // Per record and property, the `occurredAt` of the newest change applied: older events are stale.
+  '0008_guarantees_property_clocks': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('property_clocks')
+        .addColumn('workspace_id', 'text', (c) => c.notNull())
+        .addColumn('record_ref', 'text', (c) => c.notNull())
+        .addColumn('property', 'text', (c) => c.notNull())
+        .addColumn('occurred_at', 'bigint', (c) => c.notNull())
+        .addColumn('event_id', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('property_clocks_pk', ['workspace_id', 'record_ref', 'property'])
         .execute();
     },
   },

@@ -14,22 +14,32 @@ export interface Database {
   installations: InstallationTable;
   replay_ids: ReplayIdTable;
   outbox: OutboxTable;
+  stream_leases: StreamLeaseTable;
+  seen_signatures: SingleUseKeyTable;
+  used_oauth_states: SingleUseKeyTable;
+  property_clocks: PropertyClockTable;
+  decision_history: DecisionTable;
   mail_statuses: MailStatusTable;
 }
 
-export type OutboxKind =
-  | 'hubspot_callback'
-  | 'hubspot_postal_mail'
-  | 'salesforce_task'
-  | 'mail_activity'
-  | 'platform_cancel';
+/** A key accepted once until `expires_at` (epoch ms): replayed signatures, used OAuth states. */
+export interface SingleUseKeyTable {
+  key: string;
+  expires_at: number;
+}
+
+/** The `type` of the outbox payload union (see store/outbox-payload.ts). */
+export type OutboxKind = 'workflow_callback' | 'mail_activity' | 'platform_cancel';
+
+/** `dead`: retries exhausted (max attempts or max age); the same final name on every queue. */
+export type OutboxStatus = 'pending' | 'done' | 'dead';
 
 export interface OutboxTable {
   id: string;
   kind: OutboxKind;
   workspace_id: string;
   payload: string;
-  status: 'pending' | 'done' | 'failed';
+  status: OutboxStatus;
   attempts: number;
   next_attempt_at: number;
   lease_owner: string | null;
@@ -50,7 +60,11 @@ export interface RawDeliveryTable {
   body: string;
 }
 
-export type EventStatus = 'pending' | 'triggered' | 'no_match' | 'skipped' | 'unrouted' | 'failed';
+/**
+ * `dead`: processing failed on every retry; `failed`: the stored item can never be
+ * processed (malformed), so it was not retried.
+ */
+export type EventStatus = 'pending' | 'triggered' | 'no_match' | 'skipped' | 'unrouted' | 'dead' | 'failed';
 
 export interface EventTable {
   id: string;
@@ -76,6 +90,11 @@ export interface EventTable {
 
 export interface DecisionTable {
   event_id: string;
+  /**
+   * 1 for the first decision of an event; each replay adds the next run. `decisions` holds
+   * the latest run, `decision_history` (same shape) the runs before it.
+   */
+  run: number;
   campaign_id: string;
   workspace_id: string;
   outcome: 'triggered' | 'no_match' | 'skipped';
@@ -187,4 +206,22 @@ export interface ReplayIdTable {
   channel: string;
   replay_id: string;
   updated_at: number;
+}
+
+/** One row per Change Data Capture stream: the process subscribed to it until `expires_at`. */
+export interface StreamLeaseTable {
+  name: string;
+  holder: string;
+  expires_at: number;
+  updated_at: number;
+}
+
+/** The newest change applied per record and property: an event older than this is stale. */
+export interface PropertyClockTable {
+  workspace_id: string;
+  /** `platform:objectType:objectId`. */
+  record_ref: string;
+  property: string;
+  occurred_at: number;
+  event_id: string;
 }

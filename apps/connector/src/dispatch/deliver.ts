@@ -1,5 +1,4 @@
-import { signTrigger, type Trigger } from '@hookpost/core';
-import { parseRetryAfter } from './backoff.js';
+import { type CampaignTrigger, parseRetryAfter, signTrigger } from '@hookpost/core';
 
 export type AttemptOutcome = 'delivered' | 'retry' | 'dead';
 
@@ -29,7 +28,7 @@ export async function deliverWebhook({
   url: string;
   secret: string;
   timeoutMs: number;
-  payload: Trigger;
+  payload: CampaignTrigger;
   now?: () => number;
 }): Promise<AttemptResult> {
   const started = performance.now();

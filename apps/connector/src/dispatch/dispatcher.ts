@@ -1,19 +1,21 @@
-import { parseDurationMs, type Trigger } from '@hookpost/core';
+import { type BackoffPolicy, type CrmRef, parseDurationMs } from '@hookpost/core';
 import type { Kysely } from 'kysely';
 import type { DestinationConfig, WorkspaceConfig } from '../config/schema.js';
 import type { Dialect } from '../db/connect.js';
 import { relaxCommit } from '../db/relaxed-commit.js';
-import type { Database, OutboxTable } from '../db/types.js';
+import type { Database } from '../db/types.js';
 import type { Logger } from '../log.js';
 import { callbackWaitsFor, deferCallback } from '../mail/workflow.js';
-import { handOffActivity } from '../mail/write-back.js';
 import type { Metrics } from '../metrics.js';
-import { claim, type TriggerRow } from '../store/claim.js';
+import type { TriggerRow } from '../queue/claim.js';
+import { createQueue } from '../queue/queue.js';
+import { type Settlement, settleFailure } from '../queue/settle.js';
 import { newId } from '../store/ids.js';
-import { outboxRow } from '../worker/commit.js';
+import { outboxRow } from '../store/outbox-row.js';
+import { readTriggerRow, type TriggerItem } from '../store/trigger-row.js';
 import type { WorkspaceIndex } from '../workspaces.js';
-import { nextDelayMs, type RetryPolicy } from './backoff.js';
 import { type AttemptResult, deliverWebhook } from './deliver.js';
+import { effectsFor, type TriggerEnd } from './effects.js';
 
 export interface DispatcherOptions {
   db: Kysely<Database>;
@@ -21,6 +23,8 @@ export interface DispatcherOptions {
   relaxed?: <T>(fn: (db: Kysely<Database>) => Promise<T>) => Promise<T>;
   dialect: Dialect;
   workspaces: WorkspaceIndex;
+  /** Whether a delivered piece is noted on the recipient's CRM record (the adapter registry decides). */
+  writeBackEnabled?: (workspace: WorkspaceConfig, recipient: CrmRef) => boolean;
   logger: Logger;
   metrics: Metrics;
   owner: string;
@@ -34,7 +38,8 @@ export interface DispatcherOptions {
 const DEFAULT_RETRY = { initialDelay: 'PT5S', maxDelay: 'PT1H', maxAge: 'PT24H' };
 const ms = (text: string) => parseDurationMs(text) ?? 0;
 
-function retryPolicy(destination: DestinationConfig | undefined): RetryPolicy {
+/** A destination's `retry:` settings as the shared back-off policy. */
+export function retryPolicy(destination: DestinationConfig | undefined): BackoffPolicy {
   const retry = destination?.type === 'webhook' ? destination.retry : DEFAULT_RETRY;
   return {
     initialDelayMs: ms(retry.initialDelay),
@@ -43,50 +48,56 @@ function retryPolicy(destination: DestinationConfig | undefined): RetryPolicy {
   };
 }
 
+const finalAttempt = (error: string): AttemptResult => ({
+  outcome: 'dead',
+  statusCode: null,
+  error,
+  responseBody: null,
+  retryAfterMs: null,
+  durationMs: 0,
+});
+
+/** How one claimed trigger ends this round. */
+type Outcome =
+  | { status: 'delivered' }
+  | { status: 'cancelled'; reason: string }
+  | { status: 'failure'; settlement: Settlement };
+
 /**
- * Delivers due triggers (DESIGN §6): re-checks suppression right before hand-off, signs
- * and POSTs, records every attempt, and schedules the retry or declares the trigger
- * `dead`. A trigger's id is its `webhook-id` on every attempt, so a retry after a crash
- * is recognisable as the same piece by the destination.
+ * Delivers due triggers from the leased `triggers` queue: re-checks suppression right
+ * before hand-off, signs and POSTs, records every delivery attempt, and schedules the
+ * retry (shared back-off, `Retry-After` as a floor) or declares the trigger `dead`. A
+ * trigger's id is its `webhook-id` on every attempt, so a retry after a crash is
+ * recognisable as the same piece by the destination.
  */
 export function createDispatcher(options: DispatcherOptions) {
-  const { db, dialect, workspaces, logger, metrics, owner } = options;
+  const { db, workspaces, logger, metrics } = options;
+  const writeBackEnabled = options.writeBackEnabled ?? (() => false);
   const relaxed = options.relaxed ?? ((fn) => fn(db));
   const { batchSize = 50, idleMs = 200, leaseMs = 120_000, now = Date.now } = options;
+  const queue = createQueue({ ...options, name: 'triggers', leaseMs, now, relaxed });
 
-  async function suppressed(row: TriggerRow): Promise<boolean> {
-    const hashes = Object.values(JSON.parse(row.recipient_hashes) as Record<string, string | null>).filter(
-      (v): v is string => typeof v === 'string',
-    );
+  async function suppressed(item: TriggerItem): Promise<boolean> {
+    const { crmHash, emailHash, addressHash } = item.recipientHashes;
+    const hashes = [crmHash, emailHash, addressHash].filter((v): v is string => typeof v === 'string');
     if (hashes.length === 0) return false;
     const hit = await db
       .selectFrom('suppressions')
       .select('id')
-      .where('workspace_id', '=', row.workspace_id)
+      .where('workspace_id', '=', item.workspace_id)
       .where('value', 'in', hashes)
       .limit(1)
       .executeTakeFirst();
     return hit !== undefined;
   }
 
-  async function attempt(row: TriggerRow, workspace: WorkspaceConfig | undefined): Promise<AttemptResult> {
-    const destination = workspace?.destinations[row.destination];
-    const payload = JSON.parse(row.payload) as Trigger;
-    if (!destination) {
-      const error = workspace
-        ? `destination "${row.destination}" is not configured`
-        : `workspace ${row.workspace_id} is not configured`;
-      return {
-        outcome: 'dead',
-        statusCode: null,
-        error,
-        responseBody: null,
-        retryAfterMs: null,
-        durationMs: 0,
-      };
-    }
+  async function attempt(item: TriggerItem, workspace: WorkspaceConfig | undefined): Promise<AttemptResult> {
+    const destination = workspace?.destinations[item.destination];
+    if (!workspace) return finalAttempt(`workspace ${item.workspace_id} is not configured`);
+    if (!destination) return finalAttempt(`destination "${item.destination}" is not configured`);
+    if (!item.payload) return finalAttempt('the trigger was purged by a privacy deletion');
     if (destination.type === 'log') {
-      logger.info({ trigger: payload }, 'campaign trigger (log destination)');
+      logger.info({ trigger: item.payload }, 'campaign trigger (log destination)');
       return {
         outcome: 'delivered',
         statusCode: null,
@@ -100,53 +111,90 @@ export function createDispatcher(options: DispatcherOptions) {
       url: destination.url,
       secret: destination.secret,
       timeoutMs: ms(destination.timeout),
-      payload,
+      payload: item.payload,
       now,
     });
   }
 
   async function dispatch(row: TriggerRow): Promise<void> {
     const workspace = workspaces.byId(row.workspace_id);
-    if (await suppressed(row)) {
-      await finish(row, { status: 'cancelled', reason: 'suppressed before hand-off' }, null, workspace);
+    let item: TriggerItem;
+    try {
+      item = readTriggerRow(row);
+    } catch (invalid) {
+      // Retrying cannot repair a stored payload: dead at once, kept for the operator.
+      const error = `unreadable trigger row: ${(invalid as Error).message.slice(0, 200)}`;
+      const bare = { ...row, payload: null, recipientHashes: {} } as TriggerItem;
+      await finish(
+        bare,
+        { status: 'failure', settlement: { status: 'dead', reason: error } },
+        null,
+        workspace,
+      );
       return;
     }
-    const result = await attempt(row, workspace);
-    metrics.deliveryLatency.observe({ outcome: result.outcome }, result.durationMs / 1000);
+    if (await suppressed(item)) {
+      await finish(item, { status: 'cancelled', reason: 'suppressed before hand-off' }, null, workspace);
+      return;
+    }
+    const result = await attempt(item, workspace);
+    metrics.deliveryAttemptDuration.observe({ outcome: result.outcome }, result.durationMs / 1000);
     const at = now();
     const number = row.attempts + 1;
-    let update: { status: 'pending' | 'delivered' | 'dead'; reason: string | null; next?: number };
-    if (result.outcome === 'delivered') {
-      update = { status: 'delivered', reason: null };
-    } else if (result.outcome === 'dead') {
-      update = { status: 'dead', reason: result.error ?? 'rejected by the destination' };
-    } else {
-      const policy = retryPolicy(workspace?.destinations[row.destination]);
-      const next = at + nextDelayMs(number, policy, result.retryAfterMs);
-      update =
-        next - row.retry_window_start > policy.maxAgeMs
-          ? { status: 'dead', reason: `retries exhausted after ${number} attempts: ${result.error}` }
-          : { status: 'pending', reason: result.error, next };
-    }
-    await finish(row, update, { ...result, number, at }, workspace);
+    if (result.outcome !== 'delivered')
+      logger.warn(
+        { triggerId: row.id, attempt: number, statusCode: result.statusCode, err: result.error },
+        'delivery attempt failed',
+      );
+    const outcome: Outcome =
+      result.outcome === 'delivered'
+        ? { status: 'delivered' }
+        : {
+            status: 'failure',
+            settlement: settleFailure(
+              {
+                error: result.error ?? 'rejected by the destination',
+                attempt: number,
+                at,
+                windowStart: row.retry_window_start,
+                retryAfterMs: result.retryAfterMs,
+                final: result.outcome === 'dead',
+              },
+              retryPolicy(workspace?.destinations[row.destination]),
+            ),
+          };
+    await finish(item, outcome, { ...result, number, at }, workspace);
   }
 
   async function finish(
-    row: TriggerRow,
-    update: { status: 'pending' | 'delivered' | 'dead' | 'cancelled'; reason: string | null; next?: number },
+    item: TriggerItem,
+    outcome: Outcome,
     attemptRecord: (AttemptResult & { number: number; at: number }) | null,
     workspace: WorkspaceConfig | undefined,
   ): Promise<void> {
     const at = now();
+    const end: TriggerEnd | 'pending' =
+      outcome.status === 'failure'
+        ? outcome.settlement.status === 'dead'
+          ? 'dead'
+          : 'pending'
+        : outcome.status;
+    const reason =
+      outcome.status === 'delivered'
+        ? null
+        : outcome.status === 'cancelled'
+          ? outcome.reason
+          : outcome.settlement.reason;
+    let settled = false;
     await relaxed((db) =>
       db.transaction().execute(async (trx) => {
-        await relaxCommit(trx, dialect);
+        await relaxCommit(trx, options.dialect);
         if (attemptRecord) {
           await trx
             .insertInto('delivery_attempts')
             .values({
               id: newId('att'),
-              trigger_id: row.id,
+              trigger_id: item.id,
               attempt: attemptRecord.number,
               started_at: attemptRecord.at - attemptRecord.durationMs,
               duration_ms: attemptRecord.durationMs,
@@ -157,75 +205,44 @@ export function createDispatcher(options: DispatcherOptions) {
             })
             .execute();
         }
-        const result = await trx
-          .updateTable('triggers')
-          .set({
-            status: update.status,
-            reason: update.reason,
-            last_error: attemptRecord?.error ?? null,
-            attempts: attemptRecord ? attemptRecord.number : row.attempts,
-            next_attempt_at: update.next ?? row.next_attempt_at,
-            delivered_at: update.status === 'delivered' ? at : null,
-            updated_at: at,
-            lease_owner: null,
-            lease_until: 0,
-          })
-          .where('id', '=', row.id)
-          .where('lease_owner', '=', owner)
-          .where('status', '=', 'pending')
-          .executeTakeFirst();
+        const values = {
+          reason,
+          last_error: attemptRecord?.error ?? null,
+          attempts: attemptRecord ? attemptRecord.number : item.attempts,
+          delivered_at: end === 'delivered' ? at : null,
+          updated_at: at,
+        };
         // Lost the lease (we were too slow) or cancelled meanwhile: leave the row to its new state.
-        if (Number(result.numUpdatedRows) !== 1) return;
+        settled =
+          outcome.status === 'failure'
+            ? await queue.fail(trx, item, outcome.settlement, values)
+            : await queue.settle(trx, item.id, outcome.status, values);
+        if (!settled || end === 'pending') return;
+        // A workflow action waiting for a later mail status is completed by the way back instead.
         const waitFor =
-          update.status === 'delivered' && row.callback_id ? await callbackWaitsFor(trx, row.event_id) : null;
-        for (const effect of deferCallback(
-          sideEffects(row, update.status, update.reason, workspace, at),
-          waitFor,
-        )) {
-          await trx.insertInto('outbox').values(effect).execute();
-        }
+          end === 'delivered' && item.callback_id ? await callbackWaitsFor(trx, item.event_id) : null;
+        const effects = effectsFor(item, end, reason, workspace, at, writeBackEnabled);
+        for (const effect of deferCallback(effects, waitFor))
+          await trx
+            .insertInto('outbox')
+            .values(outboxRow(item.workspace_id, effect, at))
+            .execute();
       }),
     );
-    if (update.status !== 'pending') metrics.triggers.inc({ status: update.status });
-    logger.debug({ triggerId: row.id, status: update.status, reason: update.reason }, 'trigger attempt');
-  }
-
-  function sideEffects(
-    row: TriggerRow,
-    status: string,
-    reason: string | null,
-    workspace: WorkspaceConfig | undefined,
-    at: number,
-  ): OutboxTable[] {
-    if (status === 'pending') return [];
-    const effects: OutboxTable[] = [];
-    if (row.callback_id) {
-      const state = status === 'delivered' ? 'SUCCESS' : 'FAIL_CONTINUE';
-      effects.push(
-        outboxRow('hubspot_callback', row.workspace_id, { callbackId: row.callback_id, state, reason }, at),
-      );
-    }
-    if (status === 'delivered' && workspace) {
-      const activity = handOffActivity(workspace, row, at);
-      if (activity) effects.push(activity);
-    }
-    return effects;
+    if (!settled) return;
+    if (end !== 'pending')
+      metrics.triggers.inc({
+        status: end,
+        workspace: item.workspace_id,
+        campaign: item.campaign_id,
+        destination: item.destination,
+      });
+    if (end === 'cancelled') logger.info({ triggerId: item.id, reason }, 'trigger cancelled');
+    else logger.debug({ triggerId: item.id, status: end, reason }, 'trigger attempt');
   }
 
   async function runOnce(): Promise<number> {
-    const rows = await relaxed((db) =>
-      claim({
-        db,
-        dialect,
-        table: 'triggers',
-        owner,
-        now: now(),
-        leaseMs,
-        limit: batchSize,
-        due: true,
-        orderBy: 'next_attempt_at',
-      }),
-    );
+    const rows = await queue.claim(batchSize);
     await Promise.all(
       rows.map((row) =>
         dispatch(row).catch((error: unknown) =>

@@ -1,25 +1,28 @@
 import type { Kysely } from 'kysely';
 import type { WorkspaceConfig } from '../config/schema.js';
 import type { Dialect } from '../db/connect.js';
-import type { Database, OutboxTable } from '../db/types.js';
+import type { Database } from '../db/types.js';
 import type { Logger } from '../log.js';
-import { claim } from '../store/claim.js';
+import type { Metrics } from '../metrics.js';
+import { createQueue } from '../queue/queue.js';
+import { OUTBOX_RETRY, settleFailure } from '../queue/settle.js';
+import type { OutboxPayload } from '../store/outbox-payload.js';
+import { readOutboxRow } from '../store/outbox-row.js';
 import type { WorkspaceIndex } from '../workspaces.js';
-import { nextDelayMs } from './backoff.js';
-
-/** Performs one side effect against a CRM; throws to be retried. */
-export type SideEffectRunner = (
-  kind: OutboxTable['kind'],
-  workspace: WorkspaceConfig,
-  payload: unknown,
-) => Promise<void>;
-
-const MAX_ATTEMPTS = 12;
-const RETRY = { initialDelayMs: 5_000, maxDelayMs: 15 * 60_000, maxAgeMs: 24 * 3_600_000 };
 
 /**
- * Runs the outbox: HubSpot workflow callbacks and CRM write-back, written in the same
- * transaction as the state change that caused them, retried with back-off until done.
+ * Performs one side effect against the CRM named by `payload.platform` (complete a
+ * workflow callback, record a mail activity); throws to be retried.
+ */
+export type SideEffectRunner = (workspace: WorkspaceConfig, payload: OutboxPayload) => Promise<void>;
+
+const BATCH = 20;
+
+/**
+ * Runs the outbox: CRM workflow callbacks and write-back, written in the same transaction
+ * as the state change that caused them, claimed from the leased queue and retried with
+ * the shared back-off until done, else `dead`. A row whose payload cannot be read is dead
+ * at once (retrying cannot repair it).
  */
 export function createOutboxProcessor(options: {
   db: Kysely<Database>;
@@ -27,49 +30,45 @@ export function createOutboxProcessor(options: {
   workspaces: WorkspaceIndex;
   run: SideEffectRunner;
   logger: Logger;
+  metrics: Metrics;
   owner: string;
   leaseMs?: number;
   now?: () => number;
 }) {
-  const { db, dialect, workspaces, run, logger, owner, leaseMs = 60_000, now = Date.now } = options;
+  const { db, workspaces, run, logger, now = Date.now } = options;
+  const queue = createQueue({ ...options, name: 'outbox', leaseMs: options.leaseMs ?? 60_000, now });
+
   async function runOnce(): Promise<number> {
-    const rows = await claim({
-      db,
-      dialect,
-      table: 'outbox',
-      owner,
-      now: now(),
-      leaseMs,
-      limit: 20,
-      due: true,
-      orderBy: 'next_attempt_at',
-    });
+    const rows = await queue.claim(BATCH);
     for (const row of rows) {
-      const workspace = workspaces.byId(row.workspace_id);
-      const attempts = row.attempts + 1;
+      const attempt = row.attempts + 1;
       let error: string | null = null;
+      let final = false;
       try {
+        const workspace = workspaces.byId(row.workspace_id);
         if (!workspace) throw new Error(`workspace ${row.workspace_id} is not configured`);
-        await run(row.kind, workspace, JSON.parse(row.payload));
+        let item: ReturnType<typeof readOutboxRow>;
+        try {
+          item = readOutboxRow(row);
+        } catch (invalid) {
+          final = true;
+          throw new Error(`unreadable ${row.kind} payload: ${(invalid as Error).message.slice(0, 200)}`);
+        }
+        await run(workspace, item.payload);
       } catch (failure) {
         error = failure instanceof Error ? failure.message : String(failure);
-        logger.warn({ outboxId: row.id, kind: row.kind, attempts, err: error }, 'side effect failed');
+        logger.warn({ outboxId: row.id, kind: row.kind, attempt, err: error }, 'side effect failed');
       }
       const at = now();
-      await db
-        .updateTable('outbox')
-        .set({
-          status: error === null ? 'done' : attempts >= MAX_ATTEMPTS ? 'failed' : 'pending',
-          attempts,
-          last_error: error,
-          next_attempt_at: error === null ? row.next_attempt_at : at + nextDelayMs(attempts, RETRY),
-          lease_owner: null,
-          lease_until: 0,
-          updated_at: at,
-        })
-        .where('id', '=', row.id)
-        .where('lease_owner', '=', owner)
-        .execute();
+      if (error === null) {
+        await queue.settle(db, row.id, 'done', { attempts: attempt, last_error: null, updated_at: at });
+        continue;
+      }
+      const settlement = settleFailure(
+        { error, attempt, at, windowStart: row.created_at, final },
+        OUTBOX_RETRY,
+      );
+      await queue.fail(db, row, settlement, { attempts: attempt, last_error: error, updated_at: at });
     }
     return rows.length;
   }

@@ -1,17 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { PropertyValue } from '@hookpost/core';
-
-export type CrmProperties = Record<string, PropertyValue>;
-
-/**
- * What enrichment needs from a CRM: records by id and associations between them.
- * Implemented over the HubSpot and Salesforce clients, and over a local dataset for the
- * offline demo.
- */
-export interface CrmReader {
-  fetchRecords(objectType: string, ids: string[], properties: string[]): Promise<Map<string, CrmProperties>>;
-  fetchAssociations(fromType: string, toType: string, ids: string[]): Promise<Map<string, string[]>>;
-}
+import type { CrmProperties, CrmReader } from '@hookpost/core';
 
 interface Dataset {
   [collection: string]: unknown;
@@ -27,7 +15,11 @@ const COLLECTIONS: Record<string, string> = {
   opportunity: 'opportunities',
 };
 
-/** Reads records from a JSON file (`examples/demo-dataset.json`): the demo works offline. */
+/**
+ * Reads records from a JSON file (`examples/demo-dataset.json`): the demo works offline. The
+ * file holds collections by plural object type (`contacts`, `deals`…) and `associations`
+ * keyed `fromType->toType`.
+ */
 export function createDatasetReader(file: string): CrmReader {
   const dataset = JSON.parse(readFileSync(file, 'utf8')) as Dataset;
   const collection = (objectType: string) =>

@@ -3,7 +3,7 @@ import type { ExpressionBuilder, Kysely } from 'kysely';
 import type { WorkspaceConfig } from '../config/schema.js';
 import type { Database } from '../db/types.js';
 import type { OutboxPayload } from '../store/outbox-payload.js';
-import { outboxRow } from '../worker/commit.js';
+import { outboxRow } from '../store/outbox-row.js';
 import { completeWaitingCallback } from './workflow.js';
 
 type PlatformCancel = Extract<OutboxPayload, { type: 'platform_cancel' }>;
@@ -45,7 +45,7 @@ export async function requestPlatformCancel(
   };
   await trx
     .insertInto('outbox')
-    .values(outboxRow('platform_cancel', row.workspace_id, payload, input.now))
+    .values(outboxRow(row.workspace_id, payload, input.now))
     .execute();
   return true;
 }
@@ -68,6 +68,7 @@ async function record(
         'workspace_id',
         'event_id',
         'callback_id',
+        'source_ref',
         'status',
         'mail_tracking_id',
         'mail_expected_delivery_at',

@@ -1,16 +1,16 @@
 import { hashAddress, type MailStatusReport, type PostalAddress, type Trigger } from '@hookpost/core';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/types.js';
-import type { TriggerRow } from '../store/claim.js';
+import type { TriggerRow } from '../queue/claim.js';
 import { newId } from '../store/ids.js';
+import { readTriggerPayload } from '../store/trigger-row.js';
 
 export const RETURNED_REASON = 'returned_to_sender';
 
 /** The trigger's payload, or null when a privacy deletion purged it. */
 export function triggerPayload(row: Pick<TriggerRow, 'payload'>): Trigger | null {
   try {
-    const payload = JSON.parse(row.payload) as Partial<Trigger>;
-    return payload.recipient?.crm ? (payload as Trigger) : null;
+    return readTriggerPayload(row.payload);
   } catch {
     return null;
   }

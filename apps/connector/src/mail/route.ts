@@ -1,11 +1,12 @@
 import { type MailStatusReport, verifyMailStatus } from '@hookpost/core';
-import { HookpostHubSpotError, readRawBody } from '@hookpost/hubspot';
 import { type Request, type Response, Router } from 'express';
 import { Counter } from 'prom-client';
+import type { AdapterRegistry } from '../adapters/registry.js';
 import type { HookpostConfig, WorkspaceConfig } from '../config/schema.js';
 import type { DatabaseHandle } from '../db/connect.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
+import { readRequestBody } from '../server/read-body.js';
 import { applyConsequences, triggerPayload } from './consequences.js';
 import { recordMailStatus } from './store.js';
 import { completeWaitingCallback } from './workflow.js';
@@ -16,12 +17,17 @@ export interface MailStatusRouteOptions {
   handle: DatabaseHandle;
   metrics: Metrics;
   logger: Logger;
+  /** Decides whether a recipient's CRM wants the piece's activity written back. */
+  registry: Pick<AdapterRegistry, 'writeBackEnabled'>;
   /** Wakes the outbox when a report queued write-back. */
   onStored?: () => void;
   now?: () => number;
 }
 
 type Outcome = 'applied' | 'stale' | 'duplicate';
+
+/** Largest status report body when `server.maxBodyBytes` is unset: a report is a few hundred bytes. */
+export const DEFAULT_MAIL_STATUS_MAX_BYTES = 1_000_000;
 
 function problem(res: Response, status: number, error: string, message: string, extra: object = {}) {
   res.status(status).json({ error, message, ...extra });
@@ -42,7 +48,7 @@ function candidates(config: HookpostConfig, name: string) {
  * Verified with Standard Webhooks against the destination's `statusSecret` (else `secret`);
  * answers 204 after the report and its consequences are committed, 401 for a bad signature
  * or a timestamp more than 5 minutes off, 404 for an unknown destination or a trigger that
- * is not this destination's, 400 for a malformed body, 413 past `server.maxBodyBytes`. A
+ * is not this destination's, 400 for a malformed body, 413 past `server.maxBodyBytes` (default 1 MB). A
  * repeated report id is answered 204 and changes nothing.
  */
 export function mailStatusRoutes(options: MailStatusRouteOptions): Router {
@@ -53,20 +59,18 @@ export function mailStatusRoutes(options: MailStatusRouteOptions): Router {
     labelNames: ['status', 'outcome'] as const,
     registers: [options.metrics.registry],
   });
-  const router = Router();
+  // Case-sensitive and strict, like the CRM routes: `/Webhooks/mail/x/` is not this route.
+  const router = Router({ caseSensitive: true, strict: true });
 
   router.post('/webhooks/mail/:destination', async function mailStatus(req: Request, res: Response) {
     const name = String(req.params.destination);
-    let body: Buffer;
-    try {
-      body = await readRawBody(req, config.server.maxBodyBytes);
-    } catch (error) {
-      if (error instanceof HookpostHubSpotError) {
-        if (error.code === 'payload_too_large') res.setHeader('connection', 'close');
-        return problem(res, error.status, error.code, error.message.replace('[@hookpost/hubspot] ', ''));
-      }
-      throw error;
+    const read = await readRequestBody(req, config.server.maxBodyBytes ?? DEFAULT_MAIL_STATUS_MAX_BYTES);
+    if ('problem' in read) {
+      // The rest of a refused body is not read: close the connection rather than drain it.
+      if (read.problem.status === 413) res.setHeader('connection', 'close');
+      return problem(res, read.problem.status, read.problem.error, read.problem.message);
     }
+    const body = read.body;
     const found = candidates(config, name);
     if (found.length === 0)
       return problem(res, 404, 'unknown_destination', `no webhook destination named "${name}"`);
@@ -121,6 +125,7 @@ export function mailStatusRoutes(options: MailStatusRouteOptions): Router {
       const queued = payload
         ? await queueWriteBack(trx, {
             workspace,
+            writeBackEnabled: options.registry.writeBackEnabled,
             trigger: recorded.trigger,
             payload,
             report,

@@ -1,52 +1,28 @@
-import type { MailStatus } from '@hookpost/core';
-import {
-  type HubSpotClient,
-  writeMailActivity as writeHubSpotActivity,
-  writeCorrectedAddress as writeHubSpotAddress,
-} from '@hookpost/hubspot';
-import {
-  type SalesforceClient,
-  writeMailActivity as writeSalesforceActivity,
-  writeCorrectedAddress as writeSalesforceAddress,
-} from '@hookpost/salesforce';
+import type { CrmWriteBack, CrmWriteBackResult, MailStatus } from '@hookpost/core';
 import type { Kysely } from 'kysely';
 import type { WorkspaceConfig } from '../config/schema.js';
-import type { Database, OutboxTable } from '../db/types.js';
-import { type OutboxPayload, outboxPayloadSchema } from '../store/outbox-payload.js';
+import type { Database } from '../db/types.js';
+import type { OutboxPayload } from '../store/outbox-payload.js';
 import { runPlatformCancel } from './cancel.js';
 import { triggerPayload } from './consequences.js';
 import { activityText } from './write-back.js';
 
 type MailActivity = Extract<OutboxPayload, { type: 'mail_activity' }>;
+type PlatformCancel = Extract<OutboxPayload, { type: 'platform_cancel' }>;
 
 export interface MailSideEffectsOptions {
   db: Kysely<Database>;
-  hubspot(workspace: WorkspaceConfig): HubSpotClient | null;
-  salesforce(workspace: WorkspaceConfig): SalesforceClient | null;
+  /** Performs a write-back against the CRM its `platform` names (the adapter registry). */
+  performWriteBack(workspace: WorkspaceConfig, request: CrmWriteBack): Promise<CrmWriteBackResult>;
 }
-
-/** A corrected address from an outbox row, every part present. */
-const corrected = (a: Record<string, string | null>) => ({
-  line1: a.line1 ?? null,
-  line2: a.line2 ?? null,
-  postalCode: a.postalCode ?? null,
-  city: a.city ?? null,
-  region: a.region ?? null,
-  country: a.country ?? null,
-});
-
-/** The outbox kinds of the way back. */
-export const MAIL_OUTBOX_KINDS: ReadonlySet<OutboxTable['kind']> = new Set([
-  'mail_activity',
-  'platform_cancel',
-]);
 
 /**
  * Runs the outbox rows of the way back: `mail_activity` (the piece's CRM activity, created at
  * hand-off and updated as it moves, kept by id on the trigger; the record's last-mail fields;
- * a corrected address) and `platform_cancel`. Throws to be retried by the outbox.
+ * a corrected address — the CRM's adapter performs it) and `platform_cancel` (a signed call
+ * to the mail platform). Both throw to be retried by the outbox.
  */
-export function createMailSideEffects({ db, hubspot, salesforce }: MailSideEffectsOptions) {
+export function createMailSideEffects({ db, performWriteBack }: MailSideEffectsOptions) {
   /**
    * The piece as it is now. Outbox rows may run in any order (a batch is claimed together),
    * so the CRM is written the piece's current state, not the row's snapshot: a late
@@ -91,61 +67,26 @@ export function createMailSideEffects({ db, hubspot, salesforce }: MailSideEffec
   const keep = (triggerId: string, id: string) =>
     db.updateTable('triggers').set({ mail_activity_id: id }).where('id', '=', triggerId).execute();
 
-  async function hubspotActivity(workspace: WorkspaceConfig, activity: MailActivity): Promise<void> {
-    const client = hubspot(workspace);
-    if (!client)
-      throw new Error(`workspace ${workspace.id} has no HubSpot API access (token or installation)`);
-    // Postal-mail engagements associate with contacts (association type 453).
-    if (activity.objectType !== 'contact') return;
-    const now = await current(activity);
-    const engagementId = now.activityId;
-    const written = await writeHubSpotActivity(client, {
-      contactId: activity.objectId,
-      status: now.status,
-      body: now.body,
-      occurredAt: now.occurredAt,
-      trackingId: now.trackingId,
-      engagementId,
-    });
-    if (written.engagementId !== engagementId) await keep(activity.triggerId, written.engagementId);
-    if (activity.correctedAddress)
-      await writeHubSpotAddress(client, activity.objectId, corrected(activity.correctedAddress));
-  }
-
-  async function salesforceActivity(workspace: WorkspaceConfig, activity: MailActivity): Promise<void> {
-    const client = salesforce(workspace);
-    if (!client)
-      throw new Error(`workspace ${workspace.id} has no Salesforce API access (instanceUrl and auth)`);
-    // Tasks name a person (WhoId): a Contact or a Lead.
-    if (activity.objectType !== 'contact' && activity.objectType !== 'lead') return;
-    const now = await current(activity);
-    const taskId = now.activityId;
-    const written = await writeSalesforceActivity(client, {
-      whoId: activity.objectId,
+  /** One `mail_activity` row, written as the piece is now; keeps the CRM activity's id on the piece. */
+  async function activity(workspace: WorkspaceConfig, row: MailActivity): Promise<void> {
+    const now = await current(row);
+    const written = await performWriteBack(workspace, {
+      ...row,
       status: now.status,
       subject: now.subject,
-      description: now.body,
-      occurredAt: now.occurredAt,
+      body: now.body,
+      occurredAt: now.occurredAt.getTime(),
       trackingId: now.trackingId,
-      taskId,
+      activityId: now.activityId,
     });
-    if (written.taskId !== taskId) await keep(activity.triggerId, written.taskId);
-    if (activity.correctedAddress)
-      await writeSalesforceAddress(client, activity.objectId, corrected(activity.correctedAddress));
+    if (written.activityId && written.activityId !== now.activityId)
+      await keep(row.triggerId, written.activityId);
   }
 
-  return async function runMailSideEffect(workspace: WorkspaceConfig, raw: unknown): Promise<void> {
-    const parsed = outboxPayloadSchema.safeParse(raw);
-    if (!parsed.success)
-      throw new Error(`outbox row is not a mail side effect: ${parsed.error.issues[0]?.message}`);
-    const payload = parsed.data;
-    if (payload.type === 'platform_cancel') {
-      await runPlatformCancel(db, workspace, payload);
-      return;
-    }
-    if (payload.type !== 'mail_activity') throw new Error(`unexpected outbox payload ${payload.type}`);
-    if (payload.platform === 'hubspot') return hubspotActivity(workspace, payload);
-    if (payload.platform === 'salesforce') return salesforceActivity(workspace, payload);
-    throw new Error(`no CRM write-back for platform ${payload.platform}`);
+  return {
+    activity,
+    cancel: async (workspace: WorkspaceConfig, row: PlatformCancel): Promise<void> => {
+      await runPlatformCancel(db, workspace, row);
+    },
   };
 }

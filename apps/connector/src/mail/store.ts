@@ -2,7 +2,7 @@ import { applyStatus, type MailStatus, type MailStatusReport } from '@hookpost/c
 import type { Kysely, Selectable } from 'kysely';
 import type { Dialect } from '../db/connect.js';
 import type { Database, MailStatusTable } from '../db/types.js';
-import type { TriggerRow } from '../store/claim.js';
+import type { TriggerRow } from '../queue/claim.js';
 import { newId } from '../store/ids.js';
 
 export interface RecordedStatus {

@@ -1,10 +1,11 @@
 import { isTerminalMailStatus, type MailStatus, mailStatusRank } from '@hookpost/core';
 import type { Kysely } from 'kysely';
-import type { Database, OutboxTable } from '../db/types.js';
+import type { Database } from '../db/types.js';
+import { platformOf } from '../dispatch/effects.js';
 import type { OutboxPayload } from '../store/outbox-payload.js';
-import { outboxRow } from '../worker/commit.js';
+import { outboxRow } from '../store/outbox-row.js';
 
-/** Statuses a HubSpot "Send direct mail" action can wait for (input field `wait_for`). */
+/** Statuses a CRM's "Send direct mail" workflow action can wait for (input field `wait_for`). */
 export type WaitFor = 'mailed' | 'delivered';
 
 /**
@@ -25,9 +26,9 @@ export async function callbackWaitsFor(db: Kysely<Database>, eventId: string): P
 }
 
 /** The dispatcher's side effects without the workflow callback, when the action waits for a mail status. */
-export function deferCallback(effects: OutboxTable[], waitFor: WaitFor | null): OutboxTable[] {
+export function deferCallback(effects: OutboxPayload[], waitFor: WaitFor | null): OutboxPayload[] {
   if (waitFor === null) return effects;
-  return effects.filter((effect) => !(JSON.parse(effect.payload) as { callbackId?: unknown }).callbackId);
+  return effects.filter((effect) => effect.type !== 'workflow_callback');
 }
 
 const reached = (status: MailStatus | null, wanted: WaitFor) =>
@@ -46,7 +47,14 @@ const reached = (status: MailStatus | null, wanted: WaitFor) =>
 export async function completeWaitingCallback(
   trx: Kysely<Database>,
   input: {
-    trigger: { workspace_id: string; event_id: string; callback_id: string | null; status: string };
+    trigger: {
+      workspace_id: string;
+      event_id: string;
+      callback_id: string | null;
+      status: string;
+      /** `platform:objectType:objectId` of the event that created the piece: the workflow's CRM. */
+      source_ref: string;
+    };
     previous: MailStatus | null;
     current: MailStatus | null;
     trackingId: string | null;
@@ -64,7 +72,7 @@ export async function completeWaitingCallback(
   if (!success && !failed) return false;
   const payload: Extract<OutboxPayload, { type: 'workflow_callback' }> = {
     type: 'workflow_callback',
-    platform: 'hubspot',
+    platform: platformOf(trigger.source_ref),
     callbackId: trigger.callback_id,
     state: success ? 'SUCCESS' : 'FAIL_CONTINUE',
     reason: success ? null : `mail ${current}`,
@@ -76,7 +84,7 @@ export async function completeWaitingCallback(
   };
   await trx
     .insertInto('outbox')
-    .values(outboxRow('hubspot_callback', trigger.workspace_id, payload, now))
+    .values(outboxRow(trigger.workspace_id, payload, now))
     .execute();
   return true;
 }

@@ -1,10 +1,13 @@
-import type { MailStatusReport, Trigger } from '@hookpost/core';
+import type { CrmRef, MailStatusReport, Trigger } from '@hookpost/core';
 import type { Kysely } from 'kysely';
 import type { WorkspaceConfig } from '../config/schema.js';
-import type { Database, OutboxTable } from '../db/types.js';
+import type { Database } from '../db/types.js';
 import type { OutboxPayload } from '../store/outbox-payload.js';
-import { outboxRow } from '../worker/commit.js';
+import { outboxRow } from '../store/outbox-row.js';
 import { DEFAULT_MAIL_STATUS_CONFIG } from './config.js';
+
+/** Whether the recipient's CRM notes pieces on its record (the adapter registry decides). */
+export type WriteBackEnabled = (workspace: WorkspaceConfig, recipient: CrmRef) => boolean;
 
 type MailActivity = Extract<OutboxPayload, { type: 'mail_activity' }>;
 
@@ -65,13 +68,6 @@ function activityBase(
   };
 }
 
-/** True when the workspace writes this CRM's activities back at all (`writeBack: true`). */
-function crmWritesBack(workspace: WorkspaceConfig, platform: string): boolean {
-  return platform === 'hubspot'
-    ? Boolean(workspace.hubspot?.writeBack)
-    : Boolean(workspace.salesforce?.writeBack);
-}
-
 /**
  * Queues the CRM write-back of one status report in the caller's transaction: the piece's
  * activity (HubSpot postal-mail engagement, Salesforce Task) and the record's last-mail
@@ -83,6 +79,7 @@ export async function queueWriteBack(
   trx: Kysely<Database>,
   input: {
     workspace: WorkspaceConfig;
+    writeBackEnabled: WriteBackEnabled;
     trigger: { id: string; campaign_id: string; workspace_id: string };
     payload: Trigger;
     report: MailStatusReport;
@@ -91,8 +88,7 @@ export async function queueWriteBack(
   },
 ): Promise<number> {
   const { workspace, trigger, payload, report, moved, now } = input;
-  const { platform } = payload.recipient.crm;
-  if (!crmWritesBack(workspace, platform)) return 0;
+  if (!input.writeBackEnabled(workspace, payload.recipient.crm)) return 0;
   const settings = workspace.mailStatus ?? DEFAULT_MAIL_STATUS_CONFIG;
   const correction = report.status === 'address_corrected' && settings.addressCorrections && report.address;
   const wanted =
@@ -121,28 +117,11 @@ export async function queueWriteBack(
   };
   await trx
     .insertInto('outbox')
-    .values(outboxRow('mail_activity', trigger.workspace_id, activity, now))
+    .values(outboxRow(trigger.workspace_id, activity, now))
     .execute();
   return 1;
 }
 
-/**
- * The outbox row that starts a piece's CRM activity when it is handed off (the trigger was
- * delivered), or null when the workspace does not write `handed_off` back to that CRM.
- */
-export function handOffActivity(
-  workspace: WorkspaceConfig,
-  trigger: { id: string; campaign_id: string; workspace_id: string; payload: string },
-  at: number,
-): OutboxTable | null {
-  const payload = JSON.parse(trigger.payload) as Trigger;
-  const { platform } = payload.recipient.crm;
-  const settings = workspace.mailStatus ?? DEFAULT_MAIL_STATUS_CONFIG;
-  if (!crmWritesBack(workspace, platform) || !settings.writeBack.includes('handed_off')) return null;
-  const text = activityText(payload.campaign.name, trigger.id, null);
-  const activity: MailActivity = {
-    ...activityBase(trigger, payload, text, at),
-    status: 'handed_off',
-  };
-  return outboxRow('mail_activity', trigger.workspace_id, activity, at);
-}
+/** Whether the workspace writes a piece's hand-off back (`mailStatus.writeBack` holds `handed_off`). */
+export const writesHandOff = (workspace: WorkspaceConfig): boolean =>
+  (workspace.mailStatus ?? DEFAULT_MAIL_STATUS_CONFIG).writeBack.includes('handed_off');

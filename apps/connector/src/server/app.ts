@@ -1,16 +1,16 @@
-import type { TokenStore } from '@hookpost/hubspot';
+import type { StreamStatus } from '@hookpost/core';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import type { AdapterRegistry } from '../adapters/registry.js';
 import type { HookpostConfig } from '../config/schema.js';
 import type { DatabaseHandle } from '../db/connect.js';
-import type { Integrations } from '../integrations.js';
 import type { Logger } from '../log.js';
 import { mailStatusRoutes } from '../mail/route.js';
 import type { Metrics } from '../metrics.js';
 import type { Inbox } from '../store/inbox.js';
 import { healthRoutes } from './health.js';
+import { bodiesInFlight, DEFAULT_MAX_BODIES_IN_FLIGHT } from './limits.js';
 import { requestContext } from './request-id.js';
 import { inboundRoutes } from './routes/inbound.js';
-import { oauthRoutes } from './routes/oauth.js';
 
 export interface AppDeps {
   config: HookpostConfig;
@@ -18,29 +18,46 @@ export interface AppDeps {
   logger: Logger;
   metrics: Metrics;
   inbox: Inbox;
-  integrations: Pick<Integrations, 'oauth'> & { tokenStore: TokenStore | null };
+  /** The CRM adapters whose routes are mounted. */
+  registry: AdapterRegistry;
   isShuttingDown: () => boolean;
   onStored: () => void;
+  /** Bearer token `/metrics` requires, when set. */
+  metricsToken?: string | undefined;
+  /** Event streams' status for `/readyz`. */
+  streams?: () => StreamStatus[];
   /** Mounted at `/api` (admin API), when given. */
   api?: express.Router;
+  /** Request bodies received at once before new ones are refused with 503 (overload). */
+  maxBodiesInFlight?: number;
+  /** The operator console (`/`, `/console/…`), when given. */
+  console?: express.Router;
 }
 
-/** The connector's HTTP surface (DESIGN §5). Webhook routes read raw bodies themselves. */
+/** The connector's HTTP surface: health, the CRM adapters' routes, the mail platform's status webhooks and the admin API. Adapter routes read raw bodies themselves. */
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', true);
-  app.use(requestContext(deps.logger));
+  app.use(requestContext(deps.logger, deps.registry.secretsIn(deps.config.workspaces)));
+  app.use(
+    bodiesInFlight(deps.maxBodiesInFlight ?? DEFAULT_MAX_BODIES_IN_FLIGHT, (n) =>
+      deps.metrics.bodiesInFlight.set(n),
+    ),
+  );
   app.use(
     healthRoutes({
       ping: deps.handle.ping,
       registry: deps.metrics.registry,
       isShuttingDown: deps.isShuttingDown,
+      metricsToken: deps.metricsToken,
+      ...(deps.streams ? { streams: deps.streams } : {}),
     }),
   );
   app.use(
     inboundRoutes({
       config: deps.config,
+      registry: deps.registry,
       inbox: deps.inbox,
       metrics: deps.metrics,
       logger: deps.logger,
@@ -48,21 +65,14 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
   app.use(mailStatusRoutes(deps));
-  app.use(
-    oauthRoutes({
-      oauth: deps.integrations.oauth,
-      tokenStore: deps.integrations.tokenStore,
-      logger: deps.logger,
-    }),
-  );
   if (deps.api) app.use('/api', deps.api);
+  if (deps.console) app.use(deps.console);
   app.use((req: Request, res: Response) => {
     res.status(404).json({ error: 'not_found', message: `no route for ${req.method} ${req.path}` });
   });
   // Express 5 forwards rejected promises here: answer JSON, never an HTML stack trace.
   app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
-    const status =
-      typeof (error as { status?: unknown }).status === 'number' ? (error as { status: number }).status : 500;
+    const status = statusOf(error);
     if (status >= 500) req.log.error({ err: error }, 'request failed');
     if (res.headersSent) return;
     res.status(status).json({
@@ -71,4 +81,13 @@ export function createApp(deps: AppDeps): Express {
     });
   });
   return app;
+}
+
+/** A client error's own status (body-parser, a bad %-escape in the path), else 500. */
+function statusOf(error: unknown): number {
+  const status = (error as { status?: unknown } | null)?.status;
+  if (typeof status === 'number' && status >= 400 && status < 600) return status;
+  // Express 5 throws a URIError for a malformed %-escape in a path parameter.
+  if (error instanceof URIError) return 400;
+  return 500;
 }

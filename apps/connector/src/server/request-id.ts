@@ -10,18 +10,43 @@ declare module 'express-serve-static-core' {
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
+const REDACTED = '[redacted]';
 
-/** The Salesforce endpoint token is the secret part of its URL: never log it. */
-export function redactPath(path: string): string {
-  return path.replace(/^(\/webhooks\/salesforce\/)[^/]+/, '$1[redacted]');
+function decodeLoosely(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+/**
+ * The request path as logged. The Salesforce endpoint token is the secret part of its
+ * URL, and a path can be written many ways that still reach (or try) the route —
+ * `/Webhooks/Salesforce/<t>`, `//webhooks/salesforce/<t>`, `/webhooks/salesforce/<t>/`,
+ * `%`-encoded — so the path is first decoded and its slashes collapsed, then everything
+ * after a `webhooks/salesforce` segment (any case) is cut, and any known secret left
+ * (e.g. a token sent under another path) is replaced too.
+ *
+ * @example
+ * redactPath('//Webhooks/SALESFORCE/abc/'); // '/webhooks/salesforce/[redacted]'
+ */
+export function redactPath(path: string, secrets: readonly string[] = []): string {
+  let logged = decodeLoosely(path).replace(/[\\/]+/g, '/');
+  const marker = /\/webhooks\/salesforce(?:\/|$)/i.exec(logged);
+  if (marker) logged = `/webhooks/salesforce/${REDACTED}`;
+  for (const secret of secrets) {
+    if (secret.length > 0) logged = logged.split(secret).join(REDACTED);
+  }
+  return logged;
 }
 
 /**
  * Gives each request an id (the caller's `x-request-id` when sane) and a child logger,
- * and logs one line per request. A few lines by hand rather than pino-http: we log at
- * debug on the ingest hot path and need nothing else from it.
+ * and logs one line per request with the path redacted (see `redactPath`). A few lines by
+ * hand rather than pino-http: we log at debug on the ingest hot path and need nothing else.
  */
-export function requestContext(logger: Logger) {
+export function requestContext(logger: Logger, secrets: readonly string[] = []) {
   return function assignRequestId(req: Request, res: Response, next: NextFunction): void {
     const incoming = req.headers['x-request-id'];
     req.id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
@@ -33,7 +58,7 @@ export function requestContext(logger: Logger) {
       req.log[level](
         {
           method: req.method,
-          path: redactPath(req.path),
+          path: redactPath(req.path, secrets),
           status: res.statusCode,
           ms: Math.round(performance.now() - started),
         },

@@ -1,15 +1,16 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/types.js';
+import { workflowCallback } from '../dispatch/effects.js';
 import { requestPlatformCancel } from '../mail/cancel.js';
-import { outboxRow } from '../worker/commit.js';
+import { outboxRow } from './outbox-row.js';
 import type { OperatorResult } from './replay.js';
 
 export const OPERATOR_CANCEL_REASON = 'cancelled by operator';
 
 /**
  * Cancels a `pending` trigger before it is handed off; a `delivered` one is cancelled at the
- * mail platform instead (`platformCancel: 'requested'`, see `requestPlatformCancel`). A trigger that carries a HubSpot
- * workflow callback gets its callback completed (`FAIL_CONTINUE`), as the dispatcher does
+ * mail platform instead (`platformCancel: 'requested'`, see `requestPlatformCancel`). A
+ * trigger that carries a CRM workflow callback gets its callback completed (`FAIL_CONTINUE`), as the dispatcher does
  * for any trigger that ends without delivery, so the enrolled record does not wait in the
  * workflow forever.
  *
@@ -24,7 +25,7 @@ export async function cancelTrigger(
   return db.transaction().execute(async (trx) => {
     const row = await trx
       .selectFrom('triggers')
-      .select(['id', 'status', 'workspace_id', 'callback_id'])
+      .select(['id', 'status', 'workspace_id', 'callback_id', 'source_ref'])
       .where('id', '=', id)
       .executeTakeFirst();
     if (!row) return { ok: false, code: 'not_found', message: `no trigger with id ${id}` } as const;
@@ -56,13 +57,11 @@ export async function cancelTrigger(
       .executeTakeFirst();
     if (Number(updated.numUpdatedRows) !== 1)
       return { ok: false, code: 'conflict', message: `trigger ${id} changed meanwhile; try again` } as const;
-    if (row.callback_id) {
-      const payload = { callbackId: row.callback_id, state: 'FAIL_CONTINUE', reason: OPERATOR_CANCEL_REASON };
+    for (const payload of workflowCallback(row, 'cancelled', OPERATOR_CANCEL_REASON))
       await trx
         .insertInto('outbox')
-        .values(outboxRow('hubspot_callback', row.workspace_id, payload, now))
+        .values(outboxRow(row.workspace_id, payload, now))
         .execute();
-    }
     return { ok: true, value: { id } } as const;
   });
 }

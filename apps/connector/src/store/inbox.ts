@@ -1,4 +1,4 @@
-import type { CrmEvent, Platform } from '@hookpost/core';
+import type { CrmEvent, InboundDeliveryInput } from '@hookpost/core';
 import type { Kysely } from 'kysely';
 import type { Dialect } from '../db/connect.js';
 import type { Database, EventTable, RawDeliveryTable } from '../db/types.js';
@@ -6,16 +6,11 @@ import type { WorkspaceIndex } from '../workspaces.js';
 import { eventPayload } from './event-row.js';
 import { newId } from './ids.js';
 import { insertManyIgnoringConflicts } from './insert-many.js';
+import { type MalformedItem, malformedRow } from './malformed.js';
+import { redactErased } from './tombstones.js';
 
-/** One inbound request: its raw body and the events parsed from it. */
-export interface InboundDelivery {
-  platform: Platform;
-  channel: 'webhook' | 'workflow_action' | 'outbound_message' | 'cdc';
-  accountId: string | null;
-  signatureVersion: string | null;
-  body: string;
-  events: CrmEvent[];
-}
+/** One inbound request (or stream batch): its raw body and the events an adapter parsed from it. */
+export type InboundDelivery = InboundDeliveryInput;
 
 export interface IngestResult {
   deliveryId: string;
@@ -80,7 +75,7 @@ interface Pending {
 }
 
 /**
- * The durable inbox in front of every ACK (DESIGN §2 rule 1). Requests arriving in the
+ * The durable inbox in front of every ACK: nothing is acknowledged before it is stored. Requests arriving in the
  * same turn of the event loop are committed together (group commit): one fsync for many
  * requests, each still answered only after its own rows are on disk.
  */
@@ -139,14 +134,18 @@ export function createInbox({ db, dialect, workspaces, now = Date.now, maxBatch 
         id: deliveryId,
         platform: delivery.platform,
         channel: delivery.channel,
-        account_id: delivery.accountId,
+        account_id: delivery.accountId === null ? null : withoutNul(delivery.accountId),
         received_at: receivedAt,
         signature_version: delivery.signatureVersion,
-        event_count: delivery.events.length,
-        body: delivery.body,
+        event_count: delivery.events.length + (delivery.malformed?.length ?? 0),
+        body: withoutNul(delivery.body),
       });
-      perDelivery.push(delivery.events.map((event) => toRow(event, delivery, deliveryId, receivedAt)));
+      const rows = delivery.events.map((event) => toRow(event, delivery, deliveryId, receivedAt));
+      for (const item of delivery.malformed ?? [])
+        rows.push(malformedRow(withoutNulItem(item), delivery, deliveryId, receivedAt, workspaces));
+      perDelivery.push(rows);
     }
+    await redactErased(trx, raw, perDelivery.flat());
     await insertManyIgnoringConflicts(trx, dialect, 'raw_deliveries', RAW_COLUMNS, raw);
     for (const [i, rows] of perDelivery.entries()) {
       let accepted = 0;
@@ -170,17 +169,17 @@ export function createInbox({ db, dialect, workspaces, now = Date.now, maxBatch 
     return {
       id: event.id,
       platform: event.platform,
-      account_id: event.accountId,
-      external_id: event.externalId,
+      account_id: withoutNul(event.accountId),
+      external_id: withoutNul(event.externalId),
       workspace_id: workspace?.id ?? null,
       channel: delivery.channel,
-      object_type: event.objectType,
-      object_id: event.objectId,
+      object_type: withoutNul(event.objectType),
+      object_id: withoutNul(event.objectId),
       kind: event.kind,
       occurred_at: Date.parse(event.occurredAt),
       received_at: receivedAt,
       raw_delivery_id: deliveryId,
-      payload: eventPayload(event),
+      payload: withoutEscapedNul(eventPayload(event)),
       status: workspace ? 'pending' : 'unrouted',
       reason: workspace ? null : `no workspace for ${event.platform} account ${event.accountId}`,
       attempts: 0,
@@ -206,4 +205,34 @@ export function createInbox({ db, dialect, workspaces, now = Date.now, maxBatch 
       }
     },
   };
+}
+
+/**
+ * PostgreSQL text cannot hold U+0000 (SQLite can): a CRM value carrying one would fail the
+ * whole write. Removed on both dialects alike, so what is accepted is stored, and stored the
+ * same everywhere. In JSON text (payload) NULs are escaped as `\u0000` and stay.
+ */
+/** A malformed item's text fields without NUL characters (PostgreSQL text cannot hold them). */
+function withoutNulItem(item: MalformedItem): MalformedItem {
+  return {
+    ...item,
+    raw: withoutNul(item.raw),
+    error: withoutNul(item.error),
+    externalId: withoutNul(item.externalId),
+    ...(item.objectId !== undefined ? { objectId: withoutNul(item.objectId) } : {}),
+    ...(item.objectType !== undefined ? { objectType: withoutNul(item.objectType) } : {}),
+    ...(item.accountId !== undefined ? { accountId: withoutNul(item.accountId) } : {}),
+  };
+}
+
+function withoutNul(text: string): string {
+  return text.includes('\0') ? text.replaceAll('\0', '') : text;
+}
+
+// `\u0000` escapes in JSON text: a backslash preceded by an even number of backslashes.
+const ESCAPED_NUL = /(?<!\\)((?:\\\\)*)\\u0000/g;
+
+/** The same for JSON text, where a NUL is the escape `\u0000`: the value read back has none. */
+function withoutEscapedNul(json: string): string {
+  return json.includes('\\u0000') ? json.replace(ESCAPED_NUL, '$1') : json;
 }

@@ -1,10 +1,28 @@
-import type { StoredTokens, TokenStore } from '@hookpost/hubspot';
 import type { Kysely } from 'kysely';
 import type { SecretBox } from '../crypto/secretbox.js';
 import type { Database } from '../db/types.js';
 
-/** HubSpot OAuth installations, one per portal, with both tokens sealed (AES-256-GCM). */
-export function createInstallationStore(db: Kysely<Database>, box: SecretBox, now = Date.now): TokenStore {
+/** An OAuth installation's tokens; `expiresAt` is when the access token expires. */
+export interface StoredInstallation {
+  accessToken: string;
+  refreshToken: string;
+  expiresAt: Date;
+  portalId?: string;
+  scopes?: string[];
+}
+
+/** OAuth installations of a CRM app, keyed by the CRM account that installed it. */
+export interface InstallationStore {
+  get(accountId: string): Promise<StoredInstallation | null>;
+  set(accountId: string, tokens: StoredInstallation): Promise<void>;
+}
+
+/** OAuth installations, one per CRM account (a HubSpot portal), with both tokens sealed (AES-256-GCM). */
+export function createInstallationStore(
+  db: Kysely<Database>,
+  box: SecretBox,
+  now = Date.now,
+): InstallationStore {
   return {
     async get(portalId) {
       const row = await db
@@ -13,7 +31,7 @@ export function createInstallationStore(db: Kysely<Database>, box: SecretBox, no
         .where('portal_id', '=', portalId)
         .executeTakeFirst();
       if (!row) return null;
-      const tokens: StoredTokens = {
+      const tokens: StoredInstallation = {
         accessToken: box.open(row.access_token),
         refreshToken: box.open(row.refresh_token),
         expiresAt: new Date(row.expires_at),

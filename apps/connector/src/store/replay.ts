@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database, TriggerStatus } from '../db/types.js';
 import type { WorkspaceIndex } from '../workspaces.js';
+import { MALFORMED_REASON } from './malformed.js';
 
 /** What an operator action did, or why it could not (the API maps `code` to 404 / 409). */
 export type OperatorResult<T> =
@@ -66,20 +67,71 @@ export async function replayTrigger(
   return { ok: true, value: { id, previousStatus: row.status } };
 }
 
+/** Which dead triggers a bulk replay takes: all, or those of a workspace, campaign, destination, time range (created). */
+export interface DeadTriggerFilter {
+  workspace?: string | undefined;
+  campaign?: string | undefined;
+  destination?: string | undefined;
+  /** Epoch ms, inclusive: created at or after. */
+  from?: number | undefined;
+  /** Epoch ms, exclusive: created before. */
+  to?: number | undefined;
+  now?: number;
+}
+
 /**
- * Replays every `dead` trigger (of one workspace when given) in one statement.
+ * Replays every `dead` trigger matching the filter in one statement.
  *
  * @example
- * const { ids } = await replayDeadTriggers(db, { workspace: 'acme' });
+ * const { ids } = await replayDeadTriggers(db, { workspace: 'acme', campaign: 'welcome-pack' });
  */
 export async function replayDeadTriggers(
   db: Kysely<Database>,
-  { workspace, now = Date.now() }: { workspace?: string; now?: number } = {},
+  { workspace, campaign, destination, from, to, now = Date.now() }: DeadTriggerFilter = {},
 ): Promise<{ ids: string[] }> {
   let query = db.updateTable('triggers').set(requeue(now)).where('status', '=', 'dead');
   if (workspace) query = query.where('workspace_id', '=', workspace);
+  if (campaign) query = query.where('campaign_id', '=', campaign);
+  if (destination) query = query.where('destination', '=', destination);
+  if (from !== undefined) query = query.where('created_at', '>=', from);
+  if (to !== undefined) query = query.where('created_at', '<', to);
   const rows = await query.returning('id').execute();
   return { ids: rows.map((r) => r.id) };
+}
+
+/**
+ * Sends a `delivered` trigger once more, under the same id and so the same `webhook-id`
+ * (a destination that lost it takes it; one that has it de-duplicates). Its delivery history stays.
+ *
+ * @example
+ * const result = await resendTrigger(db, 'trg_…');
+ */
+export async function resendTrigger(
+  db: Kysely<Database>,
+  id: string,
+  now = Date.now(),
+): Promise<OperatorResult<{ id: string }>> {
+  const row = await db
+    .selectFrom('triggers')
+    .select(['id', 'status'])
+    .where('id', '=', id)
+    .executeTakeFirst();
+  if (!row) return notFound('trigger', id);
+  if (row.status !== 'delivered')
+    return {
+      ok: false,
+      code: 'conflict',
+      message: `trigger ${id} is ${row.status}; only delivered triggers can be resent (replay a dead or cancelled one)`,
+    };
+  const updated = await db
+    .updateTable('triggers')
+    .set({ ...requeue(now), reason: 'resent by operator' })
+    .where('id', '=', id)
+    .where('status', '=', 'delivered')
+    .executeTakeFirst();
+  if (Number(updated.numUpdatedRows) !== 1)
+    return { ok: false, code: 'conflict', message: `trigger ${id} changed meanwhile; try again` };
+  return { ok: true, value: { id } };
 }
 
 /**
@@ -99,20 +151,25 @@ export async function replayEvent(
 ): Promise<OperatorResult<{ id: string; workspace: string }>> {
   const row = await db
     .selectFrom('events')
-    .select(['id', 'status', 'platform', 'account_id', 'workspace_id'])
+    .select(['id', 'status', 'reason', 'platform', 'account_id', 'workspace_id'])
     .where('id', '=', id)
     .executeTakeFirst();
   if (!row) return notFound('event', id);
+  if (row.status === 'failed' && row.reason === MALFORMED_REASON)
+    return {
+      ok: false,
+      code: 'conflict',
+      message: `event ${id} is an unreadable item (malformed): there is nothing to decide; its raw item and parse error are in its payload`,
+    };
   if (row.status === 'pending')
     return {
       ok: false,
       code: 'conflict',
       message: `event ${id} is pending already: the worker will decide it`,
     };
-  const platform = row.platform === 'salesforce' ? 'salesforce' : 'hubspot';
   const workspace =
     (row.workspace_id ? workspaces.byId(row.workspace_id) : undefined) ??
-    workspaces.forAccount(platform, row.account_id);
+    workspaces.forAccount(row.platform, row.account_id);
   if (!workspace) {
     return {
       ok: false,

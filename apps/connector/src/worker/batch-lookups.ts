@@ -1,5 +1,5 @@
 import { type PolicyLookups, type SuppressionQuery, suppressionQuery } from '@hookpost/core';
-import type { Kysely } from 'kysely';
+import type { ExpressionBuilder, Kysely } from 'kysely';
 import type { Database } from '../db/types.js';
 import type { Evaluation } from './plan.js';
 
@@ -13,6 +13,14 @@ export interface BatchLookups extends PolicyLookups {
   /** Makes a trigger decided in this batch visible to the policies of the events after it. */
   recordSend(send: Send): void;
 }
+
+/**
+ * A piece counts as sent when it is pending, handed off or dead, or was cancelled after a
+ * delivery attempt (it may have reached the mail platform). A piece cancelled before any
+ * attempt never left: it frees the recipient to qualify again.
+ */
+const countsAsSent = (eb: ExpressionBuilder<Database, 'triggers'>) =>
+  eb.or([eb('status', '!=', 'cancelled'), eb('attempts', '>', 0)]);
 
 // Keeps IN lists well under SQLite's bound-parameter limit.
 const IN_CHUNK = 500;
@@ -43,7 +51,7 @@ export async function preloadLookups(
       .select(['recipient_key', 'campaign_id', 'created_at'])
       .where('workspace_id', '=', workspaceId)
       .where('recipient_key', 'in', keys)
-      .where('status', '!=', 'cancelled')
+      .where(countsAsSent)
       .execute();
     for (const r of rows)
       sends.push({ recipientKey: r.recipient_key, campaignId: r.campaign_id, createdAt: r.created_at });
@@ -89,7 +97,7 @@ export async function preloadLookups(
           .select((eb) => eb.fn.countAll().as('n'))
           .where('workspace_id', '=', workspaceId)
           .where('campaign_id', '=', campaignId)
-          .where('status', '!=', 'cancelled')
+          .where(countsAsSent)
           .where('created_at', '>=', since.getTime())
           .executeTakeFirst();
         entry = { since: since.getTime(), count: Number(row?.n ?? 0) };

@@ -1,15 +1,25 @@
-import { suppressionQuery, type Trigger } from '@hookpost/core';
-import { type Kysely, sql } from 'kysely';
+import { suppressionQuery } from '@hookpost/core';
+import type { Kysely } from 'kysely';
 import type { Dialect } from '../db/connect.js';
 import { relaxCommit } from '../db/relaxed-commit.js';
-import type { Database, DecisionTable, EventStatus, OutboxTable } from '../db/types.js';
+import type { Database, DecisionTable, EventStatus } from '../db/types.js';
 import { requestPlatformCancel } from '../mail/cancel.js';
-import type { EventRow } from '../store/claim.js';
-import { newId } from '../store/ids.js';
+import type { EventRow } from '../queue/claim.js';
 import { insertManyIgnoringConflicts } from '../store/insert-many.js';
+import { outboxRow } from '../store/outbox-row.js';
+import {
+  readTriggerPayload,
+  triggerInsert,
+  writeRecipientHashes,
+  writeTriggerPayload,
+} from '../store/trigger-row.js';
 import { type BatchLookups, lookupsFor } from './batch-lookups.js';
+import { decideLockKeys, takeDecideLocks } from './decide-lock.js';
+import { loadGuards } from './guards.js';
 import { decideEvent, type Evaluation, type EventPlan, summarise } from './plan.js';
 import { applyPrivacyDeletion } from './privacy.js';
+import { insertTrigger } from './requalify.js';
+import { archiveRuns, keepOwnTriggers, nextRuns } from './runs.js';
 
 export interface CommitItem {
   row: EventRow;
@@ -23,10 +33,11 @@ export interface Committed {
   triggers: string[];
 }
 
-// Well under SQLite's 32,766 bound parameters per statement (8 columns per decision).
+// Well under SQLite's 32,766 bound parameters per statement (9 columns per decision).
 const DECISIONS_PER_INSERT = 500;
 const DECISION_COLUMNS = [
   'event_id',
+  'run',
   'campaign_id',
   'workspace_id',
   'outcome',
@@ -53,25 +64,8 @@ export async function commitBatch(
   if (items.length === 0) return [];
   return db.transaction().execute(async (trx) => {
     await relaxCommit(trx, dialect);
-    if (dialect === 'postgres') {
-      // Caps and cooldowns count the triggers committed so far; two processes deciding at
-      // once under READ COMMITTED would each miss the other's and both send. A lock per
-      // workspace with such a policy serialises this short step (enrichment stays
-      // parallel), taken first and in sorted order so batches never deadlock.
-      const spanning = items
-        .map((i) => i.evaluation.workspace)
-        .filter((w) =>
-          w.campaigns.some(
-            ({ policy }) =>
-              policy.dailyCap !== undefined ||
-              policy.cooldownDays !== undefined ||
-              policy.maxPerRecipient !== undefined,
-          ),
-        )
-        .map((w) => w.id);
-      for (const workspaceId of [...new Set(spanning)].sort())
-        await sql`select pg_advisory_xact_lock(hashtext(${`hookpost:decide:${workspaceId}`}))`.execute(trx);
-    }
+    if (dialect === 'postgres')
+      await takeDecideLocks(trx, decideLockKeys(items.map((i) => i.evaluation.workspace)));
     // Filter on the primary key only: with `status = 'pending'` in the WHERE, SQLite's
     // planner walks the status index over every pending row instead.
     let ownedQuery = trx
@@ -94,23 +88,31 @@ export async function commitBatch(
       trx,
       mine.map((i) => i.evaluation),
     );
+    const guards = await loadGuards(
+      trx,
+      mine.map((i) => i.evaluation),
+    );
+    // A replayed event (decided before) gets a new decision run; earlier runs stay.
+    const runOf = await nextRuns(
+      trx,
+      mine.filter((i) => i.row.processed_at !== null).map((i) => i.row.id),
+    );
     const committed: Committed[] = [];
     const decisionRows: DecisionTable[] = [];
     for (const { row, evaluation } of mine) {
       const workspaceId = evaluation.workspace.id;
       const workspaceLookups = lookups.get(workspaceId) as BatchLookups;
-      const plan = await decideEvent(evaluation, workspaceLookups, new Date(now));
+      const plan = guards.explain(
+        row.id,
+        await decideEvent(guards.judge(evaluation), workspaceLookups, new Date(now)),
+      );
       const triggers: string[] = [];
       for (const decision of plan.decisions) {
         if (!decision.trigger) continue;
-        const inserted = await trx
-          .insertInto('triggers')
-          .values(decision.trigger)
-          .onConflict((oc) => oc.doNothing())
-          .returning('id')
-          .executeTakeFirst();
-        if (inserted) {
+        const inserted = await insertTrigger(trx, triggerInsert(decision.trigger));
+        if (inserted.inserted) {
           triggers.push(inserted.id);
+          decision.trigger = { ...decision.trigger, id: inserted.id };
           workspaceLookups.recordSend({
             recipientKey: decision.trigger.recipient_key,
             campaignId: decision.campaignId,
@@ -120,11 +122,13 @@ export async function commitBatch(
           Object.assign(decision, {
             outcome: 'skipped',
             reason: 'already_sent',
-            detail: `trigger ${decision.trigger.id} exists`,
+            detail: `trigger ${inserted.existing.id} exists`,
             trigger: null,
           });
         }
       }
+      const standing = row.processed_at === null ? null : await keepOwnTriggers(trx, row.id, plan.decisions);
+      if (standing?.size) plan.callback = null;
       for (const cancel of plan.cancels) {
         await trx
           .updateTable('triggers')
@@ -139,27 +143,36 @@ export async function commitBatch(
       if (plan.callback)
         await trx
           .insertInto('outbox')
-          .values(outboxRow('hubspot_callback', workspaceId, plan.callback, now))
+          .values(
+            outboxRow(
+              workspaceId,
+              { type: 'workflow_callback', platform: evaluation.event.platform, ...plan.callback },
+              now,
+            ),
+          )
           .execute();
       for (const d of plan.decisions) {
         decisionRows.push({
           event_id: row.id,
+          run: runOf(row.id),
           campaign_id: d.campaignId,
           workspace_id: workspaceId,
           outcome: d.outcome,
           reason: d.reason,
           detail: d.detail,
-          trigger_id: d.outcome === 'triggered' ? (d.trigger?.id ?? null) : null,
+          trigger_id:
+            d.outcome === 'triggered' ? (d.trigger?.id ?? standing?.get(d.campaignId) ?? null) : null,
           created_at: now,
         });
       }
       committed.push({ eventId: row.id, status: summarise(plan.decisions).status, plan, triggers });
     }
     if (committed.length === 0) return committed;
-
-    // A replayed event (decided before) is decided again: its new decisions replace the old ones.
-    const replayed = mine.filter((i) => i.row.processed_at !== null).map((i) => i.row.id);
-    if (replayed.length > 0) await trx.deleteFrom('decisions').where('event_id', 'in', replayed).execute();
+    await guards.save();
+    await archiveRuns(
+      trx,
+      mine.filter((i) => i.row.processed_at !== null).map((i) => i.row.id),
+    );
     for (let i = 0; i < decisionRows.length; i += DECISIONS_PER_INSERT) {
       const chunk = decisionRows.slice(i, i + DECISIONS_PER_INSERT);
       await insertManyIgnoringConflicts(trx, dialect, 'decisions', DECISION_COLUMNS, chunk);
@@ -202,40 +215,18 @@ async function refreshRecipient(
     .where('id', '=', triggerId)
     .executeTakeFirst();
   if (row?.status !== 'pending' || row.attempts > 0) return;
-  const payload = JSON.parse(row.payload) as Trigger;
+  const payload = readTriggerPayload(row.payload);
+  if (!payload) return;
   const { email: _email, ...printable } = recipient;
   payload.recipient = { ...printable, crm: payload.recipient.crm };
-  const { crmHash, emailHash, addressHash } = suppressionQuery(recipient);
   await trx
     .updateTable('triggers')
     .set({
-      payload: JSON.stringify(payload),
-      recipient_hashes: JSON.stringify({ crmHash, emailHash, addressHash }),
+      payload: writeTriggerPayload(payload),
+      recipient_hashes: writeRecipientHashes(suppressionQuery(recipient)),
       updated_at: now,
     })
     .where('id', '=', triggerId)
     .where('status', '=', 'pending')
     .execute();
-}
-
-export function outboxRow(
-  kind: OutboxTable['kind'],
-  workspaceId: string,
-  payload: unknown,
-  now: number,
-): OutboxTable {
-  return {
-    id: newId('obx'),
-    kind,
-    workspace_id: workspaceId,
-    payload: JSON.stringify(payload),
-    status: 'pending',
-    attempts: 0,
-    next_attempt_at: now,
-    lease_owner: null,
-    lease_until: 0,
-    last_error: null,
-    created_at: now,
-    updated_at: now,
-  };
 }

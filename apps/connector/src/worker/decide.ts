@@ -4,17 +4,12 @@ import {
   type Campaign,
   checkAddress,
   type PolicyLookups,
-  type Recipient,
   renderVariables,
   suppressionQuery,
   variableScope,
 } from '@hookpost/core';
-import type { Insertable } from 'kysely';
-import type { WorkspaceConfig } from '../config/schema.js';
-import type { TriggerTable } from '../db/types.js';
-import type { Enrichment } from '../enrich/enrich.js';
 import { recordRef } from '../store/ids.js';
-import { ownMode } from './evaluate.js';
+import type { TriggerDraft } from '../store/trigger-row.js';
 import type { Evaluation, EventPlan, PlannedDecision } from './plan.js';
 
 /**
@@ -63,7 +58,7 @@ const skip = (campaignId: string, reason: string, detail: string | null = null):
 });
 
 async function decideMatched(
-  { event, workspace, enrichment, workflow }: Evaluation,
+  { event, workspace, crm, enrichment, workflow }: Evaluation,
   campaign: Campaign,
   lookups: PolicyLookups,
   now: Date,
@@ -72,7 +67,7 @@ async function decideMatched(
   const target = enrichment.recipients[campaign.recipient];
   if (!target || !('crm' in target)) return skip(campaign.id, 'no_recipient', target?.missing ?? null);
 
-  if (isOptedOut(workspace, enrichment, target))
+  if (crm?.isOptedOut(enrichment, target))
     return skip(campaign.id, 'suppressed', 'opt-out property set in the CRM');
   const allowed = await applyPolicies({
     workspaceId: workspace.id,
@@ -108,7 +103,7 @@ async function decideMatched(
   const when = allowed.sendAt;
   const query = suppressionQuery(recipient);
   const createdAt = now.getTime();
-  const trigger: Insertable<TriggerTable> = {
+  const trigger: TriggerDraft = {
     id,
     dedupe_key: key,
     workspace_id: workspace.id,
@@ -118,14 +113,10 @@ async function decideMatched(
     recipient_key: query.recipientKey,
     recipient_ref: query.recipientKey,
     source_ref: recordRef(event.platform, event.objectType, event.objectId),
-    recipient_hashes: JSON.stringify({
-      crmHash: query.crmHash,
-      emailHash: query.emailHash,
-      addressHash: query.addressHash,
-    }),
+    recipientHashes: { crmHash: query.crmHash, emailHash: query.emailHash, addressHash: query.addressHash },
     status: 'pending',
     reason: null,
-    payload: JSON.stringify(payload),
+    payload,
     send_at: when === null ? null : Date.parse(when),
     next_attempt_at: when === null ? createdAt : Date.parse(when),
     attempts: 0,
@@ -147,14 +138,14 @@ async function decideMatched(
  * policy cancel those pieces; usable ones replace what the pieces would have printed.
  */
 function recheckAddressed(
-  { event, enrichment, pending }: Evaluation,
+  { event, crm, enrichment, pending }: Evaluation,
   out: Pick<EventPlan, 'cancels' | 'refreshes'>,
 ): void {
   const ref = recordRef(event.platform, event.objectType, event.objectId);
   const waiting = pending.filter(
     (p) => p.recipient_ref === ref && !out.cancels.some((c) => c.triggerId === p.id),
   );
-  const own = enrichment.recipients[ownMode(event.objectType)];
+  const own = crm ? enrichment.recipients[crm.ownMode(event.objectType)] : undefined;
   if (waiting.length === 0 || !own || !('crm' in own) || event.kind !== 'updated') return;
   const checked = checkAddress(own);
   for (const p of waiting) {
@@ -165,16 +156,4 @@ function recheckAddressed(
         reason: `${checked.reason}: ${checked.detail ?? 'the recipient changed'}`,
       });
   }
-}
-
-const TRUTHY = new Set(['true', 'yes', '1', 'y', 'on']);
-
-function isOptedOut(workspace: WorkspaceConfig, enrichment: Enrichment, recipient: Recipient): boolean {
-  const field =
-    recipient.crm.platform === 'hubspot'
-      ? workspace.hubspot?.optOutProperty
-      : workspace.salesforce?.optOutField;
-  if (!field) return false;
-  const value = enrichment.records[recipient.crm.objectType]?.[field];
-  return value === true || (typeof value === 'string' && TRUTHY.has(value.trim().toLowerCase()));
 }

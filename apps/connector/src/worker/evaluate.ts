@@ -1,47 +1,46 @@
-import { type Campaign, type CrmEvent, type Decision, evaluateCampaigns, hashCrmRef } from '@hookpost/core';
-import { type Enrichment, enrichEvent, type RecipientMode } from '../enrich/enrich.js';
+import {
+  type Campaign,
+  type CrmEvent,
+  type Enrichment,
+  evaluateCampaigns,
+  failedTrigger,
+  hashCrmRef,
+  type RecipientMode,
+  reversesMatch,
+} from '@hookpost/core';
 import { recordRef } from '../store/ids.js';
 import type { EvaluateInput, Evaluation, EventPlan } from './plan.js';
 
 const conditionOnly = new WeakMap<Campaign, Campaign>();
 
 /** A workflow action fires its chosen campaign for the enrolled record: only the conditions apply. */
-function asWorkflowCampaign(campaign: Campaign, objectType: string): Campaign {
+function asWorkflowCampaign(campaign: Campaign, event: CrmEvent): Campaign {
   let copy = conditionOnly.get(campaign);
   if (!copy) {
-    copy = { ...campaign, trigger: { platform: 'hubspot', object: objectType, on: 'any' } };
+    copy = { ...campaign, trigger: { platform: event.platform, object: event.objectType, on: 'any' } };
     conditionOnly.set(campaign, copy);
   }
   return copy;
 }
 
-const isTriggerFailure = (d: Decision) =>
-  d.outcome === 'no_match' && d.reason?.startsWith('trigger.') === true;
-/** A reversal: the watched property moved away from the target, or a condition no longer holds. */
-const isReversal = (d: Decision) =>
-  d.outcome === 'no_match' &&
-  (d.reason?.startsWith('trigger.to') === true ||
-    d.reason?.startsWith('trigger.in') === true ||
-    d.reason?.startsWith('conditions') === true);
-
 /**
- * Evaluates every campaign for one event: the trigger clause first, enrichment only for
+ * Evaluates every campaign for one event: the trigger clause first, the CRM adapter's enrichment only for
  * the campaigns that can still match (or that have a pending piece this event may
  * reverse), then the conditions with each campaign's own recipient. No store access.
  */
 export async function evaluateEvent(input: EvaluateInput): Promise<Evaluation> {
-  const { event, workspace } = input;
+  const { event, workspace, crm } = input;
   const workflow = event.source?.channel === 'workflow_action' ? workflowInput(event) : null;
   let campaigns = input.campaigns.filter((c) => c.trigger.platform === event.platform);
   if (workflow) {
     const chosen = campaigns.find((c) => c.id === workflow.campaignId);
-    campaigns = chosen ? [asWorkflowCampaign(chosen, event.objectType)] : [];
+    campaigns = chosen ? [asWorkflowCampaign(chosen, event)] : [];
   }
   const ref = recordRef(event.platform, event.objectType, event.objectId);
   const fromThisRecord = input.pending.filter((p) => p.source_ref === ref);
   const pendingCampaigns = new Set(fromThisRecord.map((p) => p.campaign_id));
   const privacy =
-    event.kind === 'privacy_deleted' || (event.platform === 'salesforce' && event.kind === 'deleted')
+    event.kind === 'privacy_deleted' || (crm?.deletionIsPrivacyDeletion(event) ?? false)
       ? {
           ref,
           crmHash: hashCrmRef({
@@ -57,13 +56,13 @@ export async function evaluateEvent(input: EvaluateInput): Promise<Evaluation> {
       : [];
 
   const first = evaluateCampaigns(event, { records: {} }, campaigns);
-  const open = campaigns.filter((c, i) => !isTriggerFailure(first[i]!) || pendingCampaigns.has(c.id));
+  const open = campaigns.filter((c, i) => !failedTrigger(first[i]!) || pendingCampaigns.has(c.id));
   let enrichment: Enrichment = { records: {}, recipients: {} };
   const addressedHere = input.pending.some((p) => p.recipient_ref === ref);
   if (open.length > 0 || addressedHere) {
     const modes = new Set<RecipientMode>(open.map((c) => c.recipient));
-    if (addressedHere) modes.add(ownMode(event.objectType));
-    enrichment = await enrichEvent(event, modes, { reader: input.reader, properties: input.properties });
+    if (addressedHere && crm) modes.add(crm.ownMode(event.objectType));
+    if (crm) enrichment = await crm.resolve(event, modes);
   }
   // Each campaign sees its own recipient, whose normalised address `address.*` reads.
   const byId = new Map(
@@ -77,14 +76,14 @@ export async function evaluateEvent(input: EvaluateInput): Promise<Evaluation> {
   const verdicts: Evaluation['verdicts'] = [];
   for (const [i, campaign] of campaigns.entries()) {
     const decision = byId.get(campaign.id) ?? first[i]!;
-    if (pendingCampaigns.has(campaign.id) && isReversal(decision)) {
+    if (pendingCampaigns.has(campaign.id) && reversesMatch(decision)) {
       for (const p of fromThisRecord.filter((t) => t.campaign_id === campaign.id)) {
         cancels.push({ triggerId: p.id, reason: `reversed by event ${event.id}: ${decision.reason}` });
       }
     }
     verdicts.push({ campaign, decision });
   }
-  return { event, workspace, verdicts, enrichment, cancels, privacy, workflow, pending: input.pending };
+  return { event, workspace, crm, verdicts, enrichment, cancels, privacy, workflow, pending: input.pending };
 }
 
 function workflowInput(event: CrmEvent): { callbackId: string; campaignId: string } | null {
@@ -94,7 +93,3 @@ function workflowInput(event: CrmEvent): { callbackId: string; campaignId: strin
   if (typeof source.callbackId !== 'string') return null;
   return { callbackId: source.callbackId, campaignId: typeof campaignId === 'string' ? campaignId : '' };
 }
-
-/** How a record addresses mail to itself: people as contacts, companies and accounts as companies. */
-export const ownMode = (objectType: string): RecipientMode =>
-  objectType === 'company' || objectType === 'account' ? 'company' : 'contact';

@@ -1,12 +1,13 @@
-import type { Campaign, CrmEvent, Decision, Recipient } from '@hookpost/core';
-import type { Insertable, Kysely } from 'kysely';
+import type { Campaign, CrmEvent, Decision, Enrichment, Recipient } from '@hookpost/core';
+import type { Kysely } from 'kysely';
+import type { WorkspaceCrm } from '../adapters/registry.js';
 import type { WorkspaceConfig } from '../config/schema.js';
-import type { Database, EventStatus, TriggerTable } from '../db/types.js';
-import type { Enrichment } from '../enrich/enrich.js';
-import type { CrmReader } from '../enrich/reader.js';
+import type { Database, EventStatus } from '../db/types.js';
+import type { TriggerDraft } from '../store/trigger-row.js';
 import { lookupsFor } from './batch-lookups.js';
 import { decideEvent } from './decide.js';
 import { evaluateEvent } from './evaluate.js';
+import { loadGuards } from './guards.js';
 
 export { decideEvent } from './decide.js';
 export { evaluateEvent } from './evaluate.js';
@@ -16,16 +17,17 @@ export interface PlannedDecision {
   outcome: 'triggered' | 'no_match' | 'skipped';
   reason: string | null;
   detail: string | null;
-  trigger: Insertable<TriggerTable> | null;
+  /** The piece to write when triggered, its payload and hashes as typed values. */
+  trigger: TriggerDraft | null;
 }
 
 export interface EventPlan {
   decisions: PlannedDecision[];
   /** Pending triggers of this record that the event reverses. */
   cancels: { triggerId: string; reason: string }[];
-  /** HubSpot workflow-action callback to complete when no trigger carries it. */
+  /** Workflow-action callback to complete when no trigger carries it. */
   callback: { callbackId: string; state: 'FAIL_CONTINUE'; reason: string } | null;
-  /** Purge and suppress this record (privacy deletion, Salesforce delete). */
+  /** Purge and suppress this record (a privacy deletion, or a delete its adapter treats as one). */
   privacy: { ref: string; crmHash: string } | null;
   /** Pending pieces whose recipient changed in the CRM: the new name and address go out instead. */
   refreshes: { triggerId: string; recipient: Recipient }[];
@@ -42,8 +44,8 @@ export interface EvaluateInput {
   event: CrmEvent;
   workspace: WorkspaceConfig;
   campaigns: readonly Campaign[];
-  reader: CrmReader | null;
-  properties: Record<string, string[]>;
+  /** The event's CRM as bound to the workspace (reads, derived fields, recipients), or null when not configured. */
+  crm: WorkspaceCrm | null;
   /** Pending triggers created by or addressed to this record (reversal, deletion). */
   pending: readonly PendingTrigger[];
 }
@@ -58,6 +60,7 @@ export interface PlanInput extends EvaluateInput {
 export interface Evaluation {
   event: CrmEvent;
   workspace: WorkspaceConfig;
+  crm: WorkspaceCrm | null;
   verdicts: { campaign: Campaign; decision: Decision }[];
   enrichment: Enrichment;
   cancels: EventPlan['cancels'];
@@ -75,10 +78,15 @@ export async function planEvent(input: PlanInput): Promise<EventPlan> {
   const evaluation = await evaluateEvent(input);
   const lookups = (await lookupsFor(input.db, [evaluation])).get(input.workspace.id);
   if (!lookups) throw new Error('[@hookpost/connector] no lookups for the evaluated workspace');
-  return decideEvent(evaluation, lookups, input.now);
+  // The same order and erasure guards as the worker (read only: nothing is saved).
+  const guards = await loadGuards(input.db, [evaluation]);
+  return guards.explain(evaluation.event.id, await decideEvent(guards.judge(evaluation), lookups, input.now));
 }
 
-/** The event's visible state from its decisions (DESIGN §2 rule 3). */
+/**
+ * The event's visible state from its decisions: `triggered` when any campaign triggered, else
+ * the first skip with its reason, else `no_match` — every event ends with a reason.
+ */
 export function summarise(decisions: readonly PlannedDecision[]): { status: EventStatus; reason: string } {
   const triggered = decisions.filter((d) => d.outcome === 'triggered');
   if (triggered.length > 0)

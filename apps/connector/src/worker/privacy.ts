@@ -2,6 +2,8 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/types.js';
 import { requestPlatformCancel } from '../mail/cancel.js';
 import { newId } from '../store/ids.js';
+import { writeTombstone } from '../store/tombstones.js';
+import { readRecipientHashes } from '../store/trigger-row.js';
 
 const PURGED = '[purged: privacy deletion]';
 
@@ -23,7 +25,7 @@ export async function applyPrivacyDeletion(
     .execute();
   const hashes = new Map<string, string>([[crmHash, 'crm']]);
   for (const trigger of triggers) {
-    const stored = JSON.parse(trigger.recipient_hashes) as Record<string, string | null>;
+    const stored = readRecipientHashes(trigger.recipient_hashes);
     if (stored.emailHash) hashes.set(stored.emailHash, 'email');
     if (stored.addressHash) hashes.set(stored.addressHash, 'address');
     if (stored.crmHash) hashes.set(stored.crmHash, 'crm');
@@ -61,6 +63,7 @@ export async function applyPrivacyDeletion(
       .onConflict((oc) => oc.doNothing())
       .execute();
   }
+  await writeTombstone(trx, { workspaceId, crmHash, now });
   const [platform, objectType, objectId] = ref.split(':');
   const events = await trx
     .selectFrom('events')

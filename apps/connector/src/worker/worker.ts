@@ -1,13 +1,13 @@
-import type { Campaign } from '@hookpost/core';
+import { backoffDelayMs, type Campaign } from '@hookpost/core';
 import type { Kysely } from 'kysely';
-import type { WorkspaceConfig } from '../config/schema.js';
+import type { AdapterRegistry } from '../adapters/registry.js';
 import type { Dialect } from '../db/connect.js';
 import type { Database } from '../db/types.js';
-import { workspaceProperties } from '../enrich/properties.js';
-import type { CrmReader } from '../enrich/reader.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
-import { claim, type EventRow } from '../store/claim.js';
+import type { EventRow } from '../queue/claim.js';
+import { createQueue } from '../queue/queue.js';
+import { CONFLICT_RETRY, EVENT_RETRY, isTransientConflict, settleFailure } from '../queue/settle.js';
 import { eventFromRow } from '../store/event-row.js';
 import { recordRef } from '../store/ids.js';
 import type { WorkspaceIndex } from '../workspaces.js';
@@ -21,13 +21,15 @@ export interface WorkerOptions {
   relaxed?: <T>(fn: (db: Kysely<Database>) => Promise<T>) => Promise<T>;
   dialect: Dialect;
   workspaces: WorkspaceIndex;
-  readerFor: (workspace: WorkspaceConfig, platform: 'hubspot' | 'salesforce') => CrmReader | null;
+  /** The CRM adapters: reads, derived fields and recipients per workspace. */
+  registry: Pick<AdapterRegistry, 'crmFor'>;
   logger: Logger;
   metrics: Metrics;
   owner: string;
   batchSize?: number;
   leaseMs?: number;
   idleMs?: number;
+  /** Attempts before an event whose decision keeps failing ends `dead` (default 5). */
   maxAttempts?: number;
   now?: () => number;
 }
@@ -38,8 +40,6 @@ export interface Worker {
   idleMs: number;
 }
 
-const RETRY_BASE_MS = 2_000;
-
 /**
  * The decision worker: claims stored events, routes them to their workspace, enriches
  * them (concurrently, so the CRM clients batch the reads), then decides and commits each
@@ -48,18 +48,18 @@ const RETRY_BASE_MS = 2_000;
 export function createWorker(options: WorkerOptions): Worker {
   const { db, dialect, workspaces, logger, metrics, owner } = options;
   const relaxed = options.relaxed ?? ((fn) => fn(db));
-  const { batchSize = 500, leaseMs = 60_000, idleMs = 200, maxAttempts = 5, now = Date.now } = options;
-  const propertiesByWorkspace = new Map<string, Record<string, string[]>>();
-  const properties = (workspace: WorkspaceConfig) => {
-    let props = propertiesByWorkspace.get(workspace.id);
-    if (!props) {
-      props = workspaceProperties(workspace);
-      propertiesByWorkspace.set(workspace.id, props);
-    }
-    return props;
-  };
+  const { batchSize = 500, leaseMs = 60_000, idleMs = 200, now = Date.now } = options;
+  const retry = { ...EVENT_RETRY, maxAttempts: options.maxAttempts ?? EVENT_RETRY.maxAttempts };
+  const queue = createQueue({ ...options, name: 'events', leaseMs, now, relaxed });
 
-  type Prepared = { row: EventRow; evaluation?: Evaluation; error?: unknown; unrouted?: boolean };
+  type Prepared = {
+    row: EventRow;
+    evaluation?: Evaluation;
+    error?: unknown;
+    /** The stored event cannot be read back: retrying cannot help. */
+    malformed?: boolean;
+    unrouted?: boolean;
+  };
 
   const pendingByRecord = (rows: readonly EventRow[]) =>
     pendingTriggersFor(
@@ -70,14 +70,18 @@ export function createWorker(options: WorkerOptions): Worker {
   async function prepare(row: EventRow, pending: Map<string, PendingTrigger[]>): Promise<Prepared> {
     const workspace = row.workspace_id ? workspaces.byId(row.workspace_id) : undefined;
     if (!workspace) return { row, unrouted: true };
+    let event: ReturnType<typeof eventFromRow>;
     try {
-      const event = eventFromRow(row);
+      event = eventFromRow(row);
+    } catch (error) {
+      return { row, error, malformed: true };
+    }
+    try {
       const evaluation = await evaluateEvent({
         event,
         workspace,
         campaigns: workspace.campaigns as Campaign[],
-        reader: options.readerFor(workspace, event.platform),
-        properties: properties(workspace),
+        crm: options.registry.crmFor(workspace, event.platform),
         pending:
           pending.get(
             pendingKey(workspace.id, recordRef(event.platform, event.objectType, event.objectId)),
@@ -89,44 +93,36 @@ export function createWorker(options: WorkerOptions): Worker {
     }
   }
 
-  async function recordFailure(row: EventRow, error: unknown, at: number): Promise<void> {
-    const attempts = row.attempts + 1;
-    const message = error instanceof Error ? error.message : String(error);
-    const final = attempts >= maxAttempts;
-    logger.warn(
-      { eventId: row.id, attempts, err: message },
-      final ? 'event failed' : 'event will be retried',
-    );
-    await db
-      .updateTable('events')
-      .set({
-        attempts,
-        reason: message.slice(0, 1000),
-        status: final ? 'failed' : 'pending',
-        processed_at: final ? at : null,
-        lease_owner: null,
-        // Back off before the next try: the lease doubles as "not before".
-        lease_until: final ? 0 : at + RETRY_BASE_MS * 2 ** (attempts - 1),
-      })
-      .where('id', '=', row.id)
-      .where('lease_owner', '=', owner)
-      .execute();
+  async function recordFailure(row: EventRow, error: unknown, at: number, malformed = false): Promise<void> {
+    const attempt = row.attempts + 1;
+    const message = (error instanceof Error ? error.message : String(error)).slice(0, 1000);
+    logger.warn({ eventId: row.id, attempt, err: message }, 'deciding the event failed');
+    if (malformed) {
+      // `failed`, not `dead`: the stored item can never be processed, so it is not retried.
+      const settled = await queue.settle(db, row.id, 'failed', {
+        attempts: attempt,
+        reason: message,
+        processed_at: at,
+      });
+      if (settled) logger.warn({ eventId: row.id, reason: message }, 'event failed: malformed');
+      return;
+    }
+    const settlement = settleFailure({ error: message, attempt, at, windowStart: row.received_at }, retry);
+    await queue.fail(db, row, settlement, {
+      attempts: attempt,
+      reason: settlement.reason.slice(0, 1000),
+      processed_at: settlement.status === 'dead' ? at : null,
+    });
+  }
+
+  async function releaseAfterConflict(row: EventRow, error: unknown, at: number): Promise<void> {
+    const delayMs = backoffDelayMs(1, CONFLICT_RETRY);
+    const reason = (error as Error).message.slice(0, 1000);
+    await queue.fail(db, row, { status: 'pending', reason, notBefore: at + delayMs }, { reason });
   }
 
   async function runOnce(): Promise<number> {
-    const rows = await relaxed((db) =>
-      claim({
-        db,
-        dialect,
-        table: 'events',
-        owner,
-        now: now(),
-        leaseMs,
-        limit: batchSize,
-        due: false,
-        orderBy: 'received_at',
-      }),
-    );
+    const rows = await queue.claim(batchSize);
     if (rows.length === 0) return 0;
     const pending = await pendingByRecord(rows);
     // Enrichment runs concurrently, so the CRM clients can coalesce the reads into batches.
@@ -146,18 +142,44 @@ export function createWorker(options: WorkerOptions): Worker {
         .where('lease_owner', '=', owner)
         .execute();
     }
-    for (const p of prepared) if (p.error !== undefined) await recordFailure(p.row, p.error, at);
+    for (const p of prepared) if (p.error !== undefined) await recordFailure(p.row, p.error, at, p.malformed);
     const items = prepared.flatMap((p) => (p.evaluation ? [{ row: p.row, evaluation: p.evaluation }] : []));
     try {
       const committed = await relaxed((db) => commitBatch(db, dialect, owner, items, at));
       for (const c of committed) {
-        for (const d of c.plan.decisions) metrics.decisions.inc({ outcome: d.outcome });
-        if (c.triggers.length > 0) metrics.triggers.inc({ status: 'pending' }, c.triggers.length);
+        for (const d of c.plan.decisions) {
+          metrics.decisions.inc({ outcome: d.outcome, campaign: d.campaignId });
+          const t = d.trigger;
+          // Only the pieces actually stored (a dedupe-key conflict stores none), so the counter agrees with the table.
+          if (t && c.triggers.includes(t.id))
+            metrics.triggers.inc({
+              status: 'pending',
+              workspace: t.workspace_id,
+              campaign: t.campaign_id,
+              destination: t.destination,
+            });
+        }
         if (c.plan.cancels.length > 0) metrics.triggers.inc({ status: 'cancelled' }, c.plan.cancels.length);
+        // The reason's code only: its detail may quote CRM values (an address, a name).
+        for (const cancel of c.plan.cancels)
+          logger.info(
+            { triggerId: cancel.triggerId, eventId: c.eventId, reason: cancel.reason.split(':')[0] },
+            'trigger cancelled',
+          );
       }
       logger.debug({ claimed: rows.length, decided: committed.length }, 'events decided');
     } catch (error) {
-      // The whole batch rolled back: count a failed attempt for each event (poison events end `failed`).
+      if (isTransientConflict(error)) {
+        // Another process's batch won a lock race; nothing is wrong with these events, so
+        // the attempt does not count towards `dead`: they go back soon, spread by jitter.
+        logger.warn(
+          { err: (error as Error).message, events: items.length },
+          'decision batch lost a lock race',
+        );
+        for (const item of items) await releaseAfterConflict(item.row, error, at);
+        return rows.length;
+      }
+      // The whole batch rolled back: count a failed attempt for each event (poison events end `dead`).
       logger.error({ err: error }, 'committing decisions failed');
       for (const item of items) await recordFailure(item.row, error, at);
     }

@@ -69,8 +69,13 @@ export function checkTriggers(input: AuditInput, store: Snapshot, violations: st
  * Each event's decisions say what its triggers say: a `city` event's decision for the
  * every-event campaign is `triggered` with its own trigger; a `lifecyclestage` event's
  * decision for the once-per-recipient campaign is `triggered` for exactly one event per
- * contact and `skipped: already_sent` for the rest, never anything else.
+ * contact and `skipped: already_sent` for the rest. Either may instead be
+ * `skipped: stale_event`: several senders deliver a contact's changes out of order, and an
+ * event older than a change already applied to that property never acts.
  */
+const isStale = (d: { outcome: string; reason: string | null } | undefined) =>
+  d?.outcome === 'skipped' && d.reason === 'stale_event';
+
 export function checkDecisionOutcomes(input: AuditInput, store: Snapshot, violations: string[]): void {
   const { load, everyEventCampaign: every, oncePerRecipientCampaign: once } = input;
   const decision = new Map(store.decisions.map((d) => [`${d.event_id} ${d.campaign_id}`, d]));
@@ -84,18 +89,23 @@ export function checkDecisionOutcomes(input: AuditInput, store: Snapshot, violat
       .filter((e) => e.property === 'city')
       .filter((e) => {
         const d = decision.get(`${e.id} ${every}`);
+        if (isStale(d)) return false;
         return d?.outcome !== 'triggered' || triggers.get(d.trigger_id ?? '')?.event_id !== e.id;
       })
       .map((e) => `${e.id}=${describe(decision.get(`${e.id} ${every}`))}`),
   );
   report(
     violations,
-    `lifecyclestage events whose "${once}" decision is neither "triggered" nor "skipped: already_sent"`,
+    `lifecyclestage events whose "${once}" decision is not "triggered", "skipped: already_sent" or "skipped: stale_event"`,
     load.acknowledged
       .filter((e) => e.property === 'lifecyclestage')
       .filter((e) => {
         const d = decision.get(`${e.id} ${once}`);
-        return !(d?.outcome === 'triggered' || (d?.outcome === 'skipped' && d.reason === 'already_sent'));
+        return !(
+          d?.outcome === 'triggered' ||
+          (d?.outcome === 'skipped' && d.reason === 'already_sent') ||
+          isStale(d)
+        );
       })
       .map((e) => `${e.id}=${describe(decision.get(`${e.id} ${once}`))}`),
   );

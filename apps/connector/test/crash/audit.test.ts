@@ -55,7 +55,14 @@ async function store(): Promise<string> {
     .insertInto('events')
     .values([event('evt_ok', 'triggered'), event('evt_late', 'pending')])
     .execute();
-  const decision = { event_id: 'evt_ok', workspace_id: 'crash', reason: null, detail: null, created_at: 0 };
+  const decision = {
+    event_id: 'evt_ok',
+    run: 1,
+    workspace_id: 'crash',
+    reason: null,
+    detail: null,
+    created_at: 0,
+  };
   await handle.db
     .insertInto('decisions')
     .values([
@@ -120,7 +127,7 @@ describe('the crash audit', () => {
     expect(result.violations).toEqual(
       expect.arrayContaining([
         expect.stringMatching(/^1 acknowledged events missing from the store: evt_lost/),
-        expect.stringMatching(/^1 events not decided \(pending or failed\): evt_late=pending/),
+        expect.stringMatching(/^1 events not decided \(pending, dead or failed\): evt_late=pending/),
         expect.stringMatching(/^2 acknowledged events without exactly 2 decisions/),
         expect.stringMatching(/^1 delivered webhook-ids the database does not know: trg_forged/),
         expect.stringMatching(/^1 destination requests with a bad signature: trg_forged/),

@@ -60,9 +60,9 @@ export async function auditRun(input: AuditInput): Promise<Audit> {
   );
   report(
     violations,
-    'events not decided (pending or failed)',
+    'events not decided (pending, dead or failed)',
     store.events
-      .filter((e) => e.status === 'pending' || e.status === 'failed')
+      .filter((e) => ['pending', 'dead', 'failed'].includes(e.status))
       .map((e) => `${e.id}=${e.status}:${e.reason}`),
   );
   const decidedOnce = (id: string) => {
@@ -77,7 +77,8 @@ export async function auditRun(input: AuditInput): Promise<Audit> {
       .map((e) => `${e.id}=${decisionsOf.get(e.id)?.length ?? 0}`),
   );
   const decided = load.acknowledged.filter(
-    (e) => decidedOnce(e.id) && !['pending', 'failed'].includes(events.get(e.id)?.status ?? 'pending'),
+    (e) =>
+      decidedOnce(e.id) && !['pending', 'dead', 'failed'].includes(events.get(e.id)?.status ?? 'pending'),
   ).length;
 
   checkTriggers(input, store, violations);

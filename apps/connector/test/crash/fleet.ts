@@ -38,6 +38,23 @@ export interface FleetOptions {
 }
 
 const HEALTH_POLL_MS = 100;
+
+/**
+ * Every process any fleet of this test file started and has not seen exit. A teardown
+ * (`stopAllFleets` in afterAll) and, as a last resort, the test process's own exit kill
+ * them, so a failing or timed-out test leaves no connector running without a parent.
+ */
+const running = new Set<CliProcess>();
+const fleets = new Set<Fleet>();
+process.once('exit', () => {
+  for (const child of running) child.child.kill('SIGKILL');
+});
+
+/** Stops every fleet still running (SIGTERM, then SIGKILL after the grace period). */
+export async function stopAllFleets(): Promise<void> {
+  await Promise.all([...fleets].map((fleet) => fleet.stop()));
+  for (const child of running) child.child.kill('SIGKILL');
+}
 /** The connector's own shutdown grace is 10 s (runtime.ts); a drain must fit in it. */
 const STOP_GRACE_MS = 15_000;
 const OUTPUT_TAIL_CHARS = 2_000;
@@ -90,8 +107,12 @@ export async function startFleet({ size, env, cwd, startTimeoutMs = 30_000 }: Fl
     members.push({ index, port, url: `http://127.0.0.1:${port}`, process: null, live: false, starts: 0 });
   }
 
+  let stopped = false;
+
   function spawnMember(member: Member): void {
     const child = spawnCli(['start'], { ...env, PORT: String(member.port) }, cwd);
+    running.add(child);
+    void child.exited.then(() => running.delete(child));
     member.process = child;
     member.starts++;
     void child.exited.then((code) => {
@@ -105,9 +126,12 @@ export async function startFleet({ size, env, cwd, startTimeoutMs = 30_000 }: Fl
 
   const startTimesMs: number[] = [];
   async function restart(member: Member): Promise<void> {
+    // After stop() nothing is started again: a chaos loop still running cannot leak a process.
+    if (stopped) return;
     const started = Date.now();
     spawnMember(member);
     await waitHealthy(member, startTimeoutMs);
+    if (stopped) return;
     startTimesMs.push(Date.now() - started);
     member.live = true;
   }
@@ -132,6 +156,8 @@ export async function startFleet({ size, env, cwd, startTimeoutMs = 30_000 }: Fl
   }
 
   async function stop(): Promise<void> {
+    stopped = true;
+    fleets.delete(fleet);
     await Promise.all(
       members.map(async (member) => {
         const child = member.process;
@@ -146,12 +172,14 @@ export async function startFleet({ size, env, cwd, startTimeoutMs = 30_000 }: Fl
     );
   }
 
+  const live = () => members.filter((m) => m.live);
+  const fleet: Fleet = { members, live, kill, restart, startTimesMs, unexpectedExits, stop };
+  fleets.add(fleet);
   try {
     await Promise.all(members.map(restart));
   } catch (error) {
     await stop();
     throw error;
   }
-  const live = () => members.filter((m) => m.live);
-  return { members, live, kill, restart, startTimesMs, unexpectedExits, stop };
+  return fleet;
 }

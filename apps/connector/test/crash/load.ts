@@ -16,14 +16,18 @@ export interface LoadOptions {
   portalId: number;
   contactIds: readonly string[];
   random: () => number;
+  /** How many events to send in all: the work is a fixed amount, not a duration. */
+  events: number;
   /** Events per batch, inclusive; HubSpot sends at most 100. */
   batchSize?: [min: number, max: number];
   /** Batches in flight at once. */
   senders?: number;
-  /** Overall send rate the senders keep to (events per second, acknowledged or not). */
+  /** Most events sent per second (a pace, not a target: a slow machine sends slower). */
   eventsPerSecond?: number;
   /** Share of events that set `lifecyclestage` (the once-per-recipient campaign). */
   lifecycleShare?: number;
+  /** Share of the events (0–1) that may be sent so far: lets the kills keep up with the work. */
+  gate?: () => number;
   /** How long an unacknowledged batch is resent after `stop()` before it is given up. */
   resendForMs?: number;
 }
@@ -41,16 +45,22 @@ export interface LoadReport {
 }
 
 export interface Load {
+  /** Share of the events acknowledged so far, 0–1: what kills and crashes are spread over. */
+  progress(): number;
+  /** Resolves once every event was sent and its batch acknowledged (or given up after `stop`). */
+  finished: Promise<LoadReport>;
+  /** Stops early (a safety limit ran out): unacknowledged batches are resent for `resendForMs`, then given up. */
   stop(): Promise<LoadReport>;
 }
 
 const REQUEST_TIMEOUT_MS = 10_000;
 const RESEND_PAUSE_MS = 100;
+const GATE_POLL_MS = 50;
 const PATH = '/webhooks/hubspot';
 const CITIES = ['Köln', 'Berlin', 'Hamburg', 'München', 'Leipzig', 'Dresden'];
 
 /**
- * Sustained signed HubSpot webhook traffic against the live processes. A batch counts as
+ * A fixed number of signed HubSpot webhook events against the live processes. A batch counts as
  * acknowledged only on a 204; a failed request (the process was killed mid-request) is
  * signed again and resent to another process, as HubSpot retries a non-2xx delivery.
  * https://developers.hubspot.com/docs/api/webhooks#retries
@@ -68,7 +78,7 @@ export function startHubSpotLoad(options: LoadOptions): Load {
 
   function nextBatch(): { body: string; events: SentEvent[] } {
     const [min, max] = batchSize;
-    const size = min + Math.floor(random() * (max - min + 1));
+    const size = Math.min(options.events - report.sent.length, min + Math.floor(random() * (max - min + 1)));
     const events: SentEvent[] = [];
     const wire = Array.from({ length: size }, () => {
       const contactId = contactIds[Math.floor(random() * contactIds.length)] as string;
@@ -130,7 +140,11 @@ export function startHubSpotLoad(options: LoadOptions): Load {
   }
 
   async function sender(): Promise<void> {
-    while (running) {
+    while (running && report.sent.length < options.events) {
+      if (options.gate && report.sent.length / options.events >= options.gate()) {
+        await new Promise((r) => setTimeout(r, GATE_POLL_MS));
+        continue;
+      }
       const { body, events } = nextBatch();
       report.batches++;
       report.sent.push(...events);
@@ -142,13 +156,14 @@ export function startHubSpotLoad(options: LoadOptions): Load {
     }
   }
 
-  const done = Promise.all(Array.from({ length: senders }, sender));
+  const finished = Promise.all(Array.from({ length: senders }, sender)).then(() => report);
   return {
+    progress: () => report.acknowledged.length / options.events,
+    finished,
     async stop() {
       running = false;
       giveUpAt = Date.now() + resendForMs;
-      await done;
-      return report;
+      return finished;
     },
   };
 }

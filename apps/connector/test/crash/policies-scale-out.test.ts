@@ -1,9 +1,12 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/connect.js';
 import { dialectCases } from '../support/databases.js';
+import { stopAllFleets } from './fleet.js';
 import { runScenario } from './scenario.js';
 
 const postgres = dialectCases().find((c) => c.name === 'postgres');
+
+afterAll(stopAllFleets);
 const DAILY_CAP = 40;
 
 /** Mailing rules that span events: a campaign-wide daily cap and a per-recipient cooldown. */
@@ -30,7 +33,7 @@ describe.skipIf(postgres?.skipReason !== null)(
         databaseUrl,
         processes: 3,
         kills: 0,
-        loadMs: 12_000,
+        events: 1_800,
         contacts: 30,
         eventsPerSecond: 150,
         extraCampaigns: { ids: ['capped', 'cooldown'], yaml: CAMPAIGNS },

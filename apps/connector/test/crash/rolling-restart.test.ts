@@ -1,8 +1,12 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { dialectCases } from '../support/databases.js';
+import { stopAllFleets } from './fleet.js';
 import { runScenario } from './scenario.js';
 
 const postgres = dialectCases().find((c) => c.name === 'postgres');
+const EVENTS = 1_500;
+
+afterAll(stopAllFleets);
 
 describe.skipIf(postgres?.skipReason !== null)(
   `rolling restarts on PostgreSQL${postgres?.skipReason ? ` (skipped: ${postgres.skipReason})` : ''}`,
@@ -14,15 +18,18 @@ describe.skipIf(postgres?.skipReason !== null)(
         processes: 3,
         kills: 6,
         signal: 'SIGTERM',
-        loadMs: 15_000,
+        events: EVENTS,
+        loadTimeoutMs: 300_000,
       });
       expect(result.unexpectedExits).toEqual([]);
+      expect(result.kills).toBe(6);
       expect(result.givenUp).toBe(0);
       expect(result.violations).toEqual([]);
       expect(result.drained).toBe(true);
+      expect(result.counts.acknowledged).toBe(EVENTS);
       expect(result.counts.decided).toBe(result.counts.acknowledged);
       expect(result.counts.delivered).toBe(result.counts.triggered);
       expect(result.counts.dead).toBe(0);
-    }, 120_000);
+    }, 420_000);
   },
 );

@@ -29,22 +29,26 @@ export interface ScenarioOptions {
   kills: number;
   /** How processes are stopped: SIGKILL (default) or SIGTERM (graceful, must exit 0). */
   signal?: 'SIGKILL' | 'SIGTERM';
-  /** How long the load runs (the kills are spread over it). */
-  loadMs: number;
-  /** Destination behaviour by share of the load window elapsed (0–1), and while draining (1). */
-  destination?: (elapsed: number) => DestinationMode;
+  /** How many events the load sends (the kills are spread over their acknowledgement). */
+  events: number;
+  /** Destination behaviour by share of the events acknowledged (0–1), and while draining (1). */
+  destination?: (progress: number) => DestinationMode;
   drainTimeoutMs?: number;
+  /** Safety limit on sending all events (not a throughput target); the run fails past it. */
+  loadTimeoutMs?: number;
   contacts?: number;
-  /** Runs beside the load from its start (e.g. crashes the database); returns words for the line. */
-  alsoDuringLoad?: (loadMs: number) => Promise<string>;
+  /** Runs beside the load from its start (e.g. crashes the database) given its progress (0–1); returns words for the line. */
+  alsoDuringLoad?: (progress: () => number) => Promise<string>;
   /** More campaigns (YAML list items under the workspace's `campaigns:`) and their ids. */
   extraCampaigns?: { ids: string[]; yaml: string };
-  /** Offered HubSpot load; the processes must keep up with it to drain in time. */
+  /** Most events per second the load offers (a pace, not a target). */
   eventsPerSecond?: number;
 }
 
 export interface ScenarioResult extends Audit {
   line: string;
+  /** Processes killed (or terminated) under load: `kills` unless the run failed. */
+  kills: number;
   unexpectedExits: string[];
   givenUp: number;
   drained: boolean;
@@ -55,6 +59,7 @@ const EVENT_LEASE_MS = 2_000;
 const TRIGGER_LEASE_MS = 3_000;
 const DRAIN_POLL_MS = 500;
 const DESTINATION_TICK_MS = 250;
+const LOAD_TIMEOUT_MS = 150_000;
 
 async function pendingWork(databaseUrl: string): Promise<number> {
   const handle = openDatabase(databaseUrl);
@@ -84,9 +89,11 @@ async function drain(databaseUrl: string, timeoutMs: number): Promise<boolean> {
 
 /**
  * One crash run: the fake HubSpot API, the destination, N real `hookpost start`
- * processes on one database, signed HubSpot load round-robin to the live ones while a
- * random process is SIGKILLed and restarted `kills` times; then the queue drains and the
- * store and the destination are audited. Prints one line of counts.
+ * processes on one database, a fixed number of signed HubSpot events round-robin to the
+ * live ones while a random process is SIGKILLed and restarted `kills` times (placed by
+ * progress, not time); then the queue drains and the store and the destination are
+ * audited. Time limits are only safety limits. Every process started is stopped, also
+ * when the run fails. Prints one line of counts.
  */
 export async function runScenario(options: ScenarioOptions): Promise<ScenarioResult> {
   const started = Date.now();
@@ -118,9 +125,11 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRes
     });
     const live = fleet;
     const loadStarted = Date.now();
-    ticker = setInterval(() => {
-      void destination.setMode(plan(Math.min(1, (Date.now() - loadStarted) / options.loadMs)));
-    }, DESTINATION_TICK_MS);
+    // Kill i falls between 20 % and 80 % of slot i; the load may send up to 90 % of that slot
+    // until it happened. So every kill happens under load whatever the machine's speed (the
+    // last one too: the load cannot finish first), and a run has exactly `kills` kills.
+    let killed = 0;
+    const gate = () => (options.kills === 0 || killed >= options.kills ? 1 : (killed + 0.9) / options.kills);
     const load = startHubSpotLoad({
       targets: () => live.live().map((m) => m.url),
       clientSecret: HUBSPOT_SECRET,
@@ -128,19 +137,39 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRes
       portalId: PORTAL_ID,
       contactIds,
       random,
+      events: options.events,
+      gate,
       ...(options.eventsPerSecond === undefined ? {} : { eventsPerSecond: options.eventsPerSecond }),
     });
-    const [kills, also] = await Promise.all([
-      runChaos(fleet, {
-        kills: options.kills,
-        windowMs: options.loadMs,
-        random,
-        ...(options.signal ? { signal: options.signal } : {}),
-      }),
-      options.alsoDuringLoad?.(options.loadMs) ?? '',
-    ]);
-    await new Promise((r) => setTimeout(r, loadStarted + options.loadMs - Date.now()));
-    const sent = await load.stop();
+    ticker = setInterval(() => void destination.setMode(plan(load.progress())), DESTINATION_TICK_MS);
+    let loadOver = false;
+    const safety = setTimeout(() => void load.stop(), options.loadTimeoutMs ?? LOAD_TIMEOUT_MS);
+    let sent: Awaited<typeof load.finished>;
+    let kills: number;
+    let also: string;
+    try {
+      [kills, also, sent] = await Promise.all([
+        runChaos(fleet, {
+          kills: options.kills,
+          progress: load.progress,
+          stopped: () => loadOver,
+          onKill: (done) => {
+            killed = done;
+          },
+          random,
+          ...(options.signal ? { signal: options.signal } : {}),
+        }),
+        options.alsoDuringLoad?.(load.progress) ?? '',
+        load.finished.finally(() => {
+          loadOver = true;
+        }),
+      ]);
+    } finally {
+      clearTimeout(safety);
+      // On failure the senders must not outlive the run (they would resend to nobody).
+      if (!loadOver) void load.stop();
+      loadOver = true;
+    }
     const loadSeconds = (Date.now() - loadStarted) / 1000;
     const drainStarted = Date.now();
     const drained = await drain(databaseUrl, options.drainTimeoutMs ?? 60_000);
@@ -167,7 +196,7 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRes
       `failed-attempts=${audit.failedAttempts} duplicate-deliveries=${audit.duplicateDeliveries} ` +
       `load=${loadSeconds.toFixed(1)}s drain=${drainSeconds.toFixed(1)}s total=${((Date.now() - started) / 1000).toFixed(1)}s seed=${seed}`;
     console.log(line);
-    return { ...audit, line, unexpectedExits: fleet.unexpectedExits, givenUp: sent.givenUp, drained };
+    return { ...audit, line, kills, unexpectedExits: fleet.unexpectedExits, givenUp: sent.givenUp, drained };
   } finally {
     if (ticker) clearInterval(ticker);
     await fleet?.stop();

@@ -65,3 +65,31 @@ export function spawnCli(args: string[], env: NodeJS.ProcessEnv = {}, cwd = CONN
     },
   };
 }
+
+/**
+ * `runCli` without blocking the test worker (a long run of `spawnSync` calls starves
+ * vitest's worker RPC): same arguments, same answer.
+ */
+export function runCliAsync(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+  cwd = CONNECTOR_DIR,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [...CLI_NODE_ARGS, ...args], {
+      cwd,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: 60_000,
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    child.stderr?.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    child.once('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}

@@ -1,4 +1,4 @@
-import type { CampaignTrigger } from '../campaign.js';
+import type { TriggerClause } from '../campaign.js';
 import type { CrmEvent, PropertyValue } from '../event.js';
 import { looseEquals } from './compare.js';
 import { own, ownValue, type Scope } from './context.js';
@@ -19,7 +19,7 @@ class Missing {
  * Clauses are checked in a fixed order (platform, object, on, property, to / in) so the
  * reason always names the first one that failed.
  */
-export function compileTrigger(trigger: CampaignTrigger): CompiledTrigger {
+export function compileTrigger(trigger: TriggerClause): CompiledTrigger {
   const checkOn = compileOn(trigger);
   const readProperty = compileProperty(trigger);
   const checkValue = compileValue(trigger);
@@ -39,11 +39,14 @@ export function compileTrigger(trigger: CampaignTrigger): CompiledTrigger {
     if (onFailure !== null) return onFailure;
     if (readProperty === null) return null;
     const value = readProperty(scope);
-    return value instanceof Missing ? value.reason : checkValue(value);
+    if (value instanceof Missing) return value.reason;
+    const failure = checkValue(value);
+    if (failure !== null) scope.failedClause = 'trigger.value';
+    return failure;
   };
 }
 
-function compileOn(trigger: CampaignTrigger): (event: CrmEvent) => string | null {
+function compileOn(trigger: TriggerClause): (event: CrmEvent) => string | null {
   switch (trigger.on) {
     case 'any':
       return () => null;
@@ -83,7 +86,7 @@ function checkOutboundMessage(event: CrmEvent): string | null {
  * Returns a `trigger.property:` reason when it is absent.
  */
 function compileProperty(
-  trigger: CampaignTrigger,
+  trigger: TriggerClause,
 ): ((scope: Scope) => PropertyValue | Missing | undefined) | null {
   const property = trigger.property;
   if (property === undefined) return null;
@@ -109,7 +112,7 @@ function compileProperty(
   };
 }
 
-function compileValue(trigger: CampaignTrigger): (value: PropertyValue | undefined) => string | null {
+function compileValue(trigger: TriggerClause): (value: PropertyValue | undefined) => string | null {
   const to = trigger.to;
   if (to !== undefined) {
     const shown = formatValue(to);

@@ -1,5 +1,6 @@
 import type { Recipient } from '../address.js';
 import type { CrmEvent, PropertyValue } from '../event.js';
+import type { DecisionClause } from '../trigger.js';
 
 /** Enriched CRM records by lower-case object type (`contact`, `company`, `deal`, `opportunity`…). */
 export type RecordsByType = {
@@ -22,6 +23,8 @@ export interface Scope {
   recipient: Recipient | null;
   /** Object type of the recipient record (`contact` or `company`). */
   recipientType: string;
+  /** Set by the compiled trigger when its failure was the watched value (`to` / `in`). */
+  failedClause: DecisionClause;
 }
 
 /** A property of a plain record, ignoring anything inherited from Object.prototype. */

@@ -59,6 +59,7 @@ export function evaluateCampaigns(
     records: context.records,
     recipient: context.recipient ?? null,
     recipientType: 'contact',
+    failedClause: 'trigger',
   };
   const decisions: Decision[] = new Array(campaigns.length);
   for (let i = 0; i < campaigns.length; i++) {
@@ -85,12 +86,14 @@ export function createEvaluator(campaigns: readonly Campaign[]) {
 function decide(entry: CompiledCampaign, scope: Scope): Decision {
   const campaignId = entry.campaign.id;
   if (!entry.campaign.enabled) return { campaignId, outcome: 'skipped', reason: 'disabled' };
+  scope.failedClause = 'trigger';
   const triggerFailure = entry.trigger(scope);
-  if (triggerFailure !== null) return { campaignId, outcome: 'no_match', reason: triggerFailure };
+  if (triggerFailure !== null)
+    return { campaignId, outcome: 'no_match', reason: triggerFailure, clause: scope.failedClause };
   if (entry.conditions !== null) {
     scope.recipientType = scope.recipient?.crm.objectType ?? entry.recipientType;
     const failure = entry.conditions.check(scope);
-    if (failure !== null) return { campaignId, outcome: 'no_match', reason: failure };
+    if (failure !== null) return { campaignId, outcome: 'no_match', reason: failure, clause: 'conditions' };
   }
   return { campaignId, outcome: 'matched', reason: null };
 }

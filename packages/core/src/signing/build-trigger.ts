@@ -2,7 +2,7 @@ import type { Recipient } from '../address.js';
 import { HookpostCoreError } from '../errors.js';
 import type { CrmEvent } from '../event.js';
 import { toIssues } from '../result.js';
-import { type Trigger, triggerSchema } from '../trigger.js';
+import { type CampaignTrigger, campaignTriggerSchema } from '../trigger.js';
 import { triggerId } from './trigger-id.js';
 
 export interface BuildTriggerInput {
@@ -27,12 +27,12 @@ export interface BuildTriggerInput {
  * const trigger = buildTrigger({ dedupeKey: allowed.dedupeKey, workspaceId: 'acme', campaign, recipient: allowed.recipient,
  *   variables: rendered.value, sendAt: allowed.sendAt, events: event, createdAt: new Date() });
  */
-export function buildTrigger(input: BuildTriggerInput): Trigger {
+export function buildTrigger(input: BuildTriggerInput): CampaignTrigger {
   const events: readonly CrmEvent[] = Array.isArray(input.events) ? input.events : [input.events as CrmEvent];
   const first = events[0];
   if (first === undefined)
     throw new HookpostCoreError('invalid_trigger', 'a trigger needs at least one event');
-  const result = triggerSchema.safeParse({
+  const result = campaignTriggerSchema.safeParse({
     type: 'campaign.trigger',
     id: triggerId(input.dedupeKey),
     createdAt: input.createdAt.toISOString(),

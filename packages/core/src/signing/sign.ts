@@ -1,6 +1,6 @@
 import { Webhook } from 'standardwebhooks';
 import { HookpostCoreError } from '../errors.js';
-import type { Trigger } from '../trigger.js';
+import type { CampaignTrigger } from '../trigger.js';
 
 /** The Standard Webhooks headers (https://www.standardwebhooks.com/). */
 export type TriggerHeaders = {
@@ -34,7 +34,11 @@ export interface SignOptions {
  * const signed = signTrigger(trigger, 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw');
  * await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...signed.headers }, body: signed.body });
  */
-export function signTrigger(payload: Trigger, secret: string, options: SignOptions = {}): SignedTrigger {
+export function signTrigger(
+  payload: CampaignTrigger,
+  secret: string,
+  options: SignOptions = {},
+): SignedTrigger {
   const id = options.id ?? payload?.id;
   if (typeof id !== 'string' || id === '') {
     throw new HookpostCoreError(

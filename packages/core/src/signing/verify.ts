@@ -1,6 +1,6 @@
 import { HookpostCoreError } from '../errors.js';
 import { toIssues } from '../result.js';
-import { type Trigger, triggerSchema } from '../trigger.js';
+import { type CampaignTrigger, campaignTriggerSchema } from '../trigger.js';
 import { webhookFor } from './sign.js';
 
 /** Request headers as Node gives them (`IncomingHttpHeaders`) or a plain record. */
@@ -17,7 +17,7 @@ export type HeaderBag = Readonly<Record<string, string | readonly string[] | und
  *   res.sendStatus(204);
  * });
  */
-export function verifyTrigger(body: string | Buffer, headers: HeaderBag, secret: string): Trigger {
+export function verifyTrigger(body: string | Buffer, headers: HeaderBag, secret: string): CampaignTrigger {
   const flat: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
     if (typeof value === 'string') flat[name.toLowerCase()] = value;
@@ -37,7 +37,7 @@ export function verifyTrigger(body: string | Buffer, headers: HeaderBag, secret:
       },
     );
   }
-  const result = triggerSchema.safeParse(payload);
+  const result = campaignTriggerSchema.safeParse(payload);
   if (!result.success) {
     throw new HookpostCoreError('invalid_trigger', 'signed body is not a campaign trigger', {
       cause: result.error,

@@ -3,7 +3,13 @@ import { HookpostHubSpotError } from '../errors.js';
 import { createCoalescer } from './coalesce.js';
 import { createSlidingWindowLimiter } from './limiter.js';
 import { apiObjectName } from './object-paths.js';
-import { associationsResponseSchema, batchReadResponseSchema, createdObjectSchema } from './schemas.js';
+import {
+  associationsResponseSchema,
+  batchReadResponseSchema,
+  createdObjectSchema,
+  type HubSpotPropertyDefinition,
+  propertyDefinitionsResponseSchema,
+} from './schemas.js';
 import { createSdkCall } from './sdk.js';
 import { createTransport, type Send } from './transport.js';
 
@@ -46,6 +52,12 @@ export interface HubSpotClient {
   ): Promise<{ id: string }>;
   /** Completes a blocked workflow action execution. */
   completeCallback(callbackId: string, outputFields: Record<string, unknown>): Promise<void>;
+  /**
+   * The object's property definitions (name, type, enumeration `options`), e.g. to check
+   * that a configuration names real properties and option values.
+   * https://developers.hubspot.com/docs/api-reference/crm-properties-v3/core/get-crm-v3-properties-objectType
+   */
+  getProperties(objectType: string): Promise<HubSpotPropertyDefinition[]>;
   /** Any other HubSpot API call, with the same limiter and retries. */
   request(method: string, path: string, body?: unknown): Promise<unknown>;
 }
@@ -155,6 +167,10 @@ export function createHubSpotClient(options: HubSpotClientOptions): HubSpotClien
       await send('POST', `/automation/v4/actions/callbacks/${encodeURIComponent(callbackId)}/complete`, {
         outputFields,
       });
+    },
+    async getProperties(objectType) {
+      const path = `/crm/v3/properties/${apiObjectName(objectType)}`;
+      return parse(propertyDefinitionsResponseSchema, await send('GET', path, undefined), path).results;
     },
     request: send satisfies Send,
   };

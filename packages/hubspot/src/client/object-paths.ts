@@ -14,5 +14,8 @@ const API_NAMES: Readonly<Record<string, string>> = {
  * apiObjectName('2-1234'); // '2-1234'
  */
 export function apiObjectName(objectType: string): string {
-  return encodeURIComponent(API_NAMES[objectType] ?? objectType);
+  // Object.hasOwn: the object type comes from a request; `constructor` is not a plural.
+  return encodeURIComponent(
+    Object.hasOwn(API_NAMES, objectType) ? (API_NAMES[objectType] as string) : objectType,
+  );
 }

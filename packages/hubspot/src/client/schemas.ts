@@ -21,3 +21,21 @@ export const associationsResponseSchema = z.object({
 });
 
 export const createdObjectSchema = z.object({ id: z.string() });
+
+/**
+ * `GET /crm/v3/properties/{objectType}`: the object's property definitions; enumerations
+ * carry their `options` (for `dealstage`, the stage ids of every pipeline).
+ * https://developers.hubspot.com/docs/api-reference/crm-properties-v3/core/get-crm-v3-properties-objectType
+ */
+export const propertyDefinitionsResponseSchema = z.object({
+  results: z.array(
+    z.looseObject({
+      name: z.string(),
+      label: z.string().optional(),
+      type: z.string().optional(),
+      fieldType: z.string().optional(),
+      options: z.array(z.looseObject({ value: z.string(), label: z.string().optional() })).optional(),
+    }),
+  ),
+});
+export type HubSpotPropertyDefinition = z.infer<typeof propertyDefinitionsResponseSchema>['results'][number];

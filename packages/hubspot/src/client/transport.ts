@@ -1,5 +1,5 @@
+import { backoffDelayMs, parseRetryAfter } from '@hookpost/core';
 import { HookpostHubSpotError } from '../errors.js';
-import { backoffDelayMs, retryAfterMs, sleep } from './backoff.js';
 import type { SlidingWindowLimiter } from './limiter.js';
 import type { ApiCall, RawResponse } from './sdk.js';
 
@@ -39,7 +39,7 @@ export function createTransport(options: TransportOptions): Send {
             cause,
           },
         );
-        await sleep(backoffDelayMs(attempt, options.retryBaseMs, options.maxRetryDelayMs));
+        await sleep(retryDelayMs(attempt, options));
         continue;
       } finally {
         release();
@@ -48,15 +48,24 @@ export function createTransport(options: TransportOptions): Send {
       lastError = apiError(method, path, response);
       if (response.status === 429) {
         if (policyNameOf(response) === 'DAILY') throw lastError;
-        options.limiter.pauseFor(retryAfterMs(response.header('retry-after')) ?? options.rateLimitPauseMs);
+        options.limiter.pauseFor(parseRetryAfter(response.header('retry-after')) ?? options.rateLimitPauseMs);
         continue;
       }
       if (response.status < 500) throw lastError;
-      await sleep(backoffDelayMs(attempt, options.retryBaseMs, options.maxRetryDelayMs));
+      await sleep(retryDelayMs(attempt, options));
     }
     throw lastError ?? new HookpostHubSpotError('api_error', `${method} ${path} was not attempted`);
   };
 }
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** The shared back-off (`@hookpost/core`): attempt 0 failed → one base delay, doubling to the cap. */
+const retryDelayMs = (attempt: number, options: TransportOptions) =>
+  backoffDelayMs(attempt + 1, {
+    initialDelayMs: options.retryBaseMs,
+    maxDelayMs: options.maxRetryDelayMs,
+  });
 
 function parseJson(text: string): unknown {
   if (text.length === 0) return undefined;

@@ -1,20 +1,19 @@
-import { createHash } from 'node:crypto';
+export { eventIdFor } from '@hookpost/core';
 
-/**
- * Our stable event id: `evt_` + 22 base64url characters of SHA-256 over platform, account
- * and the source's de-duplication key, so a re-delivery maps to the same id.
- *
- * @example
- * eventIdFor('hubspot', '62515', '62515:25:1246965:3816279340:1462216307945:'); // 'evt_…' (26 chars)
- */
-export function eventIdFor(platform: string, accountId: string, externalId: string): string {
-  const digest = createHash('sha256').update(`${platform}\n${accountId}\n${externalId}`).digest('base64url');
-  return `evt_${digest.slice(0, 22)}`;
+/** What tells one association change apart from another of the same event id. */
+export interface AssociationLink {
+  toObjectId: string;
+  /** `associationTypeId` when given, else the legacy `associationType` (`CONTACT_TO_COMPANY`). */
+  associationType: string;
+  associationRemoved: boolean;
 }
 
 /**
  * HubSpot's `eventId` is not unique and retries bump `attemptNumber`, so de-duplicate on
- * this composite key (never the attempt number).
+ * this composite key (never the attempt number). An association change also names the
+ * link: one event id may carry several links (one per associated record and direction),
+ * each a change of its own, so target, association type and `associationRemoved` are part
+ * of the key.
  * https://developers.hubspot.com/docs/api/webhooks#webhook-payloads
  */
 export function webhookExternalId(parts: {
@@ -24,13 +23,17 @@ export function webhookExternalId(parts: {
   eventId: number;
   occurredAt: number;
   propertyName: string | undefined;
+  association?: AssociationLink | undefined;
 }): string {
-  return [
+  const key = [
     parts.portalId,
     parts.subscriptionId,
     parts.objectId,
     parts.eventId,
     parts.occurredAt,
     parts.propertyName ?? '',
-  ].join(':');
+  ];
+  const link = parts.association;
+  if (link) key.push(link.toObjectId, link.associationType, link.associationRemoved ? 'removed' : 'added');
+  return key.join(':');
 }

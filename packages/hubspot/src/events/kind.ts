@@ -1,14 +1,16 @@
 import type { EventKind } from '@hookpost/core';
 
-const KIND_BY_ACTION: Readonly<Record<string, EventKind>> = {
-  creation: 'created',
-  deletion: 'deleted',
-  propertyChange: 'updated',
-  merge: 'merged',
-  restore: 'restored',
-  associationChange: 'association_changed',
-  privacyDeletion: 'privacy_deleted',
-};
+// A Map, not an object literal: the action comes from the request, and `toString` or
+// `constructor` must not find Object.prototype members.
+const KIND_BY_ACTION: ReadonlyMap<string, EventKind> = new Map([
+  ['creation', 'created'],
+  ['deletion', 'deleted'],
+  ['propertyChange', 'updated'],
+  ['merge', 'merged'],
+  ['restore', 'restored'],
+  ['associationChange', 'association_changed'],
+  ['privacyDeletion', 'privacy_deleted'],
+]);
 
 /** Splits `contact.propertyChange` into its object prefix and action. */
 export function splitSubscriptionType(type: string): { prefix: string; action: string } {
@@ -20,5 +22,5 @@ export function splitSubscriptionType(type: string): { prefix: string; action: s
 
 /** Any action HubSpot adds later maps to `unknown` and is kept (DESIGN §3). */
 export function kindFromAction(action: string): EventKind {
-  return KIND_BY_ACTION[action] ?? 'unknown';
+  return KIND_BY_ACTION.get(action) ?? 'unknown';
 }

@@ -1,5 +1,5 @@
 import type { CrmEvent } from '@hookpost/core';
-import { eventIdFor, webhookExternalId } from './ids.js';
+import { type AssociationLink, eventIdFor, webhookExternalId } from './ids.js';
 import { kindFromAction, splitSubscriptionType } from './kind.js';
 import { objectTypeFromId } from './object-types.js';
 import type { HubSpotWebhookEvent } from './schema.js';
@@ -18,12 +18,16 @@ const GENERIC_PREFIX = 'object';
 export function toCrmEvent(event: HubSpotWebhookEvent): CrmEvent {
   const type = (event.subscriptionType ?? event.eventType) as string;
   const { prefix, action } = splitSubscriptionType(type);
-  const objectType =
-    prefix === GENERIC_PREFIX ? objectTypeFromId(event.objectTypeId ?? GENERIC_PREFIX) : prefix;
+  const kind = kindFromAction(action);
+  const objectType = prefix === GENERIC_PREFIX ? genericObjectType(event) : prefix;
   const objectId = String(event.objectId ?? event.primaryObjectId ?? event.fromObjectId);
   const accountId = String(event.portalId);
-  const externalId = webhookExternalId({ ...event, objectId, propertyName: event.propertyName });
-  const kind = kindFromAction(action);
+  const externalId = webhookExternalId({
+    ...event,
+    objectId,
+    propertyName: event.propertyName,
+    association: kind === 'association_changed' ? associationLink(event) : undefined,
+  });
   return {
     id: eventIdFor('hubspot', accountId, externalId),
     platform: 'hubspot',
@@ -37,6 +41,25 @@ export function toCrmEvent(event: HubSpotWebhookEvent): CrmEvent {
       : {}),
     occurredAt: new Date(event.occurredAt).toISOString(),
     source: sourceOf(event, type),
+  };
+}
+
+/**
+ * The object type of a generic `object.*` event: `objectTypeId`, or for association
+ * changes `fromObjectTypeId` (the side the event is about); `0-1` → `contact`, custom
+ * objects (`2-…`) as given. https://developers.hubspot.com/docs/api/webhooks#association-change-events
+ */
+function genericObjectType(event: HubSpotWebhookEvent): string {
+  const typeId = event.objectTypeId ?? event.fromObjectTypeId;
+  return typeId === undefined ? GENERIC_PREFIX : objectTypeFromId(typeId);
+}
+
+function associationLink(event: HubSpotWebhookEvent): AssociationLink {
+  return {
+    toObjectId: event.toObjectId === undefined ? '' : String(event.toObjectId),
+    associationType:
+      event.associationTypeId !== undefined ? String(event.associationTypeId) : (event.associationType ?? ''),
+    associationRemoved: event.associationRemoved === true,
   };
 }
 

@@ -264,3 +264,37 @@ describe('parseWebhookBatch — malformed deliveries', () => {
     );
   });
 });
+
+describe('parseWebhookBatch — hostile values are data or a 400, never a crash', () => {
+  it('refuses an occurredAt past the last valid Date (8.64e15 .. 2^53) with a 400 naming the field', () => {
+    for (const occurredAt of [8.64e15 + 1, 2 ** 53 - 1]) {
+      expect(() => parseOne({ occurredAt, subscriptionType: 'contact.creation' })).toThrow(
+        /occurredAt: expected Unix milliseconds up to/,
+      );
+    }
+    expect(parseOne({ occurredAt: 8.64e15, subscriptionType: 'contact.creation' }).occurredAt).toBe(
+      '+275760-09-13T00:00:00.000Z',
+    );
+  });
+
+  it.each(['toString', 'constructor', '__proto__', 'hasOwnProperty', 'valueOf'])(
+    'keeps a subscriptionType or objectTypeId named %s as plain text',
+    (name) => {
+      const action = parseOne({ subscriptionType: `contact.${name}` });
+      expect(action.kind).toBe('unknown');
+      const generic = parseOne({ subscriptionType: 'object.creation', objectTypeId: name });
+      expect(generic.objectType).toBe(name);
+      expect(crmEventSchema.safeParse(generic).success).toBe(true);
+      const prefix = parseOne({ subscriptionType: `${name}.creation` });
+      expect(prefix.objectType).toBe(name);
+    },
+  );
+
+  it('refuses bodies nested deeper than 64 levels without parsing them', () => {
+    const deep = `[${'['.repeat(100)}${']'.repeat(100)}]`;
+    expect(() => parseWebhookBatch(deep)).toThrow(/nested deeper than 64 levels/);
+    expect(() =>
+      parseWebhookBatch('["[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["]'),
+    ).toThrow(/expected a object/);
+  });
+});

@@ -1,21 +1,34 @@
 import type { CrmEvent } from '@hookpost/core';
 import { HookpostHubSpotError } from '../errors.js';
+import { jsonDepth, MAX_JSON_DEPTH } from './depth.js';
 import { formatIssue } from './issues.js';
+import { type MalformedItem, malformedItem } from './malformed.js';
 import { toCrmEvent } from './normalise.js';
-import { hubSpotWebhookBatchSchema, MAX_EVENTS_PER_BATCH } from './schema.js';
+import { hubSpotWebhookEventSchema, MAX_EVENTS_PER_BATCH } from './schema.js';
 
 /** How many problems to spell out in one error message before summarising. */
 const MAX_LISTED_ISSUES = 5;
 
+/** A webhook delivery read item by item: the events that parsed and the items that did not. */
+export interface ParsedWebhookDelivery {
+  events: CrmEvent[];
+  malformed: MalformedItem[];
+}
+
 /**
- * Parses a raw webhook delivery (a JSON array of ≤ 100 events) into core events.
- * Throws `HookpostHubSpotError` (`malformed_payload`, status 400) naming what is wrong and where.
+ * Parses a raw webhook delivery (a JSON array of ≤ 100 events) item by item. Only an
+ * unreadable envelope throws `HookpostHubSpotError` (`malformed_payload`, status 400): not
+ * JSON, not an array, more than 100 items. Each item that is not a readable event is
+ * returned in `malformed` with its raw JSON and the problem, so one odd item never loses
+ * the other 99 (HubSpot does not retry a 4xx).
+ * https://developers.hubspot.com/docs/api/webhooks#webhook-payloads
  *
  * @example
- * const events = parseWebhookBatch(rawBody); // CrmEvent[]
+ * const { events, malformed } = parseWebhookDelivery(rawBody);
  */
-export function parseWebhookBatch(rawBody: string | Uint8Array): CrmEvent[] {
+export function parseWebhookDelivery(rawBody: string | Uint8Array): ParsedWebhookDelivery {
   const text = typeof rawBody === 'string' ? rawBody : Buffer.from(rawBody).toString('utf8');
+  if (jsonDepth(text) > MAX_JSON_DEPTH) throw malformed(`nested deeper than ${MAX_JSON_DEPTH} levels`);
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -26,13 +39,37 @@ export function parseWebhookBatch(rawBody: string | Uint8Array): CrmEvent[] {
   if (json.length > MAX_EVENTS_PER_BATCH) {
     throw malformed(`expected at most ${MAX_EVENTS_PER_BATCH} events, got ${json.length}`);
   }
-  const parsed = hubSpotWebhookBatchSchema.safeParse(json);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map(formatIssue);
-    const more = lines.length > MAX_LISTED_ISSUES ? `; and ${lines.length - MAX_LISTED_ISSUES} more` : '';
-    throw malformed(`${lines.slice(0, MAX_LISTED_ISSUES).join('; ')}${more}`, parsed.error);
+  const events: CrmEvent[] = [];
+  const bad: MalformedItem[] = [];
+  for (const [index, item] of json.entries()) {
+    const parsed = hubSpotWebhookEventSchema.safeParse(item);
+    if (parsed.success) {
+      events.push(toCrmEvent(parsed.data));
+      continue;
+    }
+    const lines = parsed.error.issues.map((issue) => formatIssue({ ...issue, path: [index, ...issue.path] }));
+    bad.push(malformedItem(item, summariseIssues(lines)));
   }
-  return parsed.data.map(toCrmEvent);
+  return { events, malformed: bad };
+}
+
+/**
+ * Parses a raw webhook delivery into core events, strictly: any unreadable item throws
+ * `HookpostHubSpotError` (`malformed_payload`, status 400) naming what is wrong and where.
+ * Use `parseWebhookDelivery` to keep the readable items of a partly bad delivery.
+ *
+ * @example
+ * const events = parseWebhookBatch(rawBody); // CrmEvent[]
+ */
+export function parseWebhookBatch(rawBody: string | Uint8Array): CrmEvent[] {
+  const { events, malformed: bad } = parseWebhookDelivery(rawBody);
+  if (bad.length > 0) throw malformed(summariseIssues(bad.map((b) => b.error)));
+  return events;
+}
+
+function summariseIssues(lines: readonly string[]): string {
+  const more = lines.length > MAX_LISTED_ISSUES ? `; and ${lines.length - MAX_LISTED_ISSUES} more` : '';
+  return `${lines.slice(0, MAX_LISTED_ISSUES).join('; ')}${more}`;
 }
 
 function malformed(detail: string, cause?: unknown): HookpostHubSpotError {

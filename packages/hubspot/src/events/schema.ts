@@ -4,6 +4,8 @@ import { z } from 'zod';
 export const MAX_EVENTS_PER_BATCH = 100;
 
 const id = z.number().int().nonnegative();
+/** The last instant a JavaScript Date can hold (ECMA-262 §21.4.1.1): later values cannot be stored as times. */
+export const MAX_DATE_MS = 8.64e15;
 
 /**
  * One event of a webhook delivery as HubSpot sends it. IDs are JSON numbers except
@@ -15,7 +17,7 @@ export const hubSpotWebhookEventSchema = z
     subscriptionId: id,
     portalId: id,
     appId: id.optional(),
-    occurredAt: id,
+    occurredAt: id.max(MAX_DATE_MS, { message: `expected Unix milliseconds up to ${MAX_DATE_MS}` }),
     // Real deliveries say `subscriptionType`; the docs' table says `eventType`.
     subscriptionType: z.string().min(1).optional(),
     eventType: z.string().min(1).optional(),

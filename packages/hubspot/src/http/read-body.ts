@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import getRawBody from 'raw-body';
 import { HookpostHubSpotError } from '../errors.js';
 
 /** Fields other middleware may already have put on the request. */
@@ -9,21 +10,42 @@ interface RequestWithBody extends IncomingMessage {
 
 /**
  * The raw request bytes, needed for signature checks. Uses `req.rawBody` or a Buffer
- * `req.body` when a framework already read the stream; otherwise reads it, refusing
- * (413) from Content-Length or as soon as `maxBodyBytes` is passed, without buffering the rest.
+ * `req.body` when a framework already read the stream; otherwise reads it with `raw-body`,
+ * which refuses from Content-Length or as soon as `maxBodyBytes` is passed without
+ * buffering the rest, and checks the bytes received against Content-Length.
+ * Throws `payload_too_large` (413) or `body_unavailable` (400: aborted, truncated or
+ * wrongly sized body; 500: the stream was already consumed by another parser).
+ *
+ * @example
+ * const rawBody = await readRawBody(req, 1_000_000); // Buffer, exactly as signed
  */
 export async function readRawBody(req: IncomingMessage, maxBodyBytes: number): Promise<Buffer> {
   const existing = alreadyRead(req as RequestWithBody);
-  if (existing) return checkSize(existing, maxBodyBytes);
-  const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > maxBodyBytes) throw tooLarge(maxBodyBytes);
+  if (existing) {
+    if (existing.length > maxBodyBytes) throw tooLarge(maxBodyBytes);
+    return existing;
+  }
   if (req.readableEnded) {
     throw new HookpostHubSpotError(
       'body_unavailable',
       'the request body was already consumed: mount this middleware before body parsers or keep req.rawBody',
     );
   }
-  return collect(req, maxBodyBytes);
+  const declared = req.headers['content-length'];
+  try {
+    return await getRawBody(req, {
+      limit: maxBodyBytes,
+      ...(declared === undefined || req.headers['transfer-encoding'] ? {} : { length: declared }),
+    });
+  } catch (cause) {
+    const type = (cause as { type?: unknown }).type;
+    if (type === 'entity.too.large') throw tooLarge(maxBodyBytes);
+    throw new HookpostHubSpotError(
+      'body_unavailable',
+      `the request body could not be read (${typeof type === 'string' ? type : 'stream error'})`,
+      { status: 400, cause },
+    );
+  }
 }
 
 function alreadyRead(req: RequestWithBody): Buffer | undefined {
@@ -31,50 +53,6 @@ function alreadyRead(req: RequestWithBody): Buffer | undefined {
   if (typeof req.rawBody === 'string') return Buffer.from(req.rawBody, 'utf8');
   if (Buffer.isBuffer(req.body)) return req.body;
   return undefined;
-}
-
-function checkSize(body: Buffer, maxBodyBytes: number): Buffer {
-  if (body.length > maxBodyBytes) throw tooLarge(maxBodyBytes);
-  return body;
-}
-
-function collect(req: IncomingMessage, maxBodyBytes: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const cleanup = () => {
-      req.off('data', onData);
-      req.off('end', onEnd);
-      req.off('error', onError);
-    };
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > maxBodyBytes) {
-        cleanup();
-        // Stop reading: Node discards the rest when the response ends (we answer with Connection: close).
-        req.pause();
-        reject(tooLarge(maxBodyBytes));
-        return;
-      }
-      chunks.push(chunk);
-    };
-    const onEnd = () => {
-      cleanup();
-      resolve(Buffer.concat(chunks, size));
-    };
-    const onError = (cause: Error) => {
-      cleanup();
-      reject(
-        new HookpostHubSpotError('body_unavailable', 'the request body could not be read', {
-          status: 400,
-          cause,
-        }),
-      );
-    };
-    req.on('data', onData);
-    req.on('end', onEnd);
-    req.on('error', onError);
-  });
 }
 
 function tooLarge(maxBodyBytes: number): HookpostHubSpotError {

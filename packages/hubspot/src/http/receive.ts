@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
-import { type SignatureFailureReason, type SignatureVersion, verifySignature } from '../signature/verify.js';
+import { checkSignatureHeaders, DEFAULT_TOLERANCE_MS } from '../signature/precheck.js';
+import { type SignatureFailureReason, type SignatureVersion, verifyBody } from '../signature/verify.js';
 import { readRawBody } from './read-body.js';
 import { signedUrlOf } from './request-url.js';
 
@@ -13,21 +14,39 @@ export interface ReceiveOptions {
 }
 
 export type Received =
-  | { ok: true; rawBody: Buffer; signatureVersion: SignatureVersion }
-  | { ok: false; reason: SignatureFailureReason };
+  | {
+      ok: true;
+      rawBody: Buffer;
+      signatureVersion: SignatureVersion;
+      signature: string;
+      /** The validated timestamp header (always for v3), Unix ms. */
+      timestampMs: number | undefined;
+    }
+  | { ok: false; reason: SignatureFailureReason; bodyRead: boolean };
 
-/** Reads the raw body and verifies HubSpot's signature over it: the part every receiver shares. */
+/**
+ * The part every receiver shares: checks the signature headers first (a request with
+ * missing, malformed, stale or future headers is refused before its body is read), then
+ * reads the raw body and verifies the signature over it.
+ */
 export async function receiveSigned(req: IncomingMessage, options: ReceiveOptions): Promise<Received> {
-  const rawBody = await readRawBody(req, options.maxBodyBytes);
-  const result = verifySignature({
-    method: req.method ?? 'POST',
-    url: signedUrlOf(req, options.publicUrl),
-    rawBody,
+  const headers = checkSignatureHeaders({
     headers: req.headers,
-    clientSecrets: options.clientSecrets,
+    now: options.now ? options.now() : Date.now(),
+    toleranceMs: options.toleranceMs ?? DEFAULT_TOLERANCE_MS,
     allowLegacy: options.allowLegacy,
-    ...(options.toleranceMs === undefined ? {} : { toleranceMs: options.toleranceMs }),
-    ...(options.now === undefined ? {} : { now: options.now() }),
   });
-  return result.ok ? { ok: true, rawBody, signatureVersion: result.version } : result;
+  if (!headers.ok) return { ...headers, bodyRead: false };
+  const rawBody = await readRawBody(req, options.maxBodyBytes);
+  const secrets = options.clientSecrets.filter((secret) => secret.length > 0);
+  const method = req.method ?? 'POST';
+  const result = verifyBody(headers, { method, url: signedUrlOf(req, options.publicUrl), rawBody }, secrets);
+  if (!result.ok) return { ...result, bodyRead: true };
+  return {
+    ok: true,
+    rawBody,
+    signatureVersion: result.version,
+    signature: headers.signature,
+    timestampMs: headers.timestamp === undefined ? undefined : Number(headers.timestamp),
+  };
 }

@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { HookpostHubSpotError } from '../errors.js';
+import type { SignatureFailureReason } from '../signature/precheck.js';
 
 /** Writes a JSON answer; works on plain node:http and Express responses alike. */
 export function sendJson(
@@ -18,6 +19,15 @@ export function sendJson(
 }
 
 /**
+ * 401 naming the signature problem. When the body was left unread (refused on its
+ * headers), the connection is closed rather than drained: a client that stalls its body
+ * cannot hold the socket open after the answer.
+ */
+export function sendRefusal(res: ServerResponse, reason: SignatureFailureReason, bodyRead: boolean): void {
+  sendJson(res, 401, { error: 'invalid_signature', reason }, bodyRead ? {} : { connection: 'close' });
+}
+
+/**
  * Answers a failure without leaking internals: our typed errors keep their status and
  * message (they never contain secrets); anything else becomes a generic 500.
  */
@@ -27,9 +37,14 @@ export function sendError(res: ServerResponse, error: unknown): void {
     return;
   }
   if (error instanceof HookpostHubSpotError) {
-    // An oversized body is left unread; close the connection instead of draining it.
-    const headers: Record<string, string> = error.code === 'payload_too_large' ? { connection: 'close' } : {};
-    sendJson(res, error.status, { error: error.code, message: error.message }, headers);
+    // An oversized or broken body is left unread; close the connection instead of draining it.
+    const unread = error.code === 'payload_too_large' || error.code === 'body_unavailable';
+    sendJson(
+      res,
+      error.status,
+      { error: error.code, message: error.message },
+      unread ? { connection: 'close' } : {},
+    );
     return;
   }
   sendJson(res, 500, { error: 'internal_error', message: '[@hookpost/hubspot] unexpected error' });

@@ -4,6 +4,7 @@ import type { CrmEvent } from '@hookpost/core';
 import express from 'express';
 import request from 'supertest';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { MalformedItem } from '../events/malformed.js';
 import { signRequestV3 } from '../signature/sign.js';
 import { createWebhookMiddleware, type WebhookMiddlewareOptions } from './webhook-middleware.js';
 
@@ -98,25 +99,40 @@ describe('createWebhookMiddleware over node:http', () => {
     expect(stored).toHaveLength(0);
   });
 
-  it('answers 400 naming the problem for a signed but malformed delivery', async () => {
-    const { server, stored } = nodeApp();
-    const payload = JSON.stringify([
-      {
-        eventId: 1,
-        subscriptionId: 25,
-        portalId: 'x',
-        occurredAt: 1,
-        subscriptionType: 'contact.creation',
-        objectId: 1,
+  it('acknowledges a delivery with an unreadable item, handing that item to onEvents as malformed', async () => {
+    const malformed: MalformedItem[][] = [];
+    const { server, stored } = nodeApp({
+      onEvents: async (events, context) => {
+        stored.push(events);
+        malformed.push(context.malformed);
       },
+    });
+    const good = {
+      eventId: 2,
+      subscriptionId: 25,
+      portalId: 1,
+      occurredAt: 1,
+      subscriptionType: 'contact.creation',
+      objectId: 2,
+    };
+    const payload = JSON.stringify([{ ...good, eventId: 1, portalId: 'x', objectId: 1 }, good]);
+    await request(server).post('/hook').set(sign('/hook', payload)).send(payload).expect(204);
+    expect(stored[0]?.map((e) => e.objectId)).toEqual(['2']);
+    expect(malformed[0]).toEqual([
+      expect.objectContaining({ error: '[0].portalId: expected a number', objectId: '1' }),
     ]);
+  });
+
+  it('answers 400 naming the problem for a signed delivery whose envelope is unreadable', async () => {
+    const { server, stored } = nodeApp();
+    const payload = JSON.stringify({ eventId: 1 });
     const response = await request(server)
       .post('/hook')
       .set(sign('/hook', payload))
       .send(payload)
       .expect(400);
     expect(response.body).toMatchObject({ error: 'malformed_payload' });
-    expect(response.body.message).toContain('[0].portalId: expected a number');
+    expect(response.body.message).toContain('expected a JSON array of events');
     expect(stored).toHaveLength(0);
   });
 

@@ -1,10 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CrmEvent } from '@hookpost/core';
 import { HookpostHubSpotError } from '../errors.js';
-import { parseWebhookBatch } from '../events/parse.js';
+import type { MalformedItem } from '../events/malformed.js';
+import { parseWebhookDelivery } from '../events/parse.js';
 import type { SignatureVersion } from '../signature/verify.js';
 import { receiveSigned } from './receive.js';
-import { sendError, sendJson, sendUnavailable } from './respond.js';
+import { sendError, sendRefusal, sendUnavailable } from './respond.js';
 
 /** A webhook delivery is small (≤ 100 events); 1 MB leaves ample room. */
 export const DEFAULT_MAX_BODY_BYTES = 1_000_000;
@@ -12,6 +13,8 @@ export const DEFAULT_MAX_BODY_BYTES = 1_000_000;
 export interface DeliveryContext {
   rawBody: Buffer;
   signatureVersion: SignatureVersion;
+  /** Items of the delivery that are not readable events: store them, the delivery is still acknowledged. */
+  malformed: MalformedItem[];
 }
 
 export interface WebhookMiddlewareOptions {
@@ -35,9 +38,12 @@ export type NodeMiddleware = (
 ) => Promise<void>;
 
 /**
- * A Node/Express 5 handler for HubSpot webhook deliveries: reads the raw body, verifies,
- * parses, awaits `onEvents`, then answers 204. 401 bad signature, 400 malformed,
- * 413 too large, 503 when `onEvents` throws (HubSpot retries).
+ * A Node/Express 5 handler for HubSpot webhook deliveries: checks the signature headers
+ * (refusing before the body is read when they are missing, malformed, stale or future),
+ * reads the raw body, verifies, parses, awaits `onEvents`, then answers 204. Items that are
+ * not readable events reach `onEvents` in `context.malformed` and do not fail the delivery.
+ * 401 bad signature, 400 unreadable envelope (not JSON, not an array, > 100 items, nested
+ * deeper than 64 levels), 413 too large, 503 when `onEvents` throws (HubSpot retries).
  *
  * @example
  * app.post('/webhooks/hubspot', createWebhookMiddleware({
@@ -63,11 +69,16 @@ export function createWebhookMiddleware(options: WebhookMiddlewareOptions): Node
     try {
       const received = await receiveSigned(req, receiveOptions);
       if (!received.ok) {
-        sendJson(res, 401, { error: 'invalid_signature', reason: received.reason });
+        sendRefusal(res, received.reason, received.bodyRead);
         return;
       }
-      events = parseWebhookBatch(received.rawBody);
-      context = { rawBody: received.rawBody, signatureVersion: received.signatureVersion };
+      const parsed = parseWebhookDelivery(received.rawBody);
+      events = parsed.events;
+      context = {
+        rawBody: received.rawBody,
+        signatureVersion: received.signatureVersion,
+        malformed: parsed.malformed,
+      };
     } catch (error) {
       if (!(error instanceof HookpostHubSpotError) || error.status >= 500) options.onError?.(error);
       sendError(res, error);

@@ -20,7 +20,7 @@ export interface OAuthOptions {
 }
 
 export interface OAuth {
-  installUrl(options?: { returnTo?: string }): string;
+  installUrl(options?: { returnTo?: string; bindingHash?: string }): string;
   verifyState(state: string): StateResult;
   exchangeCode(code: string): Promise<OAuthTokens>;
   refresh(refreshToken: string): Promise<OAuthTokens>;
@@ -70,14 +70,20 @@ export function createOAuth(options: OAuthOptions): OAuth {
   }
 
   return {
-    installUrl({ returnTo } = {}) {
+    installUrl({ returnTo, bindingHash } = {}) {
       const query: Array<[string, string]> = [
         ['client_id', options.clientId],
         ['redirect_uri', options.redirectUri],
         ['scope', options.requiredScopes.join(' ')],
       ];
       if (options.optionalScopes?.length) query.push(['optional_scope', options.optionalScopes.join(' ')]);
-      query.push(['state', state.create(returnTo === undefined ? {} : { returnTo })]);
+      query.push([
+        'state',
+        state.create({
+          ...(returnTo === undefined ? {} : { returnTo }),
+          ...(bindingHash === undefined ? {} : { bindingHash }),
+        }),
+      ]);
       // encodeURIComponent, not URLSearchParams: scopes are joined by %20, as HubSpot documents, not '+'.
       const search = query.map(([key, value]) => `${key}=${encodeURIComponent(value)}`).join('&');
       return `${options.authorizeUrl ?? 'https://app.hubspot.com/oauth/authorize'}?${search}`;

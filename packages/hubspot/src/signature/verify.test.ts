@@ -196,7 +196,7 @@ describe('verifySignature — legacy v1/v2', () => {
       'x-hubspot-signature-v3': 'AAAA',
       'x-hubspot-request-timestamp': String(now),
     };
-    expect(verify(withBadV3, { allowLegacy: true })).toEqual({ ok: false, reason: 'mismatch' });
+    expect(verify(withBadV3, { allowLegacy: true })).toEqual({ ok: false, reason: 'malformed_signature' });
   });
 
   it('rejects a tampered v1 body and an unknown version', () => {

@@ -9,11 +9,20 @@ import {
   type CrmState,
   completeCallback,
   createPostalMail,
+  listProperties,
+  type PropertyDefinition,
   type RouteResult,
 } from './routes-crm.js';
 import { accessTokenInfo, type OAuthState, token } from './routes-oauth.js';
 import { patchObject } from './routes-write-back.js';
-import { associationsOf, createFakeData, type FakeData, type Properties, recordsOf } from './store.js';
+import {
+  associationsOf,
+  createFakeData,
+  type FakeData,
+  type Properties,
+  pluralOf,
+  recordsOf,
+} from './store.js';
 
 export interface FakeHubSpotOptions {
   rateLimit?: { max: number; intervalMs: number };
@@ -30,6 +39,8 @@ export interface FakeHubSpot {
   data: FakeData;
   addRecord(type: string, id: string, properties: Properties): void;
   associate(fromType: string, fromId: string, toType: string, toId: string): void;
+  /** What `GET /crm/v3/properties/{type}` answers for `type` (else names taken from its records). */
+  defineProperties(type: string, definitions: PropertyDefinition[]): void;
   stats: {
     calls: number;
     rateLimited: number;
@@ -68,7 +79,13 @@ export async function startFakeHubSpot(options: FakeHubSpotOptions = {}): Promis
     associationReads: 0,
     tokenRequests: 0,
   };
-  const crm: CrmState = { data, postalMails: [], completedCallbacks: [], stats };
+  const crm: CrmState = {
+    data,
+    postalMails: [],
+    completedCallbacks: [],
+    stats,
+    propertyDefinitions: new Map(),
+  };
   const oauth: OAuthState = {
     clientId: options.clientId ?? 'fake-client-id',
     clientSecret: options.clientSecret ?? 'fake-client-secret',
@@ -122,6 +139,8 @@ export async function startFakeHubSpot(options: FakeHubSpotOptions = {}): Promis
   }
 
   function route(method: string, path: string, body: Record<string, unknown>): RouteResult {
+    const properties = /^\/crm\/v3\/properties\/([^/]+)$/.exec(path);
+    if (properties && method === 'GET') return listProperties(crm, decodeURIComponent(properties[1] ?? ''));
     if (method === 'PATCH') {
       const patched = patchObject(crm, path, body);
       if (patched) return patched;
@@ -172,6 +191,7 @@ export async function startFakeHubSpot(options: FakeHubSpotOptions = {}): Promis
       }),
     data,
     addRecord: (type, id, properties) => void recordsOf(data, type).set(id, properties),
+    defineProperties: (type, definitions) => void crm.propertyDefinitions.set(pluralOf(type), definitions),
     associate(fromType, fromId, toType, toId) {
       const link = (links: Map<string, Set<string>>, a: string, b: string) =>
         links.set(a, (links.get(a) ?? new Set()).add(b));

@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { hubSpotError } from './http.js';
-import { associationsOf, type FakeData, type Properties, recordsOf } from './store.js';
+import { associationsOf, type FakeData, type Properties, pluralOf, recordsOf } from './store.js';
 
 export interface RouteResult {
   status: number;
@@ -12,6 +12,17 @@ export interface CrmState {
   postalMails: Array<{ id: string; properties: Properties; associations: unknown }>;
   completedCallbacks: Array<{ callbackId: string; outputFields: Record<string, unknown> }>;
   stats: { batchReads: number; associationReads: number };
+  /** Property definitions per object type (plural API name), as `defineProperties` set them. */
+  propertyDefinitions: Map<string, PropertyDefinition[]>;
+}
+
+/** One entry of `GET /crm/v3/properties/{objectType}` (the fields a client reads). */
+export interface PropertyDefinition {
+  name: string;
+  label?: string;
+  type?: string;
+  fieldType?: string;
+  options?: Array<{ value: string; label?: string }>;
 }
 
 type Input = { inputs?: Array<{ id?: unknown }>; properties?: unknown };
@@ -104,4 +115,22 @@ export function completeCallback(
     return { status: 400, body: hubSpotError('outputFields is required', 'VALIDATION_ERROR') };
   state.completedCallbacks.push({ callbackId, outputFields: body.outputFields });
   return { status: 204 };
+}
+
+/**
+ * `GET /crm/v3/properties/{objectType}`: the defined properties, or, when none were
+ * defined for the type, one `string` property per name found on its records.
+ */
+export function listProperties(state: CrmState, type: string): RouteResult {
+  const key = pluralOf(type);
+  const defined = state.propertyDefinitions.get(key);
+  const results =
+    defined ??
+    [...new Set([...recordsOf(state.data, key).values()].flatMap((r) => Object.keys(r)))].map((name) => ({
+      name,
+      label: name,
+      type: 'string',
+      fieldType: 'text',
+    }));
+  return { status: 200, body: { results: results.map((d) => ({ options: [], ...d })) } };
 }

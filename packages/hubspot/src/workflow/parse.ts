@@ -1,5 +1,6 @@
 import type { CrmEvent, PropertyValue } from '@hookpost/core';
 import { HookpostHubSpotError } from '../errors.js';
+import { jsonDepth, MAX_JSON_DEPTH } from '../events/depth.js';
 import { eventIdFor } from '../events/ids.js';
 import { formatIssue } from '../events/issues.js';
 import { workflowActionRequestSchema } from './schema.js';
@@ -30,9 +31,11 @@ export function parseWorkflowAction(
   rawBody: string | Uint8Array,
   options: { receivedAt: Date },
 ): { execution: WorkflowActionExecution; event: CrmEvent } {
+  const text = typeof rawBody === 'string' ? rawBody : Buffer.from(rawBody).toString('utf8');
+  if (jsonDepth(text) > MAX_JSON_DEPTH) throw malformed(`nested deeper than ${MAX_JSON_DEPTH} levels`);
   let json: unknown;
   try {
-    json = JSON.parse(typeof rawBody === 'string' ? rawBody : Buffer.from(rawBody).toString('utf8'));
+    json = JSON.parse(text);
   } catch (cause) {
     throw malformed('body is not valid JSON', cause);
   }

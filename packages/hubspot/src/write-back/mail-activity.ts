@@ -1,3 +1,4 @@
+import type { CrmWriteBack } from '@hookpost/core';
 import type { HubSpotClient } from '../client/client.js';
 
 /** Contact properties Hookpost writes (create them once, type single-line text / date). */
@@ -89,4 +90,38 @@ export async function writeCorrectedAddress(
 
 async function updateContact(client: HubSpotClient, contactId: string, properties: Record<string, string>) {
   await client.request('PATCH', `/crm/v3/objects/contacts/${encodeURIComponent(contactId)}`, { properties });
+}
+
+/** The parts of a corrected address as a host sends them (any part may be missing). */
+const correctedFrom = (a: Record<string, string | null>): CorrectedAddress => ({
+  line1: a.line1 ?? null,
+  line2: a.line2 ?? null,
+  postalCode: a.postalCode ?? null,
+  city: a.city ?? null,
+  region: a.region ?? null,
+  country: a.country ?? null,
+});
+
+/**
+ * Performs a host's `mail_activity` write-back on a contact: the piece's engagement (created,
+ * or updated when `activityId` names it), the contact's last-mail properties and, with
+ * `correctedAddress`, the contact's address. Postal-mail engagements associate with contacts
+ * only (association type 453), so other object types are skipped (`{}`).
+ */
+export async function performMailActivity(
+  client: HubSpotClient,
+  request: Extract<CrmWriteBack, { type: 'mail_activity' }>,
+): Promise<{ activityId?: string }> {
+  if (request.objectType !== 'contact') return {};
+  const written = await writeMailActivity(client, {
+    contactId: request.objectId,
+    status: request.status ?? 'handed_off',
+    body: request.body,
+    occurredAt: new Date(request.occurredAt),
+    trackingId: request.trackingId ?? null,
+    engagementId: request.activityId ?? null,
+  });
+  if (request.correctedAddress)
+    await writeCorrectedAddress(client, request.objectId, correctedFrom(request.correctedAddress));
+  return { activityId: written.engagementId };
 }

@@ -91,27 +91,63 @@ describe('changeEventToCrmEvents', () => {
     });
   });
 
-  it('GAP_* → unknown with source.gap, one per record id', () => {
+  it('GAP_* → the normal kind with source.gap and a whole-record re-read, no values, one per record id', () => {
     const events = map('event-gap-update');
     expect(events).toHaveLength(2);
     expect(events[1]).toMatchObject({
-      kind: 'unknown',
+      kind: 'updated',
       objectType: 'event',
       objectId: '00UR0000000hzCqMAI',
-      source: { gap: true, changeType: 'GAP_UPDATE' },
+      source: {
+        gap: true,
+        changeType: 'GAP_UPDATE',
+        reread: { recordIds: ['00UR0000000hzCqMAI'], all: true },
+      },
     });
     expect(events[1]).not.toHaveProperty('changes');
   });
 
-  it('GAP_OVERFLOW without record ids still yields one event for the entity', () => {
-    expect(map('account-gap-overflow')).toMatchObject([
+  it('GAP_OVERFLOW: no event for 000000000000000AAA; one re-read event per changed record the caller found', () => {
+    const event = cdcFixture('account-gap-overflow');
+    expect(changeEventToCrmEvents(event.payload, { organizationId: ORG, replayId: event.replayId })).toEqual(
+      [],
+    );
+    const header = (event.payload as { ChangeEventHeader: Record<string, unknown> }).ChangeEventHeader;
+    const withMarker = {
+      ...(event.payload as object),
+      ChangeEventHeader: { ...header, recordIds: ['000000000000000AAA'] },
+    };
+    expect(changeEventToCrmEvents(withMarker, { organizationId: ORG, replayId: 1 })).toEqual([]);
+    const events = changeEventToCrmEvents(event.payload, {
+      organizationId: ORG,
+      replayId: event.replayId,
+      overflowRecordIds: ['001RM000003yMUCYA2', '000000000000000AAA'],
+    });
+    expect(events).toMatchObject([
       {
-        kind: 'unknown',
+        kind: 'updated',
         objectType: 'account',
-        objectId: '',
-        source: { gap: true, changeType: 'GAP_OVERFLOW' },
+        objectId: '001RM000003yMUCYA2',
+        source: { gap: true, reread: { all: true } },
       },
     ]);
+  });
+
+  it('UPDATE: a diffed field is never taken as a value; it is named for the re-read', () => {
+    const event = cdcFixture('account-update');
+    const payload = event.payload as { ChangeEventHeader: Record<string, unknown> } & Record<string, unknown>;
+    const diffed = {
+      ...payload,
+      Description: '@@ -1 +1 @@\n-old\n+new',
+      ChangeEventHeader: {
+        ...payload.ChangeEventHeader,
+        changedFields: [...(payload.ChangeEventHeader.changedFields as string[]), 'Description'],
+        diffFields: ['Description'],
+      },
+    };
+    const [updated] = changeEventToCrmEvents(diffed, { organizationId: ORG, replayId: 1 });
+    expect(updated?.changes).not.toHaveProperty('Description');
+    expect(updated?.source?.reread).toMatchObject({ diffFields: ['Description'], all: false });
   });
 
   it('rejects a payload without a ChangeEventHeader with a typed error', () => {

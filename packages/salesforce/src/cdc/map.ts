@@ -80,9 +80,15 @@ function snapshot(payload: Payload): Record<string, PropertyValue> {
   return properties;
 }
 
+/** The record id an overflow event names instead of real ones; never an event of its own. */
+export const OVERFLOW_RECORD_ID = '000000000000000AAA';
+
 function changesOf(payload: Payload, header: ChangeEventHeader): Record<string, { value: PropertyValue }> {
   const changes: Record<string, { value: PropertyValue }> = {};
+  // A `diffFields` value is a unified diff of a long text, not the value: it is re-read instead.
+  const diffed = new Set(header.diffFields ?? []);
   for (const field of header.changedFields ?? []) {
+    if (diffed.has(field)) continue;
     changes[flatFieldName(field)] = { value: toPropertyValue(valueAt(payload, field)) ?? null };
   }
   // A field set to null is sent as null, indistinguishable from "unchanged" without this list.
@@ -90,16 +96,50 @@ function changesOf(payload: Payload, header: ChangeEventHeader): Record<string, 
   return changes;
 }
 
+/**
+ * What the app re-reads to complete an event (CDC sends only changed fields, gap events
+ * none): the record ids, the changed field names (flattened), the diffed ones (whose values
+ * must be read, never taken from the event) and the nulled ones. `all` = re-read the record.
+ */
+export interface RereadHint {
+  recordIds: string[];
+  changedFields: string[];
+  diffFields: string[];
+  nulledFields: string[];
+  all: boolean;
+}
+
+function rereadOf(header: ChangeEventHeader, recordIds: string[], gap: boolean): RereadHint {
+  const flat = (fields: string[] | undefined) => [...new Set((fields ?? []).map(flatFieldName))];
+  return {
+    recordIds,
+    changedFields: flat(header.changedFields),
+    diffFields: flat(header.diffFields),
+    nulledFields: flat(header.nulledFields),
+    all: gap,
+  };
+}
+
 /** What {@link changeEventToCrmEvents} needs beside the payload. */
 export interface ChangeEventContext {
   organizationId: string;
   replayId: string | number | bigint;
+  /**
+   * For `GAP_OVERFLOW` (which names no real record): the ids of the entity's records changed
+   * since the last event, read by the caller (e.g. `client.changedRecordIds`). Absent = none.
+   */
+  overflowRecordIds?: readonly string[];
 }
 
 /**
- * One {@link CrmEvent} per record id of a Change Data Capture event. Gap and overflow
- * events become `unknown` with `source.gap: true`, so the app re-reads the records; an
- * overflow event (no record ids) still yields one event for its entity.
+ * One {@link CrmEvent} per record id of a Change Data Capture event.
+ * - `UPDATE` → `updated` with the changed values except `diffFields` (a diff is not a value),
+ *   `nulledFields` as `null`, and `source.reread` ({@link RereadHint}) naming what to read.
+ * - `GAP_CREATE|UPDATE|DELETE|UNDELETE` (no field values) → the normal kind with
+ *   `source.gap: true` and `source.reread.all: true`: the app reads the whole record.
+ * - `GAP_OVERFLOW` → one `updated` re-read event per id in `context.overflowRecordIds`, never
+ *   one for `000000000000000AAA`.
+ * Source: https://developer.salesforce.com/docs/atlas.en-us.change_data_capture.meta/change_data_capture/cdc_other_events_gap.htm
  *
  * @example
  * const events = changeEventToCrmEvents(event.payload, { organizationId: '00D5e000000KQ2eEAG', replayId: event.replayId });
@@ -109,7 +149,9 @@ export function changeEventToCrmEvents(payload: unknown, context: ChangeEventCon
   const body = payload as Payload;
   const accountId = toOrgId18(context.organizationId);
   const gap = header.changeType.startsWith('GAP_');
-  const kind = gap ? 'unknown' : (KIND_BY_CHANGE_TYPE[header.changeType] ?? 'unknown');
+  const overflow = header.changeType === 'GAP_OVERFLOW';
+  const baseType = overflow ? 'UPDATE' : gap ? header.changeType.slice('GAP_'.length) : header.changeType;
+  const kind = KIND_BY_CHANGE_TYPE[baseType] ?? 'unknown';
   const occurredAt = toIsoInstant(header.commitTimestamp);
   if (!occurredAt)
     throw new HookpostSalesforceError(
@@ -127,12 +169,16 @@ export function changeEventToCrmEvents(payload: unknown, context: ChangeEventCon
     ...(gap ? { gap: true } : {}),
   };
   const detail = () =>
-    kind === 'updated'
-      ? { changes: changesOf(body, header) }
-      : kind === 'created' || kind === 'restored'
-        ? { properties: snapshot(body) }
-        : {};
-  const recordIds = header.recordIds.length > 0 ? header.recordIds : [''];
+    gap
+      ? {}
+      : kind === 'updated'
+        ? { changes: changesOf(body, header) }
+        : kind === 'created' || kind === 'restored'
+          ? { properties: snapshot(body) }
+          : {};
+  const recordIds = (overflow ? [...(context.overflowRecordIds ?? [])] : header.recordIds).filter(
+    (id) => id !== '' && id !== OVERFLOW_RECORD_ID,
+  );
   return recordIds.map((recordId) => {
     const externalId = `${header.transactionKey}:${header.sequenceNumber}:${recordId}`;
     return {
@@ -145,7 +191,10 @@ export function changeEventToCrmEvents(payload: unknown, context: ChangeEventCon
       kind,
       ...detail(),
       occurredAt,
-      source: { ...source },
+      source: {
+        ...source,
+        ...(kind === 'updated' || gap ? { reread: rereadOf(header, [recordId], gap) } : {}),
+      },
     };
   });
 }

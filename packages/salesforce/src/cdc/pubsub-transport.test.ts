@@ -3,9 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { HookpostSalesforceError } from '../errors.js';
 import { createPubSubTransport } from './pubsub-transport.js';
 
-const silent = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
-
-describe('createPubSubTransport (salesforce-pubsub-api-client)', () => {
+describe('createPubSubTransport', () => {
   it('reports a stream error through onError when the Pub/Sub endpoint does not speak gRPC', async () => {
     // A real local TCP server that closes every connection: the gRPC stream must fail.
     const server = createServer((socket) => socket.destroy());
@@ -19,12 +17,12 @@ describe('createPubSubTransport (salesforce-pubsub-api-client)', () => {
           instanceUrl: 'https://acme.my.salesforce.com',
         },
         pubSubEndpoint: `127.0.0.1:${port}`,
-        logger: silent,
       });
       const error = await new Promise<unknown>((resolve, reject) => {
         transport
           .subscribe('/data/ContactChangeEvent', {
-            replayId: '18098160',
+            start: { preset: 'CUSTOM', replayId: '18098160' },
+            numRequested: 10,
             onEvent: () => reject(new Error('no event expected')),
             onError: resolve,
           })
@@ -36,13 +34,23 @@ describe('createPubSubTransport (salesforce-pubsub-api-client)', () => {
     }
   });
 
-  it('fails to connect with a typed error for an invalid configuration', async () => {
+  it('fails to connect with a typed error when the JWT login cannot be done', async () => {
     const transport = createPubSubTransport({
-      auth: { type: 'accessToken', accessToken: 'x!y', instanceUrl: 'http://not-https.example' },
-      logger: silent,
+      auth: {
+        type: 'jwt',
+        clientId: 'cid',
+        username: 'u@example.com',
+        privateKey: 'not a key',
+        loginUrl: 'http://127.0.0.1:9',
+      },
     });
     const error = await transport
-      .subscribe('/data/ChangeEvents', { onEvent: () => {}, onError: () => {} })
+      .subscribe('/data/ChangeEvents', {
+        start: { preset: 'LATEST' },
+        numRequested: 1,
+        onEvent: () => {},
+        onError: () => {},
+      })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(HookpostSalesforceError);
     expect(error).toMatchObject({ code: 'transport_failed' });

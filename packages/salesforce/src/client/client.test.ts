@@ -181,6 +181,38 @@ describe('createSalesforceClient against the fake Salesforce (real HTTP through 
     expect(fake.stats.tokenRequests).toBe(tokensBefore + 1);
   });
 
+  it('single flight: 20 lookups in flight after the session expired make 1 token request', async () => {
+    const salesforce = client();
+    await salesforce.fetchRecords('Contact', ['003xx0000000001AAA'], ['LastName']);
+    const tokensBefore = fake.stats.tokenRequests;
+    fake.expireSessions();
+    const ids = Array.from({ length: 20 }, (_, i) => `003xx00000${String(i).padStart(5, '0')}`);
+    const results = await Promise.all(
+      ids.map((id) => salesforce.fetchRecords('Contact', [id], ['FirstName'])),
+    );
+    expect(results.map((found, i) => found.get(ids[i] ?? '')?.FirstName)).toEqual(
+      ids.map((_, i) => `First${i}`),
+    );
+    expect(fake.stats.tokenRequests).toBe(tokensBefore + 1);
+  });
+
+  it('lists the ids of records changed in a time range (getUpdated, for GAP_OVERFLOW)', async () => {
+    fake.addRecord('Contact', '003xx0000000901AAA', {
+      LastName: 'A',
+      SystemModstamp: '2026-11-27T09:30:00.000Z',
+    });
+    fake.addRecord('Contact', '003xx0000000902AAA', {
+      LastName: 'B',
+      SystemModstamp: '2026-11-27T07:00:00.000Z',
+    });
+    const ids = await client().changedRecordIds(
+      'Contact',
+      new Date('2026-11-27T09:00:00.000Z'),
+      new Date('2026-11-27T10:00:00.000Z'),
+    );
+    expect(ids).toEqual(['003xx0000000901AAA']);
+  });
+
   it('refuses ids and names that are not Salesforce ids before any SOQL is sent', async () => {
     const salesforce = client();
     const queries = fake.stats.queries.length;

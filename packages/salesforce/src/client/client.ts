@@ -43,10 +43,29 @@ export interface SalesforceClient {
   createTask(whoId: string, task: CreateTaskInput): Promise<{ id: string }>;
   /** Updates fields of one record (`PATCH /sobjects/{type}/{id}`); a Task, a Contact's or Lead's fields. */
   updateRecord(objectType: string, id: string, fields: Record<string, string | null>): Promise<void>;
+  /**
+   * Ids of the records of `objectType` changed in `[since, until]` (REST `getUpdated`,
+   * `/sobjects/<type>/updated`): for CDC `GAP_OVERFLOW`. Salesforce limits: `since` within
+   * 30 days, at most 600 000 ids; the range is widened to the whole minute it needs.
+   * https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_getupdated.htm
+   */
+  changedRecordIds(objectType: string, since: Date, until: Date): Promise<string[]>;
+  /**
+   * The object's fields (name, type, picklist values) from `GET /sobjects/{Object}/describe`,
+   * e.g. to check that a configuration names real fields and picklist values.
+   * https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_sobject_describe.htm
+   */
+  describe(objectType: string): Promise<SalesforceDescribe>;
   /** Daily API usage from the last `Sforce-Limit-Info` header, `null` before any call. */
   apiUsage(): ApiUsage | null;
   /** The authorised jsforce connection (e.g. to reuse its token for the Pub/Sub API). */
   connection(): Promise<Connection>;
+}
+
+/** The parts of a describe result Hookpost reads. */
+export interface SalesforceDescribe {
+  name: string;
+  fields: { name: string; type: string; picklistValues: { value: string; active: boolean }[] }[];
 }
 
 type QueryRow = Record<string, unknown>;
@@ -122,6 +141,22 @@ export function createSalesforceClient(options: SalesforceClientOptions): Salesf
       return found;
     },
 
+    async describe(objectType) {
+      assertApiName(objectType, 'object type');
+      const result = await call(`describe ${objectType}`, (conn) => conn.sobject(objectType).describe());
+      return {
+        name: result.name,
+        fields: result.fields.map((field) => ({
+          name: field.name,
+          type: String(field.type),
+          picklistValues: (field.picklistValues ?? []).map((p) => ({
+            value: String(p.value),
+            active: p.active !== false,
+          })),
+        })),
+      };
+    },
+
     async findPrimaryContactId(opportunityId) {
       const id = soqlId(opportunityId, 'opportunity id');
       const [role] = await query(
@@ -182,6 +217,17 @@ export function createSalesforceClient(options: SalesforceClientOptions): Salesf
           `update ${objectType} failed: ${JSON.stringify(result.errors).slice(0, 300)}`,
         );
       }
+    },
+
+    async changedRecordIds(objectType, since, until) {
+      assertApiName(objectType, 'object type');
+      // getUpdated works in whole minutes and needs end > start.
+      const start = new Date(Math.floor(since.getTime() / 60_000) * 60_000);
+      const end = new Date(Math.max(Math.ceil(until.getTime() / 60_000) * 60_000, start.getTime() + 60_000));
+      const result = await call(`getUpdated ${objectType}`, (conn) =>
+        conn.sobject(objectType).updated(start.toISOString(), end.toISOString()),
+      );
+      return [...result.ids];
     },
 
     apiUsage: () => (usage ? { ...usage } : null),

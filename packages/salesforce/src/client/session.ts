@@ -19,7 +19,8 @@ const JWT_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 
 /**
  * One jsforce connection, authorised lazily, re-authorised once when Salesforce says the
- * session expired. jsforce's own refresh delegate is not used: it retries without bound.
+ * session expired — one token request for all callers in flight (single flight).
+ * jsforce's own refresh delegate is not used: it retries without bound.
  */
 export function createSession(options: SessionOptions) {
   const { instanceUrl, loginUrl, apiVersion, auth } = options;
@@ -60,6 +61,17 @@ export function createSession(options: SessionOptions) {
     return ready;
   }
 
+  /**
+   * Forgets `stale` so the next `connection()` authorises again. Single flight: only the
+   * first caller holding the stale connection resets; callers that failed with the same
+   * stale session join the one token request already in flight.
+   */
+  function invalidate(stale: Connection): void {
+    if (current !== stale) return;
+    current = null;
+    ready = null;
+  }
+
   /** Runs `call`; on an expired session, re-authorises once (JWT only) and runs it again. */
   async function run<T>(call: (conn: Connection) => Promise<T>): Promise<{ result: T; conn: Connection }> {
     const conn = await connection();
@@ -67,11 +79,11 @@ export function createSession(options: SessionOptions) {
       return { result: await call(conn), conn };
     } catch (error) {
       if (!isSessionExpired(error) || auth.type !== 'jwt') throw error;
-      if (ready) ready = null;
+      invalidate(conn);
       const fresh = await connection();
       return { result: await call(fresh), conn: fresh };
     }
   }
 
-  return { connection, run, current: () => current };
+  return { connection, run, invalidate, current: () => current };
 }

@@ -50,6 +50,7 @@ describe('buildOutboundMessage', () => {
     expect(xml).toContain('/services/Soap/u/62.0/00D5e000000KQ2e</PartnerUrl>');
     expect(parseOutboundMessage(xml)).toEqual({
       ...input,
+      failedNotifications: [],
       sessionId: null,
       enterpriseUrl: 'https://login.salesforce.com/services/Soap/c/62.0/00D5e000000KQ2e',
       partnerUrl: 'https://login.salesforce.com/services/Soap/u/62.0/00D5e000000KQ2e',

@@ -87,7 +87,18 @@ describe('createOutboundMessageMiddleware over Express', () => {
       'DOCTYPE',
     ],
     ['billion laughs', 'tok_globex', doctype(laughs), 'text/xml', 400, 'DOCTYPE'],
-    ['a 5 MB body', 'tok_globex', Buffer.alloc(5_000_000, 'a'), 'text/xml', 413, 'larger than 1000000 bytes'],
+    ['a 5 MB body', 'tok_globex', Buffer.alloc(5_000_000, 'a'), 'text/xml', 413, 'larger than 4194304 bytes'],
+    [
+      '60 000 attributes on one element (under 1 MB)',
+      'tok_globex',
+      message(ORG_18).replace(
+        '<sf:LastName>',
+        `<sf:LastName ${Array.from({ length: 60_000 }, (_, i) => `a${i}="1"`).join(' ')}>`,
+      ),
+      'text/xml',
+      400,
+      'more than 32 attributes',
+    ],
     ['101 notifications', 'tok_globex', message(ORG_18, 101), 'text/xml', 400, 'at most 100'],
     [
       'a missing OrganizationId',
@@ -108,8 +119,9 @@ describe('createOutboundMessageMiddleware over Express', () => {
     ['a JSON body as XML', 'tok_globex', '[{"a":1}]', 'text/xml', 400, 'body is JSON'],
     ['an empty body', 'tok_globex', '', 'text/xml', 400, 'body is empty'],
     ['truncated XML', 'tok_globex', message(ORG_18).slice(0, 700), 'text/xml', 400, 'not well-formed'],
-    ['an unknown token', 'tok_nobody', message(ORG_18), 'text/xml', 401, 'unknown endpoint token'],
-    ['the wrong org', 'tok_acme', message(ORG_18), 'text/xml', 401, 'does not match'],
+    ['an unknown token', 'tok_nobody', message(ORG_18), 'text/xml', 401, 'not authorised'],
+    ['the wrong org', 'tok_acme', message(ORG_18), 'text/xml', 401, 'not authorised'],
+    ['a malformed body with a wrong token', 'tok_nobody', '<not xml', 'text/xml', 401, 'not authorised'],
   ])('refuses %s', async (_name, token, body, type, status, text) => {
     const before = stored.length;
     const response = await post(token, body, type);
@@ -125,6 +137,61 @@ describe('createOutboundMessageMiddleware over Express', () => {
     const response = await post('tok_secret_guess', message(ORG_18));
     expect(response.text).not.toContain('tok_secret_guess');
     expect(refused.at(-1)?.code).toBe('unknown_token');
+  });
+
+  it('gives one 401 answer for an unknown token and an org mismatch; the reason goes only to onError', async () => {
+    const unknown = await post('tok_nobody', message(ORG_18));
+    const mismatch = await post('tok_acme', message(ORG_18));
+    expect(unknown.text).toBe(mismatch.text);
+    expect(refused.slice(-2).map((e) => e.code)).toEqual(['unknown_token', 'organization_mismatch']);
+  });
+
+  it('accepts the org id of the workspace in any letter case of its 18-character form', async () => {
+    const response = await post('tok_globex', message(ORG_18.toUpperCase()));
+    expect(response.text).toBe(ACK);
+  });
+
+  it('accepts a 100-notification message of realistic size (~1.3 MB) under the default limit', async () => {
+    const longText = 'Ausführliche Notiz zum Kontakt. '.repeat(400); // ~13 kB of long text area
+    const big = buildOutboundMessage({
+      organizationId: ORG_18,
+      actionId: '04kxx00000000blAAA',
+      notifications: Array.from({ length: 100 }, (_, i) => ({
+        id: `04lxx0000${String(i).padStart(5, '0')}AAK`,
+        objectType: 'Contact',
+        fields: { Id: '003xx000004TmiQAAS', LastName: 'Mustermann', Description: longText },
+      })),
+    });
+    expect(Buffer.byteLength(big)).toBeGreaterThan(1_300_000);
+    const response = await post('tok_globex', big);
+    expect(response.text).toBe(ACK);
+    expect(stored.at(-1)?.message.notifications).toHaveLength(100);
+  });
+
+  it('stores the raw body with the SessionId redacted', async () => {
+    const withSession = buildOutboundMessage({
+      organizationId: ORG_18,
+      actionId: '04kxx00000000blAAA',
+      sessionId: '00Dxx0000001gPF!AQ0AQLiveSessionToken',
+      notifications: [
+        { id: '04lxx0000000001AAK', objectType: 'Contact', fields: { Id: '003xx000004TmiQAAS' } },
+      ],
+    });
+    expect((await post('tok_globex', withSession)).text).toBe(ACK);
+    const raw = stored.at(-1)?.context.rawBody.toString('utf8') ?? '';
+    expect(raw).not.toContain('LiveSessionToken');
+    expect(raw).toContain('<SessionId>[redacted]</SessionId>');
+  });
+
+  it('acknowledges a message with an unreadable Notification and hands it over as failed', async () => {
+    const body = message(ORG_18, 2).replace('<Id>04lxx000000001AAK</Id>', '');
+    expect((await post('tok_globex', body)).text).toBe(ACK);
+    const last = stored.at(-1)?.message;
+    expect(last?.notifications.map((n) => n.id)).toEqual(['04lxx000000000AAK']);
+    expect(last?.failedNotifications).toEqual([
+      expect.objectContaining({ index: 1, reason: 'malformed', error: 'Notification 2 has no Id' }),
+    ]);
+    expect(last?.failedNotifications[0]?.rawXml).toMatch(/^<Notification>[\s\S]*<\/Notification>$/);
   });
 
   it('answers 503 when onNotifications fails, so Salesforce retries', async () => {

@@ -4,14 +4,24 @@ import { sameOrgId, toOrgId18 } from '../org-id.js';
 import { buildAck, buildSoapFault, SOAP_CONTENT_TYPE } from './ack.js';
 import { readRawBody } from './body.js';
 import { parseOutboundMessage } from './parse.js';
+import { redactSessionId } from './redact.js';
 import type { ResolveToken } from './token.js';
 import type { OutboundMessage } from './types.js';
+import type { XmlLimits } from './xml-limits.js';
+
+/**
+ * Default body limit: 4 MiB. Salesforce sends up to 100 notifications per message; with
+ * long text fields 100 of them come to well over 1 MB (~1.3 MB measured), and a refused
+ * message is retried for 24 hours, then dropped.
+ */
+export const DEFAULT_OUTBOUND_MAX_BODY_BYTES = 4 * 1024 * 1024;
 
 /** What {@link createOutboundMessageMiddleware} hands to `onNotifications` beside the message. */
 export interface OutboundMessageContext {
   workspaceId: string;
   /** The workspace's organization id in its 18-character form. */
   organizationId: string;
+  /** The body as received except a `SessionId`'s text, replaced by `[redacted]`: safe to store. */
   rawBody: Buffer;
 }
 
@@ -20,8 +30,15 @@ export interface OutboundMessageMiddlewareOptions {
   resolveToken: ResolveToken;
   /** The app's durable write; Salesforce gets its Ack only after this resolves. */
   onNotifications: (message: OutboundMessage, context: OutboundMessageContext) => Promise<void> | void;
+  /** Default {@link DEFAULT_OUTBOUND_MAX_BODY_BYTES} (4 MiB); over it the answer is 413. */
   maxBodyBytes?: number;
-  /** Called with every refused request (for logs and metrics); never given secrets. */
+  /** Element, attribute and depth caps checked before parsing (400 when passed). */
+  xmlLimits?: XmlLimits;
+  /**
+   * Called with every refused request (for logs and metrics), with the detailed reason —
+   * e.g. `unknown_token` vs `organization_mismatch`, which both answer the same 401.
+   * Never given secrets.
+   */
   onError?: (error: HookpostSalesforceError) => void;
 }
 
@@ -87,12 +104,16 @@ function answer(res: ServerResponse, status: number, body: string): void {
   res.end(body);
 }
 
+// One answer for every authentication failure: which check failed is logged, not told.
+const UNAUTHORISED = 'not authorised: check the endpoint URL of the outbound message';
+
 /**
  * The endpoint for Salesforce outbound messages (`POST /webhooks/salesforce/:token`), for
- * Express 5 or plain `node:http`. It authenticates the URL token and the OrganizationId,
- * reads and parses the body, awaits `onNotifications`, then acknowledges. Refusals answer a
- * SOAP fault: 401 token/org, 400 malformed, 413 too large, 415 wrong type, 503 store failed
- * (Salesforce retries a non-2xx).
+ * Express 5 or plain `node:http`. It authenticates the URL token before reading the body,
+ * then reads (raw-body), checks XML limits, parses, checks the OrganizationId, awaits
+ * `onNotifications` (raw body with `SessionId` redacted), then acknowledges. Refusals answer
+ * a SOAP fault: 401 unknown token or org mismatch (the same answer), 400 malformed or past
+ * the XML limits, 413 too large, 415 wrong type, 503 store failed (Salesforce retries a non-2xx).
  *
  * @example
  * app.post('/webhooks/salesforce/:token', createOutboundMessageMiddleware({
@@ -101,7 +122,8 @@ function answer(res: ServerResponse, status: number, body: string): void {
  * }));
  */
 export function createOutboundMessageMiddleware(options: OutboundMessageMiddlewareOptions) {
-  const { resolveToken, onNotifications, maxBodyBytes = 1_000_000, onError } = options;
+  const { resolveToken, onNotifications, onError, xmlLimits } = options;
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_OUTBOUND_MAX_BODY_BYTES;
 
   async function handle(req: OutboundMessageRequest): Promise<string> {
     const workspace = await resolveToken(tokenOf(req));
@@ -112,7 +134,7 @@ export function createOutboundMessageMiddleware(options: OutboundMessageMiddlewa
       );
     checkContentType(req);
     const rawBody = await readBody(req, maxBodyBytes);
-    const message = parseOutboundMessage(rawBody);
+    const message = parseOutboundMessage(rawBody, xmlLimits ? { limits: xmlLimits } : {});
     if (!sameOrgId(message.organizationId, workspace.organizationId)) {
       throw new HookpostSalesforceError(
         'organization_mismatch',
@@ -123,7 +145,7 @@ export function createOutboundMessageMiddleware(options: OutboundMessageMiddlewa
       await onNotifications(message, {
         workspaceId: workspace.workspaceId,
         organizationId: toOrgId18(workspace.organizationId),
-        rawBody,
+        rawBody: redactSessionId(rawBody),
       });
     } catch (cause) {
       throw new HookpostSalesforceError(
@@ -152,7 +174,11 @@ export function createOutboundMessageMiddleware(options: OutboundMessageMiddlewa
       }
       onError?.(error);
       const faultCode = error.status >= 500 ? 'soapenv:Server' : 'soapenv:Client';
-      answer(res, error.status, buildSoapFault(error.message, faultCode));
+      answer(
+        res,
+        error.status,
+        buildSoapFault(error.status === 401 ? UNAUTHORISED : error.message, faultCode),
+      );
     }
   };
 }

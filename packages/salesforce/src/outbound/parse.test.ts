@@ -17,6 +17,7 @@ function codeOf(run: () => unknown): HookpostSalesforceErrorCode | 'no error' {
 describe('parseOutboundMessage on real payloads', () => {
   it('parses the Contact message', () => {
     expect(parseOutboundMessage(fixture('contact.xml'))).toEqual({
+      failedNotifications: [],
       organizationId: '00Do0000000xxxxxxx',
       actionId: '04ko0000000xxxxxxx',
       sessionId: '00Do0000xxxxxxx!etc',
@@ -153,9 +154,35 @@ describe('parseOutboundMessage rejects', () => {
       contact.replace('<sf:FirstName>some</sf:FirstName>', '<sf:__proto__>x</sf:__proto__>'),
       'malformed_xml',
     ],
-    ['a Notification without Id', contact.replace('<Id>04lo0000000xxxxxxx</Id>', ''), 'missing_field'],
   ])('%s', (_name, body, code) => {
     expect(codeOf(() => parseOutboundMessage(body))).toBe(code);
+  });
+
+  it('a Notification without Id fails alone: the message parses, the item carries its fragment and error', () => {
+    const message = parseOutboundMessage(contact.replace('<Id>04lo0000000xxxxxxx</Id>', ''));
+    expect(message.notifications).toEqual([]);
+    expect(message.failedNotifications).toEqual([
+      {
+        index: 0,
+        reason: 'malformed',
+        rawXml: expect.stringMatching(
+          /^<Notification>[\s\S]*<sf:FirstName>some<\/sf:FirstName>[\s\S]*<\/Notification>$/,
+        ),
+        error: 'Notification 1 has no Id',
+      },
+    ]);
+  });
+
+  it('refuses 100 000 elements or 40 levels before parsing, with the limit named', () => {
+    const deep = contact.replace(
+      '<sf:FirstName>some</sf:FirstName>',
+      `${'<a>'.repeat(40)}${'</a>'.repeat(40)}`,
+    );
+    expect(() => parseOutboundMessage(deep)).toThrow(/nesting deeper than 32/);
+    const wide = contact.replace('<sf:FirstName>some</sf:FirstName>', '<b/>'.repeat(100_000));
+    expect(() => parseOutboundMessage(wide, { limits: { maxElements: 50_000 } })).toThrow(
+      /more than 50000 elements/,
+    );
   });
 
   it('more than 100 notifications, and accepts exactly 100', () => {

@@ -1,6 +1,7 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { HookpostSalesforceError } from '../errors.js';
-import type { OutboundMessage, OutboundNotification } from './types.js';
+import type { FailedNotification, OutboundMessage, OutboundNotification } from './types.js';
+import { checkXmlLimits, type XmlLimits } from './xml-limits.js';
 import { decodeXmlText } from './xml-text.js';
 
 /** Salesforce sends 1–100 notifications per message. */
@@ -66,7 +67,11 @@ function toText(xml: string | Buffer): string {
   return text;
 }
 
-function parseXml(text: string): XmlNode {
+const NOTIFICATION_FRAGMENT =
+  /<(?:[\w.-]+:)?Notification\b[^>]*?(?:\/>|>[\s\S]*?<\/(?:[\w.-]+:)?Notification\s*>)/g;
+
+function parseXml(text: string, limits: XmlLimits | undefined): XmlNode {
+  checkXmlLimits(text, limits);
   const valid = XMLValidator.validate(text);
   if (valid !== true) {
     const { msg, line, col } = valid.err;
@@ -114,17 +119,46 @@ function readNotification(node: unknown, index: number): OutboundNotification {
   return { id, objectType: type.slice(type.indexOf(':') + 1), fields: readFields(sObject) };
 }
 
+function readNotifications(list: unknown[], text: string) {
+  const notifications: OutboundNotification[] = [];
+  const failedNotifications: FailedNotification[] = [];
+  let fragments: string[] | null = null;
+  list.forEach((node, index) => {
+    try {
+      notifications.push(readNotification(node, index));
+    } catch (error) {
+      fragments ??= text.match(NOTIFICATION_FRAGMENT) ?? [];
+      const message =
+        error instanceof Error ? error.message.replace('[@hookpost/salesforce] ', '') : String(error);
+      failedNotifications.push({
+        index,
+        reason: 'malformed',
+        rawXml: fragments[index] ?? '',
+        error: message,
+      });
+    }
+  });
+  return { notifications, failedNotifications };
+}
+
 /**
  * Parses a Salesforce outbound message (SOAP 1.1) into plain data, rejecting anything that
- * is not one: a DOCTYPE, malformed XML, a missing OrganizationId, more than 100 notifications.
+ * is not one: a DOCTYPE, malformed XML, a body past the {@link XmlLimits}, a missing
+ * OrganizationId, more than 100 notifications. Once the envelope is readable, a
+ * Notification that is not (no Id, no element) goes to `failedNotifications` with its raw
+ * fragment instead of failing the whole message.
  *
  * @example
  * const message = parseOutboundMessage(rawBody);
  * message.organizationId; // '00Dxx0000001gPFEAY'
  * message.notifications[0]?.fields.LastName; // 'Mustermann'
  */
-export function parseOutboundMessage(xml: string | Buffer): OutboundMessage {
-  const root = parseXml(toText(xml));
+export function parseOutboundMessage(
+  xml: string | Buffer,
+  options: { limits?: XmlLimits } = {},
+): OutboundMessage {
+  const text = toText(xml);
+  const root = parseXml(text, options.limits);
   const envelope = root.Envelope;
   const body = isNode(envelope) ? envelope.Body : undefined;
   const notifications = isNode(body) ? body.notifications : undefined;
@@ -152,6 +186,6 @@ export function parseOutboundMessage(xml: string | Buffer): OutboundMessage {
     sessionId: textOf(notifications.SessionId),
     enterpriseUrl: textOf(notifications.EnterpriseUrl),
     partnerUrl: textOf(notifications.PartnerUrl),
-    notifications: list.map(readNotification),
+    ...readNotifications(list, text),
   };
 }

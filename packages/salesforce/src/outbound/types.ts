@@ -17,4 +17,20 @@ export interface OutboundMessage {
   enterpriseUrl: string | null;
   partnerUrl: string | null;
   notifications: OutboundNotification[];
+  /**
+   * Notifications that could not be read, in message order. The message is still
+   * acknowledged (a resend would fail the same way); store each as a `failed` event.
+   */
+  failedNotifications: FailedNotification[];
+}
+
+/** A `<Notification>` of an otherwise readable message that could not be read. */
+export interface FailedNotification {
+  /** 0-based position in the message. */
+  index: number;
+  reason: 'malformed';
+  /** Its XML fragment as received (a `SessionId` is never inside a Notification). */
+  rawXml: string;
+  /** What is wrong, e.g. `Notification 3 has no Id`. */
+  error: string;
 }

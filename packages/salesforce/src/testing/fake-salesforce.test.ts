@@ -52,7 +52,7 @@ describe('startFakeSalesforce (the REST surface, without jsforce)', () => {
     expect(((await tooMany.json()) as { errorCode: string }[])[0]?.errorCode).toBe('EXCEEDED_ID_LIMIT');
     const soql = await call(`/services/data/v62.0/query?q=${encodeURIComponent('SELECT Id FROM Contact')}`);
     expect(((await soql.json()) as { errorCode: string }[])[0]?.errorCode).toBe('MALFORMED_QUERY');
-    expect((await call('/services/data/v62.0/sobjects/Account/describe')).status).toBe(404);
+    expect((await call('/services/data/v62.0/sobjects/Account/listviews')).status).toBe(404);
   });
 
   it('refuses a Task with a WhatId for a Lead', async () => {

@@ -20,6 +20,13 @@ export interface FakeSalesforceOptions {
   accessTokens?: string[];
 }
 
+/** One field of `GET /sobjects/{Object}/describe` (the parts a client reads). */
+export interface FakeDescribeField {
+  name: string;
+  type: string;
+  picklistValues?: { value: string; label?: string; active?: boolean }[];
+}
+
 export interface FakeSalesforceStats {
   tokenRequests: number;
   /** Data API calls, counted like Salesforce's daily usage. */
@@ -40,6 +47,8 @@ export interface FakeSalesforce {
   stats: FakeSalesforceStats;
   /** Invalidates every issued access token (the next call gets INVALID_SESSION_ID). */
   expireSessions(): void;
+  /** What `GET /sobjects/{type}/describe` lists (else one string field per name on its records). */
+  defineFields(type: string, fields: FakeDescribeField[]): void;
 }
 
 const DATA_PATH = /^\/services\/data\/v(\d+\.\d)\/(.+)$/;
@@ -57,8 +66,9 @@ async function readBody(req: IncomingMessage): Promise<string> {
 
 /**
  * A small real Salesforce REST server on 127.0.0.1 for tests: the OAuth token endpoint
- * (JWT bearer, RS256 verified), sObject collections retrieve, the SOQL shapes the client
- * sends, Task create, record update (PATCH), `Sforce-Limit-Info` and REQUEST_LIMIT_EXCEEDED.
+ * (JWT bearer, RS256 verified), sObject collections retrieve, getUpdated (`sobjects/<type>/updated`,
+ * by each record's `SystemModstamp`), the SOQL shapes the client sends, Task create, record
+ * update (PATCH), `Sforce-Limit-Info` and REQUEST_LIMIT_EXCEEDED.
  *
  * @example
  * const fake = await startFakeSalesforce({ publicKey, records: { Contact: [{ Id: '003…', LastName: 'Doe' }] } });
@@ -71,6 +81,7 @@ export async function startFakeSalesforce(options: FakeSalesforceOptions = {}): 
   const organizationId = options.organizationId ?? '00Dxx0000001gPFEAY';
   const tokens = new Set(options.accessTokens ?? []);
   const tasks: FakeRecord[] = [];
+  const describes = new Map<string, FakeDescribeField[]>();
   const stats: FakeSalesforceStats = { tokenRequests: 0, apiCalls: 0, retrieves: [], queries: [] };
   let url = '';
 
@@ -153,6 +164,22 @@ export async function startFakeSalesforce(options: FakeSalesforceOptions = {}): 
       const list = (name: string) => (query.get(name) ?? '').split(',').filter(Boolean);
       return retrieve(res, collection[1], list('ids'), list('fields'));
     }
+    const updated = /^sobjects\/(\w+)\/updated\/?$/.exec(path);
+    if (updated?.[1] && req.method === 'GET') {
+      // getUpdated: ids whose SystemModstamp is in [start, end].
+      const start = Date.parse(query.get('start') ?? '');
+      const end = Date.parse(query.get('end') ?? '');
+      if (!(end > start))
+        return send(res, 400, sfError('INVALID_REPLICATION_DATE', 'end must be after start'));
+      const ids = store
+        .all(updated[1])
+        .filter((r) => {
+          const at = Date.parse(String(r.SystemModstamp ?? ''));
+          return at >= start && at <= end;
+        })
+        .map((r) => String(r.Id));
+      return send(res, 200, { ids, latestDateCovered: new Date(end).toISOString() });
+    }
     if (path === 'query' && req.method === 'GET') {
       const soql = query.get('q') ?? '';
       stats.queries.push(soql);
@@ -163,6 +190,8 @@ export async function startFakeSalesforce(options: FakeSalesforceOptions = {}): 
         throw error;
       }
     }
+    const describe = /^sobjects\/(\w+)\/describe$/.exec(path);
+    if (describe?.[1] && req.method === 'GET') return send(res, 200, describeOf(describe[1]));
     if (path === 'sobjects/Task' && req.method === 'POST') {
       const body = JSON.parse(await readBody(req)) as FakeRecord;
       if (!body.Subject)
@@ -188,6 +217,14 @@ export async function startFakeSalesforce(options: FakeSalesforceOptions = {}): 
     send(res, 404, sfError('NOT_FOUND', `The requested resource does not exist (v${version}/${path})`));
   }
 
+  /** The describe result's `name` and `fields` with `picklistValues` (always an array, as Salesforce sends). */
+  function describeOf(type: string) {
+    const defined = describes.get(type);
+    const names = [...new Set(['Id', ...store.all(type).flatMap((r) => Object.keys(r))])];
+    const fields = defined ?? names.map((name) => ({ name, type: name === 'Id' ? 'id' : 'string' }));
+    return { name: type, fields: fields.map((f) => ({ picklistValues: [], ...f })) };
+  }
+
   const server = createServer((req, res) => {
     const path = req.url ?? '/';
     const match = DATA_PATH.exec(path);
@@ -209,6 +246,7 @@ export async function startFakeSalesforce(options: FakeSalesforceOptions = {}): 
     addRecord: (type, id, fields) => void store.add(type, id, fields),
     getRecord: (type, id) => store.get(type, id),
     expireSessions: () => tokens.clear(),
+    defineFields: (type, fields) => void describes.set(type, fields),
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();

@@ -4,7 +4,8 @@ import type { CdcEvent } from '../cdc/types.js';
 /**
  * A {@link CdcTransport} that behaves like the Pub/Sub API's event bus within retention:
  * it keeps every published event, delivers new ones to live subscribers in order and,
- * for a subscription with a replay id, first replays the events after that id.
+ * for a subscription with a replay id (or EARLIEST), first replays the events after it.
+ * No flow control or faults beyond `fail()`: use `startFakePubSub` for those.
  *
  * @example
  * const bus = createInMemoryCdcTransport();
@@ -24,15 +25,17 @@ export function createInMemoryCdcTransport() {
   } = {
     subscriptions,
     async subscribe(channel, handlers) {
-      subscriptions.push({ channel, replayId: handlers.replayId ?? null });
-      if (handlers.replayId !== undefined) {
-        const after = BigInt(handlers.replayId);
+      const { start } = handlers;
+      subscriptions.push({ channel, replayId: start.preset === 'CUSTOM' ? start.replayId : null });
+      if (start.preset !== 'LATEST') {
+        const after = start.preset === 'CUSTOM' ? BigInt(start.replayId) : -1n;
         for (const event of log) if (BigInt(event.replayId) > after) handlers.onEvent(event);
       }
       const set = live.get(channel) ?? new Set();
       live.set(channel, set);
       set.add(handlers);
-      return { close: () => void set.delete(handlers) };
+      // No flow control here: the gRPC test server (startFakePubSub) models it.
+      return { request: () => {}, close: () => void set.delete(handlers) };
     },
     publish(event, channel = '/data/ChangeEvents') {
       log.push(event);

@@ -1,3 +1,4 @@
+import type { CrmWriteBack } from '@hookpost/core';
 import type { SalesforceClient } from '../client/client.js';
 
 /** Custom fields Hookpost writes on Contact and Lead (shipped in the Salesforce package). */
@@ -91,4 +92,39 @@ export async function writeCorrectedAddress(
 
 function recordType(whoId: string): 'Contact' | 'Lead' {
   return whoId.startsWith(LEAD_PREFIX) ? 'Lead' : 'Contact';
+}
+
+/** The parts of a corrected address as a host sends them (any part may be missing). */
+const correctedFrom = (a: Record<string, string | null>): CorrectedAddress => ({
+  line1: a.line1 ?? null,
+  line2: a.line2 ?? null,
+  postalCode: a.postalCode ?? null,
+  city: a.city ?? null,
+  region: a.region ?? null,
+  country: a.country ?? null,
+});
+
+/**
+ * Performs a host's `mail_activity` write-back on a Contact or Lead: the piece's Task
+ * (created, or updated when `activityId` names it), the record's last-mail fields and, with
+ * `correctedAddress`, its address. Tasks name a person (`WhoId`), so other object types are
+ * skipped (`{}`).
+ */
+export async function performMailActivity(
+  client: SalesforceClient,
+  request: Extract<CrmWriteBack, { type: 'mail_activity' }>,
+): Promise<{ activityId?: string }> {
+  if (request.objectType !== 'contact' && request.objectType !== 'lead') return {};
+  const written = await writeMailActivity(client, {
+    whoId: request.objectId,
+    status: request.status ?? 'handed_off',
+    subject: request.subject,
+    description: request.body,
+    occurredAt: new Date(request.occurredAt),
+    trackingId: request.trackingId ?? null,
+    taskId: request.activityId ?? null,
+  });
+  if (request.correctedAddress)
+    await writeCorrectedAddress(client, request.objectId, correctedFrom(request.correctedAddress));
+  return { activityId: written.taskId };
 }

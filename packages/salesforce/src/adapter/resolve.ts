@@ -1,0 +1,77 @@
+import {
+  type CrmEvent,
+  type CrmProperties,
+  type CrmReader,
+  changedValues,
+  type Enrichment,
+  type FieldsByObject,
+  firstAssociated,
+  type RecipientMode,
+  type RecipientSource,
+  recipientsFor,
+  recordReader,
+} from '@hookpost/core';
+
+const text = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
+
+/**
+ * Loads what the rules and the recipient need for one Salesforce event. An outbound message
+ * carries a snapshot of the fields the admin chose and a CDC event only the changed fields, so
+ * the event's own record is read when a field the campaigns need is missing (and a reader
+ * exists); the snapshot wins over the read. Recipients: a Contact or Lead itself; an
+ * Opportunity's primary contact role (else its `ContactId`); the Account of the record or of
+ * its contact (`company`).
+ */
+export async function resolveSalesforceEvent(
+  event: CrmEvent,
+  modes: ReadonlySet<RecipientMode>,
+  { reader, fields }: { reader: CrmReader | null; fields: FieldsByObject },
+): Promise<Enrichment> {
+  const type = event.objectType;
+  const readOne = recordReader(reader, fields);
+  const told = { ...event.properties, ...changedValues(event) };
+  const missing = (fields[type] ?? []).some((f) => f !== 'Id' && !Object.hasOwn(told, f));
+  const gone = event.kind === 'deleted' || event.kind === 'privacy_deleted';
+  const read = missing && !gone ? await readOne(type, event.objectId) : undefined;
+  const own: CrmProperties = { ...read, ...told };
+  const records: Enrichment['records'] = { [type]: own };
+
+  const wantsPerson = modes.has('contact') || modes.has('associated_contact');
+  let contactType = type === 'lead' ? 'lead' : 'contact';
+  let contactId: string | undefined;
+  let contact: CrmProperties | undefined;
+  if (type === 'contact' || type === 'lead') {
+    contactId = event.objectId;
+    contact = own;
+  } else if (type === 'opportunity' && wantsPerson) {
+    contactType = 'contact';
+    const role = reader
+      ? firstAssociated(
+          await reader.fetchAssociations('opportunity', 'contact', [event.objectId]),
+          event.objectId,
+        )
+      : undefined;
+    contactId = role ?? text(own.ContactId);
+    contact = await readOne('contact', contactId);
+    if (contact) records.contact = contact;
+  }
+
+  const accountId = type === 'account' ? event.objectId : (text(contact?.AccountId) ?? text(own.AccountId));
+  const account = type === 'account' ? own : await readOne('account', accountId);
+  if (account) {
+    records.account = account;
+    records.company = account;
+  }
+
+  const person: RecipientSource =
+    contactId === undefined || contact === undefined
+      ? {
+          missing: `no contact for ${type} ${event.objectId}${reader ? '' : ' (no Salesforce API access configured)'}`,
+        }
+      : { objectType: contactType, objectId: contactId, record: contact };
+  const company: RecipientSource =
+    accountId === undefined || account === undefined
+      ? { missing: `no account for ${type} ${event.objectId}` }
+      : { objectType: 'account', objectId: accountId, record: account };
+  return { records, recipients: recipientsFor('salesforce', modes, person, company) };
+}

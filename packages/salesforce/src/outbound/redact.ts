@@ -1,0 +1,22 @@
+const SESSION_ID = /(<(?:[\w.-]+:)?SessionId\b[^>]*?)(?:\/>|>([\s\S]*?)(<\/(?:[\w.-]+:)?SessionId\s*>))/g;
+
+/** What a redacted `SessionId` reads as. */
+export const REDACTED = '[redacted]';
+
+/**
+ * The raw outbound message with the text of its `SessionId` element replaced by
+ * `[redacted]`: with "Send Session ID" on it is a live API session, and the raw body is
+ * stored. A nil or empty `SessionId` is left as it is; nothing else changes.
+ *
+ * @example
+ * redactSessionId(Buffer.from('<SessionId>00Dx!AQ…</SessionId>')).toString(); // '<SessionId>[redacted]</SessionId>'
+ */
+export function redactSessionId(raw: Buffer | string): Buffer {
+  const text = typeof raw === 'string' ? raw : raw.toString('utf8');
+  const redacted = text.replace(
+    SESSION_ID,
+    (match, open: string, value: string | undefined, close: string | undefined) =>
+      value === undefined || value.trim() === '' ? match : `${open}>${REDACTED}${close}`,
+  );
+  return Buffer.from(redacted, 'utf8');
+}
