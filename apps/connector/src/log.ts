@@ -7,10 +7,8 @@ export type { Logger } from 'pino';
  * bearer tokens, client secrets, OAuth tokens, webhook secrets.
  */
 const REDACT_PATHS = [
-  'req.headers.authorization',
-  'req.headers.cookie',
-  'req.headers["x-hubspot-signature"]',
-  'req.headers["x-hubspot-signature-v3"]',
+  // Request headers carry signatures, bearer tokens and session cookies: never logged.
+  'req.headers',
   '*.secret',
   '*.clientSecret',
   '*.accessToken',

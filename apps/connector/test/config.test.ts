@@ -38,7 +38,7 @@ workspaces:
 `;
 
 describe('configuration', () => {
-  it('accepts the DESIGN §4 example verbatim once its variables are set, with defaults filled', () => {
+  it('accepts the documented example configuration verbatim once its variables are set, with defaults filled', () => {
     const result = loadConfig(DESIGN_EXAMPLE, DESIGN_ENV);
     expect(result.ok).toBe(true);
     if (!result.ok) return;
@@ -91,7 +91,7 @@ describe('configuration', () => {
 });
 
 describe('hookpost config check', () => {
-  it('exits 0 on the DESIGN example with its variables set', () => {
+  it('exits 0 on the complete example with its variables set', () => {
     const result = runCli(['config', 'check', DESIGN_EXAMPLE], DESIGN_ENV);
     expect(result.stdout).toMatch(/ok \(1 workspace\(s\), 2 campaign\(s\)\)/);
     expect(result.code).toBe(0);

@@ -72,8 +72,8 @@ for (const dialect of dialectCases()) {
         ]);
       });
 
-      it('answers 400 for an occurredAt past the last valid Date', async () => {
-        for (const occurredAt of [8.64e15 + 1, 2 ** 53 - 1]) {
+      it('stores an item whose occurredAt is past the last valid Date as failed/malformed (the batch is acknowledged)', async () => {
+        for (const [i, occurredAt] of [8.64e15 + 1, 2 ** 53 - 1].entries()) {
           const body = JSON.stringify([
             {
               eventId: 1,
@@ -81,10 +81,21 @@ for (const dialect of dialectCases()) {
               portalId: 62515,
               occurredAt,
               subscriptionType: 'contact.creation',
-              objectId: 31,
+              objectId: 31 + i,
             },
           ]);
-          expect(await postHubSpot(connector.baseUrl, body)).toBe(400);
+          expect(await postHubSpot(connector.baseUrl, body)).toBe(204);
+        }
+        const failed = await connector.handle.db
+          .selectFrom('events')
+          .select(['status', 'reason', 'payload'])
+          .where('status', '=', 'failed')
+          .where('object_id', 'in', ['31', '32'])
+          .execute();
+        expect(failed).toHaveLength(2);
+        for (const row of failed) {
+          expect(row.reason).toBe('malformed');
+          expect(row.payload).toContain('occurredAt');
         }
       });
 

@@ -8,7 +8,7 @@ import { appSchema, hsprojectSchema, webhooksSchema, workflowActionSchema } from
 const root = path.resolve(import.meta.dirname, '..');
 const readJson = (file: string) =>
   JSON.parse(readFileSync(path.join(root, file), 'utf8')) as Record<string, unknown>;
-/** The connector placeholder the README tells operators to replace (DESIGN §5 routes). */
+/** The connector placeholder the README tells operators to replace (the connector routes). */
 const CONNECTOR = 'https://YOUR-CONNECTOR';
 
 const project = hsprojectSchema.parse(readJson('hsproject.json'));

@@ -3,12 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { campaignSchema } from './campaign.js';
 
-// DESIGN §4's example configuration, copied verbatim (test/fixtures/design-config.yaml).
+// The documented example configuration, copied verbatim (test/fixtures/design-config.yaml).
 const design = parse(readFileSync(new URL('../test/fixtures/design-config.yaml', import.meta.url), 'utf8'));
 const [welcomePack, closedWonGift] = design.workspaces[0].campaigns;
 
 describe('campaignSchema', () => {
-  it('accepts the welcome-pack campaign of DESIGN §4 as written, defaults filled', () => {
+  it('accepts the welcome-pack campaign of the documented example as written, defaults filled', () => {
     expect(campaignSchema.parse(welcomePack)).toEqual({
       id: 'welcome-pack',
       name: 'Welcome pack for new customers',
@@ -28,7 +28,7 @@ describe('campaignSchema', () => {
     });
   });
 
-  it('accepts the closed-won-gift campaign of DESIGN §4 as written, defaults filled', () => {
+  it('accepts the closed-won-gift campaign of the documented example as written, defaults filled', () => {
     expect(campaignSchema.parse(closedWonGift)).toEqual({
       id: 'closed-won-gift',
       name: 'Thank-you gift when an opportunity is won',

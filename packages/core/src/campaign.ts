@@ -126,7 +126,7 @@ export const conditionSchema: z.ZodType<Condition, unknown> = z
     return z.NEVER;
   });
 
-/** Mailing rules of a campaign (DESIGN §4 `policy`), with defaults filled. */
+/** Mailing rules of a campaign (the `policy` block), with defaults filled. */
 export const campaignPolicySchema = z
   .object({
     oncePerRecipient: z.boolean().default(true),
@@ -142,7 +142,7 @@ export const campaignPolicySchema = z
 export type CampaignPolicy = z.infer<typeof campaignPolicySchema>;
 
 /**
- * A campaign as written in `hookpost.config.yaml` (DESIGN §4), defaults filled.
+ * A campaign as written in `hookpost.config.yaml` (the configuration reference), defaults filled.
  *
  * @example
  * const campaign = campaignSchema.parse({

@@ -21,7 +21,7 @@ export function parseCrmEvent(input: unknown): CrmEvent {
 }
 
 /**
- * Parses one campaign block (DESIGN §4), defaults filled, or throws
+ * Parses one campaign block (the configuration reference), defaults filled, or throws
  * `HookpostCoreError('invalid_campaign')` listing every issue by path.
  *
  * @example

@@ -1,3 +1,4 @@
+export { jsonDepth, MAX_JSON_DEPTH } from '@hookpost/core';
 export * from './adapter/index.js';
 export {
   createHubSpotClient,
@@ -7,7 +8,6 @@ export {
 } from './client/client.js';
 export type { HubSpotPropertyDefinition } from './client/schemas.js';
 export { HookpostHubSpotError, type HookpostHubSpotErrorCode } from './errors.js';
-export { jsonDepth, MAX_JSON_DEPTH } from './events/depth.js';
 export { type AssociationLink, eventIdFor, webhookExternalId } from './events/ids.js';
 export { type MalformedItem, malformedItem } from './events/malformed.js';
 export { toCrmEvent } from './events/normalise.js';

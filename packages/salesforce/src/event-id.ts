@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 
 /**
  * Our stable event id: `evt_` + 22 base64url characters of SHA-256 over platform, account
- * and the source's de-dup key, so a re-sent notification gets the same id (DESIGN §2 rule 2).
+ * and the source's de-dup key, so a re-sent notification gets the same id (idempotent at every hop).
  *
  * @example
  * salesforceEventId('00D5e000000KQ2eEAG', '04l5e000001XyZaAAK'); // 'evt_…' (26 characters)

@@ -91,6 +91,8 @@ export interface AdapterRegistry {
   describedObjects(platform: string): ReadonlySet<string>;
   /** A workspace's property definitions of one object type on one platform (throws when unreadable). */
   describeObject(workspace: WorkspaceConfig, platform: string, objectType: string): Promise<PropertyCatalog>;
+  /** Route prefixes whose remainder is a secret (logged as `[redacted]`). */
+  secretPathPrefixes: readonly string[];
   /** Secrets of the workspaces' CRM settings that may appear in request paths (redacted from logs). */
   secretsIn(workspaces: readonly WorkspaceConfig[]): string[];
   /** Whether a delivered piece for this recipient is noted on its CRM record (`mail_activity`). */
@@ -205,6 +207,7 @@ export function createAdapterRegistry(registrations: readonly AdapterRegistratio
       if (!adapter.describeObject) throw new Error(`${adapter.displayName} cannot describe its objects`);
       return adapter.describeObject(scoped, objectType);
     },
+    secretPathPrefixes: registrations.flatMap(({ adapter }) => adapter.secretPathPrefixes ?? []),
     secretsIn(workspaces) {
       return workspaces.flatMap((workspace) =>
         registrations.flatMap(({ adapter, settingsOf }) => {

@@ -66,7 +66,11 @@ export const triggerPayloadSchema: JsonSchema = {
       properties: {
         crm: {
           type: 'object',
-          properties: { platform: { enum: ['hubspot', 'salesforce'] }, objectType: string, objectId: string },
+          properties: {
+            platform: { type: 'string', description: 'the CRM adapter, e.g. hubspot or salesforce' },
+            objectType: string,
+            objectId: string,
+          },
         },
         firstName: nullable('string'),
         lastName: nullable('string'),
@@ -79,7 +83,7 @@ export const triggerPayloadSchema: JsonSchema = {
     source: {
       type: 'object',
       properties: {
-        platform: { enum: ['hubspot', 'salesforce'] },
+        platform: { type: 'string', description: 'the CRM adapter, e.g. hubspot or salesforce' },
         accountId: string,
         eventIds: { type: 'array', items: string },
         occurredAt: { type: 'string', format: 'date-time' },

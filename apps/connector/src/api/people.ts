@@ -41,7 +41,11 @@ export function peopleRoutes(ctx: ConnectorContext): Router {
     const [eventRows, triggerRows, suppressionRows] = await Promise.all([
       events.orderBy('received_at', 'desc').limit(PERSON_LIMIT).execute(),
       triggers.orderBy('created_at', 'desc').limit(PERSON_LIMIT).execute(),
-      db.selectFrom('suppressions').selectAll().where('value', 'in', searchHashes(q.q)).execute(),
+      db
+        .selectFrom('suppressions')
+        .selectAll()
+        .where('value', 'in', searchHashes(q.q, ctx.registry.platforms))
+        .execute(),
     ]);
     const eventIds = eventRows.map((e) => e.id);
     const decisions =

@@ -1,4 +1,4 @@
-import { jsonDepth, MAX_JSON_DEPTH } from '@hookpost/hubspot';
+import { jsonDepth, MAX_JSON_DEPTH } from '@hookpost/core';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { ConnectorContext } from '../runtime.js';
 import { requireBearer } from './auth.js';
@@ -28,7 +28,7 @@ export interface AdminApiOptions {
 }
 
 /**
- * The operator API mounted at `/api` (DESIGN §5): events, triggers, replay, cancel,
+ * The operator API mounted at `/api` (the HTTP interface): events, triggers, replay, cancel,
  * dry-run and stats behind a bearer token; `GET /openapi.json` is public so tools can
  * discover the API.
  *

@@ -19,7 +19,11 @@ export const suppressionBody = z
     workspace: text.optional(),
     email: text.optional(),
     crm: z
-      .object({ platform: z.enum(['hubspot', 'salesforce']), objectType: text, objectId: text })
+      .object({
+        platform: z.string().regex(/^[a-z][a-z0-9_-]{0,39}$/, 'a CRM platform name'),
+        objectType: text,
+        objectId: text,
+      })
       .strict()
       .optional(),
     address: z
@@ -87,7 +91,7 @@ export function suppressionRoutes(ctx: ConnectorContext): Router {
       const term = q.q;
       query = query.where((eb) =>
         eb.or([
-          eb('value', 'in', searchHashes(term)),
+          eb('value', 'in', searchHashes(term, ctx.registry.platforms)),
           eb('id', '=', term),
           eb('reason', 'like', `%${term.replace(/[%\\]/g, '')}%`),
         ]),
@@ -151,7 +155,10 @@ export function suppressionRoutes(ctx: ConnectorContext): Router {
         if (record.email) input.email = record.email;
         if (record.objectId)
           input.crm = {
-            platform: record.platform === 'salesforce' ? 'salesforce' : 'hubspot',
+            // Without a platform column, the first registered CRM (the HubSpot adapter).
+            platform: ctx.registry.platforms.includes(record.platform ?? '')
+              ? (record.platform as string)
+              : (ctx.registry.platforms[0] ?? ''),
             objectType: (record.objectType || 'contact').toLowerCase(),
             objectId: record.objectId,
           };

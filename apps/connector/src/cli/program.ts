@@ -14,7 +14,7 @@ const urlOption = [
   'the running connector (default HOOKPOST_URL or http://localhost:${PORT:-3000})',
 ] as const;
 
-/** The `hookpost` command line (DESIGN names kept: start, worker, migrate, config check, dry-run, simulate, replay, events, triggers, tail, suppress, prune). */
+/** The `hookpost` command line (command names as documented: start, worker, migrate, config check, dry-run, simulate, replay, events, triggers, tail, suppress, prune). */
 export function buildProgram(): Command {
   const program = new Command()
     .name('hookpost')

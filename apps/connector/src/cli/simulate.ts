@@ -77,7 +77,8 @@ export async function runSimulate(platform: string, options: SimulateCommandOpti
   }
   const { send } = simulated;
   // The Salesforce path holds the endpoint token, a secret: never print it.
-  const shown = send.path.startsWith('/webhooks/salesforce/') ? '/webhooks/salesforce/…' : send.path;
+  // A secret in the path (an endpoint token) is not printed: the simulator says what to show.
+  const shown = send.shownPath ?? send.path;
   process.stdout.write(`-> POST ${client.baseUrl}${shown}\n   ${send.summary}\n`);
   const answer = await client.send(send.path, send);
   if (answer.status >= 300) throw new CliError(`the connector answered ${answer.status}: ${answer.text}`);

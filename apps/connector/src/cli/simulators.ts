@@ -38,6 +38,8 @@ export type Simulated =
         body: string;
         eventIds: string[];
         summary: string;
+        /** The path as printed, when `path` holds a secret. */
+        shownPath?: string;
       };
     }
   | { dryRun: { events: CrmEvent[]; summary: string } };
@@ -110,6 +112,9 @@ function salesforceBlock(workspace: WorkspaceConfig) {
   return workspace.salesforce;
 }
 
+/** The outbound-message path without its secret endpoint token. */
+const OUTBOUND_SHOWN_PATH = '/webhooks/salesforce/…';
+
 const salesforce: Simulator = {
   block: 'salesforce',
   build(_config, workspace, o) {
@@ -120,17 +125,23 @@ const salesforce: Simulator = {
         `--object ${objectType}: pass its fields with --field (samples exist for ${SALESFORCE_SAMPLE_OBJECTS.join(', ')})`,
       );
     return {
-      send: simulateOutboundMessage({
-        organizationId: sf.organizationId,
-        endpointToken: sf.endpointToken,
-        objectType,
-        ...(o.objectId ? { objectId: o.objectId } : {}),
-        fields: fieldsOf(o.field),
-      }),
+      send: {
+        ...simulateOutboundMessage({
+          organizationId: sf.organizationId,
+          endpointToken: sf.endpointToken,
+          objectType,
+          ...(o.objectId ? { objectId: o.objectId } : {}),
+          fields: fieldsOf(o.field),
+        }),
+        shownPath: OUTBOUND_SHOWN_PATH,
+      },
     };
   },
   fromFile: (_config, workspace, text) => ({
-    send: signedOutboundFile(text, salesforceBlock(workspace).endpointToken),
+    send: {
+      ...signedOutboundFile(text, salesforceBlock(workspace).endpointToken),
+      shownPath: OUTBOUND_SHOWN_PATH,
+    },
   }),
 };
 

@@ -35,7 +35,9 @@ export function entryFor(email: string | undefined, record: string | undefined):
   const [platform, objectType, ...rest] = String(record).split(':');
   const objectId = rest.join(':');
   if (!platform || !objectType || !objectId)
-    throw new CliError(`--record expects platform:objectType:id (e.g. hubspot:contact:123), got "${record}"`);
+    throw new CliError(
+      `--record expects platform:objectType:id (e.g. <platform>:contact:123), got "${record}"`,
+    );
   return {
     kind: 'crm',
     value: hashCrmRef({ platform, objectType, objectId } as Parameters<typeof hashCrmRef>[0]),

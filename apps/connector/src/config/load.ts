@@ -15,7 +15,7 @@ export type ConfigResult =
 
 const BUNDLED_DEMO = 'examples/demo.config.yaml';
 
-/** DESIGN §4: `HOOKPOST_CONFIG`, else `./hookpost.config.yaml`, else the bundled demo config. */
+/** Configuration lookup: `HOOKPOST_CONFIG`, else `./hookpost.config.yaml`, else the bundled demo config. */
 export function resolveConfigPath(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): string {
   if (env.HOOKPOST_CONFIG) return path.resolve(cwd, env.HOOKPOST_CONFIG);
   const local = path.resolve(cwd, 'hookpost.config.yaml');

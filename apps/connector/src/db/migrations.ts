@@ -210,7 +210,7 @@ export const migrations: Record<string, Migration> = {
     },
   },
   // One Change Data Capture subscriber per org across processes (src/store/stream-lease.ts).
-  '0005_salesforce_stream_leases': {
+  '0005_stream_leases': {
     async up(db: Kysely<unknown>) {
       await db.schema
         .createTable('stream_leases')

@@ -14,7 +14,7 @@ export interface AttemptResult {
 const KEPT_RESPONSE_CHARS = 2_000;
 
 /**
- * One signed POST of a trigger (DESIGN §6). 2xx delivered; 408, 429, 5xx, timeouts and
+ * One signed POST of a trigger (the campaign trigger contract). 2xx delivered; 408, 429, 5xx, timeouts and
  * network errors are worth retrying; any other 4xx is final (the destination rejected
  * the content), and its response is kept for the operator.
  */

@@ -39,7 +39,12 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', true);
-  app.use(requestContext(deps.logger, deps.registry.secretsIn(deps.config.workspaces)));
+  app.use(
+    requestContext(deps.logger, {
+      secretPathPrefixes: deps.registry.secretPathPrefixes,
+      secrets: deps.registry.secretsIn(deps.config.workspaces),
+    }),
+  );
   app.use(
     bodiesInFlight(deps.maxBodiesInFlight ?? DEFAULT_MAX_BODIES_IN_FLIGHT, (n) =>
       deps.metrics.bodiesInFlight.set(n),

@@ -20,21 +20,33 @@ function decodeLoosely(text: string): string {
   }
 }
 
+/** What `redactPath` hides: route prefixes whose remainder is secret, and secret values. */
+export interface Redactions {
+  /** e.g. `/webhooks/salesforce`, before an endpoint token (the CRM adapters declare them). */
+  secretPathPrefixes?: readonly string[];
+  secrets?: readonly string[];
+}
+
 /**
- * The request path as logged. The Salesforce endpoint token is the secret part of its
- * URL, and a path can be written many ways that still reach (or try) the route —
- * `/Webhooks/Salesforce/<t>`, `//webhooks/salesforce/<t>`, `/webhooks/salesforce/<t>/`,
- * `%`-encoded — so the path is first decoded and its slashes collapsed, then everything
- * after a `webhooks/salesforce` segment (any case) is cut, and any known secret left
+ * The request path as logged. A secret in a URL (an endpoint token) can be written many
+ * ways that still reach (or try) its route — other letter case, doubled slashes, a trailing
+ * slash, `%`-encoding — so the path is first decoded and its slashes collapsed, then
+ * everything after a secret route prefix (any case) is cut, and any known secret left
  * (e.g. a token sent under another path) is replaced too.
  *
  * @example
- * redactPath('//Webhooks/SALESFORCE/abc/'); // '/webhooks/salesforce/[redacted]'
+ * redactPath('//Webhooks/SALESFORCE/abc/', { secretPathPrefixes: ['/webhooks/salesforce'] });
+ * // '/webhooks/salesforce/[redacted]'
  */
-export function redactPath(path: string, secrets: readonly string[] = []): string {
+export function redactPath(path: string, { secretPathPrefixes = [], secrets = [] }: Redactions = {}): string {
   let logged = decodeLoosely(path).replace(/[\\/]+/g, '/');
-  const marker = /\/webhooks\/salesforce(?:\/|$)/i.exec(logged);
-  if (marker) logged = `/webhooks/salesforce/${REDACTED}`;
+  const lower = logged.toLowerCase();
+  for (const prefix of secretPathPrefixes) {
+    const at = prefix.toLowerCase();
+    const index = lower.indexOf(`${at}/`);
+    if (index >= 0 || lower.endsWith(at))
+      return `${logged.slice(0, index >= 0 ? index : lower.length - at.length)}${prefix}/${REDACTED}`;
+  }
   for (const secret of secrets) {
     if (secret.length > 0) logged = logged.split(secret).join(REDACTED);
   }
@@ -46,7 +58,7 @@ export function redactPath(path: string, secrets: readonly string[] = []): strin
  * and logs one line per request with the path redacted (see `redactPath`). A few lines by
  * hand rather than pino-http: we log at debug on the ingest hot path and need nothing else.
  */
-export function requestContext(logger: Logger, secrets: readonly string[] = []) {
+export function requestContext(logger: Logger, redactions: Redactions = {}) {
   return function assignRequestId(req: Request, res: Response, next: NextFunction): void {
     const incoming = req.headers['x-request-id'];
     req.id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
@@ -58,7 +70,7 @@ export function requestContext(logger: Logger, secrets: readonly string[] = []) 
       req.log[level](
         {
           method: req.method,
-          path: redactPath(req.path, secrets),
+          path: redactPath(req.path, redactions),
           status: res.statusCode,
           ms: Math.round(performance.now() - started),
         },

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { CdcLease } from '@hookpost/salesforce';
+import type { StreamLease } from '@hookpost/core';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/types.js';
 
@@ -32,7 +32,7 @@ export const processHolderId = (): string => `${hostname()}:${process.pid}:${ran
 export function createStreamLease(
   db: Kysely<Database>,
   options: StreamLeaseOptions,
-): CdcLease & { holder: string } {
+): StreamLease & { holder: string } {
   const { name } = options;
   const ttlMs = options.ttlMs ?? 30_000;
   const holder = options.holder ?? processHolderId();

@@ -7,7 +7,7 @@ import { newId } from './ids.js';
 export interface SuppressionInput {
   workspace: string;
   email?: string | undefined;
-  crm?: { platform: 'hubspot' | 'salesforce'; objectType: string; objectId: string } | undefined;
+  crm?: { platform: string; objectType: string; objectId: string } | undefined;
   address?:
     | {
         line1: string;
@@ -91,12 +91,15 @@ export async function addSuppressions(
     .execute();
 }
 
-/** Hashes a search term could be: an e-mail's, or a CRM record id's under the usual object types. */
-export function searchHashes(term: string): string[] {
+/**
+ * Hashes a search term could be: an e-mail's, or a CRM record id's under the usual object
+ * types of the registered platforms.
+ */
+export function searchHashes(term: string, platforms: readonly string[]): string[] {
   const hashes = new Set<string>([term.toLowerCase()]);
   const email = hashEmail(term);
   if (email) hashes.add(email);
-  for (const platform of ['hubspot', 'salesforce'] as const)
+  for (const platform of platforms)
     for (const objectType of ['contact', 'company', 'lead', 'account', 'deal', 'opportunity'])
       hashes.add(hashCrmRef({ platform, objectType, objectId: term }));
   return [...hashes];

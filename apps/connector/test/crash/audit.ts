@@ -35,7 +35,7 @@ export interface Audit {
 }
 
 /**
- * Checks the pipeline's guarantees (DESIGN §2) after a crash run, from the database and
+ * Checks the pipeline's guarantees (the pipeline guarantees) after a crash run, from the database and
  * what the destination saw: every acknowledged event decided exactly once per campaign,
  * every trigger delivered under its own `webhook-id`, none dead, none invented.
  */

@@ -241,6 +241,11 @@ export interface CrmAdapter<Settings = unknown> {
    * Salesforce endpoint token): the host redacts them from every log line.
    */
   secretsOf?(settings: Settings): string[];
+  /**
+   * Route prefixes whose remainder is a secret (e.g. `/webhooks/salesforce` before the endpoint
+   * token): the host logs such a path, however it is spelled, as the prefix plus `[redacted]`.
+   */
+  readonly secretPathPrefixes?: readonly string[];
 
   /**
    * The CRM's property definitions of one object type (`config check --online`): names and,

@@ -1,4 +1,4 @@
-/** Why a matched campaign does not send; shown as `skipped:<reason>` (DESIGN §2). */
+/** Why a matched campaign does not send; shown as `skipped:<reason>` (the pipeline guarantees). */
 export type SkipReason =
   | 'incomplete_address'
   | 'undeliverable_address'

@@ -24,7 +24,7 @@ function reason(event: CrmEvent, context: EvaluationContext, c = welcome) {
 }
 
 describe('evaluateCampaigns — trigger clauses', () => {
-  it('matches the DESIGN §4 welcome pack for a German customer', () => {
+  it('matches the example welcome pack for a German customer', () => {
     expect(evaluateCampaigns(hubspotChange(), { records: {}, recipient: erika() }, [welcome])).toEqual([
       { campaignId: 'welcome-pack', outcome: 'matched', reason: null },
     ]);

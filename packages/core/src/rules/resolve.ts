@@ -6,7 +6,7 @@ import { own, ownValue, type Scope } from './context.js';
 /** Reads one condition field from a scope; compiled once per campaign. */
 export type Resolver = (scope: Scope) => PropertyValue | undefined;
 
-// DESIGN §3: object types are lower-case, so `Account.Name` is a Salesforce field, not a path.
+// The event model: object types are lower-case, so `Account.Name` is a Salesforce field, not a path.
 const OBJECT_TYPE = /^[a-z][a-z0-9_]*$/;
 const ADDRESS_FIELDS = new Set<string>(['line1', 'line2', 'postalCode', 'city', 'region', 'country']);
 const RECIPIENT_FIELDS = new Set<string>(['firstName', 'lastName', 'company', 'email']);

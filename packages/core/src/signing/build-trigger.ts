@@ -19,7 +19,7 @@ export interface BuildTriggerInput {
 }
 
 /**
- * Assembles and validates the DESIGN §6 payload. The recipient's e-mail address is left
+ * Assembles and validates the campaign trigger payload. The recipient's e-mail address is left
  * out: the mail platform gets what it prints (GDPR Art. 5(1)(c), data minimisation). Throws `HookpostCoreError('invalid_trigger')`
  * listing every issue when the parts do not make a valid trigger.
  *

@@ -10,7 +10,7 @@ import { signTrigger } from './sign.js';
 import { triggerId } from './trigger-id.js';
 import { verifyTrigger } from './verify.js';
 
-// The destination secret of DESIGN §4.
+// The destination secret of the example configuration.
 const secret = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 const key = dedupeKey({ workspaceId: 'acme', campaignId: 'welcome-pack', recipient: erika() });
 
@@ -36,7 +36,7 @@ describe('triggerId', () => {
 });
 
 describe('buildTrigger', () => {
-  it('assembles the DESIGN §6 payload, leaving the e-mail address out', () => {
+  it('assembles the campaign trigger payload, leaving the e-mail address out', () => {
     expect(trigger()).toEqual({
       type: 'campaign.trigger',
       id: triggerId(key),

@@ -20,7 +20,7 @@ export function splitSubscriptionType(type: string): { prefix: string; action: s
     : { prefix: type.slice(0, dot), action: type.slice(dot + 1) };
 }
 
-/** Any action HubSpot adds later maps to `unknown` and is kept (DESIGN §3). */
+/** Any action HubSpot adds later maps to `unknown` and is kept (the event model). */
 export function kindFromAction(action: string): EventKind {
   return KIND_BY_ACTION.get(action) ?? 'unknown';
 }

@@ -1,6 +1,6 @@
 import type { CrmEvent } from '@hookpost/core';
+import { jsonDepth, MAX_JSON_DEPTH } from '@hookpost/core';
 import { HookpostHubSpotError } from '../errors.js';
-import { jsonDepth, MAX_JSON_DEPTH } from './depth.js';
 import { formatIssue } from './issues.js';
 import { type MalformedItem, malformedItem } from './malformed.js';
 import { toCrmEvent } from './normalise.js';

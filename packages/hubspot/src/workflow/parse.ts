@@ -1,6 +1,6 @@
 import type { CrmEvent, PropertyValue } from '@hookpost/core';
+import { jsonDepth, MAX_JSON_DEPTH } from '@hookpost/core';
 import { HookpostHubSpotError } from '../errors.js';
-import { jsonDepth, MAX_JSON_DEPTH } from '../events/depth.js';
 import { eventIdFor } from '../events/ids.js';
 import { formatIssue } from '../events/issues.js';
 import { workflowActionRequestSchema } from './schema.js';

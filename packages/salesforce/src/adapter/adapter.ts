@@ -8,7 +8,7 @@ import { performMailActivity } from '../write-back/mail-activity.js';
 import { salesforceFieldsFor } from './fields.js';
 import { apiNameOf, salesforceReader } from './reader.js';
 import { resolveSalesforceEvent } from './resolve.js';
-import { outboundMessageRoute } from './routes.js';
+import { outboundMessageRoute, SALESFORCE_OUTBOUND_PATH } from './routes.js';
 import type { SalesforceAdapterOptions, SalesforceWorkspaceSettings } from './settings.js';
 import { startCdcStream } from './stream.js';
 
@@ -86,6 +86,7 @@ export function createSalesforceAdapter(options: SalesforceAdapterOptions): Sale
     ],
     accountIdOf: (settings) => settings.organizationId,
     secretsOf: (settings) => [settings.endpointToken],
+    secretPathPrefixes: [SALESFORCE_OUTBOUND_PATH.slice(0, SALESFORCE_OUTBOUND_PATH.indexOf('/:'))],
     describedObjects: ['contact', 'lead', 'account', 'opportunity'],
     // sObject Describe: https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_sobject_describe.htm
     async describeObject(workspace, objectType) {

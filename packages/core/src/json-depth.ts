@@ -1,6 +1,6 @@
 /**
- * Deepest nesting of arrays and objects accepted in a HubSpot body. Real deliveries are
- * 2–4 levels deep; a limit keeps every later recursive step (validation, storage, JSON
+ * Deepest nesting of arrays and objects accepted in an inbound JSON body. Real CRM
+ * deliveries are 2–4 levels deep; a limit keeps every later recursive step (validation, storage, JSON
  * columns — PostgreSQL's jsonb refuses deeper than its stack allows) bounded.
  */
 export const MAX_JSON_DEPTH = 64;
