@@ -302,7 +302,8 @@ export interface CrmAdapter<Settings = unknown> {
   performWriteBack(
     workspace: AdapterWorkspace<Settings>,
     request: CrmWriteBack,
-  ): Promise<CrmWriteBackResult | undefined>;
+    // biome-ignore lint/suspicious/noConfusingVoidType: adapters written before the result existed declare `Promise<void>` and stay valid
+  ): Promise<CrmWriteBackResult | void>;
 
   /** Starts optional streams (e.g. Change Data Capture) for a workspace; null when none is configured. */
   startStream?(context: StreamContext<Settings>): StreamHandle | null;
