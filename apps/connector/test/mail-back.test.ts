@@ -46,7 +46,7 @@ for (const dialect of dialectCases()) {
         const engagement = await eventually(async () =>
           world.hubspot.postalMails.find((m) => JSON.stringify(m.associations).includes('"201"')),
         );
-        expect(engagement.properties.hs_postal_mail_body).toContain('sent');
+        expect(engagement.properties.hs_postal_mail_body).toContain('handed to the mail platform');
         await world.platform.emit(id, 'accepted');
         await world.platform.emit(id, 'printed');
         const mailed = await world.platform.emit(id, 'mailed', {

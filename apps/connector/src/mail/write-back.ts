@@ -12,7 +12,7 @@ export type WriteBackEnabled = (workspace: WorkspaceConfig, recipient: CrmRef) =
 type MailActivity = Extract<OutboxPayload, { type: 'mail_activity' }>;
 
 const LABELS: Record<string, string> = {
-  handed_off: 'sent',
+  handed_off: 'handed to the mail platform',
   accepted: 'accepted by the mail platform',
   rejected: 'rejected by the mail platform',
   printed: 'printed',
@@ -43,7 +43,8 @@ export function activityText(
     report?.reason ? `reason: ${report.reason}` : null,
   ].filter((part): part is string => part !== null);
   return {
-    subject: `Direct mail ${label}`,
+    // Same subject as the hand-off row the dispatcher writes.
+    subject: status === 'handed_off' ? 'Direct mail sent' : `Direct mail ${label}`,
     body: `Direct mail "${campaignName}" ${label}${details.length ? `; ${details.join('; ')}` : ''} (piece ${triggerId}).`,
   };
 }
