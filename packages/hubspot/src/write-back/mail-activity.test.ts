@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHubSpotClient } from '../client/client.js';
 import { HookpostHubSpotError } from '../errors.js';
 import { type FakeHubSpot, startFakeHubSpot } from '../testing/index.js';
-import { writeCorrectedAddress, writeMailActivity } from './mail-activity.js';
+import { performMailActivity, writeCorrectedAddress, writeMailActivity } from './mail-activity.js';
 
 describe('writeMailActivity', () => {
   let hubspot: FakeHubSpot;
@@ -68,5 +68,40 @@ describe('writeMailActivity', () => {
       city: 'Köln',
       country: 'DE',
     });
+  });
+
+  it('performs a host write-back: creates the engagement, then updates the one named by activityId, with the corrected address', async () => {
+    const client = createHubSpotClient({ accessToken: 't', baseUrl: hubspot.url });
+    const request = {
+      type: 'mail_activity' as const,
+      platform: 'hubspot',
+      objectType: 'contact',
+      objectId: '101',
+      triggerId: 'trg_1',
+      campaignId: 'welcome',
+      subject: 'Direct mail sent',
+      body: 'handed off',
+      occurredAt: Date.parse('2026-12-01T08:00:00Z'),
+    };
+    const first = await performMailActivity(client, request);
+    expect(first.activityId).toBeTruthy();
+    const second = await performMailActivity(client, {
+      ...request,
+      status: 'address_corrected',
+      body: 'address corrected',
+      activityId: first.activityId ?? null,
+      correctedAddress: { line1: 'Ring 1', postalCode: '50667', city: 'Köln', country: 'DE' },
+    });
+    expect(second.activityId).toBe(first.activityId);
+    expect(hubspot.postalMails).toHaveLength(1);
+    expect(hubspot.postalMails[0]?.properties).toMatchObject({ hs_postal_mail_body: 'address corrected' });
+    expect(hubspot.data.contacts.get('101')).toMatchObject({
+      hookpost_last_mail_status: 'address_corrected',
+      address: 'Ring 1',
+      zip: '50667',
+    });
+    // Postal-mail engagements attach to contacts only: a company's piece is skipped.
+    expect(await performMailActivity(client, { ...request, objectType: 'company' })).toEqual({});
+    expect(hubspot.postalMails).toHaveLength(1);
   });
 });

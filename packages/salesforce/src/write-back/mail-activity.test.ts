@@ -2,7 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSalesforceClient } from '../client/client.js';
 import { type FakeSalesforce, startFakeSalesforce } from '../testing/index.js';
-import { writeCorrectedAddress, writeMailActivity } from './mail-activity.js';
+import { performMailActivity, writeCorrectedAddress, writeMailActivity } from './mail-activity.js';
 
 const { privateKey, publicKey } = generateKeyPairSync('rsa', {
   modulusLength: 2048,
@@ -77,5 +77,40 @@ describe('writeMailActivity against the fake Salesforce (real HTTP through jsfor
       City: 'Köln',
       Country: 'DE',
     });
+  });
+
+  it('performs a host write-back: creates the Task, then updates the one named by activityId, with the corrected address', async () => {
+    const request = {
+      type: 'mail_activity' as const,
+      platform: 'salesforce',
+      objectType: 'contact',
+      objectId: CONTACT,
+      triggerId: 'trg_1',
+      campaignId: 'welcome',
+      subject: 'Direct mail sent',
+      body: 'handed off',
+      occurredAt: Date.parse('2026-12-01T08:00:00Z'),
+    };
+    const tasksBefore = fake.tasks.length;
+    const first = await performMailActivity(client(), request);
+    expect(first.activityId).toBeTruthy();
+    const second = await performMailActivity(client(), {
+      ...request,
+      status: 'address_corrected',
+      subject: 'Direct mail address corrected',
+      body: 'address corrected',
+      activityId: first.activityId ?? null,
+      correctedAddress: { line1: 'Ring 1', postalCode: '50667', city: 'Köln', country: 'DE' },
+    });
+    expect(second.activityId).toBe(first.activityId);
+    expect(fake.tasks.length).toBe(tasksBefore + 1);
+    expect(fake.getRecord('Contact', CONTACT)).toMatchObject({
+      Hookpost_Last_Mail_Status__c: 'address_corrected',
+      MailingStreet: 'Ring 1',
+      MailingPostalCode: '50667',
+    });
+    // Tasks name a person: an Account's piece is skipped.
+    expect(await performMailActivity(client(), { ...request, objectType: 'account' })).toEqual({});
+    expect(fake.tasks.length).toBe(tasksBefore + 1);
   });
 });
