@@ -11,6 +11,7 @@ import { createDispatcher } from './dispatch/dispatcher.js';
 import { createOutboxProcessor } from './dispatch/outbox.js';
 import type { Logger } from './log.js';
 import { type Loop, startLoop } from './loop.js';
+import { createMailSideEffects } from './mail/side-effects.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { recordQueueDepth } from './queue/depth.js';
 import { startRetention } from './retention.js';
@@ -126,10 +127,17 @@ export async function startConnector(options: StartOptions): Promise<RunningConn
       leaseMs: leases.triggerMs,
       writeBackEnabled: registry.writeBackEnabled,
     });
+    const mail = createMailSideEffects({ db: handle.db, performWriteBack: registry.performWriteBack });
     const outbox = createOutboxProcessor({
       ...base,
       metrics,
-      run: (workspace, payload) => registry.performWriteBack(workspace, payload),
+      // A cancel goes to the mail platform; a piece's activity is written as the piece is
+      // now; everything else to the CRM its payload names.
+      run: async (workspace, payload) => {
+        if (payload.type === 'platform_cancel') await mail.cancel(workspace, payload);
+        else if (payload.type === 'mail_activity') await mail.activity(workspace, payload);
+        else await registry.performWriteBack(workspace, payload);
+      },
       leaseMs: leases.eventMs,
     });
     loops.push(

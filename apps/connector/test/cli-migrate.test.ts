@@ -28,6 +28,7 @@ describe('hookpost migrate', { timeout: 90_000 }, () => {
         'delivery_attempts',
         'events',
         'installations',
+        'mail_statuses',
         'outbox',
         'raw_deliveries',
         'replay_ids',

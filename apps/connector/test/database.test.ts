@@ -14,6 +14,7 @@ for (const dialect of dialectCases()) {
           expect(await migrateToLatest(handle.db as never)).toEqual(Object.keys(migrations).sort());
           expect(Object.keys(migrations)).toContain('0006_console_listing_indexes');
           expect(Object.keys(migrations)).toContain('0002_queue_final_state');
+          expect(Object.keys(migrations)).toContain('0009_mailback_mail_statuses');
           expect(await migrateToLatest(handle.db as never)).toEqual([]);
           const row = {
             id: 'evt_1',

@@ -38,6 +38,13 @@ describe('offline deploy check with @salesforce/source-deploy-retrieve', () => {
       c.getChildren().map((child) => `${child.type.name}:${child.fullName}`),
     );
     expect(names).toEqual([
+      // The last-mail fields the way back writes on Contact and Lead.
+      'CustomField:Contact.Hookpost_Last_Mail_Date__c',
+      'CustomField:Contact.Hookpost_Last_Mail_Status__c',
+      'CustomField:Contact.Hookpost_Last_Mail_Tracking_Id__c',
+      'CustomField:Lead.Hookpost_Last_Mail_Date__c',
+      'CustomField:Lead.Hookpost_Last_Mail_Status__c',
+      'CustomField:Lead.Hookpost_Last_Mail_Tracking_Id__c',
       'CustomPermission:Hookpost_Integration',
       'Flow:Hookpost_Contact_Outbound',
       'Flow:Hookpost_Lead_Outbound',

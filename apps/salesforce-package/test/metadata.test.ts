@@ -104,7 +104,7 @@ describe('SFDX project', () => {
 
   it('has only well-formed XML without DTDs', () => {
     const files = xmlFiles(metadataDir);
-    expect(files.length).toBe(8);
+    expect(files.length).toBe(14);
     for (const file of files) {
       expect(XMLValidator.validate(read(file)), file).toBe(true);
       expect(read(file)).not.toMatch(/<!DOCTYPE|<!ENTITY/i);

@@ -6,6 +6,7 @@ export * from './errors.js';
 export * from './event.js';
 export { eventIdFor } from './event-id.js';
 export { jsonDepth, MAX_JSON_DEPTH } from './json-depth.js';
+export * from './mail-status/index.js';
 export { parseCampaign, parseCrmEvent } from './parse.js';
 export { checkAddress } from './policies/address-policy.js';
 export { type ApplyPoliciesInput, type ApplyPoliciesResult, applyPolicies } from './policies/apply.js';

@@ -80,3 +80,10 @@ export {
 } from './workflow/options-fetch.js';
 export { parseWorkflowAction, type WorkflowActionExecution } from './workflow/parse.js';
 export { createMemoryReplayGuard, DEFAULT_REPLAY_WINDOW_MS, type ReplayGuard } from './workflow/replay.js';
+export {
+  type CorrectedAddress,
+  MAIL_CONTACT_PROPERTIES,
+  type MailActivityInput,
+  writeCorrectedAddress,
+  writeMailActivity,
+} from './write-back/mail-activity.js';

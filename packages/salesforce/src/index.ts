@@ -13,3 +13,10 @@ export * from './outbound/redact.js';
 export * from './outbound/token.js';
 export * from './outbound/types.js';
 export type { XmlLimits } from './outbound/xml-limits.js';
+export {
+  type CorrectedAddress,
+  MAIL_RECORD_FIELDS,
+  type MailActivityInput,
+  writeCorrectedAddress,
+  writeMailActivity,
+} from './write-back/mail-activity.js';

@@ -9,6 +9,7 @@ import type {
   CrmReader,
   CrmRef,
   CrmWriteBack,
+  CrmWriteBackResult,
   Enrichment,
   FieldsByObject,
   InboundRoute,
@@ -96,8 +97,11 @@ export interface AdapterRegistry {
   secretsIn(workspaces: readonly WorkspaceConfig[]): string[];
   /** Whether a delivered piece for this recipient is noted on its CRM record (`mail_activity`). */
   writeBackEnabled(workspace: WorkspaceConfig, recipient: CrmRef): boolean;
-  /** Performs one outbox row against the CRM its `platform` names; throws to be retried. */
-  performWriteBack(workspace: WorkspaceConfig, request: CrmWriteBack): Promise<void>;
+  /**
+   * Performs one outbox row against the CRM its `platform` names; throws to be retried.
+   * Resolves with the CRM activity's id when the adapter reports one (`mail_activity`).
+   */
+  performWriteBack(workspace: WorkspaceConfig, request: CrmWriteBack): Promise<CrmWriteBackResult>;
   /** Parses a dry-run sample given under a platform's key (`{ hubspot: [...] }`). */
   parseSample(platform: string, sample: unknown): CrmEvent[];
   /** The platform whose sample format this file text looks like, if any. */
@@ -228,7 +232,7 @@ export function createAdapterRegistry(registrations: readonly AdapterRegistratio
         throw new Error(
           `workspace ${workspace.id} has no ${adapter.displayName} settings for this write-back`,
         );
-      await adapter.performWriteBack(scoped, request);
+      return (await adapter.performWriteBack(scoped, request)) ?? {};
     },
     parseSample(platform, sample) {
       const { adapter } = required(platform);

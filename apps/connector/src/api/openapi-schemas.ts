@@ -191,6 +191,11 @@ export const components: OpenApiDocument['components'] = {
             callbackId: nullable('string'),
             payload: { ...ref('TriggerPayload'), description: 'the campaign trigger as sent' },
             attempts: { type: 'array', items: ref('DeliveryAttempt') },
+            mail: {
+              type: 'object',
+              description:
+                "the piece's way back: the mail platform's status, tracking, corrected address, platform cancel and timeline",
+            },
           },
         },
       ],

@@ -1,4 +1,5 @@
 import { type Request, type Response, Router } from 'express';
+import { mailView } from '../mail/view.js';
 import type { ConnectorContext } from '../runtime.js';
 import { cancelTrigger } from '../store/cancel.js';
 import { replayDeadTriggers, replayTrigger, resendTrigger } from '../store/replay.js';
@@ -8,7 +9,7 @@ import { deadFilterBody, idParams, triggerListQuery, workspaceQuery } from './qu
 import { readRecipientTerm, triggerRecipientFilter } from './recipient.js';
 import { triggerDetail, triggerItem } from './serialise.js';
 
-/** Trigger listing, detail with delivery attempts, replay, replay of all dead, cancel. */
+/** Trigger listing, detail with delivery attempts and mail status, replay, replay of all dead, cancel (also after hand-off), resend. */
 export function triggerRoutes(ctx: ConnectorContext): Router {
   const router = Router();
   const { db } = ctx.handle;
@@ -61,7 +62,7 @@ export function triggerRoutes(ctx: ConnectorContext): Router {
       .orderBy('attempt')
       .orderBy('started_at')
       .execute();
-    res.json(triggerDetail(row, attempts));
+    res.json({ ...triggerDetail(row, attempts), mail: await mailView(db, row) });
   });
 
   router.post('/triggers/:id/replay', async function replayTriggerRoute(req: Request, res: Response) {
@@ -77,6 +78,15 @@ export function triggerRoutes(ctx: ConnectorContext): Router {
     const { id } = parseOrThrow(idParams, req.params, 'path');
     const result = await cancelTrigger(db, id);
     if (!result.ok) throw new AdminApiError(result.code, result.message);
+    if (result.value.platformCancel) {
+      // Handed off already: the outbox asks the mail platform to cancel the piece.
+      req.log.info({ triggerId: id }, 'cancel at the mail platform requested by operator');
+      ctx.poke();
+      res
+        .status(202)
+        .json({ id, status: 'delivered', platformCancel: 'requested', reason: 'cancelled by operator' });
+      return;
+    }
     const row = await db
       .selectFrom('triggers')
       .select(['workspace_id', 'campaign_id', 'destination'])

@@ -72,7 +72,10 @@ export function buildProgram(): Command {
   program
     .command('simulate')
     .description('send a signed sample CRM event to a running connector and show what became of it')
-    .argument('<platform>', 'hubspot, salesforce (outbound message) or cdc (Salesforce change event)')
+    .argument(
+      '<platform>',
+      'hubspot, salesforce (outbound message), cdc (Salesforce change event) or mail (a mail platform status report)',
+    )
     .option(...urlOption)
     .option('--demo', "use the bundled demo configuration's workspace and records")
     .option('-c, --config <file>', 'configuration file (default as for start)')
@@ -98,6 +101,18 @@ export function buildProgram(): Command {
       [],
     )
     .option('--wait <seconds>', 'how long to follow the event (0: do not)', '15')
+    .option('--trigger <id>', 'mail: the piece (trigger id) the status is about')
+    .option(
+      '--status <status>',
+      'mail: accepted, printed, mailed, in_transit, delivered, returned_to_sender, …',
+    )
+    .option(
+      '--destination <name>',
+      'mail: the destination reporting (default: the first webhook destination)',
+    )
+    .option('--address <address>', 'mail: corrected address "line1, postalCode city, CC"')
+    .option('--tracking-id <id>', 'mail: the carrier tracking id (default: a sample for tracked statuses)')
+    .option('--reason <text>', 'mail: the reason of a rejected or returned piece')
     .addHelpText(
       'after',
       `
@@ -108,11 +123,15 @@ Examples:
   hookpost simulate hubspot --demo --type workflow-action --campaign welcome-pack
   hookpost simulate salesforce --demo --object Lead --field Status=Qualified
   hookpost simulate cdc --demo --object Opportunity --field StageName="Closed Won"
-  hookpost simulate hubspot --demo --file examples/events/hubspot/contact-lifecycle-customer.json`,
+  hookpost simulate hubspot --demo --file examples/events/hubspot/contact-lifecycle-customer.json
+  hookpost simulate mail --trigger trg_… --status mailed`,
     )
     .action(
       handled('simulate', async (platform: string, options) =>
-        (await import('./simulate.js')).runSimulate(platform, options),
+        // A mail platform is no CRM: its reports are built here, not by a CRM simulator.
+        platform === 'mail'
+          ? (await import('./simulate-mail.js')).runSimulateMail(options)
+          : (await import('./simulate.js')).runSimulate(platform, options),
       ),
     );
 

@@ -53,7 +53,9 @@ function pickWorkspace(
 export async function runSimulate(platform: string, options: SimulateCommandOptions): Promise<void> {
   const simulator = SIMULATORS[platform];
   if (!simulator)
-    throw new CliError(`unknown platform "${platform}": use ${Object.keys(SIMULATORS).join(', ')}`);
+    throw new CliError(
+      `unknown platform "${platform}": use ${[...Object.keys(SIMULATORS), 'mail'].join(', ')}`,
+    );
   const config = loadFor(options);
   const workspace = pickWorkspace(config, simulator, options);
   const simulated = options.file

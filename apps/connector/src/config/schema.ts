@@ -1,6 +1,7 @@
 import { campaignSchema, isoDurationSchema } from '@hookpost/core';
 import { HOOKPOST_SCOPES } from '@hookpost/hubspot';
 import { z } from 'zod';
+import { cancelUrlSchema, mailStatusConfigSchema, statusSecretSchema } from '../mail/config.js';
 
 const urlSchema = z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' });
 
@@ -19,6 +20,8 @@ const webhookDestinationSchema = z
     secret: z.string().regex(/^whsec_[A-Za-z0-9+/=]+$/, 'expected a Standard Webhooks secret (whsec_…)'),
     timeout: isoDurationSchema.default('PT10S'),
     retry: retrySchema.default({ initialDelay: 'PT5S', maxDelay: 'PT1H', maxAge: 'PT24H' }),
+    statusSecret: statusSecretSchema.optional(),
+    cancelUrl: cancelUrlSchema.optional(),
   })
   .strict();
 
@@ -95,6 +98,7 @@ export const workspaceSchema = z
     salesforce: salesforceWorkspaceSchema.optional(),
     destinations: z.record(z.string(), destinationSchema),
     campaigns: z.array(campaignSchema).default([]),
+    mailStatus: mailStatusConfigSchema.optional(),
   })
   .strict();
 export type WorkspaceConfig = z.infer<typeof workspaceSchema>;

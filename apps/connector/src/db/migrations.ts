@@ -278,6 +278,48 @@ export const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  // A piece's journey as the mail platform reports it (the way back): its timeline, and on
+  // the trigger its current status, CRM activity id, corrected address and platform cancel.
+  '0009_mailback_mail_statuses': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('mail_statuses')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('workspace_id', 'text', (c) => c.notNull())
+        .addColumn('destination', 'text', (c) => c.notNull())
+        .addColumn('report_id', 'text', (c) => c.notNull())
+        .addColumn('trigger_id', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('occurred_at', 'bigint', (c) => c.notNull())
+        .addColumn('received_at', 'bigint', (c) => c.notNull())
+        .addColumn('tracking_id', 'text')
+        .addColumn('carrier', 'text')
+        .addColumn('expected_delivery_at', 'text')
+        .addColumn('reason', 'text')
+        .addColumn('address', 'text')
+        .addColumn('applied', 'integer', (c) => c.notNull())
+        // Idempotent on the platform's report id, per destination.
+        .addUniqueConstraint('mail_statuses_report', ['workspace_id', 'destination', 'report_id'])
+        .execute();
+      await db.schema
+        .createIndex('mail_statuses_trigger')
+        .on('mail_statuses')
+        .columns(['trigger_id', 'occurred_at'])
+        .execute();
+      for (const column of [
+        'mail_status',
+        'mail_tracking_id',
+        'mail_expected_delivery_at',
+        'mail_activity_id',
+        'corrected_address',
+        'platform_cancel',
+        'platform_cancel_detail',
+      ]) {
+        await db.schema.alterTable('triggers').addColumn(column, 'text').execute();
+      }
+      await db.schema.alterTable('triggers').addColumn('mail_status_at', 'bigint').execute();
+    },
+  },
 };
 
 class InCodeMigrations implements MigrationProvider {

@@ -1,3 +1,5 @@
+import type { Generated } from 'kysely';
+
 /**
  * Table shapes. Times are Unix epoch milliseconds (BIGINT), JSON is TEXT and flags are
  * INTEGER 0/1, so the same queries run unchanged on SQLite and PostgreSQL.
@@ -17,6 +19,7 @@ export interface Database {
   used_oauth_states: SingleUseKeyTable;
   property_clocks: PropertyClockTable;
   decision_history: DecisionTable;
+  mail_statuses: MailStatusTable;
 }
 
 /** A key accepted once until `expires_at` (epoch ms): replayed signatures, used OAuth states. */
@@ -26,7 +29,7 @@ export interface SingleUseKeyTable {
 }
 
 /** The `type` of the outbox payload union (see store/outbox-payload.ts). */
-export type OutboxKind = 'workflow_callback' | 'mail_activity';
+export type OutboxKind = 'workflow_callback' | 'mail_activity' | 'platform_cancel';
 
 /** `dead`: retries exhausted (max attempts or max age); the same final name on every queue. */
 export type OutboxStatus = 'pending' | 'done' | 'dead';
@@ -133,6 +136,39 @@ export interface TriggerTable {
   lease_until: number;
   callback_id: string | null;
   last_error: string | null;
+  /** The way back (migration 0009): the mail platform's current status of the piece. */
+  mail_status: Generated<string | null>;
+  mail_status_at: Generated<number | null>;
+  mail_tracking_id: Generated<string | null>;
+  mail_expected_delivery_at: Generated<string | null>;
+  /** The CRM activity that follows the piece (HubSpot postal_mail id, Salesforce Task id). */
+  mail_activity_id: Generated<string | null>;
+  /** JSON of the address the platform corrected to. */
+  corrected_address: Generated<string | null>;
+  /** Cancel after hand-off: `requested` | `cancelled` | `too_late` | `failed` | `unsupported`. */
+  platform_cancel: Generated<string | null>;
+  platform_cancel_detail: Generated<string | null>;
+}
+
+/** One status report of a piece from the mail platform (its timeline). */
+export interface MailStatusTable {
+  id: string;
+  workspace_id: string;
+  destination: string;
+  /** The platform's report id (`mst_…`), unique per destination. */
+  report_id: string;
+  trigger_id: string;
+  status: string;
+  occurred_at: number;
+  received_at: number;
+  tracking_id: string | null;
+  carrier: string | null;
+  expected_delivery_at: string | null;
+  reason: string | null;
+  /** JSON of the reported address, when the report carries one. */
+  address: string | null;
+  /** 1 when the report moved the piece's current status forward. */
+  applied: number;
 }
 
 export interface DeliveryAttemptTable {

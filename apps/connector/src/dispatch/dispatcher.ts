@@ -5,6 +5,7 @@ import type { Dialect } from '../db/connect.js';
 import { relaxCommit } from '../db/relaxed-commit.js';
 import type { Database } from '../db/types.js';
 import type { Logger } from '../log.js';
+import { callbackWaitsFor, deferCallback } from '../mail/workflow.js';
 import type { Metrics } from '../metrics.js';
 import type { TriggerRow } from '../queue/claim.js';
 import { createQueue } from '../queue/queue.js';
@@ -217,7 +218,11 @@ export function createDispatcher(options: DispatcherOptions) {
             ? await queue.fail(trx, item, outcome.settlement, values)
             : await queue.settle(trx, item.id, outcome.status, values);
         if (!settled || end === 'pending') return;
-        for (const effect of effectsFor(item, end, reason, workspace, at, writeBackEnabled))
+        // A workflow action waiting for a later mail status is completed by the way back instead.
+        const waitFor =
+          end === 'delivered' && item.callback_id ? await callbackWaitsFor(trx, item.event_id) : null;
+        const effects = effectsFor(item, end, reason, workspace, at, writeBackEnabled);
+        for (const effect of deferCallback(effects, waitFor))
           await trx
             .insertInto('outbox')
             .values(outboxRow(item.workspace_id, effect, at))

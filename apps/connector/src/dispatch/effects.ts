@@ -1,5 +1,6 @@
 import type { CrmRef } from '@hookpost/core';
 import type { WorkspaceConfig } from '../config/schema.js';
+import { writesHandOff } from '../mail/write-back.js';
 import type { OutboxPayload } from '../store/outbox-payload.js';
 import type { TriggerItem } from '../store/trigger-row.js';
 
@@ -34,7 +35,8 @@ export function workflowCallback(
 /**
  * The side effects of a trigger that ended: its workflow callback, and — when delivered
  * and `writeBackEnabled` says the recipient's CRM wants it (the adapter registry decides) —
- * a mail activity on the recipient's record. No per-CRM branch: the payload names the
+ * a mail activity on the recipient's record (unless `mailStatus.writeBack` leaves out
+ * `handed_off`); the way back updates that activity as the piece moves. No per-CRM branch: the payload names the
  * platform, its adapter performs it.
  */
 export function effectsFor(
@@ -49,7 +51,7 @@ export function effectsFor(
   const payload = trigger.payload;
   if (end !== 'delivered' || !workspace || !payload) return effects;
   const { platform, objectType, objectId } = payload.recipient.crm;
-  if (!writeBackEnabled(workspace, payload.recipient.crm)) return effects;
+  if (!writeBackEnabled(workspace, payload.recipient.crm) || !writesHandOff(workspace)) return effects;
   effects.push({
     type: 'mail_activity',
     platform,

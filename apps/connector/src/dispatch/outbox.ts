@@ -11,17 +11,18 @@ import { readOutboxRow } from '../store/outbox-row.js';
 import type { WorkspaceIndex } from '../workspaces.js';
 
 /**
- * Performs one side effect against the CRM named by `payload.platform` (complete a
- * workflow callback, record a mail activity); throws to be retried.
+ * Performs one side effect: against the CRM named by `payload.platform` (complete a
+ * workflow callback, record a mail activity), or at the mail platform (`platform_cancel`);
+ * throws to be retried.
  */
 export type SideEffectRunner = (workspace: WorkspaceConfig, payload: OutboxPayload) => Promise<void>;
 
 const BATCH = 20;
 
 /**
- * Runs the outbox: CRM workflow callbacks and write-back, written in the same transaction
- * as the state change that caused them, claimed from the leased queue and retried with
- * the shared back-off until done, else `dead`. A row whose payload cannot be read is dead
+ * Runs the outbox: CRM workflow callbacks and write-back, and cancels at the mail platform,
+ * written in the same transaction as the state change that caused them, claimed from the
+ * leased queue and retried with the shared back-off until done, else `dead`. A row whose payload cannot be read is dead
  * at once (retrying cannot repair it).
  */
 export function createOutboxProcessor(options: {

@@ -4,6 +4,7 @@ import type { AdapterRegistry } from '../adapters/registry.js';
 import type { HookpostConfig } from '../config/schema.js';
 import type { DatabaseHandle } from '../db/connect.js';
 import type { Logger } from '../log.js';
+import { mailStatusRoutes } from '../mail/route.js';
 import type { Metrics } from '../metrics.js';
 import type { Inbox } from '../store/inbox.js';
 import { healthRoutes } from './health.js';
@@ -33,7 +34,7 @@ export interface AppDeps {
   console?: express.Router;
 }
 
-/** The connector's HTTP surface: health, the CRM adapters' routes and the admin API. Adapter routes read raw bodies themselves. */
+/** The connector's HTTP surface: health, the CRM adapters' routes, the mail platform's status webhooks and the admin API. Adapter routes read raw bodies themselves. */
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
@@ -68,6 +69,7 @@ export function createApp(deps: AppDeps): Express {
       onStored: deps.onStored,
     }),
   );
+  app.use(mailStatusRoutes(deps));
   if (deps.api) app.use('/api', deps.api);
   if (deps.console) app.use(deps.console);
   app.use((req: Request, res: Response) => {

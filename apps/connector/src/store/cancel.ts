@@ -1,14 +1,16 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/types.js';
 import { workflowCallback } from '../dispatch/effects.js';
+import { requestPlatformCancel } from '../mail/cancel.js';
 import { outboxRow } from './outbox-row.js';
 import type { OperatorResult } from './replay.js';
 
 export const OPERATOR_CANCEL_REASON = 'cancelled by operator';
 
 /**
- * Cancels a `pending` trigger before it is handed off. A trigger that carries a HubSpot
- * workflow callback gets its callback completed (`FAIL_CONTINUE`), as the dispatcher does
+ * Cancels a `pending` trigger before it is handed off; a `delivered` one is cancelled at the
+ * mail platform instead (`platformCancel: 'requested'`, see `requestPlatformCancel`). A
+ * trigger that carries a CRM workflow callback gets its callback completed (`FAIL_CONTINUE`), as the dispatcher does
  * for any trigger that ends without delivery, so the enrolled record does not wait in the
  * workflow forever.
  *
@@ -19,7 +21,7 @@ export async function cancelTrigger(
   db: Kysely<Database>,
   id: string,
   now = Date.now(),
-): Promise<OperatorResult<{ id: string }>> {
+): Promise<OperatorResult<{ id: string; platformCancel?: 'requested' }>> {
   return db.transaction().execute(async (trx) => {
     const row = await trx
       .selectFrom('triggers')
@@ -27,6 +29,12 @@ export async function cancelTrigger(
       .where('id', '=', id)
       .executeTakeFirst();
     if (!row) return { ok: false, code: 'not_found', message: `no trigger with id ${id}` } as const;
+    // Handed off already: ask the mail platform to cancel it (destination `cancelUrl`).
+    if (
+      row.status === 'delivered' &&
+      (await requestPlatformCancel(trx, { triggerId: id, reason: OPERATOR_CANCEL_REASON, now }))
+    )
+      return { ok: true, value: { id, platformCancel: 'requested' } } as const;
     if (row.status !== 'pending') {
       return {
         ok: false,

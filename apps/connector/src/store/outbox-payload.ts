@@ -8,7 +8,8 @@ import { z } from 'zod';
  * - `workflow_callback`: complete a CRM workflow step that waits on a piece (HubSpot custom
  *   workflow action callbacks today) with `SUCCESS` or `FAIL_CONTINUE`.
  * - `mail_activity`: record on the recipient's CRM record that a piece moved (HubSpot
- *   postal-mail engagement, Salesforce Task).
+ *   postal-mail engagement, Salesforce Task), optionally with its reported status.
+ * - `platform_cancel`: cancel a piece at the mail platform after hand-off.
  */
 export const outboxPayloadSchema = z.discriminatedUnion('type', [
   z.object({
@@ -17,6 +18,8 @@ export const outboxPayloadSchema = z.discriminatedUnion('type', [
     callbackId: z.string(),
     state: z.enum(['SUCCESS', 'FAIL_CONTINUE']),
     reason: z.string().nullable().optional(),
+    /** Output fields for later workflow steps (mail status, tracking id, expected delivery). */
+    outputFields: z.record(z.string(), z.string()).optional(),
   }),
   z.object({
     type: z.literal('mail_activity'),
@@ -29,6 +32,21 @@ export const outboxPayloadSchema = z.discriminatedUnion('type', [
     body: z.string(),
     /** When the piece moved, Unix epoch milliseconds. */
     occurredAt: z.number(),
+    /** Where the piece is (`handed_off` when absent): the mail platform's reported status. */
+    status: z.string().optional(),
+    trackingId: z.string().nullable().optional(),
+    carrier: z.string().nullable().optional(),
+    expectedDeliveryAt: z.string().nullable().optional(),
+    reason: z.string().nullable().optional(),
+    /** A corrected postal address to write to the CRM record (`address_corrected`). */
+    correctedAddress: z.record(z.string(), z.string().nullable()).nullable().optional(),
+  }),
+  // Cancel a piece at the mail platform after hand-off (destination `cancelUrl`).
+  z.object({
+    type: z.literal('platform_cancel'),
+    triggerId: z.string(),
+    destination: z.string(),
+    reason: z.string(),
   }),
 ]);
 

@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Dialect } from '../db/connect.js';
 import { relaxCommit } from '../db/relaxed-commit.js';
 import type { Database, DecisionTable, EventStatus } from '../db/types.js';
+import { requestPlatformCancel } from '../mail/cancel.js';
 import type { EventRow } from '../queue/claim.js';
 import { insertManyIgnoringConflicts } from '../store/insert-many.js';
 import { outboxRow } from '../store/outbox-row.js';
@@ -135,6 +136,7 @@ export async function commitBatch(
           .where('id', '=', cancel.triggerId)
           .where('status', '=', 'pending')
           .execute();
+        await requestPlatformCancel(trx, { triggerId: cancel.triggerId, reason: cancel.reason, now });
       }
       if (plan.privacy) await applyPrivacyDeletion(trx, { workspaceId, ...plan.privacy, now });
       for (const refresh of plan.refreshes) await refreshRecipient(trx, refresh, now);

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/types.js';
+import { cancellableAfterHandOff } from '../mail/cancel.js';
 import type { PendingTrigger } from './plan.js';
 
 /** Key of `pendingTriggersFor`'s map: a workspace and a record ref. */
@@ -20,7 +21,8 @@ export async function pendingTriggersFor(
   const pending = await db
     .selectFrom('triggers')
     .select(['id', 'campaign_id', 'source_ref', 'recipient_ref', 'workspace_id'])
-    .where('status', '=', 'pending')
+    // A delivered piece the platform has not reported printed yet can still be cancelled there.
+    .where((eb) => eb.or([eb('status', '=', 'pending'), cancellableAfterHandOff(eb)]))
     .where((eb) => eb.or([eb('source_ref', 'in', unique), eb('recipient_ref', 'in', unique)]))
     .execute();
   for (const trigger of pending) {

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/types.js';
+import { requestPlatformCancel } from '../mail/cancel.js';
 import { newId } from '../store/ids.js';
 import { writeTombstone } from '../store/tombstones.js';
 import { readRecipientHashes } from '../store/trigger-row.js';
@@ -35,6 +36,8 @@ export async function applyPrivacyDeletion(
     .where('id', 'in', triggers.length > 0 ? triggers.map((t) => t.id) : [''])
     .where('status', '=', 'pending')
     .executeTakeFirst();
+  for (const trigger of triggers.filter((t) => t.status === 'delivered'))
+    await requestPlatformCancel(trx, { triggerId: trigger.id, reason: 'privacy_deletion', now });
   if (triggers.length > 0) {
     await trx
       .updateTable('triggers')

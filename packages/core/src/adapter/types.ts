@@ -113,8 +113,10 @@ export interface RouteContext<Settings> {
 /**
  * A write-back the connector asks the CRM to perform (one outbox row), the same union as the
  * connector's outbox payload:
- * - `workflow_callback`: complete a workflow step that waits on a piece (`SUCCESS`/`FAIL_CONTINUE`);
- * - `mail_activity`: note on the recipient's record that a piece was handed to the mail platform.
+ * - `workflow_callback`: complete a workflow step that waits on a piece (`SUCCESS`/`FAIL_CONTINUE`),
+ *   optionally with output fields for later steps (mail status, tracking id, expected delivery);
+ * - `mail_activity`: note on the recipient's record that a piece was handed to the mail platform,
+ *   and update that note as the platform reports the piece moving (`status`, `activityId`).
  */
 export type CrmWriteBack =
   | {
@@ -123,6 +125,8 @@ export type CrmWriteBack =
       callbackId: string;
       state: 'SUCCESS' | 'FAIL_CONTINUE';
       reason?: string | null | undefined;
+      /** Output fields for later workflow steps (e.g. `hookpost_mail_status`). */
+      outputFields?: Record<string, string> | undefined;
     }
   | {
       type: 'mail_activity';
@@ -135,7 +139,22 @@ export type CrmWriteBack =
       body: string;
       /** When the piece moved, Unix epoch milliseconds. */
       occurredAt: number;
+      /** Where the piece is (`handed_off` when absent), as the mail platform reported it. */
+      status?: string | undefined;
+      trackingId?: string | null | undefined;
+      carrier?: string | null | undefined;
+      expectedDeliveryAt?: string | null | undefined;
+      reason?: string | null | undefined;
+      /** A corrected postal address (`line1`, `line2`, `postalCode`, `city`, `region`, `country`) to write to the record. */
+      correctedAddress?: Record<string, string | null> | null | undefined;
+      /** The CRM activity already following this piece (from an earlier write-back), to update instead of creating one. */
+      activityId?: string | null | undefined;
     };
+
+/** What a write-back reports back: the id of the CRM activity that follows the piece, when it wrote one. */
+export interface CrmWriteBackResult {
+  activityId?: string | undefined;
+}
 
 /** How a stream is doing, for `/readyz` and the operator. */
 export interface StreamStatus {
@@ -275,8 +294,16 @@ export interface CrmAdapter<Settings = unknown> {
   /** Whether delivered pieces are noted on this recipient's CRM record (`mail_activity`). */
   writeBackEnabled(settings: Settings, recipient: CrmRef): boolean;
 
-  /** Performs one write-back; throws to be retried by the outbox. */
-  performWriteBack(workspace: AdapterWorkspace<Settings>, request: CrmWriteBack): Promise<void>;
+  /**
+   * Performs one write-back; throws to be retried by the outbox. A `mail_activity` resolves
+   * with the id of the activity it created or updated, which the host passes back as
+   * `activityId` on the piece's next write-back.
+   */
+  performWriteBack(
+    workspace: AdapterWorkspace<Settings>,
+    request: CrmWriteBack,
+    // biome-ignore lint/suspicious/noConfusingVoidType: adapters written before the result existed declare `Promise<void>` and stay valid
+  ): Promise<CrmWriteBackResult | void>;
 
   /** Starts optional streams (e.g. Change Data Capture) for a workspace; null when none is configured. */
   startStream?(context: StreamContext<Settings>): StreamHandle | null;

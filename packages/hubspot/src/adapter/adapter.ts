@@ -4,6 +4,7 @@ import { createHubSpotClient, type HubSpotClient } from '../client/client.js';
 import { HookpostHubSpotError } from '../errors.js';
 import { parseWebhookBatch } from '../events/parse.js';
 import { createTokenProvider } from '../oauth/token-provider.js';
+import { performMailActivity } from '../write-back/mail-activity.js';
 import { hubspotFieldsFor } from './fields.js';
 import { installFlow } from './oauth-routes.js';
 import { resolveHubSpotEvent } from './resolve.js';
@@ -19,8 +20,8 @@ export interface HubSpotAdapter extends CrmAdapter<HubSpotWorkspaceSettings> {
 /**
  * The HubSpot side of a Hookpost connector: webhook, workflow-action and OAuth routes;
  * routing by portal id; reads over the batched API client (or a local dataset); recipients
- * from contacts, a deal's associated contact and companies; postal-mail engagements and
- * workflow callbacks as write-back.
+ * from contacts, a deal's associated contact and companies; postal-mail engagements (updated
+ * as the piece moves, with the contact's last-mail properties) and workflow callbacks as write-back.
  *
  * @example
  * const hubspot = createHubSpotAdapter({ app: config.hubspot, publicUrl: 'https://hooks.example.com' });
@@ -111,13 +112,13 @@ export function createHubSpotAdapter(options: HubSpotAdapterOptions): HubSpotAda
     async performWriteBack(workspace, request: CrmWriteBack) {
       const client = requireClient(workspace);
       if (request.type === 'workflow_callback') {
-        await client.completeCallback(request.callbackId, { hs_execution_state: request.state });
+        await client.completeCallback(request.callbackId, {
+          ...request.outputFields,
+          hs_execution_state: request.state,
+        });
         return;
       }
-      await client.recordPostalMail(request.objectId, {
-        body: request.body,
-        timestamp: new Date(request.occurredAt),
-      });
+      return performMailActivity(client, request);
     },
     parseSample: (sample) => parseWebhookBatch(typeof sample === 'string' ? sample : JSON.stringify(sample)),
     recognisesSample: (text) => text.trimStart().startsWith('['),

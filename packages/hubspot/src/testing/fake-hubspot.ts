@@ -14,6 +14,7 @@ import {
   type RouteResult,
 } from './routes-crm.js';
 import { accessTokenInfo, type OAuthState, token } from './routes-oauth.js';
+import { patchObject } from './routes-write-back.js';
 import {
   associationsOf,
   createFakeData,
@@ -58,7 +59,7 @@ const RATE_LIMIT_MESSAGE = 'You have reached your ten_secondly_rolling limit.';
 
 /**
  * A small real HubSpot API on 127.0.0.1 for tests: CRM batch reads, v4 association reads,
- * OAuth token + access-token info, postal_mail creation and workflow callbacks, with
+ * OAuth token + access-token info, postal_mail creation, object updates (PATCH) and workflow callbacks, with
  * HubSpot's per-token rolling rate limit and its 429 bodies and headers.
  *
  * @example
@@ -140,6 +141,10 @@ export async function startFakeHubSpot(options: FakeHubSpotOptions = {}): Promis
   function route(method: string, path: string, body: Record<string, unknown>): RouteResult {
     const properties = /^\/crm\/v3\/properties\/([^/]+)$/.exec(path);
     if (properties && method === 'GET') return listProperties(crm, decodeURIComponent(properties[1] ?? ''));
+    if (method === 'PATCH') {
+      const patched = patchObject(crm, path, body);
+      if (patched) return patched;
+    }
     if (method !== 'POST')
       return { status: 404, body: hubSpotError(`no route ${method} ${path}`, 'NOT_FOUND') };
     if (path === '/crm/v3/objects/postal_mail') return createPostalMail(crm, body);

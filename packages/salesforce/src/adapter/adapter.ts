@@ -4,6 +4,7 @@ import { createSalesforceClient, type SalesforceClient } from '../client/client.
 import { HookpostSalesforceError } from '../errors.js';
 import { toCrmEvents } from '../outbound/normalise.js';
 import { parseOutboundMessage } from '../outbound/parse.js';
+import { performMailActivity } from '../write-back/mail-activity.js';
 import { salesforceFieldsFor } from './fields.js';
 import { apiNameOf, salesforceReader } from './reader.js';
 import { resolveSalesforceEvent } from './resolve.js';
@@ -136,7 +137,7 @@ export function createSalesforceAdapter(options: SalesforceAdapterOptions): Sale
           'invalid_options',
           `workspace ${workspace.id} has no Salesforce API access (instanceUrl and auth)`,
         );
-      await client.createTask(request.objectId, { subject: request.subject, description: request.body });
+      return performMailActivity(client, request);
     },
     startStream: (context) =>
       context.workspace.settings.cdc?.enabled

@@ -41,6 +41,8 @@ export interface SalesforceClient {
   findPrimaryContactId(opportunityId: string): Promise<string | null>;
   fetchAccountForContact(contactId: string): Promise<SalesforceRecord | null>;
   createTask(whoId: string, task: CreateTaskInput): Promise<{ id: string }>;
+  /** Updates fields of one record (`PATCH /sobjects/{type}/{id}`); a Task, a Contact's or Lead's fields. */
+  updateRecord(objectType: string, id: string, fields: Record<string, string | null>): Promise<void>;
   /**
    * Ids of the records of `objectType` changed in `[since, until]` (REST `getUpdated`,
    * `/sobjects/<type>/updated`): for CDC `GAP_OVERFLOW`. Salesforce limits: `since` within
@@ -202,6 +204,19 @@ export function createSalesforceClient(options: SalesforceClientOptions): Salesf
         );
       }
       return { id: result.id };
+    },
+
+    async updateRecord(objectType, id, fields) {
+      assertApiName(objectType, 'object type');
+      for (const field of Object.keys(fields)) assertApiName(field, 'field');
+      const record = { Id: assertId(id, `${objectType} id`), ...fields };
+      const result = await call(`update ${objectType}`, (conn) => conn.sobject(objectType).update(record));
+      if (!result.success) {
+        throw new HookpostSalesforceError(
+          'api_error',
+          `update ${objectType} failed: ${JSON.stringify(result.errors).slice(0, 300)}`,
+        );
+      }
     },
 
     async changedRecordIds(objectType, since, until) {

@@ -40,6 +40,8 @@ export interface FakeSalesforce {
   url: string;
   close(): Promise<void>;
   addRecord(type: string, id: string, fields: FakeRecord): void;
+  /** A stored record (Contact, Lead, Task…) as the API last wrote it. */
+  getRecord(type: string, id: string): FakeRecord | undefined;
   /** Tasks created through `POST /sobjects/Task`. */
   tasks: FakeRecord[];
   stats: FakeSalesforceStats;
@@ -65,7 +67,8 @@ async function readBody(req: IncomingMessage): Promise<string> {
 /**
  * A small real Salesforce REST server on 127.0.0.1 for tests: the OAuth token endpoint
  * (JWT bearer, RS256 verified), sObject collections retrieve, getUpdated (`sobjects/<type>/updated`,
- * by each record's `SystemModstamp`), the SOQL shapes the client sends, Task create, `Sforce-Limit-Info` and REQUEST_LIMIT_EXCEEDED.
+ * by each record's `SystemModstamp`), the SOQL shapes the client sends, Task create, record
+ * update (PATCH), `Sforce-Limit-Info` and REQUEST_LIMIT_EXCEEDED.
  *
  * @example
  * const fake = await startFakeSalesforce({ publicKey, records: { Contact: [{ Id: '003…', LastName: 'Doe' }] } });
@@ -204,6 +207,13 @@ export async function startFakeSalesforce(options: FakeSalesforceOptions = {}): 
       tasks.push(record);
       return send(res, 201, { id: record.Id, success: true, errors: [] });
     }
+    const record = /^sobjects\/(\w+)\/(\w+)$/.exec(path);
+    if (record?.[1] && record[2] && req.method === 'PATCH') {
+      const updated = store.update(record[1], record[2], JSON.parse(await readBody(req)) as FakeRecord);
+      if (!updated) return send(res, 404, sfError('NOT_FOUND', 'The requested resource does not exist'));
+      res.writeHead(204).end();
+      return;
+    }
     send(res, 404, sfError('NOT_FOUND', `The requested resource does not exist (v${version}/${path})`));
   }
 
@@ -234,6 +244,7 @@ export async function startFakeSalesforce(options: FakeSalesforceOptions = {}): 
     tasks,
     stats,
     addRecord: (type, id, fields) => void store.add(type, id, fields),
+    getRecord: (type, id) => store.get(type, id),
     expireSessions: () => tokens.clear(),
     defineFields: (type, fields) => void describes.set(type, fields),
     close: () =>

@@ -36,6 +36,12 @@ export function createFakeStore(seed: FakeRecords = {}) {
     get: (type: string, id: string): FakeRecord | undefined =>
       /^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$/.test(id) ? byType.get(type)?.get(key(id)) : undefined,
     all: (type: string): FakeRecord[] => [...(byType.get(type)?.values() ?? [])],
+    /** Merges fields into a stored record in place; undefined when there is none. */
+    update(type: string, id: string, fields: FakeRecord): FakeRecord | undefined {
+      const record = byType.get(type)?.get(key(id));
+      if (record) Object.assign(record, fields, { Id: record.Id });
+      return record;
+    },
   };
 }
 
