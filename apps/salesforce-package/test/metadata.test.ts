@@ -191,10 +191,10 @@ describe('permission set for the integration user', () => {
     ).PermissionSet[0] ?? {};
   const objects = Object.fromEntries((set.objectPermissions ?? []).map((o) => [o.object?.[0], o]));
 
-  it('grants API access, the custom permission the flows skip, read on the mailed objects and create on Task only', () => {
+  it('grants API access, the custom permission the flows skip, read on the mailed objects, edit where write-back writes, create and edit on Task', () => {
     expect(set.userPermissions?.map((p) => p.name?.[0])).toEqual(['ApiEnabled']);
     expect(set.customPermissions?.map((p) => p.name?.[0])).toEqual(['Hookpost_Integration']);
-    for (const name of ['Account', 'Contact', 'Lead', 'Opportunity']) {
+    for (const name of ['Account', 'Opportunity']) {
       expect(objects[name]).toMatchObject({
         allowRead: ['true'],
         allowCreate: ['false'],
@@ -202,12 +202,33 @@ describe('permission set for the integration user', () => {
         modifyAllRecords: ['false'],
       });
     }
+    // Last-mail fields and corrected addresses are written back to Contacts and Leads.
+    for (const name of ['Contact', 'Lead']) {
+      expect(objects[name]).toMatchObject({
+        allowRead: ['true'],
+        allowCreate: ['false'],
+        allowEdit: ['true'],
+        allowDelete: ['false'],
+        modifyAllRecords: ['false'],
+      });
+    }
+    // One Task per piece, created at hand-off and updated as the piece moves.
     expect(objects.Task).toMatchObject({
       allowRead: ['true'],
       allowCreate: ['true'],
-      allowEdit: ['false'],
+      allowEdit: ['true'],
       allowDelete: ['false'],
     });
+    const editable = new Set(
+      (set.fieldPermissions ?? []).filter((f) => f.editable?.[0] === 'true').map((f) => f.field?.[0]),
+    );
+    for (const object of ['Contact', 'Lead'])
+      for (const field of [
+        'Hookpost_Last_Mail_Date__c',
+        'Hookpost_Last_Mail_Status__c',
+        'Hookpost_Last_Mail_Tracking_Id__c',
+      ])
+        expect(editable.has(`${object}.${field}`), `${object}.${field} editable`).toBe(true);
     expect(
       existsSync(path.join(metadataDir, 'customPermissions/Hookpost_Integration.customPermission-meta.xml')),
     ).toBe(true);
