@@ -51,7 +51,9 @@ export function requireBearer(token: string, sessions?: Sessions) {
       return;
     }
     req.log.warn(
-      { reason: refused.reason, method: req.method, path: req.originalUrl.split('?')[0] },
+      // No path here: it can hold a secret by mistake (a token pasted into the URL); the
+      // request line logged under the same reqId carries the redacted path.
+      { reason: refused.reason, method: req.method },
       'admin API 401',
     );
     next(new AdminApiError('unauthorized', refused.message));

@@ -33,6 +33,11 @@ export async function runStart({ http, worker, port }: StartCommandOptions): Pro
     ...(process.env.DATABASE_URL ? { databaseUrl: process.env.DATABASE_URL } : {}),
     api: adminApi,
     console: () => consoleRoutes({ sessions: createSessions(adminToken ?? '') }),
+  }).catch((error: unknown) => {
+    // One line a person can act on instead of a stack trace (the log line keeps the cause).
+    logger.error({ err: error }, 'start failed');
+    process.stderr.write(`hookpost start: ${startFailure(error, port)}\n`);
+    process.exit(1);
   });
   const shutdown = (signal: string) => {
     logger.info({ signal }, 'shutting down');
@@ -62,4 +67,22 @@ function adminApi(ctx: ConnectorContext) {
   ctx.logger.info({ source: admin.source, file: admin.file }, 'admin API mounted at /api');
   adminToken = admin.token;
   return createAdminApi(ctx, { token: admin.token, sessions: createSessions(admin.token) });
+}
+
+/** Why start-up failed, in one line: a busy port, an unreachable database, else the message. */
+function startFailure(error: unknown, port: string | undefined): string {
+  const code = (error as { code?: unknown }).code;
+  if (code === 'EADDRINUSE')
+    return `port ${port ?? process.env.PORT ?? 3000} is in use: stop the other process or set PORT`;
+  if (code === 'EACCES')
+    return `not allowed to listen on port ${port ?? process.env.PORT ?? 3000}: choose a port above 1023`;
+  const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
+  const message =
+    error instanceof Error ? error.message.replace(/^\[@hookpost\/[a-z]+\] /, '') : String(error);
+  return `${message}${cause} (check DATABASE_URL and that the database is reachable)`.replace(
+    / \(check DATABASE_URL.*$/,
+    /migrat|connect|ECONNREFUSED|database/i.test(`${message}${cause}`)
+      ? ' (check DATABASE_URL and that the database is reachable)'
+      : '',
+  );
 }

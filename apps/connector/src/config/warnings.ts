@@ -45,11 +45,11 @@ export function configFindings(config: HookpostConfig): ConfigFinding[] {
         object !== 'contact' &&
         object !== 'lead'
       )
-        if (!workspace.salesforce?.auth)
+        if (!workspace.salesforce?.auth && !workspace.salesforce?.dataset)
           findings.push({
             level: 'warning',
             path: `workspaces[${i}].campaigns[${j}].recipient`,
-            message: `a ${trigger.object} campaign with recipient ${recipient} looks the person up in Salesforce, but workspace ${workspace.id} has no salesforce.auth (API access): every event will be skipped`,
+            message: `${/^[aeiou]/i.test(trigger.object) ? 'an' : 'a'} ${trigger.object} campaign with recipient ${recipient} looks the person up in Salesforce, but workspace ${workspace.id} has no salesforce.auth (API access) or dataset: every event will be skipped`,
           });
       if (trigger.platform === 'hubspot' && recipient !== 'contact' && object !== 'contact')
         if (
