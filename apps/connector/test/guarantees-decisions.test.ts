@@ -66,6 +66,10 @@ for (const dialect of dialectCases()) {
         expect(late.status).toBe('skipped');
         expect(late.reason).toBe('stale_event');
         expect(welcome(late)?.detail).toMatch(/^lifecyclestage changed at .* \(event evt_/);
+        // A campaign the event does not concern (another property) keeps its no_match.
+        expect(late.decisions.find((d) => d.campaignId === 'address-update')).toMatchObject({
+          outcome: 'no_match',
+        });
         expect(await triggerStatus(piece)).toBe('pending');
 
         // A dry run applies the same guard and writes nothing.

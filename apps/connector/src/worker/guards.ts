@@ -97,7 +97,7 @@ export async function loadGuards(trx: Kysely<Database>, evaluations: readonly Ev
       if (!stale) return evaluation;
       const detail = `${stale.property} changed at ${new Date(stale.clock.occurredAt).toISOString()} (event ${stale.clock.eventId}); this event is from ${event.occurredAt}`;
       details.set(event.id, { reason: 'stale_event', detail });
-      return skipAll(evaluation, 'stale_event', null);
+      return skipAll(evaluation, 'stale_event', null, { keepUnrelated: true });
     },
     explain(eventId, plan) {
       const found = details.get(eventId);
@@ -148,13 +148,27 @@ export async function loadGuards(trx: Kysely<Database>, evaluations: readonly Ev
 const clockKey = (workspaceId: string, ref: string, property: string) =>
   `${workspaceId}\u0000${ref}\u0000${property}`;
 
-function skipAll(evaluation: Evaluation, reason: string, privacy: Evaluation['privacy']): Evaluation {
+/**
+ * Every campaign skipped with `reason`. With `keepUnrelated`, a campaign whose trigger clause
+ * does not concern the event at all (another object or property: `clause: 'trigger'`) keeps
+ * its `no_match`: a stale deal event is no concern of a contact campaign.
+ */
+function skipAll(
+  evaluation: Evaluation,
+  reason: string,
+  privacy: Evaluation['privacy'],
+  { keepUnrelated = false }: { keepUnrelated?: boolean } = {},
+): Evaluation {
   return {
     ...evaluation,
-    verdicts: evaluation.verdicts.map(({ campaign }) => ({
-      campaign,
-      decision: { campaignId: campaign.id, outcome: 'skipped', reason },
-    })),
+    verdicts: evaluation.verdicts.map((verdict) =>
+      keepUnrelated && verdict.decision.outcome === 'no_match' && verdict.decision.clause === 'trigger'
+        ? verdict
+        : {
+            campaign: verdict.campaign,
+            decision: { campaignId: verdict.campaign.id, outcome: 'skipped', reason },
+          },
+    ),
     cancels: [],
     pending: [],
     privacy,
