@@ -278,6 +278,42 @@ export const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  // Every decision names the recipient it checked; a campaign with `select: all` decides once
+  // per recipient, so the recipient joins the key. SQLite cannot change a primary key in
+  // place: both tables are rebuilt (copy, drop, rename) the same way on both databases.
+  '0010_identity_decision_recipient': {
+    async up(db: Kysely<unknown>) {
+      for (const [table, key] of [
+        ['decisions', ['event_id', 'campaign_id', 'recipient_ref']],
+        ['decision_history', ['event_id', 'run', 'campaign_id', 'recipient_ref']],
+      ] as const) {
+        const next = `${table}_0010`;
+        await db.schema
+          .createTable(next)
+          .addColumn('event_id', 'text', (c) => c.notNull())
+          .addColumn('run', 'integer', (c) => c.notNull().defaultTo(1))
+          .addColumn('campaign_id', 'text', (c) => c.notNull())
+          .addColumn('recipient_ref', 'text', (c) => c.notNull().defaultTo(''))
+          .addColumn('workspace_id', 'text', (c) => c.notNull())
+          .addColumn('outcome', 'text', (c) => c.notNull())
+          .addColumn('reason', 'text')
+          .addColumn('detail', 'text')
+          .addColumn('trigger_id', 'text')
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addPrimaryKeyConstraint(`${table}_recipient_pk`, [...key])
+          .execute();
+        const columns = sql.raw(
+          'event_id, run, campaign_id, workspace_id, outcome, reason, detail, trigger_id, created_at',
+        );
+        await sql`insert into ${sql.table(next)} (${columns}) select ${columns} from ${sql.table(table)}`.execute(
+          db,
+        );
+        await db.schema.dropTable(table).execute();
+        await db.schema.alterTable(next).renameTo(table).execute();
+      }
+      await db.schema.createIndex('decisions_recipient').on('decisions').column('recipient_ref').execute();
+    },
+  },
 };
 
 class InCodeMigrations implements MigrationProvider {

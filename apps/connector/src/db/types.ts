@@ -100,6 +100,12 @@ export interface DecisionTable {
   /** What exactly, for the operator (`address.postalCode: expected 5 digits for DE`). */
   detail: string | null;
   trigger_id: string | null;
+  /**
+   * The recipient the decision checked (`hubspot:contact:7005`), `''` when there was none
+   * (the trigger clause failed first, or no recipient). Part of the key: a campaign with
+   * `select: all` decides once per recipient.
+   */
+  recipient_ref: string;
   created_at: number;
 }
 

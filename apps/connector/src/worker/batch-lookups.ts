@@ -126,10 +126,8 @@ export async function lookupsFor(
   for (const evaluation of evaluations) {
     const entry = byWorkspace.get(evaluation.workspace.id) ?? { keys: [], hashes: [] };
     byWorkspace.set(evaluation.workspace.id, entry);
-    for (const { campaign, decision } of evaluation.verdicts) {
-      if (decision.outcome !== 'matched') continue;
-      const target = evaluation.enrichment.recipients[campaign.recipient];
-      if (!target || !('crm' in target)) continue;
+    for (const { decision, recipient: target } of evaluation.verdicts) {
+      if (decision.outcome !== 'matched' || !target) continue;
       const query = suppressionQuery(target);
       entry.keys.push(query.recipientKey);
       for (const h of [query.crmHash, query.emailHash, query.addressHash]) if (h) entry.hashes.push(h);

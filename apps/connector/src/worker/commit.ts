@@ -18,7 +18,7 @@ import { loadGuards } from './guards.js';
 import { decideEvent, type Evaluation, type EventPlan, summarise } from './plan.js';
 import { applyPrivacyDeletion } from './privacy.js';
 import { insertTrigger } from './requalify.js';
-import { archiveRuns, keepOwnTriggers, nextRuns } from './runs.js';
+import { archiveRuns, keepOwnTriggers, nextRuns, standingKey } from './runs.js';
 
 export interface CommitItem {
   row: EventRow;
@@ -32,7 +32,7 @@ export interface Committed {
   triggers: string[];
 }
 
-// Well under SQLite's 32,766 bound parameters per statement (9 columns per decision).
+// Well under SQLite's 32,766 bound parameters per statement (10 columns per decision).
 const DECISIONS_PER_INSERT = 500;
 const DECISION_COLUMNS = [
   'event_id',
@@ -43,6 +43,7 @@ const DECISION_COLUMNS = [
   'reason',
   'detail',
   'trigger_id',
+  'recipient_ref',
   'created_at',
 ] as const;
 
@@ -159,7 +160,8 @@ export async function commitBatch(
           reason: d.reason,
           detail: d.detail,
           trigger_id:
-            d.outcome === 'triggered' ? (d.trigger?.id ?? standing?.get(d.campaignId) ?? null) : null,
+            d.outcome === 'triggered' ? (d.trigger?.id ?? standing?.get(standingKey(d)) ?? null) : null,
+          recipient_ref: d.recipientRef ?? '',
           created_at: now,
         });
       }

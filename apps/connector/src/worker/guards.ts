@@ -151,9 +151,9 @@ const clockKey = (workspaceId: string, ref: string, property: string) =>
 function skipAll(evaluation: Evaluation, reason: string, privacy: Evaluation['privacy']): Evaluation {
   return {
     ...evaluation,
-    verdicts: evaluation.verdicts.map(({ campaign }) => ({
-      campaign,
-      decision: { campaignId: campaign.id, outcome: 'skipped', reason },
+    verdicts: evaluation.verdicts.map((verdict) => ({
+      ...verdict,
+      decision: { campaignId: verdict.campaign.id, outcome: 'skipped', reason },
     })),
     cancels: [],
     pending: [],

@@ -17,6 +17,8 @@ export interface PlannedDecision {
   outcome: 'triggered' | 'no_match' | 'skipped';
   reason: string | null;
   detail: string | null;
+  /** The recipient this decision checked (`hubspot:contact:7005`), null when there was none. */
+  recipientRef: string | null;
   /** The piece to write when triggered, its payload and hashes as typed values. */
   trigger: TriggerDraft | null;
 }
@@ -56,12 +58,24 @@ export interface PlanInput extends EvaluateInput {
   now: Date;
 }
 
+/**
+ * One campaign's verdict for one recipient: `recipient` is the one its conditions read (absent
+ * when the trigger failed first or there is none); `detail` explains a skip (`no_recipient`).
+ */
+export interface Verdict {
+  campaign: Campaign;
+  decision: Decision;
+  recipient?: Recipient;
+  detail?: string;
+}
+
 /** The rules' verdicts for one event, before the policies (which need the store). */
 export interface Evaluation {
   event: CrmEvent;
   workspace: WorkspaceConfig;
   crm: WorkspaceCrm | null;
-  verdicts: { campaign: Campaign; decision: Decision }[];
+  /** One per campaign, or one per recipient for `select: all`. */
+  verdicts: Verdict[];
   enrichment: Enrichment;
   cancels: EventPlan['cancels'];
   privacy: EventPlan['privacy'];

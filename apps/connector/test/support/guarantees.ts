@@ -61,6 +61,7 @@ export interface EventView {
     reason: string | null;
     detail: string | null;
     triggerId: string | null;
+    recipientRef?: string | null;
   }[];
   runs: { run: number; decisions: EventView['decisions'] }[];
   triggers: { id: string; status: string; campaign: string }[];

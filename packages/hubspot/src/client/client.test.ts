@@ -178,6 +178,19 @@ describe('associations, postal mail and callbacks', () => {
     expect((await client.fetchAssociations('contact', 'deal', ['1'])).get('1')).toEqual(['10']);
   });
 
+  it('marks a link primary when its v4 association label says so, in both directions', async () => {
+    hubspot.associate('deal', '20', 'contact', '5');
+    hubspot.associate('deal', '20', 'contact', '6', 'Primary contact');
+    hubspot.associate('deal', '20', 'contact', '7', 'Decision maker');
+    const client = createHubSpotClient({ accessToken: 't', baseUrl: hubspot.url });
+    const links = (await client.fetchAssociationLinks('deal', 'contact', ['20'])).get('20') ?? [];
+    expect(links.filter((l) => l.primary).map((l) => l.id)).toEqual(['6']);
+    expect(links.map((l) => l.id).sort()).toEqual(['5', '6', '7']);
+    expect((await client.fetchAssociationLinks('contact', 'deal', ['6'])).get('6')).toEqual([
+      { id: '20', primary: true },
+    ]);
+  });
+
   it('records a postal_mail engagement associated to the contact', async () => {
     const client = createHubSpotClient({ accessToken: 't', baseUrl: hubspot.url });
     const { id } = await client.recordPostalMail('123', {

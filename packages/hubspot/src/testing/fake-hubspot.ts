@@ -18,6 +18,7 @@ import {
   associationsOf,
   createFakeData,
   type FakeData,
+  labelKey,
   type Properties,
   pluralOf,
   recordsOf,
@@ -37,7 +38,11 @@ export interface FakeHubSpot {
   close(): Promise<void>;
   data: FakeData;
   addRecord(type: string, id: string, properties: Properties): void;
-  associate(fromType: string, fromId: string, toType: string, toId: string): void;
+  /**
+   * Links two records both ways; `label` (e.g. `Primary`, `Primary contact`) is answered in the
+   * link's v4 `associationTypes`, on both directions, as HubSpot does for labelled associations.
+   */
+  associate(fromType: string, fromId: string, toType: string, toId: string, label?: string): void;
   /** What `GET /crm/v3/properties/{type}` answers for `type` (else names taken from its records). */
   defineProperties(type: string, definitions: PropertyDefinition[]): void;
   stats: {
@@ -187,11 +192,15 @@ export async function startFakeHubSpot(options: FakeHubSpotOptions = {}): Promis
     data,
     addRecord: (type, id, properties) => void recordsOf(data, type).set(id, properties),
     defineProperties: (type, definitions) => void crm.propertyDefinitions.set(pluralOf(type), definitions),
-    associate(fromType, fromId, toType, toId) {
+    associate(fromType, fromId, toType, toId, label) {
       const link = (links: Map<string, Set<string>>, a: string, b: string) =>
         links.set(a, (links.get(a) ?? new Set()).add(b));
       link(associationsOf(data, fromType, toType), fromId, toId);
       link(associationsOf(data, toType, fromType), toId, fromId);
+      if (label !== undefined) {
+        data.associationLabels.set(labelKey(fromType, toType, fromId, toId), label);
+        data.associationLabels.set(labelKey(toType, fromType, toId, fromId), label);
+      }
     },
     stats,
     postalMails: crm.postalMails,

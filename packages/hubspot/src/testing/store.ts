@@ -20,6 +20,8 @@ export interface FakeData {
   objects: Map<string, Map<string, Properties>>;
   /** `contacts/companies` → from id → associated ids (both directions are stored). */
   associations: Map<string, Map<string, Set<string>>>;
+  /** `contacts/companies/<fromId>/<toId>` → the link's association label (e.g. `Primary`), when labelled. */
+  associationLabels: Map<string, string>;
 }
 
 export function createFakeData(): FakeData {
@@ -29,6 +31,7 @@ export function createFakeData(): FakeData {
     deals: new Map(),
     objects: new Map(),
     associations: new Map(),
+    associationLabels: new Map(),
   };
   data.objects.set('contacts', data.contacts);
   data.objects.set('companies', data.companies);
@@ -55,3 +58,7 @@ export function associationsOf(data: FakeData, fromType: string, toType: string)
   }
   return links;
 }
+
+/** The key of one labelled link in `FakeData.associationLabels`. */
+export const labelKey = (fromType: string, toType: string, fromId: string, toId: string) =>
+  `${pluralOf(fromType)}/${pluralOf(toType)}/${fromId}/${toId}`;
