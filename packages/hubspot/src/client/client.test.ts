@@ -157,6 +157,26 @@ describe('rate limiting', () => {
   });
 });
 
+describe('merged records', () => {
+  beforeEach(async () => {
+    hubspot = await startFakeHubSpot();
+  });
+
+  it('maps a batch answer under the survivor id back to the merged id that was requested', async () => {
+    hubspot.addRecord('contact', '62241', { email: 'old@example.de', firstname: 'Old' });
+    hubspot.addRecord('contact', '84805801', { email: 'erika@example.de', firstname: 'Erika' });
+    hubspot.mergeRecords('contact', '62241', '84805801');
+    const client = createHubSpotClient({ accessToken: 't', baseUrl: hubspot.url });
+    const found = await client.fetchRecords('contact', ['62241', '404'], ['firstname']);
+    expect([...found.keys()]).toEqual(['62241']);
+    expect(found.get('62241')).toMatchObject({ firstname: 'Erika', hs_object_id: '84805801' });
+    expect(found.get('62241')).not.toHaveProperty('hs_merged_object_ids');
+    const both = await client.fetchRecords('contact', ['62241', '84805801'], ['hs_merged_object_ids']);
+    expect(both.get('84805801')?.hs_merged_object_ids).toBe('62241');
+    expect(both.get('62241')).toEqual(both.get('84805801'));
+  });
+});
+
 describe('associations, postal mail and callbacks', () => {
   beforeEach(async () => {
     hubspot = await startFakeHubSpot();

@@ -14,6 +14,31 @@ import {
 import { createSdkCall } from './sdk.js';
 import { createTransport, type Send } from './transport.js';
 
+/** The survivor of a merge lists the ids merged into it here, `;`-separated. */
+const MERGED_IDS = 'hs_merged_object_ids';
+
+/**
+ * A batch read answers a merged-away id under the survivor's id (a request for `62241`
+ * answers `{"results":[{"id":"84805801",…}]}`): each answer is mapped back to every requested
+ * id it stands for — its own, and those in its `hs_merged_object_ids`.
+ * https://developers.hubspot.com/docs/api-reference/crm-contacts-v3/batch/post-crm-v3-objects-contacts-batch-read
+ */
+function answersByRequestedId(
+  requested: readonly string[],
+  results: readonly { id: string; properties: RecordProperties }[],
+  keepMergedIds: boolean,
+): Map<string, RecordProperties> {
+  const wanted = new Set(requested);
+  const found = new Map<string, RecordProperties>();
+  for (const { id, properties } of results) {
+    const { [MERGED_IDS]: mergedIds, ...rest } = properties;
+    const answer = keepMergedIds ? properties : rest;
+    for (const candidate of [id, ...(mergedIds ?? '').split(';')])
+      if (candidate !== '' && wanted.has(candidate)) found.set(candidate, answer);
+  }
+  return found;
+}
+
 /**
  * Whether a v4 association link is the primary one: HubSpot marks the primary company with
  * the label `Primary`, and admins name their own labels (`Primary contact`, `Decision maker`…).
@@ -110,9 +135,10 @@ export function createHubSpotClient(options: HubSpotClientOptions): HubSpotClien
         maxBatchSize: RECORDS_PER_BATCH,
         windowMs,
         loadBatch: async (ids) => {
-          const body = { inputs: ids.map((id) => ({ id })), properties: sorted };
+          const asked = sorted.includes(MERGED_IDS) ? sorted : [...sorted, MERGED_IDS];
+          const body = { inputs: ids.map((id) => ({ id })), properties: asked };
           const { results } = parse(batchReadResponseSchema, await send('POST', path, body), path);
-          return new Map(results.map((result) => [result.id, result.properties]));
+          return answersByRequestedId(ids, results, sorted.includes(MERGED_IDS));
         },
       });
       recordLoaders.set(key, load);

@@ -1,6 +1,14 @@
 import { randomInt } from 'node:crypto';
 import { hubSpotError } from './http.js';
-import { associationsOf, type FakeData, labelKey, type Properties, pluralOf, recordsOf } from './store.js';
+import {
+  associationsOf,
+  type FakeData,
+  labelKey,
+  type Properties,
+  pluralOf,
+  recordsOf,
+  survivorIn,
+} from './store.js';
 
 export interface RouteResult {
   status: number;
@@ -40,8 +48,11 @@ export function batchRead(state: CrmState, type: string, body: Input): RouteResu
   state.stats.batchReads += 1;
   const records = recordsOf(state.data, type);
   const wanted = Array.isArray(body.properties) ? body.properties.map(String) : [];
-  const found = ids.filter((id) => records.has(id));
-  const missing = ids.filter((id) => !records.has(id));
+  // A merged-away id is answered under the survivor's id, as HubSpot does.
+  const found = [
+    ...new Set(ids.map((id) => survivorIn(state.data, type, id)).filter((id) => records.has(id))),
+  ];
+  const missing = ids.filter((id) => !records.has(survivorIn(state.data, type, id)));
   const results = found.map((id) => {
     const stored = records.get(id) ?? {};
     const properties = Object.fromEntries(wanted.map((name) => [name, stored[name] ?? null]));

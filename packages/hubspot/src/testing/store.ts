@@ -22,6 +22,8 @@ export interface FakeData {
   associations: Map<string, Map<string, Set<string>>>;
   /** `contacts/companies/<fromId>/<toId>` → the link's association label (e.g. `Primary`), when labelled. */
   associationLabels: Map<string, string>;
+  /** `contacts/5101` → the id it was merged into (`5104`): batch reads answer it under the survivor. */
+  mergedInto: Map<string, string>;
 }
 
 export function createFakeData(): FakeData {
@@ -32,6 +34,7 @@ export function createFakeData(): FakeData {
     objects: new Map(),
     associations: new Map(),
     associationLabels: new Map(),
+    mergedInto: new Map(),
   };
   data.objects.set('contacts', data.contacts);
   data.objects.set('companies', data.companies);
@@ -62,3 +65,14 @@ export function associationsOf(data: FakeData, fromType: string, toType: string)
 /** The key of one labelled link in `FakeData.associationLabels`. */
 export const labelKey = (fromType: string, toType: string, fromId: string, toId: string) =>
   `${pluralOf(fromType)}/${pluralOf(toType)}/${fromId}/${toId}`;
+
+/** The id a record lives under now: itself, or the survivor of the merges it went into. */
+export function survivorIn(data: FakeData, type: string, id: string): string {
+  let current = id;
+  for (let hops = 0; hops < 100; hops++) {
+    const next = data.mergedInto.get(`${pluralOf(type)}/${current}`);
+    if (next === undefined) return current;
+    current = next;
+  }
+  return current;
+}
