@@ -314,6 +314,25 @@ export const migrations: Record<string, Migration> = {
       await db.schema.createIndex('decisions_recipient').on('decisions').column('recipient_ref').execute();
     },
   },
+  // Merged-away records and their survivor: later events for them are read as the survivor's.
+  '0010_identity_record_merges': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('record_merges')
+        .addColumn('workspace_id', 'text', (c) => c.notNull())
+        .addColumn('merged_ref', 'text', (c) => c.notNull())
+        .addColumn('survivor_ref', 'text', (c) => c.notNull())
+        .addColumn('event_id', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('record_merges_pk', ['workspace_id', 'merged_ref'])
+        .execute();
+      await db.schema
+        .createIndex('record_merges_survivor')
+        .on('record_merges')
+        .columns(['workspace_id', 'survivor_ref'])
+        .execute();
+    },
+  },
 };
 
 class InCodeMigrations implements MigrationProvider {

@@ -17,6 +17,20 @@ export interface Database {
   used_oauth_states: SingleUseKeyTable;
   property_clocks: PropertyClockTable;
   decision_history: DecisionTable;
+  record_merges: RecordMergeTable;
+}
+
+/**
+ * A record a CRM merged away (`hubspot:contact:5101`) and the record it lives on in
+ * (`hubspot:contact:5104`); always the final survivor (chains are collapsed when written).
+ */
+export interface RecordMergeTable {
+  workspace_id: string;
+  merged_ref: string;
+  survivor_ref: string;
+  /** The merge event that said so. */
+  event_id: string;
+  created_at: number;
 }
 
 /** A key accepted once until `expires_at` (epoch ms): replayed signatures, used OAuth states. */

@@ -5,6 +5,7 @@ import { relaxCommit } from '../db/relaxed-commit.js';
 import type { Database, DecisionTable, EventStatus } from '../db/types.js';
 import type { EventRow } from '../queue/claim.js';
 import { insertManyIgnoringConflicts } from '../store/insert-many.js';
+import { applyMerge } from '../store/merges.js';
 import { outboxRow } from '../store/outbox-row.js';
 import {
   readTriggerPayload,
@@ -138,6 +139,11 @@ export async function commitBatch(
           .execute();
       }
       if (plan.privacy) await applyPrivacyDeletion(trx, { workspaceId, ...plan.privacy, now });
+      if (plan.merge) {
+        const merged = await applyMerge(trx, { ...plan.merge, workspaceId, eventId: row.id, now });
+        const detail = `${merged.mergedRefs.join(', ')} merged into ${merged.survivorRef}: ${merged.moved} piece(s) moved to the survivor, ${merged.cancelled.length} duplicate pending piece(s) cancelled${merged.cancelled.length ? ` (${merged.cancelled.join(', ')})` : ''}`;
+        for (const d of plan.decisions) if (d.reason === 'merged') d.detail = detail;
+      }
       for (const refresh of plan.refreshes) await refreshRecipient(trx, refresh, now);
       if (plan.callback)
         await trx

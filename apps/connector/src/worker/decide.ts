@@ -50,7 +50,14 @@ export async function decideEvent(
       decisions[0]?.reason ?? `campaign "${workflow.campaignId}" not found in workspace ${workspace.id}`;
     callback = { callbackId: workflow.callbackId, state: 'FAIL_CONTINUE', reason };
   }
-  return { decisions, cancels, callback, privacy: evaluation.privacy, refreshes };
+  return {
+    decisions,
+    cancels,
+    callback,
+    privacy: evaluation.privacy,
+    refreshes,
+    merge: evaluation.merge ?? null,
+  };
 }
 
 /** `hubspot:contact:7005`: the recipient a decision checked, as decisions and pieces name it. */

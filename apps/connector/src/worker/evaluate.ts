@@ -51,6 +51,33 @@ export async function evaluateEvent(input: EvaluateInput): Promise<Evaluation> {
           }),
         }
       : null;
+  // A merge changes who the person is, not whether a campaign fires: it is applied, not evaluated.
+  const mergedIds = crm?.mergedIdsOf(event) ?? [];
+  if (crm && mergedIds.length > 0) {
+    const merge = {
+      platform: event.platform,
+      objectType: event.objectType,
+      survivorId: crm.survivorOf(event),
+      mergedIds,
+    };
+    const verdicts = campaigns.map((campaign) => ({
+      campaign,
+      decision: { campaignId: campaign.id, outcome: 'skipped' as const, reason: 'merged' },
+    }));
+    const enrichment = { records: {}, recipients: {} };
+    return {
+      event,
+      workspace,
+      crm,
+      verdicts,
+      enrichment,
+      cancels: [],
+      privacy: null,
+      workflow,
+      pending: [],
+      merge,
+    };
+  }
   const cancels: EventPlan['cancels'] =
     event.kind === 'deleted' && !privacy
       ? input.pending.map((p) => ({ triggerId: p.id, reason: `record_deleted: event ${event.id}` }))

@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { WorkspaceCrm } from '../adapters/registry.js';
 import type { WorkspaceConfig } from '../config/schema.js';
 import type { Database, EventStatus } from '../db/types.js';
+import type { MergePlan } from '../store/merges.js';
 import type { TriggerDraft } from '../store/trigger-row.js';
 import { lookupsFor } from './batch-lookups.js';
 import { decideEvent } from './decide.js';
@@ -33,6 +34,8 @@ export interface EventPlan {
   privacy: { ref: string; crmHash: string } | null;
   /** Pending pieces whose recipient changed in the CRM: the new name and address go out instead. */
   refreshes: { triggerId: string; recipient: Recipient }[];
+  /** A merge to apply: losers' history, suppressions and pending pieces move to the survivor. */
+  merge?: MergePlan | null;
 }
 
 export interface PendingTrigger {
@@ -82,6 +85,8 @@ export interface Evaluation {
   workflow: { callbackId: string; campaignId: string } | null;
   /** Pending triggers created by or addressed to this record. */
   pending: readonly PendingTrigger[];
+  /** Set when the event merges records (no campaign is evaluated for it). */
+  merge?: MergePlan | null;
 }
 
 /**

@@ -294,6 +294,12 @@ export interface CrmAdapter<Settings = unknown> {
    * `merged` event the winner, otherwise the event's own `objectId`.
    */
   survivorOf(event: CrmEvent): string;
+  /**
+   * The ids this event says are gone into `survivorOf(event)` (a merge's losers), empty for
+   * any other event. Their history, suppressions and pending pieces move to the survivor, and
+   * later events for them are read as the survivor's. Optional: none without it.
+   */
+  mergedIdsOf?(event: CrmEvent): string[];
 
   /** Whether delivered pieces are noted on this recipient's CRM record (`mail_activity`). */
   writeBackEnabled(settings: Settings, recipient: CrmRef): boolean;
