@@ -166,6 +166,12 @@ export const campaignPolicySchema = z
       .optional(),
     dailyCap: z.number().int().positive().optional(),
     delay: isoDurationSchema.optional(),
+    /**
+     * Whom once-per-recipient, cooldowns and caps count: `record` (when absent) the CRM record
+     * (after merges), `person` the person across objects and CRMs, by the hash of the
+     * normalised e-mail address, else of the normalised postal address.
+     */
+    identity: z.enum(['record', 'person']).optional(),
   })
   .strict();
 export type CampaignPolicy = z.infer<typeof campaignPolicySchema>;

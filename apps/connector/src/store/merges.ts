@@ -72,11 +72,18 @@ export async function applyMerge(
     )
     .execute();
 
-  const moved = await trx
+  // The record's key moves (a person key, `policy.identity: person`, already spans records).
+  await trx
     .updateTable('triggers')
-    .set({ recipient_key: survivorRef, recipient_ref: survivorRef, updated_at: now })
+    .set({ recipient_key: survivorRef })
     .where('workspace_id', '=', workspaceId)
     .where('recipient_key', 'in', mergedRefs)
+    .execute();
+  const moved = await trx
+    .updateTable('triggers')
+    .set({ recipient_ref: survivorRef, updated_at: now })
+    .where('workspace_id', '=', workspaceId)
+    .where('recipient_ref', 'in', mergedRefs)
     .executeTakeFirst();
   await trx
     .updateTable('triggers')
@@ -119,7 +126,7 @@ export async function applyMerge(
     .selectFrom('triggers')
     .select(['id', 'campaign_id'])
     .where('workspace_id', '=', workspaceId)
-    .where('recipient_key', '=', survivorRef)
+    .where('recipient_ref', '=', survivorRef)
     .where('status', '=', 'pending')
     .orderBy('created_at')
     .orderBy('id')

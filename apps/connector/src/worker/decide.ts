@@ -125,7 +125,8 @@ async function decideMatched(
     campaign_id: campaign.id,
     destination: campaign.destination,
     event_id: event.id,
-    recipient_key: query.recipientKey,
+    // The key the policies counted under: the record's, or the person's (`policy.identity: person`).
+    recipient_key: allowed.recipientKey,
     recipient_ref: query.recipientKey,
     source_ref: recordRef(event.platform, event.objectType, event.objectId),
     recipientHashes: { crmHash: query.crmHash, emailHash: query.emailHash, addressHash: query.addressHash },
