@@ -1,20 +1,9 @@
-import { startFakeHubSpot } from '@hookpost/hubspot/testing';
 import { buildOutboundMessage, parseOutboundMessage, toCrmEvents } from '@hookpost/salesforce';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAdminApi } from '../src/api/router.js';
-import {
-  ADMIN_TOKEN,
-  type AdminClient,
-  adminClient,
-  ORG_ID,
-  PUBLIC_URL,
-  postHubSpot,
-  SF_TOKEN,
-} from './support/api-client.js';
-import { eventually, HUBSPOT_SECRET, startTestConnector, TEST_SECRET } from './support/connector.js';
+import { ORG_ID, PUBLIC_URL, SF_TOKEN } from './support/api-client.js';
+import { HUBSPOT_SECRET, TEST_SECRET } from './support/connector.js';
 import { dialectCases } from './support/databases.js';
-import { type EventView, GERMAN, item } from './support/guarantees.js';
-import { startReceiver } from './support/receiver.js';
+import { type EventView, GERMAN, type Scenario, startScenario } from './support/guarantees.js';
 
 /**
  * A Salesforce Lead campaign and a HubSpot contact campaign that count per person; a third
@@ -49,53 +38,27 @@ for (const dialect of dialectCases()) {
   describe.skipIf(dialect.skipReason !== null)(
     `policy.identity: person (${dialect.name}${dialect.skipReason ? `: skipped, ${dialect.skipReason}` : ''})`,
     () => {
-      let api: AdminClient;
-      let baseUrl: string;
-      const stops: (() => Promise<void>)[] = [];
+      let s: Scenario;
       let notification = 1;
 
       beforeAll(async () => {
-        const hubspot = await startFakeHubSpot();
-        stops.push(() => hubspot.close());
-        const receiver = await startReceiver(TEST_SECRET);
-        stops.push(() => receiver.close());
-        const connector = await startTestConnector(identityConfig(hubspot.url, receiver.url), {
-          databaseUrl: await dialect.url(),
-          api: (ctx) => createAdminApi(ctx, { token: ADMIN_TOKEN }),
-        });
-        stops.unshift(() => connector.stop());
-        baseUrl = connector.baseUrl;
-        api = adminClient(baseUrl);
+        s = await startScenario(dialect, identityConfig);
         // One person, three records: the e-mail differs only in case and spaces.
-        hubspot.addRecord('contact', '6101', { ...GERMAN, email: ' Erika@Example.DE' });
-        hubspot.addRecord('contact', '6102', { ...GERMAN, email: 'erika@example.de' });
+        s.hubspot.addRecord('contact', '6101', { ...GERMAN, email: ' Erika@Example.DE' });
+        s.hubspot.addRecord('contact', '6102', { ...GERMAN, email: 'erika@example.de' });
         // Another person at another address, no e-mail: counted by the postal address.
         const other = { ...GERMAN, firstname: 'Max', email: '', address: 'Domplatz 1', zip: '50667' };
-        hubspot.addRecord('contact', '6201', other);
-        hubspot.addRecord('contact', '6202', other);
+        s.hubspot.addRecord('contact', '6201', other);
+        s.hubspot.addRecord('contact', '6202', other);
       });
       afterAll(async () => {
-        for (const stop of stops) await stop();
+        await s?.stop();
       });
 
-      const decided = (id: string) =>
-        eventually(async () => {
-          const answer = await api.get<EventView>(`/events/${id}`);
-          return answer.status === 200 && answer.body.status !== 'pending' ? answer.body : undefined;
-        });
       const hubspotCustomer = async (objectId: number, value = 'customer') => {
-        const body = JSON.stringify([
-          item({ objectId, propertyName: 'lifecyclestage', propertyValue: value }),
-        ]);
-        expect(await postHubSpot(baseUrl, body)).toBe(204);
-        const listed = await eventually(async () => {
-          const page = await api.get<{ data: { id: string; status: string }[] }>(
-            `/events?objectId=${objectId}`,
-          );
-          const found = page.body.data[0];
-          return found && found.status !== 'pending' ? found : undefined;
-        });
-        return decided(listed.id);
+        const posted = await s.post([{ objectId, propertyName: 'lifecyclestage', propertyValue: value }]);
+        expect(posted.status).toBe(204);
+        return s.decided(posted.ids[0] as string);
       };
       const salesforceLead = async (fields: Record<string, string>) => {
         const xml = buildOutboundMessage({
@@ -105,13 +68,13 @@ for (const dialect of dialectCases()) {
             { id: `04l5e00000${String(notification++).padStart(5, '0')}AAK`, objectType: 'Lead', fields },
           ],
         });
-        const response = await fetch(`${baseUrl}/webhooks/salesforce/${SF_TOKEN}`, {
+        const response = await fetch(`${s.connector.baseUrl}/webhooks/salesforce/${SF_TOKEN}`, {
           method: 'POST',
           headers: { 'content-type': 'text/xml; charset=utf-8' },
           body: xml,
         });
         expect(await response.text()).toContain('<Ack>true</Ack>');
-        return decided(toCrmEvents(parseOutboundMessage(xml))[0]?.id ?? '');
+        return s.decided(toCrmEvents(parseOutboundMessage(xml))[0]?.id ?? '');
       };
       const of = (event: EventView, campaign: string) =>
         event.decisions.find((d) => d.campaignId === campaign);

@@ -1,11 +1,8 @@
-import { startFakeHubSpot } from '@hookpost/hubspot/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAdminApi } from '../src/api/router.js';
-import { ADMIN_TOKEN, type AdminClient, adminClient, PUBLIC_URL, postHubSpot } from './support/api-client.js';
-import { eventually, HUBSPOT_SECRET, startTestConnector, TEST_SECRET } from './support/connector.js';
+import { PUBLIC_URL } from './support/api-client.js';
+import { HUBSPOT_SECRET, TEST_SECRET } from './support/connector.js';
 import { dialectCases } from './support/databases.js';
-import { type EventView, GERMAN, item } from './support/guarantees.js';
-import { startReceiver } from './support/receiver.js';
+import { GERMAN, type Scenario, startScenario } from './support/guarantees.js';
 
 /** Three deal campaigns that differ only in which associated contact they address. */
 function recipientsConfig(hubspotUrl: string, receiverUrl: string): string {
@@ -38,55 +35,34 @@ for (const dialect of dialectCases()) {
   describe.skipIf(dialect.skipReason !== null)(
     `recipients are explicit (${dialect.name}${dialect.skipReason ? `: skipped, ${dialect.skipReason}` : ''})`,
     () => {
-      let api: AdminClient;
-      let baseUrl: string;
-      const stops: (() => Promise<void>)[] = [];
+      let s: Scenario;
 
       beforeAll(async () => {
-        const hubspot = await startFakeHubSpot();
-        stops.push(() => hubspot.close());
-        const receiver = await startReceiver(TEST_SECRET);
-        stops.push(() => receiver.close());
-        const connector = await startTestConnector(recipientsConfig(hubspot.url, receiver.url), {
-          databaseUrl: await dialect.url(),
-          api: (ctx) => createAdminApi(ctx, { token: ADMIN_TOKEN }),
-        });
-        stops.unshift(() => connector.stop());
-        baseUrl = connector.baseUrl;
-        api = adminClient(baseUrl);
-        hubspot.addRecord('deal', '9001', { dealstage: 'closedwon' });
-        hubspot.addRecord('deal', '9002', { dealstage: 'closedwon' });
+        s = await startScenario(dialect, recipientsConfig);
+        s.hubspot.addRecord('deal', '9001', { dealstage: 'closedwon' });
+        s.hubspot.addRecord('deal', '9002', { dealstage: 'closedwon' });
         for (const id of ['7001', '7005', '7006'])
-          hubspot.addRecord('contact', id, { ...GERMAN, email: `p${id}@example.de` });
+          s.hubspot.addRecord('contact', id, { ...GERMAN, email: `p${id}@example.de` });
         // HubSpot answers links in its own order; 7005 carries the label that marks it primary.
-        hubspot.associate('deal', '9001', 'contact', '7001');
-        hubspot.associate('deal', '9001', 'contact', '7005', 'Primary contact');
-        hubspot.associate('deal', '9001', 'contact', '7006');
+        s.hubspot.associate('deal', '9001', 'contact', '7001');
+        s.hubspot.associate('deal', '9001', 'contact', '7005', 'Primary contact');
+        s.hubspot.associate('deal', '9001', 'contact', '7006');
       });
       afterAll(async () => {
-        for (const stop of stops) await stop();
+        await s?.stop();
       });
 
       const decide = async (objectId: number) => {
-        const body = JSON.stringify([
-          item({
+        const posted = await s.post([
+          {
             subscriptionType: 'deal.propertyChange',
             objectId,
             propertyName: 'dealstage',
             propertyValue: 'closedwon',
-          }),
+          },
         ]);
-        expect(await postHubSpot(baseUrl, body)).toBe(204);
-        const listed = await eventually(async () => {
-          const page = await api.get<{ data: { id: string; status: string }[] }>(
-            `/events?objectId=${objectId}`,
-          );
-          const found = page.body.data[0];
-          return found && found.status !== 'pending' ? found : undefined;
-        });
-        return (
-          await api.get<EventView & { decisions: { recipientRef: string | null }[] }>(`/events/${listed.id}`)
-        ).body;
+        expect(posted.status).toBe(204);
+        return s.decided(posted.ids[0] as string);
       };
 
       it('primary takes the labelled contact, first the first listed, all one decision and piece per contact', async () => {
@@ -103,13 +79,13 @@ for (const dialect of dialectCases()) {
         expect(event.triggers).toHaveLength(5);
 
         // "Why was contact 7006 (not) mailed?" has an answer: the events and the pieces for it.
-        const events = await api.get<{ data: { id: string }[] }>('/events?recipient=7006');
+        const events = await s.api.get<{ data: { id: string }[] }>('/events?recipient=7006');
         expect(events.body.data.map((e) => e.id)).toEqual([event.id]);
-        const pieces = await api.get<{ data: TriggerView[] }>('/triggers?recipient=7006');
+        const pieces = await s.api.get<{ data: TriggerView[] }>('/triggers?recipient=7006');
         expect(pieces.body.data.map((t) => [t.campaign, t.recipientRef])).toEqual([
           ['gift-all', 'hubspot:contact:7006'],
         ]);
-        const primary = await api.get<{ data: TriggerView[] }>('/triggers?recipient=7005');
+        const primary = await s.api.get<{ data: TriggerView[] }>('/triggers?recipient=7005');
         expect(primary.body.data.map((t) => t.campaign).sort()).toEqual(['gift-all', 'gift-primary']);
       });
 
