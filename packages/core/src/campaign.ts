@@ -144,7 +144,7 @@ export type RecipientSelect = z.infer<typeof recipientSelectSchema>;
  * `recipient: contact` or, to choose among several associated contacts,
  * `recipient: { type: associated_contact, select: all }` (`select` only with `associated_contact`).
  */
-const recipientSchema = z.union([
+const campaignRecipientSchema = z.union([
   recipientModeSchema,
   z
     .object({ type: recipientModeSchema, select: recipientSelectSchema.optional() })
@@ -196,7 +196,7 @@ export const campaignSchema = z
     destination: z.string().min(1),
     trigger: triggerClauseSchema,
     conditions: conditionSchema.optional(),
-    recipient: recipientSchema.default('contact'),
+    recipient: campaignRecipientSchema.default('contact'),
     variables: z
       .record(z.string(), z.string())
       .default({})
