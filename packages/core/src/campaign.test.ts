@@ -23,6 +23,7 @@ describe('campaignSchema', () => {
       },
       conditions: { all: [{ field: 'address.country', in: ['DE', 'AT', 'CH'] }] },
       recipient: 'contact',
+      recipientSelect: 'primary',
       variables: { firstName: '{{ contact.firstname }}' },
       policy: { oncePerRecipient: true, cooldownDays: 45, dailyCap: 500, delay: 'P2D' },
     });
@@ -37,6 +38,7 @@ describe('campaignSchema', () => {
       trigger: { platform: 'salesforce', object: 'opportunity', on: 'outbound_message' },
       conditions: { all: [{ field: 'StageName', equals: 'Closed Won' }] },
       recipient: 'associated_contact',
+      recipientSelect: 'primary',
       variables: {},
       policy: { oncePerRecipient: true },
     });
@@ -92,5 +94,28 @@ describe('campaignSchema', () => {
       conditions: { field: 'a', equals: 1, gt: 0 },
     });
     expect(result.success).toBe(false);
+  });
+
+  it('reads recipient: { type: associated_contact, select } and refuses select elsewhere or unknown keys', () => {
+    const base = {
+      id: 'x',
+      destination: 'mailer',
+      trigger: { platform: 'salesforce', object: 'opportunity', on: 'any' },
+    };
+    const all = campaignSchema.parse({ ...base, recipient: { type: 'associated_contact', select: 'all' } });
+    expect([all.recipient, all.recipientSelect]).toEqual(['associated_contact', 'all']);
+    expect(campaignSchema.parse({ ...base, recipient: { type: 'company' } }).recipientSelect).toBe('primary');
+    const misplaced = campaignSchema.safeParse({ ...base, recipient: { type: 'contact', select: 'all' } });
+    expect(misplaced.success).toBe(false);
+    expect(JSON.stringify(misplaced.error?.issues)).toContain(
+      'select applies to recipient type associated_contact only',
+    );
+    expect(
+      campaignSchema.safeParse({ ...base, recipient: { type: 'associated_contact', selct: 'all' } }).success,
+    ).toBe(false);
+    expect(
+      campaignSchema.safeParse({ ...base, recipient: { type: 'associated_contact', select: 'some' } })
+        .success,
+    ).toBe(false);
   });
 });

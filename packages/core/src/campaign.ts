@@ -126,6 +126,35 @@ export const conditionSchema: z.ZodType<Condition, unknown> = z
     return z.NEVER;
   });
 
+/** Who a campaign's piece goes to: the event's person, a person associated with its record, or a company. */
+export const recipientModeSchema = z.enum(['contact', 'associated_contact', 'company']);
+export type RecipientMode = z.infer<typeof recipientModeSchema>;
+
+/**
+ * Which associated contact(s) `associated_contact` addresses when a record has several:
+ * - `primary` (default): the one the CRM marks primary (a HubSpot association label containing
+ *   "primary"; Salesforce `OpportunityContactRole.IsPrimary`), else the first;
+ * - `first`: the first the CRM lists, whatever is marked;
+ * - `all`: every associated contact, one decision and piece per contact.
+ */
+export const recipientSelectSchema = z.enum(['primary', 'first', 'all']);
+export type RecipientSelect = z.infer<typeof recipientSelectSchema>;
+
+/**
+ * `recipient: contact` or, to choose among several associated contacts,
+ * `recipient: { type: associated_contact, select: all }` (`select` only with `associated_contact`).
+ */
+const campaignRecipientSchema = z.union([
+  recipientModeSchema,
+  z
+    .object({ type: recipientModeSchema, select: recipientSelectSchema.optional() })
+    .strict()
+    .refine((r) => r.select === undefined || r.type === 'associated_contact', {
+      message: 'select applies to recipient type associated_contact only',
+      path: ['select'],
+    }),
+]);
+
 /** Mailing rules of a campaign (the `policy` block), with defaults filled. */
 export const campaignPolicySchema = z
   .object({
@@ -137,6 +166,12 @@ export const campaignPolicySchema = z
       .optional(),
     dailyCap: z.number().int().positive().optional(),
     delay: isoDurationSchema.optional(),
+    /**
+     * Whom once-per-recipient, cooldowns and caps count: `record` (when absent) the CRM record
+     * (after merges), `person` the person across objects and CRMs, by the hash of the
+     * normalised e-mail address, else of the normalised postal address.
+     */
+    identity: z.enum(['record', 'person']).optional(),
   })
   .strict();
 export type CampaignPolicy = z.infer<typeof campaignPolicySchema>;
@@ -161,7 +196,7 @@ export const campaignSchema = z
     destination: z.string().min(1),
     trigger: triggerClauseSchema,
     conditions: conditionSchema.optional(),
-    recipient: z.enum(['contact', 'associated_contact', 'company']).default('contact'),
+    recipient: campaignRecipientSchema.default('contact'),
     variables: z
       .record(z.string(), z.string())
       .default({})
@@ -174,6 +209,14 @@ export const campaignSchema = z
     policy: campaignPolicySchema.default({ oncePerRecipient: true }),
   })
   .strict()
-  .transform((c) => ({ ...c, name: c.name ?? c.id }));
+  .transform(({ recipient, ...c }) => {
+    const chosen = typeof recipient === 'string' ? { type: recipient } : recipient;
+    return {
+      ...c,
+      name: c.name ?? c.id,
+      recipient: chosen.type,
+      recipientSelect: chosen.select ?? ('primary' as RecipientSelect),
+    };
+  });
 export type Campaign = z.infer<typeof campaignSchema>;
 export type CampaignInput = z.input<typeof campaignSchema>;

@@ -24,7 +24,7 @@ export {
   checkRecipientCap,
   type FrequencyInput,
 } from './policies/frequency-policy.js';
-export { hashAddress, hashCrmRef, hashEmail, recipientKey, sha256Hex } from './policies/hash.js';
+export { hashAddress, hashCrmRef, hashEmail, identityKey, recipientKey, sha256Hex } from './policies/hash.js';
 export type { Awaitable, PolicyLookups, SuppressionQuery } from './policies/lookups.js';
 export type { PolicyResult, SkipReason } from './policies/result.js';
 export { sendAt } from './policies/send-at.js';

@@ -55,6 +55,8 @@ export interface WorkspaceCrm {
   isOptedOut(enrichment: Enrichment, recipient: Recipient): boolean;
   deletionIsPrivacyDeletion(event: CrmEvent): boolean;
   survivorOf(event: CrmEvent): string;
+  /** The ids a merge event says are gone into `survivorOf(event)`; empty for other events. */
+  mergedIdsOf(event: CrmEvent): string[];
 }
 
 /** The connector's only view of CRMs: every per-CRM decision goes through here. */
@@ -152,6 +154,7 @@ export function createAdapterRegistry(registrations: readonly AdapterRegistratio
       isOptedOut: (enrichment, recipient) => adapter.isOptedOut(scoped.settings, enrichment, recipient),
       deletionIsPrivacyDeletion: (event) => adapter.deletionIsPrivacyDeletion(event),
       survivorOf: (event) => adapter.survivorOf(event),
+      mergedIdsOf: (event) => adapter.mergedIdsOf?.(event) ?? [],
     };
   }
 

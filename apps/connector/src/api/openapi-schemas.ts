@@ -45,6 +45,10 @@ const decision = {
     reason: { ...nullable('string'), description: 'the failed clause or the skip reason code' },
     detail: nullable('string'),
     triggerId: nullable('string'),
+    recipientRef: {
+      ...nullable('string'),
+      description: 'the recipient the decision checked (`hubspot:contact:7005`), null when there was none',
+    },
   },
 };
 const triggerItem = {
@@ -55,6 +59,7 @@ const triggerItem = {
     campaign: { type: 'string' },
     destination: { type: 'string' },
     eventId: { type: 'string' },
+    recipientRef: { type: 'string', description: 'the record the piece goes to (`hubspot:contact:7005`)' },
     status: { type: 'string', enum: ['pending', 'delivered', 'cancelled', 'dead'] },
     reason: nullable('string'),
     attemptCount: { type: 'integer' },

@@ -27,8 +27,8 @@ const endsWithId = (id: string) => `%:${id.replace(/[%\\]/g, '')}`;
 
 /**
  * Which events concern a recipient. What can be found, honestly:
- * - a CRM id matches the event's own record (indexed) and any event whose piece went to that
- *   record (an opportunity's contact);
+ * - a CRM id matches the event's own record (indexed), any event whose piece went to that
+ *   record (an opportunity's contact) and any event with a decision that checked it;
  * - an e-mail matches events whose piece went to it, by its normalised hash (as suppressions
  *   do), and events whose stored payload carries it (Salesforce outbound messages send the
  *   record's fields; HubSpot webhooks send ids only, so a HubSpot contact's e-mail is known
@@ -52,6 +52,15 @@ export function recipientFilter(
             .selectFrom('triggers')
             .select('triggers.event_id')
             .where('triggers.recipient_ref', 'like', endsWithId(term.value)),
+        ),
+        // Every decision names the recipient it checked, also when it made no piece.
+        eb(
+          'events.id',
+          'in',
+          eb
+            .selectFrom('decisions')
+            .select('decisions.event_id')
+            .where('decisions.recipient_ref', 'like', endsWithId(term.value)),
         ),
       ]);
     case 'email':

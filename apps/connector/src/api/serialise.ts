@@ -51,6 +51,8 @@ export function decisionItem(row: Selectable<DecisionTable>) {
     reason: row.reason,
     detail: row.detail,
     triggerId: row.trigger_id,
+    /** The recipient the decision checked (`hubspot:contact:7005`), null when there was none. */
+    recipientRef: row.recipient_ref === '' ? null : row.recipient_ref,
   };
 }
 
@@ -76,6 +78,8 @@ export function triggerItem(row: Selectable<TriggerTable>) {
     campaign: row.campaign_id,
     destination: row.destination,
     eventId: row.event_id,
+    /** The record the piece goes to (`hubspot:contact:7005`). */
+    recipientRef: row.recipient_ref,
     status: row.status,
     reason: row.reason,
     attemptCount: Number(row.attempts),

@@ -320,6 +320,61 @@ export const migrations: Record<string, Migration> = {
       await db.schema.alterTable('triggers').addColumn('mail_status_at', 'bigint').execute();
     },
   },
+  // Every decision names the recipient it checked; a campaign with `select: all` decides once
+  // per recipient, so the recipient joins the key. SQLite cannot change a primary key in
+  // place: both tables are rebuilt (copy, drop, rename) the same way on both databases.
+  '0010_identity_decision_recipient': {
+    async up(db: Kysely<unknown>) {
+      for (const [table, key] of [
+        ['decisions', ['event_id', 'campaign_id', 'recipient_ref']],
+        ['decision_history', ['event_id', 'run', 'campaign_id', 'recipient_ref']],
+      ] as const) {
+        const next = `${table}_0010`;
+        await db.schema
+          .createTable(next)
+          .addColumn('event_id', 'text', (c) => c.notNull())
+          .addColumn('run', 'integer', (c) => c.notNull().defaultTo(1))
+          .addColumn('campaign_id', 'text', (c) => c.notNull())
+          .addColumn('recipient_ref', 'text', (c) => c.notNull().defaultTo(''))
+          .addColumn('workspace_id', 'text', (c) => c.notNull())
+          .addColumn('outcome', 'text', (c) => c.notNull())
+          .addColumn('reason', 'text')
+          .addColumn('detail', 'text')
+          .addColumn('trigger_id', 'text')
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addPrimaryKeyConstraint(`${table}_recipient_pk`, [...key])
+          .execute();
+        const columns = sql.raw(
+          'event_id, run, campaign_id, workspace_id, outcome, reason, detail, trigger_id, created_at',
+        );
+        await sql`insert into ${sql.table(next)} (${columns}) select ${columns} from ${sql.table(table)}`.execute(
+          db,
+        );
+        await db.schema.dropTable(table).execute();
+        await db.schema.alterTable(next).renameTo(table).execute();
+      }
+      await db.schema.createIndex('decisions_recipient').on('decisions').column('recipient_ref').execute();
+    },
+  },
+  // Merged-away records and their survivor: later events for them are read as the survivor's.
+  '0010_identity_record_merges': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('record_merges')
+        .addColumn('workspace_id', 'text', (c) => c.notNull())
+        .addColumn('merged_ref', 'text', (c) => c.notNull())
+        .addColumn('survivor_ref', 'text', (c) => c.notNull())
+        .addColumn('event_id', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('record_merges_pk', ['workspace_id', 'merged_ref'])
+        .execute();
+      await db.schema
+        .createIndex('record_merges_survivor')
+        .on('record_merges')
+        .columns(['workspace_id', 'survivor_ref'])
+        .execute();
+    },
+  },
 };
 
 class InCodeMigrations implements MigrationProvider {

@@ -20,6 +20,20 @@ export interface Database {
   property_clocks: PropertyClockTable;
   decision_history: DecisionTable;
   mail_statuses: MailStatusTable;
+  record_merges: RecordMergeTable;
+}
+
+/**
+ * A record a CRM merged away (`hubspot:contact:5101`) and the record it lives on in
+ * (`hubspot:contact:5104`); always the final survivor (chains are collapsed when written).
+ */
+export interface RecordMergeTable {
+  workspace_id: string;
+  merged_ref: string;
+  survivor_ref: string;
+  /** The merge event that said so. */
+  event_id: string;
+  created_at: number;
 }
 
 /** A key accepted once until `expires_at` (epoch ms): replayed signatures, used OAuth states. */
@@ -103,6 +117,12 @@ export interface DecisionTable {
   /** What exactly, for the operator (`address.postalCode: expected 5 digits for DE`). */
   detail: string | null;
   trigger_id: string | null;
+  /**
+   * The recipient the decision checked (`hubspot:contact:7005`), `''` when there was none
+   * (the trigger clause failed first, or no recipient). Part of the key: a campaign with
+   * `select: all` decides once per recipient.
+   */
+  recipient_ref: string;
   created_at: number;
 }
 

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { CrmProperties, CrmReader } from '@hookpost/core';
+import type { AssociationLink, CrmProperties, CrmReader } from '@hookpost/core';
 
 interface Dataset {
   [collection: string]: unknown;
@@ -77,5 +77,22 @@ export function withRecordCache(reader: CrmReader, ttlMs = 5_000, now = Date.now
       );
       return new Map(entries.filter((e): e is readonly [string, string[]] => e[1] !== undefined));
     },
+    // Forwarded only when the CRM marks primary links, so callers can tell it from unmarked lists.
+    ...(reader.fetchAssociationLinks
+      ? { fetchAssociationLinks: cachedLinks(reader.fetchAssociationLinks.bind(reader)) }
+      : {}),
   };
+
+  function cachedLinks(load: NonNullable<CrmReader['fetchAssociationLinks']>) {
+    return async (fromType: string, toType: string, ids: string[]) => {
+      const entries = await Promise.all(
+        ids.map((id) =>
+          cached(`l:${fromType}:${toType}:${id}`, async () =>
+            (await load(fromType, toType, [id])).get(id),
+          ).then((list) => [id, list] as const),
+        ),
+      );
+      return new Map(entries.filter((e): e is readonly [string, AssociationLink[]] => e[1] !== undefined));
+    };
+  }
 }

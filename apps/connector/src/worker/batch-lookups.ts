@@ -1,4 +1,4 @@
-import { type PolicyLookups, type SuppressionQuery, suppressionQuery } from '@hookpost/core';
+import { identityKey, type PolicyLookups, type SuppressionQuery, suppressionQuery } from '@hookpost/core';
 import type { ExpressionBuilder, Kysely } from 'kysely';
 import type { Database } from '../db/types.js';
 import type { Evaluation } from './plan.js';
@@ -126,12 +126,10 @@ export async function lookupsFor(
   for (const evaluation of evaluations) {
     const entry = byWorkspace.get(evaluation.workspace.id) ?? { keys: [], hashes: [] };
     byWorkspace.set(evaluation.workspace.id, entry);
-    for (const { campaign, decision } of evaluation.verdicts) {
-      if (decision.outcome !== 'matched') continue;
-      const target = evaluation.enrichment.recipients[campaign.recipient];
-      if (!target || !('crm' in target)) continue;
+    for (const { campaign, decision, recipient: target } of evaluation.verdicts) {
+      if (decision.outcome !== 'matched' || !target) continue;
       const query = suppressionQuery(target);
-      entry.keys.push(query.recipientKey);
+      entry.keys.push(identityKey(target, campaign.policy.identity));
       for (const h of [query.crmHash, query.emailHash, query.addressHash]) if (h) entry.hashes.push(h);
     }
   }

@@ -6,6 +6,7 @@ import type { Database, DecisionTable, EventStatus } from '../db/types.js';
 import { requestPlatformCancel } from '../mail/cancel.js';
 import type { EventRow } from '../queue/claim.js';
 import { insertManyIgnoringConflicts } from '../store/insert-many.js';
+import { applyMerge } from '../store/merges.js';
 import { outboxRow } from '../store/outbox-row.js';
 import {
   readTriggerPayload,
@@ -19,7 +20,7 @@ import { loadGuards } from './guards.js';
 import { decideEvent, type Evaluation, type EventPlan, summarise } from './plan.js';
 import { applyPrivacyDeletion } from './privacy.js';
 import { insertTrigger } from './requalify.js';
-import { archiveRuns, keepOwnTriggers, nextRuns } from './runs.js';
+import { archiveRuns, keepOwnTriggers, nextRuns, standingKey } from './runs.js';
 
 export interface CommitItem {
   row: EventRow;
@@ -33,7 +34,7 @@ export interface Committed {
   triggers: string[];
 }
 
-// Well under SQLite's 32,766 bound parameters per statement (9 columns per decision).
+// Well under SQLite's 32,766 bound parameters per statement (10 columns per decision).
 const DECISIONS_PER_INSERT = 500;
 const DECISION_COLUMNS = [
   'event_id',
@@ -44,6 +45,7 @@ const DECISION_COLUMNS = [
   'reason',
   'detail',
   'trigger_id',
+  'recipient_ref',
   'created_at',
 ] as const;
 
@@ -139,6 +141,11 @@ export async function commitBatch(
         await requestPlatformCancel(trx, { triggerId: cancel.triggerId, reason: cancel.reason, now });
       }
       if (plan.privacy) await applyPrivacyDeletion(trx, { workspaceId, ...plan.privacy, now });
+      if (plan.merge) {
+        const merged = await applyMerge(trx, { ...plan.merge, workspaceId, eventId: row.id, now });
+        const detail = `${merged.mergedRefs.join(', ')} merged into ${merged.survivorRef}: ${merged.moved} piece(s) moved to the survivor, ${merged.cancelled.length} duplicate pending piece(s) cancelled${merged.cancelled.length ? ` (${merged.cancelled.join(', ')})` : ''}`;
+        for (const d of plan.decisions) if (d.reason === 'merged') d.detail = detail;
+      }
       for (const refresh of plan.refreshes) await refreshRecipient(trx, refresh, now);
       if (plan.callback)
         await trx
@@ -161,7 +168,8 @@ export async function commitBatch(
           reason: d.reason,
           detail: d.detail,
           trigger_id:
-            d.outcome === 'triggered' ? (d.trigger?.id ?? standing?.get(d.campaignId) ?? null) : null,
+            d.outcome === 'triggered' ? (d.trigger?.id ?? standing?.get(standingKey(d)) ?? null) : null,
+          recipient_ref: d.recipientRef ?? '',
           created_at: now,
         });
       }

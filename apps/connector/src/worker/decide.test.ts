@@ -70,7 +70,9 @@ function evaluation(overrides: Partial<Evaluation> = {}): Evaluation {
     event,
     workspace,
     crm,
-    verdicts: [{ campaign, decision: { campaignId: 'welcome', outcome: 'matched', reason: null } }],
+    verdicts: [
+      { campaign, decision: { campaignId: 'welcome', outcome: 'matched', reason: null }, recipient },
+    ],
     enrichment: { records: { contact: { firstname: 'Ada' } }, recipients: { contact: recipient } },
     cancels: [],
     privacy: null,
@@ -140,6 +142,7 @@ describe('decideEvent', () => {
         outcome: 'no_match',
         reason: 'trigger.on: updated',
         detail: null,
+        recipientRef: null,
         trigger: null,
       },
     ]);
@@ -148,10 +151,45 @@ describe('decideEvent', () => {
   it('skips a recipient without a usable address', async () => {
     const thin = { ...recipient, address: { ...recipient.address, line1: null } };
     const plan = await decideEvent(
-      evaluation({ enrichment: { records: {}, recipients: { contact: thin } } }),
+      evaluation({
+        enrichment: { records: {}, recipients: { contact: thin } },
+        verdicts: [
+          {
+            campaign,
+            decision: { campaignId: 'welcome', outcome: 'matched', reason: null },
+            recipient: thin,
+          },
+        ],
+      }),
       lookups(),
       NOW,
     );
-    expect(plan.decisions[0]).toMatchObject({ outcome: 'skipped', reason: 'incomplete_address' });
+    expect(plan.decisions[0]).toMatchObject({
+      outcome: 'skipped',
+      reason: 'incomplete_address',
+      recipientRef: 'hubspot:contact:51',
+    });
+  });
+
+  it('a matched campaign without a recipient is no_recipient, with why', async () => {
+    const plan = await decideEvent(
+      evaluation({
+        verdicts: [
+          {
+            campaign,
+            decision: { campaignId: 'welcome', outcome: 'skipped', reason: 'no_recipient' },
+            detail: 'no contact record for deal 9',
+          },
+        ],
+      }),
+      lookups(),
+      NOW,
+    );
+    expect(plan.decisions[0]).toMatchObject({
+      outcome: 'skipped',
+      reason: 'no_recipient',
+      detail: 'no contact record for deal 9',
+      recipientRef: null,
+    });
   });
 });

@@ -4,6 +4,8 @@ import {
   type Campaign,
   checkAddress,
   type PolicyLookups,
+  type Recipient,
+  recipientKey,
   renderVariables,
   suppressionQuery,
   variableScope,
@@ -26,18 +28,20 @@ export async function decideEvent(
   const decisions: PlannedDecision[] = [];
   const cancels = [...evaluation.cancels];
   const refreshes: EventPlan['refreshes'] = [];
-  for (const { campaign, decision } of evaluation.verdicts) {
-    if (decision.outcome !== 'matched') {
+  for (const verdict of evaluation.verdicts) {
+    const { campaign, decision } = verdict;
+    if (decision.outcome !== 'matched' || !verdict.recipient) {
       decisions.push({
         campaignId: campaign.id,
-        outcome: decision.outcome === 'skipped' ? 'skipped' : 'no_match',
-        reason: decision.reason,
-        detail: null,
+        outcome: decision.outcome === 'no_match' ? 'no_match' : 'skipped',
+        reason: decision.outcome === 'matched' ? 'no_recipient' : decision.reason,
+        detail: verdict.detail ?? null,
+        recipientRef: refOf(verdict.recipient),
         trigger: null,
       });
       continue;
     }
-    decisions.push(await decideMatched(evaluation, campaign, lookups, now));
+    decisions.push(await decideMatched(evaluation, campaign, verdict.recipient, lookups, now));
   }
   recheckAddressed(evaluation, { cancels, refreshes });
   let callback: EventPlan['callback'] = null;
@@ -46,26 +50,37 @@ export async function decideEvent(
       decisions[0]?.reason ?? `campaign "${workflow.campaignId}" not found in workspace ${workspace.id}`;
     callback = { callbackId: workflow.callbackId, state: 'FAIL_CONTINUE', reason };
   }
-  return { decisions, cancels, callback, privacy: evaluation.privacy, refreshes };
+  return {
+    decisions,
+    cancels,
+    callback,
+    privacy: evaluation.privacy,
+    refreshes,
+    merge: evaluation.merge ?? null,
+  };
 }
 
-const skip = (campaignId: string, reason: string, detail: string | null = null): PlannedDecision => ({
-  campaignId,
-  outcome: 'skipped',
-  reason,
-  detail,
-  trigger: null,
-});
+/** `hubspot:contact:7005`: the recipient a decision checked, as decisions and pieces name it. */
+const refOf = (recipient: Recipient | undefined): string | null =>
+  recipient ? recipientKey(recipient) : null;
 
 async function decideMatched(
   { event, workspace, crm, enrichment, workflow }: Evaluation,
   campaign: Campaign,
+  target: Recipient,
   lookups: PolicyLookups,
   now: Date,
 ): Promise<PlannedDecision> {
   const callbackId = workflow?.callbackId ?? null;
-  const target = enrichment.recipients[campaign.recipient];
-  if (!target || !('crm' in target)) return skip(campaign.id, 'no_recipient', target?.missing ?? null);
+  const recipientRef = refOf(target);
+  const skip = (campaignId: string, reason: string, detail: string | null = null): PlannedDecision => ({
+    campaignId,
+    outcome: 'skipped',
+    reason,
+    detail,
+    recipientRef,
+    trigger: null,
+  });
 
   if (crm?.isOptedOut(enrichment, target))
     return skip(campaign.id, 'suppressed', 'opt-out property set in the CRM');
@@ -110,7 +125,8 @@ async function decideMatched(
     campaign_id: campaign.id,
     destination: campaign.destination,
     event_id: event.id,
-    recipient_key: query.recipientKey,
+    // The key the policies counted under: the record's, or the person's (`policy.identity: person`).
+    recipient_key: allowed.recipientKey,
     recipient_ref: query.recipientKey,
     source_ref: recordRef(event.platform, event.objectType, event.objectId),
     recipientHashes: { crmHash: query.crmHash, emailHash: query.emailHash, addressHash: query.addressHash },
@@ -129,7 +145,7 @@ async function decideMatched(
     callback_id: callbackId,
     last_error: null,
   };
-  return { campaignId: campaign.id, outcome: 'triggered', reason: null, detail: null, trigger };
+  return { campaignId: campaign.id, outcome: 'triggered', reason: null, detail: null, recipientRef, trigger };
 }
 
 /**

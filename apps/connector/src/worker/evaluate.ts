@@ -6,10 +6,11 @@ import {
   failedTrigger,
   hashCrmRef,
   type RecipientMode,
+  recipientsOf,
   reversesMatch,
 } from '@hookpost/core';
 import { recordRef } from '../store/ids.js';
-import type { EvaluateInput, Evaluation, EventPlan } from './plan.js';
+import type { EvaluateInput, Evaluation, EventPlan, Verdict } from './plan.js';
 
 const conditionOnly = new WeakMap<Campaign, Campaign>();
 
@@ -50,6 +51,33 @@ export async function evaluateEvent(input: EvaluateInput): Promise<Evaluation> {
           }),
         }
       : null;
+  // A merge changes who the person is, not whether a campaign fires: it is applied, not evaluated.
+  const mergedIds = crm?.mergedIdsOf(event) ?? [];
+  if (crm && mergedIds.length > 0) {
+    const merge = {
+      platform: event.platform,
+      objectType: event.objectType,
+      survivorId: crm.survivorOf(event),
+      mergedIds,
+    };
+    const verdicts = campaigns.map((campaign) => ({
+      campaign,
+      decision: { campaignId: campaign.id, outcome: 'skipped' as const, reason: 'merged' },
+    }));
+    const enrichment = { records: {}, recipients: {} };
+    return {
+      event,
+      workspace,
+      crm,
+      verdicts,
+      enrichment,
+      cancels: [],
+      privacy: null,
+      workflow,
+      pending: [],
+      merge,
+    };
+  }
   const cancels: EventPlan['cancels'] =
     event.kind === 'deleted' && !privacy
       ? input.pending.map((p) => ({ triggerId: p.id, reason: `record_deleted: event ${event.id}` }))
@@ -64,24 +92,48 @@ export async function evaluateEvent(input: EvaluateInput): Promise<Evaluation> {
     if (addressedHere && crm) modes.add(crm.ownMode(event.objectType));
     if (crm) enrichment = await crm.resolve(event, modes);
   }
-  // Each campaign sees its own recipient, whose normalised address `address.*` reads.
-  const byId = new Map(
-    open.map((c) => {
-      const target = enrichment.recipients[c.recipient];
-      const recipient = target && 'crm' in target ? target : null;
-      return [c.id, evaluateCampaigns(event, { records: enrichment.records, recipient }, [c])[0]!] as const;
-    }),
-  );
+  // Each campaign sees its own recipient(s), whose normalised address `address.*` reads. A
+  // campaign whose trigger fired but has no recipient is `no_recipient`, whatever its
+  // conditions would say about a record that is not there.
+  const byId = new Map<string, Verdict[]>();
+  for (const c of open) {
+    const targets = recipientsOf(enrichment, c);
+    if ('missing' in targets) {
+      const decision = evaluateCampaigns(event, { records: enrichment.records, recipient: null }, [c])[0]!;
+      byId.set(c.id, [
+        failedTrigger(decision)
+          ? { campaign: c, decision }
+          : {
+              campaign: c,
+              decision: { campaignId: c.id, outcome: 'skipped', reason: 'no_recipient' },
+              detail: targets.missing,
+            },
+      ]);
+      continue;
+    }
+    byId.set(
+      c.id,
+      targets.map((recipient) => ({
+        campaign: c,
+        decision: evaluateCampaigns(event, { records: enrichment.records, recipient }, [c])[0]!,
+        recipient,
+      })),
+    );
+  }
 
-  const verdicts: Evaluation['verdicts'] = [];
+  const verdicts: Verdict[] = [];
   for (const [i, campaign] of campaigns.entries()) {
-    const decision = byId.get(campaign.id) ?? first[i]!;
-    if (pendingCampaigns.has(campaign.id) && reversesMatch(decision)) {
+    const own = byId.get(campaign.id) ?? [{ campaign, decision: first[i]! }];
+    // A pending piece is reversed when the trigger moved off target or no recipient still qualifies.
+    if (pendingCampaigns.has(campaign.id) && own.every((v) => reversesMatch(v.decision))) {
       for (const p of fromThisRecord.filter((t) => t.campaign_id === campaign.id)) {
-        cancels.push({ triggerId: p.id, reason: `reversed by event ${event.id}: ${decision.reason}` });
+        cancels.push({
+          triggerId: p.id,
+          reason: `reversed by event ${event.id}: ${own[0]!.decision.reason}`,
+        });
       }
     }
-    verdicts.push({ campaign, decision });
+    verdicts.push(...own);
   }
   return { event, workspace, crm, verdicts, enrichment, cancels, privacy, workflow, pending: input.pending };
 }

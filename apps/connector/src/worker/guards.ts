@@ -164,10 +164,7 @@ function skipAll(
     verdicts: evaluation.verdicts.map((verdict) =>
       keepUnrelated && verdict.decision.outcome === 'no_match' && verdict.decision.clause === 'trigger'
         ? verdict
-        : {
-            campaign: verdict.campaign,
-            decision: { campaignId: verdict.campaign.id, outcome: 'skipped', reason },
-          },
+        : { ...verdict, decision: { campaignId: verdict.campaign.id, outcome: 'skipped', reason } },
     ),
     cancels: [],
     pending: [],

@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { WorkspaceCrm } from '../adapters/registry.js';
 import type { WorkspaceConfig } from '../config/schema.js';
 import type { Database, EventStatus } from '../db/types.js';
+import type { MergePlan } from '../store/merges.js';
 import type { TriggerDraft } from '../store/trigger-row.js';
 import { lookupsFor } from './batch-lookups.js';
 import { decideEvent } from './decide.js';
@@ -17,6 +18,8 @@ export interface PlannedDecision {
   outcome: 'triggered' | 'no_match' | 'skipped';
   reason: string | null;
   detail: string | null;
+  /** The recipient this decision checked (`hubspot:contact:7005`), null when there was none. */
+  recipientRef: string | null;
   /** The piece to write when triggered, its payload and hashes as typed values. */
   trigger: TriggerDraft | null;
 }
@@ -31,6 +34,8 @@ export interface EventPlan {
   privacy: { ref: string; crmHash: string } | null;
   /** Pending pieces whose recipient changed in the CRM: the new name and address go out instead. */
   refreshes: { triggerId: string; recipient: Recipient }[];
+  /** A merge to apply: losers' history, suppressions and pending pieces move to the survivor. */
+  merge?: MergePlan | null;
 }
 
 export interface PendingTrigger {
@@ -56,18 +61,32 @@ export interface PlanInput extends EvaluateInput {
   now: Date;
 }
 
+/**
+ * One campaign's verdict for one recipient: `recipient` is the one its conditions read (absent
+ * when the trigger failed first or there is none); `detail` explains a skip (`no_recipient`).
+ */
+export interface Verdict {
+  campaign: Campaign;
+  decision: Decision;
+  recipient?: Recipient;
+  detail?: string;
+}
+
 /** The rules' verdicts for one event, before the policies (which need the store). */
 export interface Evaluation {
   event: CrmEvent;
   workspace: WorkspaceConfig;
   crm: WorkspaceCrm | null;
-  verdicts: { campaign: Campaign; decision: Decision }[];
+  /** One per campaign, or one per recipient for `select: all`. */
+  verdicts: Verdict[];
   enrichment: Enrichment;
   cancels: EventPlan['cancels'];
   privacy: EventPlan['privacy'];
   workflow: { callbackId: string; campaignId: string } | null;
   /** Pending triggers created by or addressed to this record. */
   pending: readonly PendingTrigger[];
+  /** Set when the event merges records (no campaign is evaluated for it). */
+  merge?: MergePlan | null;
 }
 
 /**

@@ -47,6 +47,7 @@ const COLUMNS = [
   'reason',
   'detail',
   'trigger_id',
+  'recipient_ref',
   'created_at',
 ] as const;
 
@@ -55,7 +56,7 @@ const COLUMNS = [
  * say `already_sent`, the dedupe key is taken). That is the event's own trigger, not a
  * new reason to skip: the new run says `triggered`, names the standing trigger and says
  * no new piece was made (`reason: replayed`). Pieces made by other events stay `already_sent`.
- * Returns the standing trigger id per campaign it rewrote.
+ * Returns the standing trigger id per campaign and recipient it rewrote (`standingKey`).
  */
 export async function keepOwnTriggers(
   trx: Kysely<Database>,
@@ -67,12 +68,16 @@ export async function keepOwnTriggers(
   if (blocked.length === 0) return standing;
   const own = await trx
     .selectFrom('triggers')
-    .select(['id', 'campaign_id', 'status'])
+    .select(['id', 'campaign_id', 'recipient_ref', 'status'])
     .where('event_id', '=', eventId)
     .where('status', '!=', 'cancelled')
     .execute();
   for (const decision of blocked) {
-    const trigger = own.find((t) => t.campaign_id === decision.campaignId);
+    const trigger = own.find(
+      (t) =>
+        t.campaign_id === decision.campaignId &&
+        (decision.recipientRef === null || t.recipient_ref === decision.recipientRef),
+    );
     if (!trigger) continue;
     Object.assign(decision, {
       outcome: 'triggered',
@@ -80,7 +85,11 @@ export async function keepOwnTriggers(
       detail: `trigger ${trigger.id} (${trigger.status}) made by an earlier run stands; no new piece`,
       trigger: null,
     });
-    standing.set(decision.campaignId, trigger.id);
+    standing.set(standingKey(decision), trigger.id);
   }
   return standing;
 }
+
+/** The key of `keepOwnTriggers`' answer: one campaign's decision for one recipient. */
+export const standingKey = (d: Pick<PlannedDecision, 'campaignId' | 'recipientRef'>) =>
+  `${d.campaignId}\u0000${d.recipientRef ?? ''}`;

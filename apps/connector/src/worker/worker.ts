@@ -10,6 +10,7 @@ import { createQueue } from '../queue/queue.js';
 import { CONFLICT_RETRY, EVENT_RETRY, isTransientConflict, settleFailure } from '../queue/settle.js';
 import { eventFromRow } from '../store/event-row.js';
 import { recordRef } from '../store/ids.js';
+import { survivorsOf } from '../store/merges.js';
 import type { WorkspaceIndex } from '../workspaces.js';
 import { commitBatch } from './commit.js';
 import { pendingKey, pendingTriggersFor } from './pending.js';
@@ -61,13 +62,18 @@ export function createWorker(options: WorkerOptions): Worker {
     unrouted?: boolean;
   };
 
-  const pendingByRecord = (rows: readonly EventRow[]) =>
-    pendingTriggersFor(
-      db,
-      rows.map((r) => recordRef(r.platform, r.object_type, r.object_id)),
-    );
+  const refOf = (r: EventRow) => recordRef(r.platform, r.object_type, r.object_id);
+  const pendingByRecord = (rows: readonly EventRow[], survivors: Map<string, string>) =>
+    pendingTriggersFor(db, [
+      ...rows.map(refOf),
+      ...rows.flatMap((r) => survivors.get(`${r.workspace_id}|${refOf(r)}`) ?? []),
+    ]);
 
-  async function prepare(row: EventRow, pending: Map<string, PendingTrigger[]>): Promise<Prepared> {
+  async function prepare(
+    row: EventRow,
+    pending: Map<string, PendingTrigger[]>,
+    survivors: Map<string, string>,
+  ): Promise<Prepared> {
     const workspace = row.workspace_id ? workspaces.byId(row.workspace_id) : undefined;
     if (!workspace) return { row, unrouted: true };
     let event: ReturnType<typeof eventFromRow>;
@@ -76,6 +82,14 @@ export function createWorker(options: WorkerOptions): Worker {
     } catch (error) {
       return { row, error, malformed: true };
     }
+    // The record was merged away: the event is about the person who lives on in the survivor.
+    const survivor = survivors.get(`${workspace.id}|${refOf(row)}`);
+    if (survivor !== undefined)
+      event = {
+        ...event,
+        objectId: survivor.split(':').slice(2).join(':'),
+        source: { ...event.source, mergedFrom: event.objectId },
+      };
     try {
       const evaluation = await evaluateEvent({
         event,
@@ -124,9 +138,13 @@ export function createWorker(options: WorkerOptions): Worker {
   async function runOnce(): Promise<number> {
     const rows = await queue.claim(batchSize);
     if (rows.length === 0) return 0;
-    const pending = await pendingByRecord(rows);
+    const survivors = await survivorsOf(
+      db,
+      rows.flatMap((r) => (r.workspace_id ? [{ workspaceId: r.workspace_id, ref: refOf(r) }] : [])),
+    );
+    const pending = await pendingByRecord(rows, survivors);
     // Enrichment runs concurrently, so the CRM clients can coalesce the reads into batches.
-    const prepared = await Promise.all(rows.map((row) => prepare(row, pending)));
+    const prepared = await Promise.all(rows.map((row) => prepare(row, pending, survivors)));
     const at = now();
     const unrouted = prepared.filter((p) => p.unrouted).map((p) => p.row.id);
     if (unrouted.length > 0) {

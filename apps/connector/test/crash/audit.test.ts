@@ -61,6 +61,7 @@ async function store(): Promise<string> {
     workspace_id: 'crash',
     reason: null,
     detail: null,
+    recipient_ref: '',
     created_at: 0,
   };
   await handle.db

@@ -61,6 +61,7 @@ export interface EventView {
     reason: string | null;
     detail: string | null;
     triggerId: string | null;
+    recipientRef?: string | null;
   }[];
   runs: { run: number; decisions: EventView['decisions'] }[];
   triggers: { id: string; status: string; campaign: string }[];
@@ -107,13 +108,19 @@ function storedIds(body: string): string[] {
   }
 }
 
-/** Starts a fake HubSpot, a receiver and a connector with the admin API on a fresh database. */
-export async function startScenario(dialect: DialectCase): Promise<Scenario> {
+/**
+ * Starts a fake HubSpot, a receiver and a connector with the admin API on a fresh database,
+ * configured by `config` (the guarantee scenarios' configuration unless given).
+ */
+export async function startScenario(
+  dialect: DialectCase,
+  config: (hubspotUrl: string, receiverUrl: string) => string = guaranteesConfig,
+): Promise<Scenario> {
   const hubspot = await startFakeHubSpot();
   const receiver = await startReceiver(TEST_SECRET);
   let connector: Scenario['connector'] | undefined;
   try {
-    connector = await startTestConnector(guaranteesConfig(hubspot.url, receiver.url), {
+    connector = await startTestConnector(config(hubspot.url, receiver.url), {
       databaseUrl: await dialect.url(),
       api: (ctx) => createAdminApi(ctx, { token: ADMIN_TOKEN }),
     });

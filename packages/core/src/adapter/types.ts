@@ -1,13 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CrmRef, Recipient } from '../address.js';
-import type { Campaign } from '../campaign.js';
+import type { Campaign, RecipientMode } from '../campaign.js';
 import type { CrmEvent, PropertyValue } from '../event.js';
 
 /** A CRM record as read for the rules: field name → value, in the CRM's own field names. */
 export type CrmProperties = Record<string, PropertyValue>;
 
-/** How a campaign addresses its piece: the event's person, a person associated with it, or a company. */
-export type RecipientMode = Campaign['recipient'];
+export type { RecipientMode } from '../campaign.js';
 
 /** The fields to read per lower-case object type (`contact` → `['firstname', …]`). */
 export type FieldsByObject = Record<string, string[]>;
@@ -21,14 +20,38 @@ export type FieldsByObject = Record<string, string[]>;
 export interface CrmReader {
   fetchRecords(objectType: string, ids: string[], fields: string[]): Promise<Map<string, CrmProperties>>;
   fetchAssociations(fromType: string, toType: string, ids: string[]): Promise<Map<string, string[]>>;
+  /**
+   * The same associations with the CRM's primary mark (HubSpot association labels, Salesforce
+   * `OpportunityContactRole.IsPrimary`), in the CRM's order. Optional: without it every link
+   * of `fetchAssociations` counts as unmarked.
+   */
+  fetchAssociationLinks?(
+    fromType: string,
+    toType: string,
+    ids: string[],
+  ): Promise<Map<string, AssociationLink[]>>;
+}
+
+/** One associated record and whether the CRM marks it primary. */
+export interface AssociationLink {
+  id: string;
+  primary: boolean;
 }
 
 /** What the rules and the policies see for one event after its adapter resolved it. */
 export interface Enrichment {
   /** Records by lower-case object type, as conditions and variables read them (`contact.*`, `company.*`…). */
   records: Record<string, CrmProperties | undefined>;
-  /** The recipient per recipient mode, or why there is none. */
+  /**
+   * The recipient per recipient mode, or why there is none. `associated_contact` is the
+   * primary associated contact, else the first.
+   */
   recipients: Partial<Record<RecipientMode, Recipient | { missing: string }>>;
+  /**
+   * Every associated contact in the CRM's order with its primary mark, when the
+   * `associated_contact` mode was asked for (`select: first | all` read it).
+   */
+  associated?: { recipient: Recipient; primary: boolean }[];
 }
 
 /** One workspace as an adapter sees it: its id, campaigns and this CRM's block of its settings. */
@@ -290,6 +313,12 @@ export interface CrmAdapter<Settings = unknown> {
    * `merged` event the winner, otherwise the event's own `objectId`.
    */
   survivorOf(event: CrmEvent): string;
+  /**
+   * The ids this event says are gone into `survivorOf(event)` (a merge's losers), empty for
+   * any other event. Their history, suppressions and pending pieces move to the survivor, and
+   * later events for them are read as the survivor's. Optional: none without it.
+   */
+  mergedIdsOf?(event: CrmEvent): string[];
 
   /** Whether delivered pieces are noted on this recipient's CRM record (`mail_activity`). */
   writeBackEnabled(settings: Settings, recipient: CrmRef): boolean;

@@ -8,7 +8,7 @@ import {
   checkOncePerRecipient,
   checkRecipientCap,
 } from './frequency-policy.js';
-import { recipientKey } from './hash.js';
+import { identityKey, recipientKey } from './hash.js';
 import type { PolicyLookups } from './lookups.js';
 import type { PolicyResult } from './result.js';
 import { sendAt } from './send-at.js';
@@ -27,7 +27,14 @@ export interface ApplyPoliciesInput {
 
 /** Every policy passed: the normalised recipient, the piece's dedupe key and its send time. */
 export type ApplyPoliciesResult =
-  | { allow: true; recipient: Recipient; recipientKey: string; dedupeKey: string; sendAt: string | null }
+  | {
+      allow: true;
+      recipient: Recipient;
+      /** The key the policies counted under (`policy.identity`): the record's, or the person's. */
+      recipientKey: string;
+      dedupeKey: string;
+      sendAt: string | null;
+    }
   | Exclude<PolicyResult, { allow: true }>;
 
 /**
@@ -49,7 +56,7 @@ export async function applyPolicies(input: ApplyPoliciesInput): Promise<ApplyPol
   const address = checkAddress(input.recipient);
   if (!address.allow) return address;
   const recipient = address.value;
-  const key = recipientKey(recipient);
+  const key = identityKey(recipient, input.campaign.policy.identity);
   const suppressed = await checkSuppression(recipient, input.lookups);
   if (!suppressed.allow) return suppressed;
 
@@ -74,6 +81,7 @@ export async function applyPolicies(input: ApplyPoliciesInput): Promise<ApplyPol
       campaignId: input.campaign.id,
       recipient,
       eventId: oncePerRecipient ? undefined : input.eventId,
+      personKey: key === recipientKey(recipient) ? undefined : key,
     }),
     sendAt: sendAt(input.campaign.policy, input.now),
   };

@@ -11,6 +11,11 @@ export interface DedupeKeyInput {
    * cannot mail twice). Leave out for once-per-recipient campaigns.
    */
   eventId?: string | undefined;
+  /**
+   * For `policy.identity: person`: the person key (`person:email:…`) that stands for the
+   * recipient instead of its CRM record, so one person gets one piece across records and CRMs.
+   */
+  personKey?: string | undefined;
 }
 
 /**
@@ -26,14 +31,17 @@ export interface DedupeKeyInput {
 export function dedupeKey(input: DedupeKeyInput): string {
   const { platform, objectType, objectId } = input.recipient.crm;
   // A JSON array keeps the parts apart: ("a:b", "c") and ("a", "b:c") encode differently.
-  const parts = [
-    'hookpost.dedupe.v1',
-    input.workspaceId,
-    input.campaignId,
-    platform,
-    objectType.toLowerCase(),
-    objectId,
-  ];
+  const parts =
+    input.personKey === undefined
+      ? [
+          'hookpost.dedupe.v1',
+          input.workspaceId,
+          input.campaignId,
+          platform,
+          objectType.toLowerCase(),
+          objectId,
+        ]
+      : ['hookpost.dedupe.v1', input.workspaceId, input.campaignId, 'person', input.personKey];
   if (input.eventId !== undefined) parts.push(input.eventId);
   return sha256Hex(JSON.stringify(parts));
 }

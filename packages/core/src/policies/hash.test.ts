@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { CrmRef } from '../address.js';
 import { dedupeKey } from './dedupe.js';
-import { hashAddress, hashCrmRef, hashEmail, recipientKey, sha256Hex } from './hash.js';
+import { hashAddress, hashCrmRef, hashEmail, identityKey, recipientKey, sha256Hex } from './hash.js';
 
 const cologne = {
   line1: 'Heidestraße 17',
@@ -126,5 +126,28 @@ describe('dedupeKey', () => {
     expect(dedupeKey({ workspaceId: 'acme', campaignId: 'welcome-pack', recipient })).toBe(
       sha256Hex('["hookpost.dedupe.v1","acme","welcome-pack","hubspot","contact","123"]'),
     );
+  });
+});
+
+describe('identityKey', () => {
+  const crm = { platform: 'salesforce', objectType: 'Lead', objectId: '00Q1' };
+  const address = {
+    line1: 'Heidestraße 17',
+    line2: null,
+    postalCode: '51147',
+    city: 'Köln',
+    region: null,
+    country: 'DE',
+  };
+  it('record: the CRM record; person: the normalised e-mail, else the postal address, else the record', () => {
+    expect(identityKey({ crm, email: 'a@b.de' }, 'record')).toBe('salesforce:lead:00Q1');
+    expect(identityKey({ crm, email: 'a@b.de' }, undefined)).toBe('salesforce:lead:00Q1');
+    const other = { platform: 'hubspot', objectType: 'contact', objectId: '7' };
+    expect(identityKey({ crm, email: ' Erika@Example.DE ' }, 'person')).toBe(
+      identityKey({ crm: other, email: 'erika@example.de' }, 'person'),
+    );
+    expect(identityKey({ crm, email: 'erika@example.de' }, 'person')).toMatch(/^person:email:[0-9a-f]{64}$/);
+    expect(identityKey({ crm, email: null, address }, 'person')).toMatch(/^person:address:[0-9a-f]{64}$/);
+    expect(identityKey({ crm, email: null }, 'person')).toBe('salesforce:lead:00Q1');
   });
 });

@@ -83,3 +83,23 @@ function fold(text: string | null): string {
 export function hashCrmRef(crm: CrmRef): string {
   return sha256Hex(`crm:${recipientKey({ crm })}`);
 }
+
+/**
+ * The key policies count a recipient under for a campaign's `policy.identity`: the record
+ * (`hubspot:contact:123`) for `record`; for `person` the person across objects and CRMs —
+ * `person:email:<sha256 of the normalised e-mail>`, else `person:address:<sha256 of the
+ * normalised postal address>`, else the record when neither is usable.
+ *
+ * @example
+ * identityKey({ crm, email: 'Erika@Example.de ', address }, 'person'); // 'person:email:5c…'
+ */
+export function identityKey(
+  recipient: { crm: CrmRef; email?: string | null | undefined; address?: PostalAddress | undefined },
+  identity: 'record' | 'person' | undefined,
+): string {
+  if (identity !== 'person') return recipientKey(recipient);
+  const email = hashEmail(recipient.email);
+  if (email) return `person:email:${email}`;
+  const address = recipient.address ? hashAddress(recipient.address) : null;
+  return address ? `person:address:${address}` : recipientKey(recipient);
+}

@@ -41,6 +41,8 @@ describe('the HubSpot adapter hooks', () => {
       '5',
       '7',
     ]);
+    // Every id but the survivor is gone: with a new record, the primary too.
+    expect([created, kept, plain].map((e) => adapter.mergedIdsOf?.(e))).toEqual([['1', '2'], ['6'], []]);
   });
 
   it('reads the opt-out property of the recipient record, and writes back to contacts only', () => {

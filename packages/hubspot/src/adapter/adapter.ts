@@ -1,4 +1,4 @@
-import type { AdapterWorkspace, CrmAdapter, CrmReader, CrmWriteBack } from '@hookpost/core';
+import type { AdapterWorkspace, CrmAdapter, CrmEvent, CrmReader, CrmWriteBack } from '@hookpost/core';
 import { isFlagSet } from '@hookpost/core';
 import { createHubSpotClient, type HubSpotClient } from '../client/client.js';
 import { HookpostHubSpotError } from '../errors.js';
@@ -101,11 +101,19 @@ export function createHubSpotAdapter(options: HubSpotAdapterOptions): HubSpotAda
     deletionIsPrivacyDeletion: () => false,
     // A merge's winner: `newObjectId` when HubSpot created a new contact, else `primaryObjectId`
     // (https://developers.hubspot.com/docs/api/webhooks, "Merge events").
-    survivorOf(event) {
-      if (event.kind !== 'merged') return event.objectId;
-      const { newObjectId, primaryObjectId } = event.source ?? {};
-      if (typeof newObjectId === 'string') return newObjectId;
-      return typeof primaryObjectId === 'string' ? primaryObjectId : event.objectId;
+    survivorOf: mergeSurvivor,
+    // Every id of a merge but the winner is gone: `mergedObjectIds`, and `primaryObjectId` too
+    // when HubSpot created a new record (`newObjectId`).
+    mergedIdsOf(event) {
+      if (event.kind !== 'merged') return [];
+      const survivor = mergeSurvivor(event);
+      const { mergedObjectIds, primaryObjectId } = event.source ?? {};
+      const ids = [
+        event.objectId,
+        primaryObjectId,
+        ...(Array.isArray(mergedObjectIds) ? mergedObjectIds : []),
+      ];
+      return [...new Set(ids.filter((id): id is string => typeof id === 'string' && id !== survivor))];
     },
     // Postal-mail engagements attach to contacts only (CRM engagements API).
     writeBackEnabled: (settings, recipient) => settings.writeBack && recipient.objectType === 'contact',
@@ -123,4 +131,12 @@ export function createHubSpotAdapter(options: HubSpotAdapterOptions): HubSpotAda
     parseSample: (sample) => parseWebhookBatch(typeof sample === 'string' ? sample : JSON.stringify(sample)),
     recognisesSample: (text) => text.trimStart().startsWith('['),
   };
+}
+
+/** A merge's winner: `newObjectId` when HubSpot created a new record, else `primaryObjectId`. */
+function mergeSurvivor(event: CrmEvent): string {
+  if (event.kind !== 'merged') return event.objectId;
+  const { newObjectId, primaryObjectId } = event.source ?? {};
+  if (typeof newObjectId === 'string') return newObjectId;
+  return typeof primaryObjectId === 'string' ? primaryObjectId : event.objectId;
 }

@@ -1,10 +1,12 @@
 import {
+  associatedRecipients,
+  associationLinks,
   type CrmEvent,
   type CrmReader,
   changedValues,
   type Enrichment,
   type FieldsByObject,
-  firstAssociated,
+  primaryOrFirst,
   type RecipientMode,
   type RecipientSource,
   recipientsFor,
@@ -14,8 +16,10 @@ import {
 /**
  * Loads what the rules and the recipient need for one HubSpot event. HubSpot webhooks carry
  * only ids, so the event's own record is read (with its changes overlaid); the recipient is
- * the contact itself (a contact event) or the first associated contact (deal, company…), the
- * company the record's or the contact's associated company.
+ * the contact itself (a contact event) or the associated contact labelled primary, else the
+ * first (deal, company…), with every associated contact in `associated` for `select: first |
+ * all`; the company the record's or the contact's associated company (the `Primary` one, else
+ * the first).
  */
 export async function resolveHubSpotEvent(
   event: CrmEvent,
@@ -25,19 +29,16 @@ export async function resolveHubSpotEvent(
   const type = event.objectType;
   const records: Enrichment['records'] = {};
   const readOne = recordReader(reader, fields);
-  const associated = async (fromType: string, id: string, toType: string) =>
-    reader ? firstAssociated(await reader.fetchAssociations(fromType, toType, [id]), id) : undefined;
+  const linksOf = (fromType: string, id: string, toType: string) =>
+    associationLinks(reader, fromType, toType, id);
   const gone = event.kind === 'deleted' || event.kind === 'privacy_deleted';
   const own = gone ? undefined : await readOne(type, event.objectId);
   records[type] = { ...own, ...event.properties, ...changedValues(event) };
 
   const needContact = modes.has('contact') || modes.has('associated_contact');
-  const contactId =
-    type === 'contact'
-      ? event.objectId
-      : needContact
-        ? await associated(type, event.objectId, 'contact')
-        : undefined;
+  const contactLinks =
+    type !== 'contact' && needContact ? await linksOf(type, event.objectId, 'contact') : [];
+  const contactId = type === 'contact' ? event.objectId : primaryOrFirst(contactLinks)?.id;
   if (type !== 'contact' && contactId !== undefined) records.contact = await readOne('contact', contactId);
 
   const companyId =
@@ -46,8 +47,8 @@ export async function resolveHubSpotEvent(
       : type === 'contact'
         ? contactId === undefined
           ? undefined
-          : await associated('contact', contactId, 'company')
-        : await associated(type, event.objectId, 'company');
+          : primaryOrFirst(await linksOf('contact', contactId, 'company'))?.id
+        : primaryOrFirst(await linksOf(type, event.objectId, 'company'))?.id;
   if (type !== 'company' && companyId !== undefined) records.company = await readOne('company', companyId);
 
   const person: RecipientSource =
@@ -58,5 +59,15 @@ export async function resolveHubSpotEvent(
     companyId === undefined || records.company === undefined
       ? { missing: `no company record for ${type} ${event.objectId}` }
       : { objectType: 'company', objectId: companyId, record: records.company };
-  return { records, recipients: recipientsFor('hubspot', modes, person, company) };
+  const enrichment: Enrichment = { records, recipients: recipientsFor('hubspot', modes, person, company) };
+  if (modes.has('associated_contact') && contactLinks.length > 0)
+    enrichment.associated = await associatedRecipients(
+      'hubspot',
+      reader,
+      fields,
+      'contact',
+      contactLinks,
+      records.company,
+    );
+  return enrichment;
 }

@@ -157,6 +157,26 @@ describe('rate limiting', () => {
   });
 });
 
+describe('merged records', () => {
+  beforeEach(async () => {
+    hubspot = await startFakeHubSpot();
+  });
+
+  it('maps a batch answer under the survivor id back to the merged id that was requested', async () => {
+    hubspot.addRecord('contact', '62241', { email: 'old@example.de', firstname: 'Old' });
+    hubspot.addRecord('contact', '84805801', { email: 'erika@example.de', firstname: 'Erika' });
+    hubspot.mergeRecords('contact', '62241', '84805801');
+    const client = createHubSpotClient({ accessToken: 't', baseUrl: hubspot.url });
+    const found = await client.fetchRecords('contact', ['62241', '404'], ['firstname']);
+    expect([...found.keys()]).toEqual(['62241']);
+    expect(found.get('62241')).toMatchObject({ firstname: 'Erika', hs_object_id: '84805801' });
+    expect(found.get('62241')).not.toHaveProperty('hs_merged_object_ids');
+    const both = await client.fetchRecords('contact', ['62241', '84805801'], ['hs_merged_object_ids']);
+    expect(both.get('84805801')?.hs_merged_object_ids).toBe('62241');
+    expect(both.get('62241')).toEqual(both.get('84805801'));
+  });
+});
+
 describe('associations, postal mail and callbacks', () => {
   beforeEach(async () => {
     hubspot = await startFakeHubSpot();
@@ -176,6 +196,19 @@ describe('associations, postal mail and callbacks', () => {
     expect(b.get('11')).toEqual(['3']);
     expect(hubspot.stats.associationReads).toBe(1);
     expect((await client.fetchAssociations('contact', 'deal', ['1'])).get('1')).toEqual(['10']);
+  });
+
+  it('marks a link primary when its v4 association label says so, in both directions', async () => {
+    hubspot.associate('deal', '20', 'contact', '5');
+    hubspot.associate('deal', '20', 'contact', '6', 'Primary contact');
+    hubspot.associate('deal', '20', 'contact', '7', 'Decision maker');
+    const client = createHubSpotClient({ accessToken: 't', baseUrl: hubspot.url });
+    const links = (await client.fetchAssociationLinks('deal', 'contact', ['20'])).get('20') ?? [];
+    expect(links.filter((l) => l.primary).map((l) => l.id)).toEqual(['6']);
+    expect(links.map((l) => l.id).sort()).toEqual(['5', '6', '7']);
+    expect((await client.fetchAssociationLinks('contact', 'deal', ['6'])).get('6')).toEqual([
+      { id: '20', primary: true },
+    ]);
   });
 
   it('records a postal_mail engagement associated to the contact', async () => {

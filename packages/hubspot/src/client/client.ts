@@ -1,3 +1,4 @@
+import type { AssociationLink } from '@hookpost/core';
 import type { z } from 'zod';
 import { HookpostHubSpotError } from '../errors.js';
 import { createCoalescer } from './coalesce.js';
@@ -12,6 +13,40 @@ import {
 } from './schemas.js';
 import { createSdkCall } from './sdk.js';
 import { createTransport, type Send } from './transport.js';
+
+/** The survivor of a merge lists the ids merged into it here, `;`-separated. */
+const MERGED_IDS = 'hs_merged_object_ids';
+
+/**
+ * A batch read answers a merged-away id under the survivor's id (a request for `62241`
+ * answers `{"results":[{"id":"84805801",…}]}`): each answer is mapped back to every requested
+ * id it stands for — its own, and those in its `hs_merged_object_ids`.
+ * https://developers.hubspot.com/docs/api-reference/crm-contacts-v3/batch/post-crm-v3-objects-contacts-batch-read
+ */
+function answersByRequestedId(
+  requested: readonly string[],
+  results: readonly { id: string; properties: RecordProperties }[],
+  keepMergedIds: boolean,
+): Map<string, RecordProperties> {
+  const wanted = new Set(requested);
+  const found = new Map<string, RecordProperties>();
+  for (const { id, properties } of results) {
+    const { [MERGED_IDS]: mergedIds, ...rest } = properties;
+    const answer = keepMergedIds ? properties : rest;
+    for (const candidate of [id, ...(mergedIds ?? '').split(';')])
+      if (candidate !== '' && wanted.has(candidate)) found.set(candidate, answer);
+  }
+  return found;
+}
+
+/**
+ * Whether a v4 association link is the primary one: HubSpot marks the primary company with
+ * the label `Primary`, and admins name their own labels (`Primary contact`, `Decision maker`…).
+ * https://developers.hubspot.com/docs/api-reference/crm-associations-v4/guide
+ */
+function isPrimaryLink(types: readonly { label?: string | null | undefined }[] | undefined): boolean {
+  return (types ?? []).some((t) => typeof t.label === 'string' && /primary/i.test(t.label));
+}
 
 /** HubSpot's limits: 100 ids per CRM batch read, 1000 per v4 associations batch read. */
 const RECORDS_PER_BATCH = 100;
@@ -45,6 +80,12 @@ export interface HubSpotClient {
   ): Promise<Map<string, RecordProperties>>;
   /** Associated ids per requested id (empty array when none), via v4 batch reads of ≤ 1000 ids. */
   fetchAssociations(fromType: string, toType: string, ids: readonly string[]): Promise<Map<string, string[]>>;
+  /** The same links with their primary mark: a v4 association label containing "primary" (case-insensitive). */
+  fetchAssociationLinks(
+    fromType: string,
+    toType: string,
+    ids: readonly string[],
+  ): Promise<Map<string, AssociationLink[]>>;
   /** Writes a `postal_mail` engagement on the contact's timeline. */
   recordPostalMail(
     contactId: string,
@@ -82,7 +123,7 @@ export function createHubSpotClient(options: HubSpotClientOptions): HubSpotClien
   });
   const windowMs = options.batchWindowMs ?? 5;
   const recordLoaders = new Map<string, (id: string) => Promise<RecordProperties | undefined>>();
-  const associationLoaders = new Map<string, (id: string) => Promise<string[] | undefined>>();
+  const associationLoaders = new Map<string, (id: string) => Promise<AssociationLink[] | undefined>>();
 
   function recordLoader(objectType: string, properties: readonly string[]) {
     const sorted = [...new Set(properties)].sort();
@@ -94,9 +135,10 @@ export function createHubSpotClient(options: HubSpotClientOptions): HubSpotClien
         maxBatchSize: RECORDS_PER_BATCH,
         windowMs,
         loadBatch: async (ids) => {
-          const body = { inputs: ids.map((id) => ({ id })), properties: sorted };
+          const asked = sorted.includes(MERGED_IDS) ? sorted : [...sorted, MERGED_IDS];
+          const body = { inputs: ids.map((id) => ({ id })), properties: asked };
           const { results } = parse(batchReadResponseSchema, await send('POST', path, body), path);
-          return new Map(results.map((result) => [result.id, result.properties]));
+          return answersByRequestedId(ids, results, sorted.includes(MERGED_IDS));
         },
       });
       recordLoaders.set(key, load);
@@ -121,7 +163,10 @@ export function createHubSpotClient(options: HubSpotClientOptions): HubSpotClien
           return new Map(
             response.results.map((result) => [
               String(result.from.id),
-              result.to.map((to) => String(to.toObjectId)),
+              result.to.map((to) => ({
+                id: String(to.toObjectId),
+                primary: isPrimaryLink(to.associationTypes),
+              })),
             ]),
           );
         },
@@ -129,6 +174,13 @@ export function createHubSpotClient(options: HubSpotClientOptions): HubSpotClien
       associationLoaders.set(key, load);
     }
     return load;
+  }
+
+  async function fetchAssociationLinks(fromType: string, toType: string, ids: readonly string[]) {
+    const load = associationLoader(fromType, toType);
+    const unique = [...new Set(ids)];
+    const values = await Promise.all(unique.map(load));
+    return new Map(unique.map((id, index) => [id, values[index] ?? []]));
   }
 
   return {
@@ -144,11 +196,10 @@ export function createHubSpotClient(options: HubSpotClientOptions): HubSpotClien
       return found;
     },
     async fetchAssociations(fromType, toType, ids) {
-      const load = associationLoader(fromType, toType);
-      const unique = [...new Set(ids)];
-      const values = await Promise.all(unique.map(load));
-      return new Map(unique.map((id, index) => [id, values[index] ?? []]));
+      const links = await fetchAssociationLinks(fromType, toType, ids);
+      return new Map([...links].map(([id, list]) => [id, list.map((l) => l.id)]));
     },
+    fetchAssociationLinks,
     async recordPostalMail(contactId, mail) {
       const path = '/crm/v3/objects/postal_mail';
       const timestamp = mail.timestamp === undefined ? new Date() : new Date(mail.timestamp);

@@ -15,7 +15,13 @@ export const associationsResponseSchema = z.object({
   results: z.array(
     z.object({
       from: z.object({ id: z.union([z.string(), z.number()]) }),
-      to: z.array(z.object({ toObjectId: z.union([z.string(), z.number()]) })),
+      to: z.array(
+        z.object({
+          toObjectId: z.union([z.string(), z.number()]),
+          // v4 answers each link's types; a label (`Primary`, or one an admin defined) marks the role.
+          associationTypes: z.array(z.looseObject({ label: z.string().nullable().optional() })).optional(),
+        }),
+      ),
     }),
   ),
 });

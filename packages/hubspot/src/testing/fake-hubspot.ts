@@ -19,6 +19,7 @@ import {
   associationsOf,
   createFakeData,
   type FakeData,
+  labelKey,
   type Properties,
   pluralOf,
   recordsOf,
@@ -38,7 +39,17 @@ export interface FakeHubSpot {
   close(): Promise<void>;
   data: FakeData;
   addRecord(type: string, id: string, properties: Properties): void;
-  associate(fromType: string, fromId: string, toType: string, toId: string): void;
+  /**
+   * Links two records both ways; `label` (e.g. `Primary`, `Primary contact`) is answered in the
+   * link's v4 `associationTypes`, on both directions, as HubSpot does for labelled associations.
+   */
+  associate(fromType: string, fromId: string, toType: string, toId: string, label?: string): void;
+  /**
+   * Merges `mergedId` into `survivorId` as HubSpot does: the merged record is gone, batch reads
+   * of its id answer the survivor under the survivor's id, and the survivor's
+   * `hs_merged_object_ids` lists it (`;`-separated). Its associations move to the survivor.
+   */
+  mergeRecords(type: string, mergedId: string, survivorId: string): void;
   /** What `GET /crm/v3/properties/{type}` answers for `type` (else names taken from its records). */
   defineProperties(type: string, definitions: PropertyDefinition[]): void;
   stats: {
@@ -192,11 +203,31 @@ export async function startFakeHubSpot(options: FakeHubSpotOptions = {}): Promis
     data,
     addRecord: (type, id, properties) => void recordsOf(data, type).set(id, properties),
     defineProperties: (type, definitions) => void crm.propertyDefinitions.set(pluralOf(type), definitions),
-    associate(fromType, fromId, toType, toId) {
+    associate(fromType, fromId, toType, toId, label) {
       const link = (links: Map<string, Set<string>>, a: string, b: string) =>
         links.set(a, (links.get(a) ?? new Set()).add(b));
       link(associationsOf(data, fromType, toType), fromId, toId);
       link(associationsOf(data, toType, fromType), toId, fromId);
+      if (label !== undefined) {
+        data.associationLabels.set(labelKey(fromType, toType, fromId, toId), label);
+        data.associationLabels.set(labelKey(toType, fromType, toId, fromId), label);
+      }
+    },
+    mergeRecords(type, mergedId, survivorId) {
+      const records = recordsOf(data, type);
+      const survivor = records.get(survivorId) ?? {};
+      const merged = [survivor.hs_merged_object_ids, records.get(mergedId)?.hs_merged_object_ids, mergedId];
+      survivor.hs_merged_object_ids = merged.filter((v) => v).join(';');
+      records.set(survivorId, survivor);
+      records.delete(mergedId);
+      data.mergedInto.set(`${pluralOf(type)}/${mergedId}`, survivorId);
+      for (const [key, links] of data.associations) {
+        if (!key.startsWith(`${pluralOf(type)}/`)) continue;
+        const moved = links.get(mergedId);
+        if (!moved) continue;
+        links.delete(mergedId);
+        links.set(survivorId, new Set([...(links.get(survivorId) ?? []), ...moved]));
+      }
     },
     stats,
     postalMails: crm.postalMails,

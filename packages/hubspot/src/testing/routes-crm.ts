@@ -1,6 +1,14 @@
 import { randomInt } from 'node:crypto';
 import { hubSpotError } from './http.js';
-import { associationsOf, type FakeData, type Properties, pluralOf, recordsOf } from './store.js';
+import {
+  associationsOf,
+  type FakeData,
+  labelKey,
+  type Properties,
+  pluralOf,
+  recordsOf,
+  survivorIn,
+} from './store.js';
 
 export interface RouteResult {
   status: number;
@@ -40,8 +48,11 @@ export function batchRead(state: CrmState, type: string, body: Input): RouteResu
   state.stats.batchReads += 1;
   const records = recordsOf(state.data, type);
   const wanted = Array.isArray(body.properties) ? body.properties.map(String) : [];
-  const found = ids.filter((id) => records.has(id));
-  const missing = ids.filter((id) => !records.has(id));
+  // A merged-away id is answered under the survivor's id, as HubSpot does.
+  const found = [
+    ...new Set(ids.map((id) => survivorIn(state.data, type, id)).filter((id) => records.has(id))),
+  ];
+  const missing = ids.filter((id) => !records.has(survivorIn(state.data, type, id)));
   const results = found.map((id) => {
     const stored = records.get(id) ?? {};
     const properties = Object.fromEntries(wanted.map((name) => [name, stored[name] ?? null]));
@@ -63,6 +74,12 @@ export function batchRead(state: CrmState, type: string, body: Input): RouteResu
   };
 }
 
+/** A labelled link's extra type, as v4 answers it (`USER_DEFINED`, with the label). */
+function labelled(data: FakeData, from: string, to: string, fromId: string, toId: string) {
+  const label = data.associationLabels.get(labelKey(from, to, fromId, toId));
+  return label === undefined ? [] : [{ category: 'USER_DEFINED', typeId: 1000, label }];
+}
+
 /** `POST /crm/v4/associations/{from}/{to}/batch/read`: ≤ 1000 ids. */
 export function associationRead(state: CrmState, from: string, to: string, body: Input): RouteResult {
   const ids = idsOf(body);
@@ -81,7 +98,10 @@ export function associationRead(state: CrmState, from: string, to: string, body:
       from: { id },
       to: [...(links.get(id) ?? [])].map((toId) => ({
         toObjectId: Number(toId),
-        associationTypes: [{ category: 'HUBSPOT_DEFINED', typeId: 1, label: null }],
+        associationTypes: [
+          { category: 'HUBSPOT_DEFINED', typeId: 1, label: null },
+          ...labelled(state.data, from, to, id, toId),
+        ],
       })),
     }));
   return { status: 200, body: { status: 'COMPLETE', results } };

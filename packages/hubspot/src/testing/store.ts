@@ -20,6 +20,10 @@ export interface FakeData {
   objects: Map<string, Map<string, Properties>>;
   /** `contacts/companies` → from id → associated ids (both directions are stored). */
   associations: Map<string, Map<string, Set<string>>>;
+  /** `contacts/companies/<fromId>/<toId>` → the link's association label (e.g. `Primary`), when labelled. */
+  associationLabels: Map<string, string>;
+  /** `contacts/5101` → the id it was merged into (`5104`): batch reads answer it under the survivor. */
+  mergedInto: Map<string, string>;
 }
 
 export function createFakeData(): FakeData {
@@ -29,6 +33,8 @@ export function createFakeData(): FakeData {
     deals: new Map(),
     objects: new Map(),
     associations: new Map(),
+    associationLabels: new Map(),
+    mergedInto: new Map(),
   };
   data.objects.set('contacts', data.contacts);
   data.objects.set('companies', data.companies);
@@ -54,4 +60,19 @@ export function associationsOf(data: FakeData, fromType: string, toType: string)
     data.associations.set(key, links);
   }
   return links;
+}
+
+/** The key of one labelled link in `FakeData.associationLabels`. */
+export const labelKey = (fromType: string, toType: string, fromId: string, toId: string) =>
+  `${pluralOf(fromType)}/${pluralOf(toType)}/${fromId}/${toId}`;
+
+/** The id a record lives under now: itself, or the survivor of the merges it went into. */
+export function survivorIn(data: FakeData, type: string, id: string): string {
+  let current = id;
+  for (let hops = 0; hops < 100; hops++) {
+    const next = data.mergedInto.get(`${pluralOf(type)}/${current}`);
+    if (next === undefined) return current;
+    current = next;
+  }
+  return current;
 }

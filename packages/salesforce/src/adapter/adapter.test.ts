@@ -20,7 +20,7 @@ describe('the Salesforce adapter hooks', () => {
     expect(adapter.accountIdOf(settings)).toBe(ORG);
   });
 
-  it('treats a delete as a privacy deletion and names the merge survivor from MasterRecordId', () => {
+  it('treats a plain delete as a privacy deletion, a delete with MasterRecordId as a merge into it', () => {
     const [deleted] =
       adapter.parseSample?.(
         buildOutboundMessage({
@@ -37,7 +37,13 @@ describe('the Salesforce adapter hooks', () => {
       ) ?? [];
     if (!deleted) throw new Error('no event');
     expect(adapter.survivorOf(deleted)).toBe('003xx0000000002AAA');
-    expect(adapter.deletionIsPrivacyDeletion({ ...deleted, kind: 'deleted' })).toBe(true);
+    // A merge's loser is not an erasure: the person lives on in the master record.
+    expect(adapter.deletionIsPrivacyDeletion({ ...deleted, kind: 'deleted' })).toBe(false);
+    expect(adapter.mergedIdsOf?.({ ...deleted, kind: 'deleted' })).toEqual(['003xx0000000001AAA']);
+    expect(adapter.mergedIdsOf?.({ ...deleted, kind: 'updated' })).toEqual([]);
+    const plainDelete = { ...deleted, kind: 'deleted' as const, properties: { Id: '003xx0000000001AAA' } };
+    expect(adapter.deletionIsPrivacyDeletion(plainDelete)).toBe(true);
+    expect(adapter.mergedIdsOf?.(plainDelete)).toEqual([]);
     expect(adapter.deletionIsPrivacyDeletion({ ...deleted, kind: 'updated' })).toBe(false);
   });
 

@@ -1,4 +1,10 @@
-import { type AdapterWorkspace, type CrmAdapter, type CrmReader, isFlagSet } from '@hookpost/core';
+import {
+  type AdapterWorkspace,
+  type CrmAdapter,
+  type CrmEvent,
+  type CrmReader,
+  isFlagSet,
+} from '@hookpost/core';
 import { createPubSubTransport } from '../cdc/pubsub-transport.js';
 import { createSalesforceClient, type SalesforceClient } from '../client/client.js';
 import { HookpostSalesforceError } from '../errors.js';
@@ -121,12 +127,12 @@ export function createSalesforceAdapter(options: SalesforceAdapterOptions): Sale
       const field = settings.optOutField;
       return field ? isFlagSet(enrichment.records[recipient.crm.objectType]?.[field]) : false;
     },
-    deletionIsPrivacyDeletion: (event) => event.kind === 'deleted',
+    // A merge's loser is deleted with `MasterRecordId`: the person lives on in the master.
+    deletionIsPrivacyDeletion: (event) => event.kind === 'deleted' && masterOf(event) === undefined,
     // The losers of a merge are deleted with `MasterRecordId` naming the record that survives.
-    survivorOf(event) {
-      const master = event.properties?.MasterRecordId;
-      return typeof master === 'string' && master !== '' ? master : event.objectId;
-    },
+    survivorOf: (event) => masterOf(event) ?? event.objectId,
+    mergedIdsOf: (event) =>
+      event.kind === 'deleted' && masterOf(event) !== undefined ? [event.objectId] : [],
     writeBackEnabled: (settings) => settings.writeBack,
     async performWriteBack(workspace, request) {
       if (request.type !== 'mail_activity')
@@ -150,4 +156,10 @@ export function createSalesforceAdapter(options: SalesforceAdapterOptions): Sale
     },
     recognisesSample: (text) => text.trimStart().startsWith('<'),
   };
+}
+
+/** The `MasterRecordId` a merge's deleted loser names, when it names one. */
+function masterOf(event: CrmEvent): string | undefined {
+  const master = event.properties?.MasterRecordId;
+  return typeof master === 'string' && master !== '' && master !== event.objectId ? master : undefined;
 }

@@ -1,11 +1,14 @@
 import {
+  type AssociationLink,
+  associatedRecipients,
+  associationLinks,
   type CrmEvent,
   type CrmProperties,
   type CrmReader,
   changedValues,
   type Enrichment,
   type FieldsByObject,
-  firstAssociated,
+  primaryOrFirst,
   type RecipientMode,
   type RecipientSource,
   recipientsFor,
@@ -19,7 +22,8 @@ const text = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined)
  * carries a snapshot of the fields the admin chose and a CDC event only the changed fields, so
  * the event's own record is read when a field the campaigns need is missing (and a reader
  * exists); the snapshot wins over the read. Recipients: a Contact or Lead itself; an
- * Opportunity's primary contact role (else its `ContactId`); the Account of the record or of
+ * Opportunity's primary contact role (else the first, else its `ContactId`), every role in
+ * `associated` for `select: first | all`; the Account of the record or of
  * its contact (`company`).
  */
 export async function resolveSalesforceEvent(
@@ -40,18 +44,14 @@ export async function resolveSalesforceEvent(
   let contactType = type === 'lead' ? 'lead' : 'contact';
   let contactId: string | undefined;
   let contact: CrmProperties | undefined;
+  let roles: AssociationLink[] = [];
   if (type === 'contact' || type === 'lead') {
     contactId = event.objectId;
     contact = own;
   } else if (type === 'opportunity' && wantsPerson) {
     contactType = 'contact';
-    const role = reader
-      ? firstAssociated(
-          await reader.fetchAssociations('opportunity', 'contact', [event.objectId]),
-          event.objectId,
-        )
-      : undefined;
-    contactId = role ?? text(own.ContactId);
+    roles = await associationLinks(reader, 'opportunity', 'contact', event.objectId);
+    contactId = primaryOrFirst(roles)?.id ?? text(own.ContactId);
     contact = await readOne('contact', contactId);
     if (contact) records.contact = contact;
   }
@@ -73,5 +73,15 @@ export async function resolveSalesforceEvent(
     accountId === undefined || account === undefined
       ? { missing: `no account for ${type} ${event.objectId}` }
       : { objectType: 'account', objectId: accountId, record: account };
-  return { records, recipients: recipientsFor('salesforce', modes, person, company) };
+  const enrichment: Enrichment = { records, recipients: recipientsFor('salesforce', modes, person, company) };
+  if (modes.has('associated_contact') && roles.length > 0)
+    enrichment.associated = await associatedRecipients(
+      'salesforce',
+      reader,
+      fields,
+      'contact',
+      roles,
+      account,
+    );
+  return enrichment;
 }

@@ -131,6 +131,19 @@ describe('createSalesforceClient against the fake Salesforce (real HTTP through 
     );
   });
 
+  it('lists every contact role, primary first, then by creation; else the Opportunity ContactId', async () => {
+    const salesforce = client();
+    expect(await salesforce.findContactRoles('006xx000001a2b3AAA')).toEqual([
+      { id: '003xx0000000002AAA', primary: true },
+      { id: '003xx0000000001AAA', primary: false },
+    ]);
+    fake.addRecord('Opportunity', '006xx000001a2b7AAA', { ContactId: '003xx0000000007AAA' });
+    expect(await salesforce.findContactRoles('006xx000001a2b7AAA')).toEqual([
+      { id: '003xx0000000007AAA', primary: false },
+    ]);
+    expect(await salesforce.findContactRoles('006xx000001a2b4AAA')).toEqual([]);
+  });
+
   it('reads the account and billing address of a contact', async () => {
     const salesforce = client();
     expect(await salesforce.fetchAccountForContact('003xx0000000001AAA')).toEqual({

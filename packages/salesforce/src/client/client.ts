@@ -39,6 +39,12 @@ export interface SalesforceClient {
     fields: readonly string[],
   ): Promise<Map<string, SalesforceRecord>>;
   findPrimaryContactId(opportunityId: string): Promise<string | null>;
+  /**
+   * An Opportunity's contact roles, primary first, then by creation; without any roles its
+   * `ContactId` (unmarked), else empty. `OpportunityContactRole.IsPrimary`:
+   * https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_opportunitycontactrole.htm
+   */
+  findContactRoles(opportunityId: string): Promise<{ id: string; primary: boolean }[]>;
   fetchAccountForContact(contactId: string): Promise<SalesforceRecord | null>;
   createTask(whoId: string, task: CreateTaskInput): Promise<{ id: string }>;
   /** Updates fields of one record (`PATCH /sobjects/{type}/{id}`); a Task, a Contact's or Lead's fields. */
@@ -169,6 +175,25 @@ export function createSalesforceClient(options: SalesforceClientOptions): Salesf
         `SELECT ContactId FROM Opportunity WHERE Id = ${id}`,
       );
       return typeof opportunity?.ContactId === 'string' ? opportunity.ContactId : null;
+    },
+
+    async findContactRoles(opportunityId) {
+      const id = soqlId(opportunityId, 'opportunity id');
+      const roles = await query(
+        'find contact roles',
+        `SELECT ContactId, IsPrimary FROM OpportunityContactRole WHERE OpportunityId = ${id} ORDER BY IsPrimary DESC, CreatedDate ASC`,
+      );
+      const found = roles.flatMap((role) =>
+        typeof role.ContactId === 'string' ? [{ id: role.ContactId, primary: role.IsPrimary === true }] : [],
+      );
+      if (found.length > 0) return found;
+      const [opportunity] = await query(
+        'read opportunity',
+        `SELECT ContactId FROM Opportunity WHERE Id = ${id}`,
+      );
+      return typeof opportunity?.ContactId === 'string'
+        ? [{ id: opportunity.ContactId, primary: false }]
+        : [];
     },
 
     async fetchAccountForContact(contactId) {

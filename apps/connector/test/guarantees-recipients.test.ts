@@ -1,0 +1,105 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PUBLIC_URL } from './support/api-client.js';
+import { HUBSPOT_SECRET, TEST_SECRET } from './support/connector.js';
+import { dialectCases } from './support/databases.js';
+import { GERMAN, type Scenario, startScenario } from './support/guarantees.js';
+
+/** Three deal campaigns that differ only in which associated contact they address. */
+function recipientsConfig(hubspotUrl: string, receiverUrl: string): string {
+  const campaign = (id: string, recipient: string) => `
+      - id: ${id}
+        destination: mailer
+        trigger: { platform: hubspot, object: deal, on: property_change, property: dealstage, to: closedwon }
+        conditions: { all: [ { field: address.country, in: [DE, AT, CH] } ] }
+        recipient: ${recipient}`;
+  return `
+server: { publicUrl: ${PUBLIC_URL} }
+hubspot: { clientSecret: ${HUBSPOT_SECRET}, apiBaseUrl: ${hubspotUrl} }
+workspaces:
+  - id: acme
+    hubspot: { portalId: 62515, accessToken: test-token }
+    destinations:
+      mailer: { type: webhook, url: ${receiverUrl}, secret: ${TEST_SECRET} }
+    campaigns:${campaign('gift-primary', 'associated_contact')}${campaign('gift-first', '{ type: associated_contact, select: first }')}${campaign('gift-all', '{ type: associated_contact, select: all }')}
+`;
+}
+
+interface TriggerView {
+  id: string;
+  campaign: string;
+  eventId: string;
+  recipientRef: string;
+}
+
+for (const dialect of dialectCases()) {
+  describe.skipIf(dialect.skipReason !== null)(
+    `recipients are explicit (${dialect.name}${dialect.skipReason ? `: skipped, ${dialect.skipReason}` : ''})`,
+    () => {
+      let s: Scenario;
+
+      beforeAll(async () => {
+        s = await startScenario(dialect, recipientsConfig);
+        s.hubspot.addRecord('deal', '9001', { dealstage: 'closedwon' });
+        s.hubspot.addRecord('deal', '9002', { dealstage: 'closedwon' });
+        for (const id of ['7001', '7005', '7006'])
+          s.hubspot.addRecord('contact', id, { ...GERMAN, email: `p${id}@example.de` });
+        // HubSpot answers links in its own order; 7005 carries the label that marks it primary.
+        s.hubspot.associate('deal', '9001', 'contact', '7001');
+        s.hubspot.associate('deal', '9001', 'contact', '7005', 'Primary contact');
+        s.hubspot.associate('deal', '9001', 'contact', '7006');
+      });
+      afterAll(async () => {
+        await s?.stop();
+      });
+
+      const decide = async (objectId: number) => {
+        const posted = await s.post([
+          {
+            subscriptionType: 'deal.propertyChange',
+            objectId,
+            propertyName: 'dealstage',
+            propertyValue: 'closedwon',
+          },
+        ]);
+        expect(posted.status).toBe(204);
+        return s.decided(posted.ids[0] as string);
+      };
+
+      it('primary takes the labelled contact, first the first listed, all one decision and piece per contact', async () => {
+        const event = await decide(9001);
+        const of = (campaign: string) =>
+          event.decisions.filter((d) => d.campaignId === campaign).map((d) => [d.outcome, d.recipientRef]);
+        expect(of('gift-primary')).toEqual([['triggered', 'hubspot:contact:7005']]);
+        expect(of('gift-first')).toEqual([['triggered', 'hubspot:contact:7001']]);
+        expect(of('gift-all')).toEqual([
+          ['triggered', 'hubspot:contact:7001'],
+          ['triggered', 'hubspot:contact:7005'],
+          ['triggered', 'hubspot:contact:7006'],
+        ]);
+        expect(event.triggers).toHaveLength(5);
+
+        // "Why was contact 7006 (not) mailed?" has an answer: the events and the pieces for it.
+        const events = await s.api.get<{ data: { id: string }[] }>('/events?recipient=7006');
+        expect(events.body.data.map((e) => e.id)).toEqual([event.id]);
+        const pieces = await s.api.get<{ data: TriggerView[] }>('/triggers?recipient=7006');
+        expect(pieces.body.data.map((t) => [t.campaign, t.recipientRef])).toEqual([
+          ['gift-all', 'hubspot:contact:7006'],
+        ]);
+        const primary = await s.api.get<{ data: TriggerView[] }>('/triggers?recipient=7005');
+        expect(primary.body.data.map((t) => t.campaign).sort()).toEqual(['gift-all', 'gift-primary']);
+      });
+
+      it('a deal without contacts is skipped:no_recipient, not a failed address condition', async () => {
+        const event = await decide(9002);
+        expect(event.status).toBe('skipped');
+        expect(event.reason).toBe('no_recipient');
+        expect(event.decisions).toHaveLength(3);
+        for (const d of event.decisions) {
+          expect(d).toMatchObject({ outcome: 'skipped', reason: 'no_recipient', recipientRef: null });
+          expect(d.detail).toMatch(/no contact record for deal 9002/);
+        }
+        expect(event.triggers).toHaveLength(0);
+      });
+    },
+  );
+}
