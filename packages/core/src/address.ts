@@ -12,6 +12,13 @@ export const postalAddressSchema = z.object({
 });
 export type PostalAddress = z.infer<typeof postalAddressSchema>;
 
+/**
+ * An address the mail platform corrected, as written back to a CRM record: a postal address
+ * whose `line2` and `region` may be absent; empty parts leave the CRM's value as it is.
+ */
+export type CorrectedAddress = Omit<PostalAddress, 'line2' | 'region'> &
+  Partial<Pick<PostalAddress, 'line2' | 'region'>>;
+
 export const crmRefSchema = z.object({
   platform: platformSchema,
   objectType: z.string(),

@@ -1,4 +1,4 @@
-import type { CrmWriteBack } from '@hookpost/core';
+import type { CorrectedAddress, CrmWriteBack } from '@hookpost/core';
 import type { HubSpotClient } from '../client/client.js';
 
 /** Contact properties Hookpost writes (create them once, type single-line text / date). */
@@ -59,15 +59,7 @@ export async function writeMailActivity(
   return { engagementId };
 }
 
-/** A postal address in Hookpost's shape (country ISO alpha-2). */
-export interface CorrectedAddress {
-  line1: string | null;
-  line2?: string | null;
-  postalCode: string | null;
-  city: string | null;
-  region?: string | null;
-  country: string | null;
-}
+export type { CorrectedAddress } from '@hookpost/core';
 
 /**
  * Writes an address the mail platform corrected to the contact's default address

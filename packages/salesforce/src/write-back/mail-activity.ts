@@ -1,4 +1,4 @@
-import type { CrmWriteBack } from '@hookpost/core';
+import type { CorrectedAddress, CrmWriteBack } from '@hookpost/core';
 import type { SalesforceClient } from '../client/client.js';
 
 /** Custom fields Hookpost writes on Contact and Lead (shipped in the Salesforce package). */
@@ -58,15 +58,7 @@ export async function writeMailActivity(
   return { taskId };
 }
 
-/** A postal address in Hookpost's shape (country ISO alpha-2). */
-export interface CorrectedAddress {
-  line1: string | null;
-  line2?: string | null;
-  postalCode: string | null;
-  city: string | null;
-  region?: string | null;
-  country: string | null;
-}
+export type { CorrectedAddress } from '@hookpost/core';
 
 /**
  * Writes an address the mail platform corrected to a Contact's `Mailing…` or a Lead's
