@@ -4,7 +4,7 @@ export interface ChaosOptions {
   kills: number;
   /** Share of the work done, 0–1: the kills are spread over it, one per slot at a random point. */
   progress: () => number;
-  /** True once the run is over (done, failed or out of time): no more kills. */
+  /** True once the load is over (done, failed or out of time): the remaining kills come at once. */
   stopped: () => boolean;
   /** Told after each kill, so the load can be held back until the next one happened. */
   onKill?: (done: number) => void;
@@ -33,8 +33,10 @@ export async function runChaos(
   let done = 0;
   for (let i = 0; i < kills; i++) {
     const at = (i + 0.2 + 0.6 * random()) / kills;
+    // Wait for this kill's slot. Senders in flight can finish the load a moment before the
+    // last slot comes up: the kill then still happens, while the workers and dispatchers
+    // drain what was acknowledged, so a run always has exactly `kills` kills.
     while (progress() < at && !stopped()) await sleep(PROGRESS_POLL_MS);
-    if (stopped()) break;
     while (restarting.size >= maxDown) await Promise.race(restarting.values());
     const live = fleet.live();
     const victim = live[Math.floor(random() * live.length)];

@@ -126,8 +126,9 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRes
     const live = fleet;
     const loadStarted = Date.now();
     // Kill i falls between 20 % and 80 % of slot i; the load may send up to 90 % of that slot
-    // until it happened. So every kill happens under load whatever the machine's speed (the
-    // last one too: the load cannot finish first), and a run has exactly `kills` kills.
+    // until it happened. So the kills happen under load whatever the machine's speed, and a
+    // run has exactly `kills` kills (should senders in flight finish the load just before the
+    // last slot, that kill lands while the acknowledged work drains).
     let killed = 0;
     const gate = () => (options.kills === 0 || killed >= options.kills ? 1 : (killed + 0.9) / options.kills);
     const load = startHubSpotLoad({
