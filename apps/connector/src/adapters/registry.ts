@@ -55,6 +55,8 @@ export interface WorkspaceCrm {
   isOptedOut(enrichment: Enrichment, recipient: Recipient): boolean;
   deletionIsPrivacyDeletion(event: CrmEvent): boolean;
   survivorOf(event: CrmEvent): string;
+  /** The survivor's object type (a converted Lead survives as `contact`); the event's own otherwise. */
+  survivorTypeOf(event: CrmEvent): string;
   /** The ids a merge event says are gone into `survivorOf(event)`; empty for other events. */
   mergedIdsOf(event: CrmEvent): string[];
 }
@@ -154,6 +156,7 @@ export function createAdapterRegistry(registrations: readonly AdapterRegistratio
       isOptedOut: (enrichment, recipient) => adapter.isOptedOut(scoped.settings, enrichment, recipient),
       deletionIsPrivacyDeletion: (event) => adapter.deletionIsPrivacyDeletion(event),
       survivorOf: (event) => adapter.survivorOf(event),
+      survivorTypeOf: (event) => adapter.survivorTypeOf?.(event) ?? event.objectType,
       mergedIdsOf: (event) => adapter.mergedIdsOf?.(event) ?? [],
     };
   }

@@ -1,14 +1,19 @@
-import { hashCrmRef } from '@hookpost/core';
+import { type CrmEvent, hashCrmRef } from '@hookpost/core';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/types.js';
 import { newId, recordRef } from './ids.js';
 
-/** A merge as the worker applies it: every loser's ref and the survivor's, in one workspace. */
+/**
+ * A merge as the worker applies it, in one workspace: the losers (`mergedIds`, of
+ * `objectType`) and the survivor. `survivorObjectType` is set when the survivor is of another
+ * object type (a Salesforce Lead converted to a Contact: losers `lead`, survivor `contact`).
+ */
 export interface MergePlan {
   platform: string;
   objectType: string;
   survivorId: string;
   mergedIds: string[];
+  survivorObjectType?: string | undefined;
 }
 
 /** What applying a merge changed, for the merge event's decision. */
@@ -28,7 +33,8 @@ const crmOf = (platform: string, objectType: string, objectId: string) => ({
 });
 
 /**
- * Applies a merge inside the batch transaction:
+ * Applies a merge inside the batch transaction (also across object types: refs name the type,
+ * `salesforce:lead:00Q…` → `salesforce:contact:003…`):
  * 1. remembers each loser → survivor (collapsing chains: whatever pointed at a loser now
  *    points at the survivor), so later events for a loser are read as the survivor's;
  * 2. moves the losers' pieces — pending, sent or cancelled, the history once-per-recipient,
@@ -43,8 +49,9 @@ export async function applyMerge(
 ): Promise<MergeOutcome> {
   const { workspaceId, platform, objectType, now } = input;
   const type = objectType.toLowerCase();
-  const survivorRef = recordRef(platform, type, input.survivorId);
-  const mergedIds = input.mergedIds.filter((id) => id !== input.survivorId);
+  const survivorType = (input.survivorObjectType ?? objectType).toLowerCase();
+  const survivorRef = recordRef(platform, survivorType, input.survivorId);
+  const mergedIds = input.mergedIds.filter((id) => id !== input.survivorId || survivorType !== type);
   const mergedRefs = mergedIds.map((id) => recordRef(platform, type, id));
   if (mergedRefs.length === 0) return { survivorRef, mergedRefs, moved: 0, cancelled: [] };
 
@@ -92,7 +99,7 @@ export async function applyMerge(
     .where('source_ref', 'in', mergedRefs)
     .execute();
 
-  const survivorHash = hashCrmRef(crmOf(platform, type, input.survivorId));
+  const survivorHash = hashCrmRef(crmOf(platform, survivorType, input.survivorId));
   const loserHashes = mergedIds.map((id) => hashCrmRef(crmOf(platform, type, id)));
   const suppressions = await trx
     .selectFrom('suppressions')
@@ -173,4 +180,36 @@ export async function survivorsOf(
     for (const r of rows) found.set(`${r.workspace_id}|${r.merged_ref}`, r.survivor_ref);
   }
   return found;
+}
+
+/**
+ * The event as its survivor's when its record was merged away (`survivorRef` from
+ * {@link survivorsOf}, e.g. `salesforce:contact:003…` for a converted Lead): the object type
+ * and id become the survivor's, `source.mergedFrom` keeps the id the CRM sent. Unchanged
+ * without a survivor.
+ */
+export function eventAsSurvivor(event: CrmEvent, survivorRef: string | undefined): CrmEvent {
+  if (survivorRef === undefined) return event;
+  const [, objectType = event.objectType, ...id] = survivorRef.split(':');
+  return {
+    ...event,
+    objectType,
+    objectId: id.join(':'),
+    source: {
+      ...event.source,
+      mergedFrom: event.objectId,
+      ...(objectType !== event.objectType ? { mergedFromType: event.objectType } : {}),
+    },
+  };
+}
+
+/** {@link eventAsSurvivor} for one event of a workspace, looking its survivor up (dry runs). */
+export async function eventOfSurvivor(
+  db: Kysely<Database>,
+  workspaceId: string,
+  event: CrmEvent,
+): Promise<CrmEvent> {
+  const ref = recordRef(event.platform, event.objectType, event.objectId);
+  const survivors = await survivorsOf(db, [{ workspaceId, ref }]);
+  return eventAsSurvivor(event, survivors.get(`${workspaceId}|${ref}`));
 }

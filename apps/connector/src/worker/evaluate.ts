@@ -58,6 +58,7 @@ export async function evaluateEvent(input: EvaluateInput): Promise<Evaluation> {
       platform: event.platform,
       objectType: event.objectType,
       survivorId: crm.survivorOf(event),
+      survivorObjectType: crm.survivorTypeOf(event),
       mergedIds,
     };
     const verdicts = campaigns.map((campaign) => ({

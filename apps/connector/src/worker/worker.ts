@@ -10,7 +10,7 @@ import { createQueue } from '../queue/queue.js';
 import { CONFLICT_RETRY, EVENT_RETRY, isTransientConflict, settleFailure } from '../queue/settle.js';
 import { eventFromRow } from '../store/event-row.js';
 import { recordRef } from '../store/ids.js';
-import { survivorsOf } from '../store/merges.js';
+import { eventAsSurvivor, survivorsOf } from '../store/merges.js';
 import type { WorkspaceIndex } from '../workspaces.js';
 import { commitBatch } from './commit.js';
 import { pendingKey, pendingTriggersFor } from './pending.js';
@@ -83,13 +83,7 @@ export function createWorker(options: WorkerOptions): Worker {
       return { row, error, malformed: true };
     }
     // The record was merged away: the event is about the person who lives on in the survivor.
-    const survivor = survivors.get(`${workspace.id}|${refOf(row)}`);
-    if (survivor !== undefined)
-      event = {
-        ...event,
-        objectId: survivor.split(':').slice(2).join(':'),
-        source: { ...event.source, mergedFrom: event.objectId },
-      };
+    event = eventAsSurvivor(event, survivors.get(`${workspace.id}|${refOf(row)}`));
     try {
       const evaluation = await evaluateEvent({
         event,

@@ -314,6 +314,12 @@ export interface CrmAdapter<Settings = unknown> {
    */
   survivorOf(event: CrmEvent): string;
   /**
+   * The object type of `survivorOf(event)` when it differs from the event's own (a Salesforce
+   * Lead converted to a Contact survives as `contact`). Optional: the event's `objectType`
+   * without it.
+   */
+  survivorTypeOf?(event: CrmEvent): string;
+  /**
    * The ids this event says are gone into `survivorOf(event)` (a merge's losers), empty for
    * any other event. Their history, suppressions and pending pieces move to the survivor, and
    * later events for them are read as the survivor's. Optional: none without it.

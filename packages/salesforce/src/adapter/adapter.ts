@@ -11,6 +11,7 @@ import { HookpostSalesforceError } from '../errors.js';
 import { toCrmEvents } from '../outbound/normalise.js';
 import { parseOutboundMessage } from '../outbound/parse.js';
 import { performMailActivity } from '../write-back/mail-activity.js';
+import { conversionOf } from './conversion.js';
 import { salesforceFieldsFor } from './fields.js';
 import { apiNameOf, salesforceReader } from './reader.js';
 import { resolveSalesforceEvent } from './resolve.js';
@@ -129,10 +130,14 @@ export function createSalesforceAdapter(options: SalesforceAdapterOptions): Sale
     },
     // A merge's loser is deleted with `MasterRecordId`: the person lives on in the master.
     deletionIsPrivacyDeletion: (event) => event.kind === 'deleted' && masterOf(event) === undefined,
-    // The losers of a merge are deleted with `MasterRecordId` naming the record that survives.
-    survivorOf: (event) => masterOf(event) ?? event.objectId,
+    // The losers of a merge are deleted with `MasterRecordId` naming the record that survives;
+    // a converted Lead lives on in the Contact its `ConvertedContactId` names.
+    survivorOf: (event) => masterOf(event) ?? conversionOf(event) ?? event.objectId,
+    survivorTypeOf: (event) => (conversionOf(event) !== undefined ? 'contact' : event.objectType),
     mergedIdsOf: (event) =>
-      event.kind === 'deleted' && masterOf(event) !== undefined ? [event.objectId] : [],
+      (event.kind === 'deleted' && masterOf(event) !== undefined) || conversionOf(event) !== undefined
+        ? [event.objectId]
+        : [],
     writeBackEnabled: (settings) => settings.writeBack,
     async performWriteBack(workspace, request) {
       if (request.type !== 'mail_activity')

@@ -1,4 +1,5 @@
 import { type Campaign, type FieldsByObject, fieldsNamedBy, mergeFields } from '@hookpost/core';
+import { LEAD_CONVERSION_FIELDS } from './conversion.js';
 import type { SalesforceWorkspaceSettings } from './settings.js';
 
 /**
@@ -21,6 +22,8 @@ export const SALESFORCE_ADDRESS_FIELDS: Readonly<Record<string, readonly string[
     'State',
     'PostalCode',
     'Country',
+    // A Lead read after its conversion is addressed as the Contact it became.
+    ...LEAD_CONVERSION_FIELDS,
   ],
   account: ['Id', 'Name'].concat(
     ['Street', 'City', 'State', 'PostalCode', 'Country'].map((f) => `Billing${f}`),

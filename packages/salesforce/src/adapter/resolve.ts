@@ -14,6 +14,7 @@ import {
   recipientsFor,
   recordReader,
 } from '@hookpost/core';
+import { convertedContactOf } from './conversion.js';
 
 const text = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
 
@@ -21,7 +22,8 @@ const text = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined)
  * Loads what the rules and the recipient need for one Salesforce event. An outbound message
  * carries a snapshot of the fields the admin chose and a CDC event only the changed fields, so
  * the event's own record is read when a field the campaigns need is missing (and a reader
- * exists); the snapshot wins over the read. Recipients: a Contact or Lead itself; an
+ * exists); the snapshot wins over the read. Recipients: a Contact or Lead itself (a converted
+ * Lead — `IsConverted`, `ConvertedContactId` in the event or the read — the Contact it became); an
  * Opportunity's primary contact role (else the first, else its `ContactId`), every role in
  * `associated` for `select: first | all`; the Account of the record or of
  * its contact (`company`).
@@ -45,7 +47,14 @@ export async function resolveSalesforceEvent(
   let contactId: string | undefined;
   let contact: CrmProperties | undefined;
   let roles: AssociationLink[] = [];
-  if (type === 'contact' || type === 'lead') {
+  const converted = type === 'lead' ? convertedContactOf(own) : undefined;
+  if (converted !== undefined) {
+    // A converted Lead is the Contact it became: mail (and count) that Contact.
+    contactType = 'contact';
+    contactId = converted;
+    contact = await readOne('contact', converted);
+    if (contact) records.contact = contact;
+  } else if (type === 'contact' || type === 'lead') {
     contactId = event.objectId;
     contact = own;
   } else if (type === 'opportunity' && wantsPerson) {

@@ -44,6 +44,7 @@ export function startCdcStream(
       ? {
           changedRecordIds: (entity: string, since: Date, until: Date) =>
             client.changedRecordIds(entity, since, until),
+          mastersOfDeleted: (entity: string, ids: readonly string[]) => client.mastersOfDeleted(entity, ids),
         }
       : {}),
     onEvents: async (events) => {

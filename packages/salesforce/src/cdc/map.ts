@@ -80,6 +80,16 @@ function snapshot(payload: Payload): Record<string, PropertyValue> {
   return properties;
 }
 
+/**
+ * A `DELETE` body has no values except enriched fields (e.g. `MasterRecordId` when an
+ * admin enriches the channel with it); those are kept.
+ * https://developer.salesforce.com/docs/atlas.en-us.change_data_capture.meta/change_data_capture/cdc_event_fields_body.htm
+ */
+function deletedFields(payload: Payload): { properties?: Record<string, PropertyValue> } {
+  const properties = snapshot(payload);
+  return Object.keys(properties).length > 0 ? { properties } : {};
+}
+
 /** The record id an overflow event names instead of real ones; never an event of its own. */
 export const OVERFLOW_RECORD_ID = '000000000000000AAA';
 
@@ -175,7 +185,7 @@ export function changeEventToCrmEvents(payload: unknown, context: ChangeEventCon
         ? { changes: changesOf(body, header) }
         : kind === 'created' || kind === 'restored'
           ? { properties: snapshot(body) }
-          : {};
+          : deletedFields(body);
   const recordIds = (overflow ? [...(context.overflowRecordIds ?? [])] : header.recordIds).filter(
     (id) => id !== '' && id !== OVERFLOW_RECORD_ID,
   );

@@ -27,6 +27,8 @@ export interface CdcSubscriberOptions {
   onGap?: (gap: CdcGap) => Promise<void> | void;
   /** For `GAP_OVERFLOW`: ids of the entity's records changed in `[since, until]` (e.g. `client.changedRecordIds`). Without it an overflow only reports an error. */
   changedRecordIds?: (entity: string, since: Date, until: Date) => Promise<readonly string[]>;
+  /** For `DELETE`: deleted ids that lost a merge → their `MasterRecordId` (e.g. `client.mastersOfDeleted`). Without it a delete carries only what the event enriched. */
+  mastersOfDeleted?: (entity: string, ids: readonly string[]) => Promise<Map<string, string>>;
   /** One subscriber per org across processes; without it this process always subscribes. */
   lease?: CdcLease;
   /** Lease renewal and standby polling period, ms. Default 10 000 (use a lease TTL of ≥ 3×). */
@@ -221,6 +223,7 @@ export function createCdcSubscriber(options: CdcSubscriberOptions): CdcSubscribe
         skip: options.skipChangeOrigins ?? [],
         since: status.lastEventAt,
         changedRecordIds: options.changedRecordIds,
+        mastersOfDeleted: options.mastersOfDeleted,
         report,
       });
       if (events.length > 0) await onEvents(events);

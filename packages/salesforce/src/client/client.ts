@@ -57,6 +57,14 @@ export interface SalesforceClient {
    */
   changedRecordIds(objectType: string, since: Date, until: Date): Promise<string[]>;
   /**
+   * The `MasterRecordId` of each deleted record among `ids` that lost a merge (deleted ids
+   * → master id; plain deletes are absent). A Change Data Capture `DELETE` carries no field
+   * values, so this reads the recycle bin with `queryAll`, where Salesforce sets
+   * `MasterRecordId` on a merge's losers.
+   * https://developer.salesforce.com/docs/atlas.en-us.apexcode.meta/apexcode/apex_triggers_merge_statements.htm
+   */
+  mastersOfDeleted(objectType: string, ids: readonly string[]): Promise<Map<string, string>>;
+  /**
    * The object's fields (name, type, picklist values) from `GET /sobjects/{Object}/describe`,
    * e.g. to check that a configuration names real fields and picklist values.
    * https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_sobject_describe.htm
@@ -253,6 +261,24 @@ export function createSalesforceClient(options: SalesforceClientOptions): Salesf
         conn.sobject(objectType).updated(start.toISOString(), end.toISOString()),
       );
       return [...result.ids];
+    },
+
+    async mastersOfDeleted(objectType, ids) {
+      assertApiName(objectType, 'object type');
+      const masters = new Map<string, string>();
+      // One query per id: merges delete at most two losers at a time.
+      for (const recordId of new Set(ids)) {
+        const id = soqlId(recordId, `${objectType} id`);
+        const rows = await call(`read deleted ${objectType}`, async (conn) => {
+          const result = await conn.query(`SELECT Id, MasterRecordId FROM ${objectType} WHERE Id = ${id}`, {
+            scanAll: true,
+          });
+          return result.records as QueryRow[];
+        });
+        const master = rows[0]?.MasterRecordId;
+        if (typeof master === 'string' && master !== '') masters.set(recordId, master);
+      }
+      return masters;
     },
 
     apiUsage: () => (usage ? { ...usage } : null),

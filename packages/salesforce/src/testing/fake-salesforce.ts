@@ -1,6 +1,12 @@
 import { type KeyObject, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import {
+  convertFakeLead,
+  type FakeLeadConversion,
+  type FakeLeadConversionResult,
+  mergeFakeRecords,
+} from './fake-crm-ops.js';
 import { runSoql, SoqlError } from './fake-soql.js';
 import { createFakeStore, type FakeRecord, type FakeRecords, fakeId } from './fake-store.js';
 import { checkAssertion } from './fake-token.js';
@@ -49,6 +55,13 @@ export interface FakeSalesforce {
   expireSessions(): void;
   /** What `GET /sobjects/{type}/describe` lists (else one string field per name on its records). */
   defineFields(type: string, fields: FakeDescribeField[]): void;
+  /**
+   * Converts a Lead as `convertLead()` does: the Lead stays readable with `IsConverted`,
+   * `ConvertedContactId`, `ConvertedAccountId`, `ConvertedDate` and the converted `Status`.
+   */
+  convertLead(leadId: string, options?: FakeLeadConversion): FakeLeadConversionResult;
+  /** Merges `loserIds` into `masterId` as `merge()` does: losers deleted with `MasterRecordId` (only `queryAll` sees them). */
+  mergeRecords(type: string, masterId: string, loserIds: string[]): void;
 }
 
 const DATA_PATH = /^\/services\/data\/v(\d+\.\d)\/(.+)$/;
@@ -68,7 +81,9 @@ async function readBody(req: IncomingMessage): Promise<string> {
  * A small real Salesforce REST server on 127.0.0.1 for tests: the OAuth token endpoint
  * (JWT bearer, RS256 verified), sObject collections retrieve, getUpdated (`sobjects/<type>/updated`,
  * by each record's `SystemModstamp`), the SOQL shapes the client sends, Task create, record
- * update (PATCH), `Sforce-Limit-Info` and REQUEST_LIMIT_EXCEEDED.
+ * update (PATCH), `Sforce-Limit-Info` and REQUEST_LIMIT_EXCEEDED; lead conversion and merges as
+ * Salesforce leaves them (a converted Lead stays readable; a merged-away record is deleted with
+ * `MasterRecordId`, found by `queryAll` only).
  *
  * @example
  * const fake = await startFakeSalesforce({ publicKey, records: { Contact: [{ Id: '003…', LastName: 'Doe' }] } });
@@ -130,7 +145,8 @@ export async function startFakeSalesforce(options: FakeSalesforceOptions = {}): 
       200,
       ids.map((id) => {
         const record = store.get(type, id);
-        if (!record) return null;
+        // A deleted record (a merge's loser) is in the recycle bin: retrieve does not find it.
+        if (!record || record.IsDeleted === true) return null;
         const row: Record<string, unknown> = { attributes: { type, url: `/sobjects/${type}/${record.Id}` } };
         for (const field of fields) row[field] = record[field] ?? null;
         return row;
@@ -180,11 +196,12 @@ export async function startFakeSalesforce(options: FakeSalesforceOptions = {}): 
         .map((r) => String(r.Id));
       return send(res, 200, { ids, latestDateCovered: new Date(end).toISOString() });
     }
-    if (path === 'query' && req.method === 'GET') {
+    if ((path === 'query' || path === 'queryAll') && req.method === 'GET') {
       const soql = query.get('q') ?? '';
       stats.queries.push(soql);
       try {
-        return send(res, 200, runSoql(store, soql));
+        // `queryAll` also returns deleted records (the recycle bin), `query` does not.
+        return send(res, 200, runSoql(store, soql, { includeDeleted: path === 'queryAll' }));
       } catch (error) {
         if (error instanceof SoqlError) return send(res, 400, sfError('MALFORMED_QUERY', error.message));
         throw error;
@@ -247,6 +264,8 @@ export async function startFakeSalesforce(options: FakeSalesforceOptions = {}): 
     getRecord: (type, id) => store.get(type, id),
     expireSessions: () => tokens.clear(),
     defineFields: (type, fields) => void describes.set(type, fields),
+    convertLead: (leadId, conversion) => convertFakeLead(store, leadId, conversion),
+    mergeRecords: (type, masterId, loserIds) => mergeFakeRecords(store, type, masterId, loserIds),
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();

@@ -50,12 +50,14 @@ function project(
 export function runSoql(
   store: FakeStore,
   soql: string,
+  { includeDeleted = false }: { includeDeleted?: boolean } = {},
 ): { totalSize: number; done: true; records: unknown[] } {
   const match = SHAPE.exec(soql.trim());
   if (!match) throw new SoqlError(`unsupported query shape: ${soql.slice(0, 200)}`);
   const [, select = '', type = '', whereField = '', whereValue = '', orderBy, limit] = match;
   const fields = select.split(',').map((f) => f.trim());
   let rows = store.all(type).filter((r) => {
+    if (r.IsDeleted === true && !includeDeleted) return false;
     const value = r[whereField];
     return typeof value === 'string' && value.slice(0, 15) === whereValue.slice(0, 15);
   });

@@ -1,4 +1,5 @@
 export { buildOutboundMessage } from '../outbound/build.js';
+export type { FakeLeadConversion, FakeLeadConversionResult } from './fake-crm-ops.js';
 export * from './fake-salesforce.js';
 export type { FakeFieldValue, FakeRecord, FakeRecords } from './fake-store.js';
 export * from './in-memory-cdc.js';

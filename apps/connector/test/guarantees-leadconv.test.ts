@@ -1,0 +1,163 @@
+import { sampleSalesforceId } from '@hookpost/salesforce/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dialectCases } from './support/databases.js';
+import type { EventView } from './support/guarantees.js';
+import {
+  GERMAN_CONTACT,
+  GERMAN_LEAD,
+  type SalesforceScenario,
+  startSalesforceScenario,
+} from './support/salesforce-scenario.js';
+
+interface TriggerDetail {
+  id: string;
+  status: string;
+  reason: string | null;
+  recipientRef: string;
+}
+
+const decision = (event: EventView, campaign: string) =>
+  event.decisions.find((d) => d.campaignId === campaign);
+
+/** The LeadChangeEvent of a conversion: an UPDATE with the conversion fields and no LastModifiedDate. */
+const CONVERSION_FIELDS = [
+  'Status',
+  'IsConverted',
+  'ConvertedDate',
+  'ConvertedAccountId',
+  'ConvertedContactId',
+];
+
+for (const dialect of dialectCases()) {
+  describe.skipIf(dialect.skipReason !== null)(
+    `a converted Lead is its Contact (${dialect.name}${dialect.skipReason ? `: skipped, ${dialect.skipReason}` : ''})`,
+    () => {
+      let s: SalesforceScenario;
+      const piece = async (id: string) => (await s.api.get<TriggerDetail>(`/triggers/${id}`)).body;
+      const newLead = () => {
+        const id = sampleSalesforceId('00Q');
+        s.salesforce.addRecord('Lead', id, { ...GERMAN_LEAD, IsConverted: false, ConvertedContactId: null });
+        return id;
+      };
+      const leadMessage = (id: string, extra: Record<string, string | null> = {}) =>
+        s.outbound('Lead', { Id: id, ...GERMAN_LEAD, IsConverted: 'false', ...extra });
+      const conversionChange = (leadId: string) => {
+        const lead = s.salesforce.getRecord('Lead', leadId);
+        return s.change(
+          { entityName: 'Lead', changeType: 'UPDATE', recordId: leadId, changedFields: CONVERSION_FIELDS },
+          {
+            Status: lead?.Status,
+            IsConverted: true,
+            ConvertedDate: lead?.ConvertedDate,
+            ConvertedAccountId: lead?.ConvertedAccountId,
+            ConvertedContactId: lead?.ConvertedContactId,
+          },
+        );
+      };
+
+      beforeAll(async () => {
+        s = await startSalesforceScenario(dialect);
+      });
+      afterAll(async () => {
+        await s?.stop();
+      });
+
+      it('an outbound message with IsConverted moves the pending piece to the Contact; later Lead events are the Contact’s', async () => {
+        const lead = newLead();
+        const first = await s.decided(await leadMessage(lead));
+        const leadPiece = decision(first, 'lead-welcome');
+        expect(leadPiece).toMatchObject({ outcome: 'triggered', recipientRef: `salesforce:lead:${lead}` });
+
+        const { contactId } = s.salesforce.convertLead(lead);
+        // The fake behaves like Salesforce: the converted Lead is still readable, with the conversion fields.
+        expect(s.salesforce.getRecord('Lead', lead)).toMatchObject({
+          IsConverted: true,
+          ConvertedContactId: contactId,
+        });
+        const conversion = await s.decided(
+          await leadMessage(lead, { IsConverted: 'true', ConvertedContactId: contactId }),
+        );
+        expect(conversion).toMatchObject({ status: 'skipped', reason: 'merged' });
+        expect(decision(conversion, 'lead-welcome')?.detail).toBe(
+          `salesforce:lead:${lead} merged into salesforce:contact:${contactId}: 1 piece(s) moved to the survivor, 0 duplicate pending piece(s) cancelled`,
+        );
+        expect(await piece(leadPiece?.triggerId as string)).toMatchObject({
+          status: 'pending',
+          recipientRef: `salesforce:contact:${contactId}`,
+        });
+
+        // The Contact's own message (a Flow on Contact) fires the Contact campaign once.
+        const contact = await s.decided(await s.outbound('Contact', { Id: contactId, ...GERMAN_CONTACT }));
+        expect(decision(contact, 'customer-welcome')).toMatchObject({ outcome: 'triggered' });
+        // A late message for the Lead id is the Contact's: no second piece for the same person.
+        const late = await s.decided(await leadMessage(lead));
+        expect(decision(late, 'customer-welcome')).toMatchObject({
+          outcome: 'skipped',
+          reason: 'already_sent',
+          recipientRef: `salesforce:contact:${contactId}`,
+        });
+        expect(late.triggers).toHaveLength(0);
+        const events = await s.api.get<{ data: { id: string }[] }>(`/events?recipient=${contactId}`);
+        expect(events.body.data.map((e) => e.id)).toEqual(expect.arrayContaining([late.id, contact.id]));
+      });
+
+      it('two Leads converted into one Contact (LeadChangeEvent): their two pending pieces become one', async () => {
+        const [a, b] = [newLead(), newLead()];
+        const pa = decision(await s.decided(await leadMessage(a)), 'lead-welcome')?.triggerId as string;
+        const pb = decision(await s.decided(await leadMessage(b)), 'lead-welcome')?.triggerId as string;
+        expect([(await piece(pa)).status, (await piece(pb)).status]).toEqual(['pending', 'pending']);
+
+        const { contactId } = s.salesforce.convertLead(a);
+        // The second Lead is converted into the existing Contact (Salesforce's "merge into existing").
+        s.salesforce.convertLead(b, { contactId });
+        const first = await s.decided(conversionChange(a));
+        expect(first).toMatchObject({ status: 'skipped', reason: 'merged' });
+        const second = await s.decided(conversionChange(b));
+        expect(decision(second, 'lead-welcome')?.detail).toMatch(
+          new RegExp(
+            `^salesforce:lead:${b} merged into salesforce:contact:${contactId}: 1 piece\\(s\\) moved .* 1 duplicate pending piece\\(s\\) cancelled \\(${pb}\\)$`,
+          ),
+        );
+        expect(await piece(pa)).toMatchObject({
+          status: 'pending',
+          recipientRef: `salesforce:contact:${contactId}`,
+        });
+        expect(await piece(pb)).toMatchObject({
+          status: 'cancelled',
+          recipientRef: `salesforce:contact:${contactId}`,
+        });
+        expect((await piece(pb)).reason).toMatch(
+          new RegExp(`^duplicate_after_merge: .* trigger ${pa} stays pending`),
+        );
+      });
+
+      it('a suppression of the Lead carries over to the Contact it became', async () => {
+        const lead = newLead();
+        const suppressed = await s.api.post('/suppressions', {
+          crm: { platform: 'salesforce', objectType: 'lead', objectId: lead },
+          reason: 'asked not to be mailed',
+        });
+        expect(suppressed.status).toBe(201);
+        const { contactId } = s.salesforce.convertLead(lead);
+        expect(await s.decided(conversionChange(lead))).toMatchObject({ reason: 'merged' });
+        const contact = await s.decided(await s.outbound('Contact', { Id: contactId, ...GERMAN_CONTACT }));
+        expect(decision(contact, 'customer-welcome')).toMatchObject({
+          outcome: 'skipped',
+          reason: 'suppressed',
+        });
+        expect(contact.triggers).toHaveLength(0);
+      });
+
+      it('a Lead whose record read shows it converted is addressed as its Contact', async () => {
+        const lead = newLead();
+        const { contactId } = s.salesforce.convertLead(lead);
+        // The message carries no conversion fields; the read of the Lead does.
+        const event = await s.decided(await s.outbound('Lead', { Id: lead, ...GERMAN_LEAD }));
+        expect(decision(event, 'lead-welcome')).toMatchObject({
+          outcome: 'triggered',
+          recipientRef: `salesforce:contact:${contactId}`,
+        });
+      });
+    },
+  );
+}

@@ -1,0 +1,177 @@
+import { buildOutboundMessage, salesforceEventId } from '@hookpost/salesforce';
+import {
+  createInMemoryCdcTransport,
+  type FakeSalesforce,
+  sampleSalesforceId,
+  startFakeSalesforce,
+} from '@hookpost/salesforce/testing';
+import { createAdminApi } from '../../src/api/router.js';
+import { ADMIN_TOKEN, type AdminClient, adminClient, ORG_ID, PUBLIC_URL, SF_TOKEN } from './api-client.js';
+import { eventually, startTestConnector, TEST_SECRET } from './connector.js';
+import type { DialectCase } from './databases.js';
+import type { EventView } from './guarantees.js';
+import { type Receiver, startReceiver } from './receiver.js';
+import { connectedApp, SF_CLIENT_ID, SF_USERNAME, writePrivateKeyFile } from './salesforce-app.js';
+
+/**
+ * A Salesforce workspace with API access (fake REST) and Change Data Capture on every object
+ * (in-memory Pub/Sub bus): a delayed Lead campaign and a delayed Contact campaign, so pieces
+ * stay pending while merges and conversions move them.
+ */
+export function salesforceGuaranteesConfig(
+  salesforceUrl: string,
+  keyFile: string,
+  receiverUrl: string,
+): string {
+  const campaign = (id: string, object: string) => `
+      - id: ${id}
+        destination: mailer
+        trigger: { platform: salesforce, object: ${object}, on: outbound_message }
+        conditions: { all: [ { field: address.country, in: [DE, AT, CH] } ] }
+        policy: { delay: P2D }`;
+  return `
+server: { publicUrl: ${PUBLIC_URL} }
+workspaces:
+  - id: acme
+    salesforce:
+      organizationId: ${ORG_ID}
+      endpointToken: ${SF_TOKEN}
+      instanceUrl: ${salesforceUrl}
+      loginUrl: ${salesforceUrl}
+      auth: { type: jwt, clientId: ${SF_CLIENT_ID}, username: ${SF_USERNAME}, privateKeyFile: ${keyFile} }
+      cdc: { channel: /data/ChangeEvents }
+    destinations:
+      mailer: { type: webhook, url: ${receiverUrl}, secret: ${TEST_SECRET} }
+    campaigns:${campaign('lead-welcome', 'lead')}${campaign('customer-welcome', 'contact')}
+`;
+}
+
+/** A German Lead as the fake stores it and an outbound message carries it. */
+export const GERMAN_LEAD = {
+  FirstName: 'Erika',
+  LastName: 'Mustermann',
+  Email: 'erika@example.de',
+  Company: 'ACME GmbH',
+  Street: 'Heidestraße 17',
+  City: 'Köln',
+  PostalCode: '51147',
+  Country: 'Germany',
+};
+
+/** The same person as a Contact. */
+export const GERMAN_CONTACT = {
+  FirstName: 'Erika',
+  LastName: 'Mustermann',
+  Email: 'erika@example.de',
+  MailingStreet: 'Heidestraße 17',
+  MailingCity: 'Köln',
+  MailingPostalCode: '51147',
+  MailingCountry: 'Germany',
+};
+
+export interface SalesforceScenario {
+  salesforce: FakeSalesforce;
+  bus: ReturnType<typeof createInMemoryCdcTransport>;
+  receiver: Receiver;
+  api: AdminClient;
+  /** POSTs one outbound message with one notification; resolves with the stored event's id. */
+  outbound(objectType: 'Lead' | 'Contact', fields: Record<string, string | null>): Promise<string>;
+  /** Publishes one change event on `/data/ChangeEvents`; resolves with the stored event's id. */
+  change(header: ChangeHeader, body?: Record<string, unknown>): string;
+  decided(id: string): Promise<EventView>;
+  stop(): Promise<void>;
+}
+
+export interface ChangeHeader {
+  entityName: string;
+  changeType: 'CREATE' | 'UPDATE' | 'DELETE';
+  recordId: string;
+  changedFields?: string[];
+  commitTimestamp?: number;
+}
+
+let replayId = 1000;
+
+/** Starts the fake Salesforce, a receiver and a connector (admin API, CDC stream) on a fresh database. */
+export async function startSalesforceScenario(dialect: DialectCase): Promise<SalesforceScenario> {
+  const salesforce = await startFakeSalesforce({ ...connectedApp, organizationId: ORG_ID });
+  const receiver = await startReceiver(TEST_SECRET);
+  const bus = createInMemoryCdcTransport();
+  let connector: Awaited<ReturnType<typeof startTestConnector>>;
+  try {
+    connector = await startTestConnector(
+      salesforceGuaranteesConfig(salesforce.url, writePrivateKeyFile(), receiver.url),
+      {
+        databaseUrl: await dialect.url(),
+        api: (ctx) => createAdminApi(ctx, { token: ADMIN_TOKEN }),
+        crm: { cdcTransport: () => bus },
+      },
+    );
+    await eventually(async () => (bus.listeners('/data/ChangeEvents') > 0 ? true : undefined));
+  } catch (error) {
+    await receiver.close();
+    await salesforce.close();
+    throw error;
+  }
+  const running = connector;
+  const api = adminClient(running.baseUrl);
+  return {
+    salesforce,
+    bus,
+    receiver,
+    api,
+    async outbound(objectType, fields) {
+      const notificationId = sampleSalesforceId('04l');
+      const xml = buildOutboundMessage({
+        organizationId: ORG_ID,
+        actionId: '04k5e000000AbCdAAK',
+        notifications: [{ id: notificationId, objectType, fields }],
+      });
+      const response = await fetch(`${running.baseUrl}/webhooks/salesforce/${SF_TOKEN}`, {
+        method: 'POST',
+        headers: { 'content-type': 'text/xml; charset=utf-8' },
+        body: xml,
+      });
+      const text = await response.text();
+      if (!text.includes('<Ack>true</Ack>')) throw new Error(`not acknowledged: ${response.status} ${text}`);
+      return salesforceEventId(ORG_ID, notificationId);
+    },
+    change(header, body = {}) {
+      replayId += 1;
+      const transactionKey = `tx-${replayId}`;
+      bus.publish(
+        {
+          replayId,
+          payload: {
+            ...body,
+            ChangeEventHeader: {
+              entityName: header.entityName,
+              recordIds: [header.recordId],
+              changeType: header.changeType,
+              changeOrigin: 'com/salesforce/api/soap/62.0;client=SfdcInternalAPI/',
+              transactionKey,
+              sequenceNumber: 1,
+              commitTimestamp: header.commitTimestamp ?? Date.now(),
+              commitUser: '00558000000yFyDAAU',
+              nulledFields: [],
+              diffFields: [],
+              changedFields: header.changedFields ?? [],
+            },
+          },
+        },
+        '/data/ChangeEvents',
+      );
+      return salesforceEventId(ORG_ID, `${transactionKey}:1:${header.recordId}`);
+    },
+    decided: (id) =>
+      eventually(async () => {
+        const answer = await api.get<EventView>(`/events/${id}`);
+        return answer.status === 200 && answer.body.status !== 'pending' ? answer.body : undefined;
+      }),
+    async stop() {
+      await running.stop();
+      await receiver.close();
+      await salesforce.close();
+    },
+  };
+}
