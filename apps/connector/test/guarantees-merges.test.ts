@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dialectCases } from './support/databases.js';
 import { type EventView, GERMAN, type Scenario, startScenario } from './support/guarantees.js';
+import {
+  GERMAN_CONTACT,
+  type SalesforceScenario,
+  startSalesforceScenario,
+} from './support/salesforce-scenario.js';
 
 const MINUTE_MS = 60_000;
 const welcome = (event: EventView) => event.decisions.find((d) => d.campaignId === 'welcome-pack');
@@ -108,6 +113,71 @@ for (const dialect of dialectCases()) {
         expect(welcome(late)).toMatchObject({ reason: 'already_sent', recipientRef: 'hubspot:contact:5299' });
         const events = await s.api.get<{ data: { id: string }[] }>('/events?recipient=5299');
         expect(events.body.data.map((e) => e.id)).toContain(late.id);
+      });
+    },
+  );
+}
+
+for (const dialect of dialectCases()) {
+  describe.skipIf(dialect.skipReason !== null)(
+    `a Salesforce merge (CDC delete, MasterRecordId) resolves to the master (${dialect.name}${dialect.skipReason ? `: skipped, ${dialect.skipReason}` : ''})`,
+    () => {
+      let s: SalesforceScenario;
+      const piece = async (id: string) => (await s.api.get<TriggerDetail>(`/triggers/${id}`)).body;
+      const customerWelcome = (event: EventView) =>
+        event.decisions.find((d) => d.campaignId === 'customer-welcome');
+
+      beforeAll(async () => {
+        s = await startSalesforceScenario(dialect);
+      });
+      afterAll(async () => {
+        await s?.stop();
+      });
+
+      it('the ContactChangeEvent DELETE of a merge loser moves its pending piece to the master and cancels the duplicate', async () => {
+        const [loser, master] = ['003xx00000M6001AAA', '003xx00000M6002AAA'];
+        for (const id of [loser, master]) s.salesforce.addRecord('Contact', id, { ...GERMAN_CONTACT });
+        const mailed = async (id: string) =>
+          customerWelcome(await s.decided(await s.outbound('Contact', { Id: id, ...GERMAN_CONTACT })));
+        const p1 = (await mailed(loser))?.triggerId as string;
+        const p2 = (await mailed(master))?.triggerId as string;
+        expect([(await piece(p1)).status, (await piece(p2)).status]).toEqual(['pending', 'pending']);
+
+        // Salesforce deletes the loser and sets its MasterRecordId; the DELETE change event carries no fields,
+        // so the connector reads the recycle bin (queryAll) to tell the merge from an erasure.
+        s.salesforce.mergeRecords('Contact', master, [loser]);
+        const merge = await s.decided(
+          s.change({ entityName: 'Contact', changeType: 'DELETE', recordId: loser }),
+        );
+        expect(merge).toMatchObject({ status: 'skipped', reason: 'merged', kind: 'deleted' });
+        expect(customerWelcome(merge)?.detail).toBe(
+          `salesforce:contact:${loser} merged into salesforce:contact:${master}: 1 piece(s) moved to the survivor, 1 duplicate pending piece(s) cancelled (${p2})`,
+        );
+        expect(s.salesforce.stats.queries.some((q) => q.includes('MasterRecordId'))).toBe(true);
+        expect(await piece(p1)).toMatchObject({
+          status: 'pending',
+          recipientRef: `salesforce:contact:${master}`,
+        });
+        expect(await piece(p2)).toMatchObject({ status: 'cancelled' });
+
+        // A late message for the merged-away id is the master's: it already has its piece.
+        const late = await s.decided(await s.outbound('Contact', { Id: loser, ...GERMAN_CONTACT }));
+        expect(customerWelcome(late)).toMatchObject({
+          outcome: 'skipped',
+          reason: 'already_sent',
+          recipientRef: `salesforce:contact:${master}`,
+        });
+      });
+
+      it('a plain DELETE (no MasterRecordId) stays an erasure, not a merge', async () => {
+        const id = '003xx00000M6003AAA';
+        s.salesforce.addRecord('Contact', id, { ...GERMAN_CONTACT, IsDeleted: true });
+        const erased = await s.decided(
+          s.change({ entityName: 'Contact', changeType: 'DELETE', recordId: id }),
+        );
+        expect(erased.reason).not.toBe('merged');
+        const later = await s.decided(await s.outbound('Contact', { Id: id, ...GERMAN_CONTACT }));
+        expect(customerWelcome(later)).toMatchObject({ outcome: 'skipped', reason: 'erased' });
       });
     },
   );
