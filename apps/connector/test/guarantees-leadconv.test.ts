@@ -1,5 +1,11 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { buildOutboundMessage } from '@hookpost/salesforce';
 import { sampleSalesforceId } from '@hookpost/salesforce/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ORG_ID } from './support/api-client.js';
+import { runCliAsync } from './support/cli.js';
 import { dialectCases } from './support/databases.js';
 import type { EventView } from './support/guarantees.js';
 import {
@@ -8,6 +14,13 @@ import {
   type SalesforceScenario,
   startSalesforceScenario,
 } from './support/salesforce-scenario.js';
+
+interface DryRunAnswer {
+  events: {
+    event: { objectType: string; objectId: string; source: Record<string, unknown> };
+    decisions: { campaignId: string; outcome: string; reason: string | null; detail: string | null }[];
+  }[];
+}
 
 interface TriggerDetail {
   id: string;
@@ -158,6 +171,48 @@ for (const dialect of dialectCases()) {
           recipientRef: `salesforce:contact:${contactId}`,
         });
       });
+
+      it('dry runs decide a converted Lead as its Contact (POST /api/dry-run and hookpost dry-run)', async () => {
+        const lead = newLead();
+        await s.decided(await leadMessage(lead));
+        const { contactId } = s.salesforce.convertLead(lead);
+        await s.decided(conversionChange(lead));
+        await s.decided(await s.outbound('Contact', { Id: contactId, ...GERMAN_CONTACT }));
+        const xml = buildOutboundMessage({
+          organizationId: ORG_ID,
+          actionId: '04k5e000000AbCdAAK',
+          notifications: [
+            { id: sampleSalesforceId('04l'), objectType: 'Lead', fields: { Id: lead, ...GERMAN_LEAD } },
+          ],
+        });
+        const expectSurvivor = (answer: DryRunAnswer) => {
+          const [result] = answer.events;
+          expect(result?.event).toMatchObject({
+            objectType: 'contact',
+            objectId: contactId,
+            source: { mergedFrom: lead, mergedFromType: 'lead' },
+          });
+          expect(result?.decisions.find((d) => d.campaignId === 'customer-welcome')).toMatchObject({
+            outcome: 'skipped',
+            reason: 'already_sent',
+          });
+        };
+        const api = await s.api.post<DryRunAnswer>('/dry-run', { salesforce: xml });
+        expect(api.status).toBe(200);
+        expectSurvivor(api.body);
+
+        const dir = mkdtempSync(path.join(tmpdir(), 'hookpost-leadconv-'));
+        writeFileSync(path.join(dir, 'hookpost.config.yaml'), s.configText);
+        writeFileSync(path.join(dir, 'lead.xml'), xml);
+        const env = { HOOKPOST_CONFIG: path.join(dir, 'hookpost.config.yaml'), DATABASE_URL: s.databaseUrl };
+        const json = await runCliAsync(['dry-run', 'lead.xml', '--json'], env, dir);
+        expect(json.stderr).not.toMatch(/error/i);
+        expect(json.code).toBe(0);
+        expectSurvivor(JSON.parse(json.stdout) as DryRunAnswer);
+        const text = await runCliAsync(['dry-run', 'lead.xml'], env, dir);
+        expect(text.stdout).toContain(`salesforce contact ${contactId} (merged from lead ${lead}) updated`);
+        expect(text.stdout).toMatch(/customer-welcome\s+skipped\s+already_sent/);
+      }, 60_000);
     },
   );
 }

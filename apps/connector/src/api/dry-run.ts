@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { AdapterRegistry } from '../adapters/registry.js';
 import type { Database, EventStatus } from '../db/types.js';
 import { recordRef } from '../store/ids.js';
+import { eventOfSurvivor } from '../store/merges.js';
 import { pendingKey, pendingTriggersFor } from '../worker/pending.js';
 import { planEvent, summarise } from '../worker/plan.js';
 import type { WorkspaceIndex } from '../workspaces.js';
@@ -25,6 +26,10 @@ export interface DryRunDecision {
 }
 
 export interface DryRunResult {
+  /**
+   * The event as decided: for a merged-away record its survivor's object type and id, with
+   * `source.mergedFrom` (and `mergedFromType` across object types) naming the id received.
+   */
   event: CrmEvent;
   workspace: string | null;
   status: EventStatus;
@@ -35,8 +40,8 @@ export interface DryRunResult {
 }
 
 /**
- * Decides events exactly as the worker would — same routing, CRM lookups, policies
- * against the stored history — and writes nothing: `planEvent` only reads, and its
+ * Decides events exactly as the worker would — same routing, merged ids read as their
+ * survivor, CRM lookups, policies against the stored history — and writes nothing: `planEvent` only reads, and its
  * trigger rows are returned instead of inserted. A `workspace` overrides routing by account.
  *
  * @example
@@ -55,20 +60,22 @@ export async function dryRunEvents(
 
 async function dryRunOne(
   deps: DryRunDeps,
-  event: CrmEvent,
+  received: CrmEvent,
   workspaceId: string | undefined,
 ): Promise<DryRunResult> {
   const { db } = deps;
-  const workspace = workspaceId ? deps.workspaces.byId(workspaceId) : deps.workspaces.forEvent(event);
-  const base = { event, workspace: workspace?.id ?? null, cancels: [], decisions: [] };
+  const workspace = workspaceId ? deps.workspaces.byId(workspaceId) : deps.workspaces.forEvent(received);
+  const base = { event: received, workspace: workspace?.id ?? null, cancels: [], decisions: [] };
   if (!workspace)
     return {
       ...base,
       status: 'unrouted',
-      reason: `no workspace for ${event.platform} account ${event.accountId}`,
+      reason: `no workspace for ${received.platform} account ${received.accountId}`,
     };
-  const ref = recordRef(event.platform, event.objectType, event.objectId);
   try {
+    // A merged-away record (a merge's loser, a converted Lead) is decided as its survivor, as the worker does.
+    const event = await eventOfSurvivor(db, workspace.id, received);
+    const ref = recordRef(event.platform, event.objectType, event.objectId);
     const pending = (await pendingTriggersFor(db, [ref])).get(pendingKey(workspace.id, ref)) ?? [];
     const plan = await planEvent({
       event,
@@ -82,6 +89,7 @@ async function dryRunOne(
     const { status, reason } = summarise(plan.decisions);
     return {
       ...base,
+      event,
       status,
       reason,
       cancels: plan.cancels,

@@ -17,7 +17,7 @@ export function formatDryRun(results: readonly DryRunResult[]): string {
   return results
     .map((r) => {
       const e = r.event;
-      const head = `event ${e.id}  ${e.platform} ${e.objectType} ${e.objectId} ${e.kind}  workspace ${r.workspace ?? '(none)'}`;
+      const head = `event ${e.id}  ${e.platform} ${e.objectType} ${e.objectId}${mergedFrom(e)} ${e.kind}  workspace ${r.workspace ?? '(none)'}`;
       const status = `  => ${r.status}: ${r.reason}`;
       const rows = r.decisions.map((d) => [d.campaignId, d.outcome, why(d)]);
       const cancels = r.cancels.map((c) => `  would cancel ${c.triggerId}: ${c.reason}`);
@@ -25,4 +25,12 @@ export function formatDryRun(results: readonly DryRunResult[]): string {
       return [head, status, ...table, ...cancels].join('\n');
     })
     .join('\n\n');
+}
+
+/** ` (merged from contact 5101)` when the event's record was merged away and is decided as its survivor. */
+function mergedFrom(event: DryRunResult['event']): string {
+  const from = event.source?.mergedFrom;
+  if (typeof from !== 'string') return '';
+  const type = event.source?.mergedFromType;
+  return ` (merged from ${typeof type === 'string' ? `${type} ` : ''}${from})`;
 }

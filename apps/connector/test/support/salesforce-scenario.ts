@@ -71,6 +71,9 @@ export const GERMAN_CONTACT = {
 
 export interface SalesforceScenario {
   salesforce: FakeSalesforce;
+  /** The connector's database and configuration, for CLI commands against the same store. */
+  databaseUrl: string;
+  configText: string;
   bus: ReturnType<typeof createInMemoryCdcTransport>;
   receiver: Receiver;
   api: AdminClient;
@@ -98,15 +101,14 @@ export async function startSalesforceScenario(dialect: DialectCase): Promise<Sal
   const receiver = await startReceiver(TEST_SECRET);
   const bus = createInMemoryCdcTransport();
   let connector: Awaited<ReturnType<typeof startTestConnector>>;
+  const configText = salesforceGuaranteesConfig(salesforce.url, writePrivateKeyFile(), receiver.url);
+  const databaseUrl = await dialect.url();
   try {
-    connector = await startTestConnector(
-      salesforceGuaranteesConfig(salesforce.url, writePrivateKeyFile(), receiver.url),
-      {
-        databaseUrl: await dialect.url(),
-        api: (ctx) => createAdminApi(ctx, { token: ADMIN_TOKEN }),
-        crm: { cdcTransport: () => bus },
-      },
-    );
+    connector = await startTestConnector(configText, {
+      databaseUrl,
+      api: (ctx) => createAdminApi(ctx, { token: ADMIN_TOKEN }),
+      crm: { cdcTransport: () => bus },
+    });
     await eventually(async () => (bus.listeners('/data/ChangeEvents') > 0 ? true : undefined));
   } catch (error) {
     await receiver.close();
@@ -117,6 +119,8 @@ export async function startSalesforceScenario(dialect: DialectCase): Promise<Sal
   const api = adminClient(running.baseUrl);
   return {
     salesforce,
+    databaseUrl,
+    configText,
     bus,
     receiver,
     api,
