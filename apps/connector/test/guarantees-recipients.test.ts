@@ -103,3 +103,87 @@ for (const dialect of dialectCases()) {
     },
   );
 }
+
+/** Deal campaigns that mail every associated contact, under a daily cap and a per-recipient cap. */
+function cappedConfig(hubspotUrl: string, receiverUrl: string): string {
+  const campaign = (id: string, policy: string) => `
+      - id: ${id}
+        destination: mailer
+        trigger: { platform: hubspot, object: deal, on: property_change, property: dealstage, to: closedwon }
+        conditions: { all: [ { field: address.country, in: [DE, AT, CH] } ] }
+        recipient: { type: associated_contact, select: all }
+        policy: ${policy}`;
+  return `
+server: { publicUrl: ${PUBLIC_URL} }
+hubspot: { clientSecret: ${HUBSPOT_SECRET}, apiBaseUrl: ${hubspotUrl} }
+workspaces:
+  - id: acme
+    hubspot: { portalId: 62515, accessToken: test-token }
+    destinations:
+      mailer: { type: webhook, url: ${receiverUrl}, secret: ${TEST_SECRET} }
+    campaigns:${campaign('gift-capped', '{ dailyCap: 2 }')}${campaign('gift-limited', '{ maxPerRecipient: { count: 1, days: 30 } }')}
+`;
+}
+
+for (const dialect of dialectCases()) {
+  describe.skipIf(dialect.skipReason !== null)(
+    `select: all checks the caps per recipient (${dialect.name}${dialect.skipReason ? `: skipped, ${dialect.skipReason}` : ''})`,
+    () => {
+      let s: Scenario;
+
+      beforeAll(async () => {
+        s = await startScenario(dialect, cappedConfig);
+        for (const deal of ['9101', '9102']) s.hubspot.addRecord('deal', deal, { dealstage: 'closedwon' });
+        for (const id of ['7101', '7102', '7103', '7104']) {
+          s.hubspot.addRecord('contact', id, { ...GERMAN, email: `p${id}@example.de` });
+          s.hubspot.associate('deal', id === '7104' ? '9102' : '9101', 'contact', id);
+        }
+      });
+      afterAll(async () => {
+        await s?.stop();
+      });
+
+      const decide = async (objectId: number) => {
+        const posted = await s.post([
+          {
+            subscriptionType: 'deal.propertyChange',
+            objectId,
+            propertyName: 'dealstage',
+            propertyValue: 'closedwon',
+          },
+        ]);
+        expect(posted.status).toBe(204);
+        return s.decided(posted.ids[0] as string);
+      };
+
+      it('dailyCap and maxPerRecipient count the pieces decided for earlier recipients of the same event', async () => {
+        const event = await decide(9101);
+        const of = (campaign: string) =>
+          event.decisions
+            .filter((d) => d.campaignId === campaign)
+            .map((d) => [d.recipientRef, d.outcome === 'triggered' ? 'triggered' : d.reason]);
+        // A cap of two pieces a day: the third contact of the same deal is over it.
+        expect(of('gift-capped')).toEqual([
+          ['hubspot:contact:7101', 'triggered'],
+          ['hubspot:contact:7102', 'triggered'],
+          ['hubspot:contact:7103', 'daily_cap_reached'],
+        ]);
+        // One piece per person across campaigns: the two already mailed by gift-capped are at their cap.
+        expect(of('gift-limited')).toEqual([
+          ['hubspot:contact:7101', 'cap_reached'],
+          ['hubspot:contact:7102', 'cap_reached'],
+          ['hubspot:contact:7103', 'triggered'],
+        ]);
+        expect(event.triggers).toHaveLength(3);
+
+        // The daily cap holds across events too.
+        const next = await decide(9102);
+        expect(next.decisions.find((d) => d.campaignId === 'gift-capped')).toMatchObject({
+          outcome: 'skipped',
+          reason: 'daily_cap_reached',
+          recipientRef: 'hubspot:contact:7104',
+        });
+      });
+    },
+  );
+}

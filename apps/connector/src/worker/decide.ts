@@ -12,6 +12,7 @@ import {
 } from '@hookpost/core';
 import { recordRef } from '../store/ids.js';
 import type { TriggerDraft } from '../store/trigger-row.js';
+import { countingWithinEvent } from './event-sends.js';
 import type { Evaluation, EventPlan, PlannedDecision } from './plan.js';
 
 /**
@@ -28,6 +29,7 @@ export async function decideEvent(
   const decisions: PlannedDecision[] = [];
   const cancels = [...evaluation.cancels];
   const refreshes: EventPlan['refreshes'] = [];
+  const counted = countingWithinEvent(lookups);
   for (const verdict of evaluation.verdicts) {
     const { campaign, decision } = verdict;
     if (decision.outcome !== 'matched' || !verdict.recipient) {
@@ -41,7 +43,7 @@ export async function decideEvent(
       });
       continue;
     }
-    decisions.push(await decideMatched(evaluation, campaign, verdict.recipient, lookups, now));
+    decisions.push(counted.note(await decideMatched(evaluation, campaign, verdict.recipient, counted, now)));
   }
   recheckAddressed(evaluation, { cancels, refreshes });
   let callback: EventPlan['callback'] = null;
