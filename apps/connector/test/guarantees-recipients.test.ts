@@ -4,15 +4,15 @@ import { HUBSPOT_SECRET, TEST_SECRET } from './support/connector.js';
 import { dialectCases } from './support/databases.js';
 import { GERMAN, type Scenario, startScenario } from './support/guarantees.js';
 
-/** Three deal campaigns that differ only in which associated contact they address. */
-function recipientsConfig(hubspotUrl: string, receiverUrl: string): string {
-  const campaign = (id: string, recipient: string) => `
+/** A HubSpot workspace whose campaigns all fire when a deal is closed won, each with its own recipient and policy. */
+function dealConfig(campaigns: { id: string; recipient: string; policy?: string }[]) {
+  const campaign = ({ id, recipient, policy }: (typeof campaigns)[number]) => `
       - id: ${id}
         destination: mailer
         trigger: { platform: hubspot, object: deal, on: property_change, property: dealstage, to: closedwon }
         conditions: { all: [ { field: address.country, in: [DE, AT, CH] } ] }
-        recipient: ${recipient}`;
-  return `
+        recipient: ${recipient}${policy ? `\n        policy: ${policy}` : ''}`;
+  return (hubspotUrl: string, receiverUrl: string) => `
 server: { publicUrl: ${PUBLIC_URL} }
 hubspot: { clientSecret: ${HUBSPOT_SECRET}, apiBaseUrl: ${hubspotUrl} }
 workspaces:
@@ -20,8 +20,29 @@ workspaces:
     hubspot: { portalId: 62515, accessToken: test-token }
     destinations:
       mailer: { type: webhook, url: ${receiverUrl}, secret: ${TEST_SECRET} }
-    campaigns:${campaign('gift-primary', 'associated_contact')}${campaign('gift-first', '{ type: associated_contact, select: first }')}${campaign('gift-all', '{ type: associated_contact, select: all }')}
+    campaigns:${campaigns.map(campaign).join('')}
 `;
+}
+
+/** Three deal campaigns that differ only in which associated contact they address. */
+const recipientsConfig = dealConfig([
+  { id: 'gift-primary', recipient: 'associated_contact' },
+  { id: 'gift-first', recipient: '{ type: associated_contact, select: first }' },
+  { id: 'gift-all', recipient: '{ type: associated_contact, select: all }' },
+]);
+
+/** Posts a deal closed-won change and waits for its decision. */
+async function decideDeal(s: Scenario, objectId: number) {
+  const posted = await s.post([
+    {
+      subscriptionType: 'deal.propertyChange',
+      objectId,
+      propertyName: 'dealstage',
+      propertyValue: 'closedwon',
+    },
+  ]);
+  expect(posted.status).toBe(204);
+  return s.decided(posted.ids[0] as string);
 }
 
 interface TriggerView {
@@ -52,18 +73,7 @@ for (const dialect of dialectCases()) {
         await s?.stop();
       });
 
-      const decide = async (objectId: number) => {
-        const posted = await s.post([
-          {
-            subscriptionType: 'deal.propertyChange',
-            objectId,
-            propertyName: 'dealstage',
-            propertyValue: 'closedwon',
-          },
-        ]);
-        expect(posted.status).toBe(204);
-        return s.decided(posted.ids[0] as string);
-      };
+      const decide = (objectId: number) => decideDeal(s, objectId);
 
       it('primary takes the labelled contact, first the first listed, all one decision and piece per contact', async () => {
         const event = await decide(9001);
@@ -105,25 +115,14 @@ for (const dialect of dialectCases()) {
 }
 
 /** Deal campaigns that mail every associated contact, under a daily cap and a per-recipient cap. */
-function cappedConfig(hubspotUrl: string, receiverUrl: string): string {
-  const campaign = (id: string, policy: string) => `
-      - id: ${id}
-        destination: mailer
-        trigger: { platform: hubspot, object: deal, on: property_change, property: dealstage, to: closedwon }
-        conditions: { all: [ { field: address.country, in: [DE, AT, CH] } ] }
-        recipient: { type: associated_contact, select: all }
-        policy: ${policy}`;
-  return `
-server: { publicUrl: ${PUBLIC_URL} }
-hubspot: { clientSecret: ${HUBSPOT_SECRET}, apiBaseUrl: ${hubspotUrl} }
-workspaces:
-  - id: acme
-    hubspot: { portalId: 62515, accessToken: test-token }
-    destinations:
-      mailer: { type: webhook, url: ${receiverUrl}, secret: ${TEST_SECRET} }
-    campaigns:${campaign('gift-capped', '{ dailyCap: 2 }')}${campaign('gift-limited', '{ maxPerRecipient: { count: 1, days: 30 } }')}
-`;
-}
+const cappedConfig = dealConfig([
+  { id: 'gift-capped', recipient: '{ type: associated_contact, select: all }', policy: '{ dailyCap: 2 }' },
+  {
+    id: 'gift-limited',
+    recipient: '{ type: associated_contact, select: all }',
+    policy: '{ maxPerRecipient: { count: 1, days: 30 } }',
+  },
+]);
 
 for (const dialect of dialectCases()) {
   describe.skipIf(dialect.skipReason !== null)(
@@ -143,18 +142,7 @@ for (const dialect of dialectCases()) {
         await s?.stop();
       });
 
-      const decide = async (objectId: number) => {
-        const posted = await s.post([
-          {
-            subscriptionType: 'deal.propertyChange',
-            objectId,
-            propertyName: 'dealstage',
-            propertyValue: 'closedwon',
-          },
-        ]);
-        expect(posted.status).toBe(204);
-        return s.decided(posted.ids[0] as string);
-      };
+      const decide = (objectId: number) => decideDeal(s, objectId);
 
       it('dailyCap and maxPerRecipient count the pieces decided for earlier recipients of the same event', async () => {
         const event = await decide(9101);
