@@ -1,26 +1,15 @@
-import { generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSalesforceClient } from '../client/client.js';
+import { testConnectedApp } from './connected-app.js';
 import { type FakeSalesforce, startFakeSalesforce } from './fake-salesforce.js';
 
-const { privateKey, publicKey } = generateKeyPairSync('rsa', {
-  modulusLength: 2048,
-  privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
-  publicKeyEncoding: { type: 'spki', format: 'pem' },
-});
+const { publicKey, clientOf } = testConnectedApp();
 const LEAD = '00Qxx0000001AbCEAU';
 const EXISTING = '003xx0000001ExIAAU';
 const LOSER = '003xx0000001LoSAAU';
 
 describe('the fake Salesforce converts leads and merges records as Salesforce does (through jsforce)', () => {
   let fake: FakeSalesforce;
-  const client = () =>
-    createSalesforceClient({
-      instanceUrl: fake.url,
-      loginUrl: fake.url,
-      apiVersion: '62.0',
-      auth: { type: 'jwt', clientId: 'cid', username: 'u@example.com', privateKey },
-    });
+  const client = () => clientOf(fake);
 
   beforeAll(async () => {
     fake = await startFakeSalesforce({

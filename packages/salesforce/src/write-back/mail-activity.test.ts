@@ -1,25 +1,15 @@
-import { generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSalesforceClient } from '../client/client.js';
+import { testConnectedApp } from '../testing/connected-app.js';
 import { type FakeSalesforce, startFakeSalesforce } from '../testing/index.js';
 import { performMailActivity, writeCorrectedAddress, writeMailActivity } from './mail-activity.js';
 
-const { privateKey, publicKey } = generateKeyPairSync('rsa', {
-  modulusLength: 2048,
-  privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
-  publicKeyEncoding: { type: 'spki', format: 'pem' },
-});
+const { publicKey, clientOf } = testConnectedApp();
 const CONTACT = '003xx000004TmiQAAS';
 const LEAD = '00Qxx000001abcdEAA';
 
 describe('writeMailActivity against the fake Salesforce (real HTTP through jsforce)', () => {
   let fake: FakeSalesforce;
-  const client = () =>
-    createSalesforceClient({
-      instanceUrl: fake.url,
-      loginUrl: fake.url,
-      auth: { type: 'jwt', clientId: 'cid', username: 'u@example.com', privateKey },
-    });
+  const client = () => clientOf(fake);
   beforeAll(async () => {
     fake = await startFakeSalesforce({
       publicKey,
