@@ -172,6 +172,19 @@ for (const dialect of dialectCases()) {
         });
       });
 
+      it('the opt-out of the Contact a Lead became holds for the Lead campaign', async () => {
+        const lead = newLead();
+        const { contactId } = s.salesforce.convertLead(lead);
+        s.salesforce.getRecord('Contact', contactId)!.Do_Not_Mail__c = true;
+        const event = await s.decided(await s.outbound('Lead', { Id: lead, ...GERMAN_LEAD }));
+        expect(decision(event, 'lead-welcome')).toMatchObject({
+          outcome: 'skipped',
+          reason: 'suppressed',
+          detail: 'opt-out property set in the CRM',
+          recipientRef: `salesforce:contact:${contactId}`,
+        });
+      });
+
       it('dry runs decide a converted Lead as its Contact (POST /api/dry-run and hookpost dry-run)', async () => {
         const lead = newLead();
         await s.decided(await leadMessage(lead));

@@ -40,6 +40,7 @@ workspaces:
       loginUrl: ${salesforceUrl}
       auth: { type: jwt, clientId: ${SF_CLIENT_ID}, username: ${SF_USERNAME}, privateKeyFile: ${keyFile} }
       cdc: { channel: /data/ChangeEvents }
+      optOutField: Do_Not_Mail__c
     destinations:
       mailer: { type: webhook, url: ${receiverUrl}, secret: ${TEST_SECRET} }
     campaigns:${campaign('lead-welcome', 'lead')}${campaign('customer-welcome', 'contact')}

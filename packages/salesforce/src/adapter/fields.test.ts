@@ -33,9 +33,9 @@ const campaignArb: fc.Arbitrary<Campaign> = fc
     }),
   );
 
-/** The object a campaign's recipient record is read from. */
-const recipientObject = (c: Campaign) =>
-  c.recipient === 'company' ? 'account' : c.trigger.object === 'lead' ? 'lead' : 'contact';
+/** The objects a campaign's recipient record is read from (a Lead, or the Contact a converted Lead became). */
+const recipientObjects = (c: Campaign) =>
+  c.recipient === 'company' ? ['account'] : c.trigger.object === 'lead' ? ['lead', 'contact'] : ['contact'];
 
 describe('salesforceFieldsFor', () => {
   it('requests every field a campaign names, on the object that holds it, and the opt-out field on each recipient object', () => {
@@ -46,7 +46,7 @@ describe('salesforceFieldsFor', () => {
         (campaigns, optOutField) => {
           const fields = salesforceFieldsFor(campaigns, { optOutField });
           for (const campaign of campaigns) {
-            expect(fields[recipientObject(campaign)]).toContain(optOutField);
+            for (const type of recipientObjects(campaign)) expect(fields[type]).toContain(optOutField);
             const leaves =
               'all' in (campaign.conditions ?? {})
                 ? (campaign.conditions as { all: { field: string }[] }).all
@@ -62,6 +62,8 @@ describe('salesforceFieldsFor', () => {
               expect(fields[type]).toContain(name);
             }
           }
+          // A Lead read always tells whether and into which Contact it was converted.
+          expect(fields.lead).toEqual(expect.arrayContaining(['IsConverted', 'ConvertedContactId']));
           // Every address field is always read; nothing Salesforce cannot read (paths, computed fields) is asked for.
           for (const [type, base] of Object.entries(SALESFORCE_ADDRESS_FIELDS))
             expect(fields[type]).toEqual(expect.arrayContaining([...base]));

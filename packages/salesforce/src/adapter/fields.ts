@@ -39,8 +39,8 @@ const API_NAME = /^[A-Za-z][A-Za-z0-9_]{0,79}$/;
  * above; every field the campaigns' triggers, conditions and variables name (`company.x` is the
  * Account); a bare condition field on the campaign's trigger object only (Salesforce rejects a
  * field its object lacks); and the workspace's `optOutField` on each object a campaign mails —
- * Contact (also for an Opportunity's contact role), Lead when a campaign fires on leads, Account
- * when a campaign mails companies.
+ * Contact (also for an Opportunity's contact role), Lead and Contact when a campaign fires on
+ * leads (a converted Lead is mailed as its Contact), Account when a campaign mails companies.
  *
  * @example
  * salesforceFieldsFor([opportunityCampaign], { optOutField: 'Do_Not_Mail__c' }).contact;
@@ -59,7 +59,9 @@ export function salesforceFieldsFor(
     const field = settings?.optOutField;
     if (!field) continue;
     if (campaign.recipient === 'company') lists.push({ account: [field] });
-    else lists.push({ [campaign.trigger.object === 'lead' ? 'lead' : 'contact']: [field] });
+    // A Lead campaign mails the Contact a converted Lead became: its opt-out counts too.
+    else if (campaign.trigger.object === 'lead') lists.push({ lead: [field], contact: [field] });
+    else lists.push({ contact: [field] });
   }
   const merged = mergeFields(...lists);
   return Object.fromEntries(
