@@ -1,8 +1,9 @@
-import { buildOutboundMessage, salesforceEventId } from '@hookpost/salesforce';
+import { buildOutboundMessage, createPubSubTransport, salesforceEventId } from '@hookpost/salesforce';
 import {
-  createInMemoryCdcTransport,
+  type FakePubSub,
   type FakeSalesforce,
   sampleSalesforceId,
+  startFakePubSub,
   startFakeSalesforce,
 } from '@hookpost/salesforce/testing';
 import { createAdminApi } from '../../src/api/router.js';
@@ -15,7 +16,7 @@ import { connectedApp, SF_CLIENT_ID, SF_USERNAME, writePrivateKeyFile } from './
 
 /**
  * A Salesforce workspace with API access (fake REST) and Change Data Capture on every object
- * (in-memory Pub/Sub bus): a delayed Lead campaign and a delayed Contact campaign, so pieces
+ * (the real Pub/Sub transport against the gRPC test server): a delayed Lead campaign and a delayed Contact campaign, so pieces
  * stay pending while merges and conversions move them.
  */
 export function salesforceGuaranteesConfig(
@@ -75,13 +76,13 @@ export interface SalesforceScenario {
   /** The connector's database and configuration, for CLI commands against the same store. */
   databaseUrl: string;
   configText: string;
-  bus: ReturnType<typeof createInMemoryCdcTransport>;
+  pubsub: FakePubSub;
   receiver: Receiver;
   api: AdminClient;
   /** POSTs one outbound message with one notification; resolves with the stored event's id. */
   outbound(objectType: 'Lead' | 'Contact', fields: Record<string, string | null>): Promise<string>;
-  /** Publishes one change event on `/data/ChangeEvents`; resolves with the stored event's id. */
-  change(header: ChangeHeader, body?: Record<string, unknown>): string;
+  /** Publishes one change event (gRPC, Avro) on `/data/ChangeEvents`; returns the id its event is stored under. */
+  change(header: ChangeHeader, values?: Record<string, unknown>): string;
   decided(id: string): Promise<EventView>;
   stop(): Promise<void>;
 }
@@ -94,13 +95,19 @@ export interface ChangeHeader {
   commitTimestamp?: number;
 }
 
-let replayId = 1000;
+let transactions = 0;
 
 /** Starts the fake Salesforce, a receiver and a connector (admin API, CDC stream) on a fresh database. */
 export async function startSalesforceScenario(dialect: DialectCase): Promise<SalesforceScenario> {
   const salesforce = await startFakeSalesforce({ ...connectedApp, organizationId: ORG_ID });
   const receiver = await startReceiver(TEST_SECRET);
-  const bus = createInMemoryCdcTransport();
+  const pubsub = await startFakePubSub();
+  const transport = () =>
+    createPubSubTransport({
+      auth: { type: 'accessToken', accessToken: `${ORG_ID}!session`, instanceUrl: salesforce.url },
+      pubSubEndpoint: pubsub.endpoint,
+      rejectUnauthorizedSsl: false,
+    });
   let connector: Awaited<ReturnType<typeof startTestConnector>>;
   const configText = salesforceGuaranteesConfig(salesforce.url, writePrivateKeyFile(), receiver.url);
   const databaseUrl = await dialect.url();
@@ -108,10 +115,11 @@ export async function startSalesforceScenario(dialect: DialectCase): Promise<Sal
     connector = await startTestConnector(configText, {
       databaseUrl,
       api: (ctx) => createAdminApi(ctx, { token: ADMIN_TOKEN }),
-      crm: { cdcTransport: () => bus },
+      crm: { cdcTransport: transport },
     });
-    await eventually(async () => (bus.listeners('/data/ChangeEvents') > 0 ? true : undefined));
+    await eventually(async () => (pubsub.openStreams() > 0 ? true : undefined));
   } catch (error) {
+    await pubsub.stop();
     await receiver.close();
     await salesforce.close();
     throw error;
@@ -122,7 +130,7 @@ export async function startSalesforceScenario(dialect: DialectCase): Promise<Sal
     salesforce,
     databaseUrl,
     configText,
-    bus,
+    pubsub,
     receiver,
     api,
     async outbound(objectType, fields) {
@@ -141,31 +149,18 @@ export async function startSalesforceScenario(dialect: DialectCase): Promise<Sal
       if (!text.includes('<Ack>true</Ack>')) throw new Error(`not acknowledged: ${response.status} ${text}`);
       return salesforceEventId(ORG_ID, notificationId);
     },
-    change(header, body = {}) {
-      replayId += 1;
-      const transactionKey = `tx-${replayId}`;
-      bus.publish(
-        {
-          replayId,
-          payload: {
-            ...body,
-            ChangeEventHeader: {
-              entityName: header.entityName,
-              recordIds: [header.recordId],
-              changeType: header.changeType,
-              changeOrigin: 'com/salesforce/api/soap/62.0;client=SfdcInternalAPI/',
-              transactionKey,
-              sequenceNumber: 1,
-              commitTimestamp: header.commitTimestamp ?? Date.now(),
-              commitUser: '00558000000yFyDAAU',
-              nulledFields: [],
-              diffFields: [],
-              changedFields: header.changedFields ?? [],
-            },
-          },
-        },
-        '/data/ChangeEvents',
-      );
+    change(header, values = {}) {
+      transactions += 1;
+      const transactionKey = `00000000-0000-4000-8000-${String(transactions).padStart(12, '0')}`;
+      pubsub.publish({
+        entity: header.entityName,
+        changeType: header.changeType,
+        recordIds: [header.recordId],
+        values,
+        changedFields: header.changedFields ?? [],
+        transactionKey,
+        ...(header.commitTimestamp !== undefined ? { commitTimestamp: header.commitTimestamp } : {}),
+      });
       return salesforceEventId(ORG_ID, `${transactionKey}:1:${header.recordId}`);
     },
     decided: (id) =>
@@ -175,6 +170,7 @@ export async function startSalesforceScenario(dialect: DialectCase): Promise<Sal
       }),
     async stop() {
       await running.stop();
+      await pubsub.stop();
       await receiver.close();
       await salesforce.close();
     },

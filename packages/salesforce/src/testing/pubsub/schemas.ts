@@ -15,7 +15,21 @@ const COMPOUND: Record<string, readonly string[]> = {
 /** The fields of each entity the test server knows; `Name`/`…Address` are compound. */
 export const ENTITY_FIELDS: Record<string, readonly string[]> = {
   Contact: ['AccountId', 'Name', 'MailingAddress', 'Email', 'Description', 'Status__c', 'LastModifiedDate'],
-  Lead: ['Name', 'Company', 'Address', 'Email', 'Status', 'LastModifiedDate'],
+  // The conversion fields are what a conversion's LeadChangeEvent UPDATE carries:
+  // https://developer.salesforce.com/docs/atlas.en-us.change_data_capture.meta/change_data_capture/cdc_standard_objects_lead_conversion.htm
+  Lead: [
+    'Name',
+    'Company',
+    'Address',
+    'Email',
+    'Status',
+    'IsConverted',
+    'ConvertedDate',
+    'ConvertedAccountId',
+    'ConvertedContactId',
+    'ConvertedOpportunityId',
+    'LastModifiedDate',
+  ],
   Account: ['Name', 'BillingAddress', 'Phone', 'Description', 'LastModifiedDate'],
   Opportunity: ['AccountId', 'ContactId', 'Name', 'StageName', 'Amount', 'LastModifiedDate'],
 };
@@ -63,7 +77,8 @@ function fieldType(entity: string, field: string): unknown {
     const fields = children.map((name) => ({ name, type: ['null', 'string'], default: null }));
     return ['null', { type: 'record', name: `${entity}_${field}`, fields }];
   }
-  return field === 'LastModifiedDate' ? ['null', 'long'] : ['null', 'string'];
+  if (field === 'LastModifiedDate') return ['null', 'long'];
+  return field.startsWith('Is') ? ['null', 'boolean'] : ['null', 'string'];
 }
 
 /** The Avro schema JSON of `<entity>ChangeEvent`. */

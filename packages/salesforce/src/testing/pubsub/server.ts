@@ -21,6 +21,9 @@ export interface FakeChange {
   diffFields?: readonly string[];
   changeOrigin?: string;
   commitTimestamp?: number;
+  /** The transaction's key (random when absent) and the change's place in it (1 when absent). */
+  transactionKey?: string;
+  sequenceNumber?: number;
 }
 
 interface StoredEvent {
@@ -262,8 +265,8 @@ export async function startFakePubSub(options: { firstReplayId?: bigint } = {}) 
         recordIds: [...change.recordIds],
         changeType: change.changeType,
         changeOrigin: change.changeOrigin ?? 'com/salesforce/api/soap/62.0;client=SfdcInternalAPI/',
-        transactionKey: randomUUID(),
-        sequenceNumber: 1,
+        transactionKey: change.transactionKey ?? randomUUID(),
+        sequenceNumber: change.sequenceNumber ?? 1,
         commitTimestamp: change.commitTimestamp ?? Date.now(),
         commitNumber: Number(commitNumber),
         commitUser: '005000000000001AAA',
