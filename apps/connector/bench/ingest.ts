@@ -1,25 +1,39 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { freePort, type LoadResult, load, peakRssMb, startPinned, stop, waitFor } from './support.js';
+import {
+  cpuSeconds,
+  freePort,
+  type LoadResult,
+  load,
+  peakRssMb,
+  startPinned,
+  stop,
+  waitFor,
+} from './support.js';
 import {
   benchConfig,
   benchDataset,
   HUBSPOT_SECRET,
+  ORG_ID,
   PUBLIC_URL,
   SF_TOKEN,
   salesforceMessage,
   signedHubSpot,
 } from './workload.js';
 
-const CONNECTOR_BIN = path.resolve(import.meta.dirname, '../dist/bin.js');
+// BENCH_CONNECTOR_BIN: another build (e.g. of the previous commit) to compare against, alternating.
+const CONNECTOR_BIN = process.env.BENCH_CONNECTOR_BIN ?? path.resolve(import.meta.dirname, '../dist/bin.js');
 const BASELINE = path.resolve(import.meta.dirname, 'baseline-server.mjs');
+const GROUP_COMMIT = path.resolve(import.meta.dirname, 'baseline-group-commit.mjs');
 
 export interface IngestFigures {
   name: string;
   eventsPerRequest: number;
   result: LoadResult;
   rssMb: number;
+  /** The server's CPU time per 1,000 events stored during the measured run, in ms. */
+  cpuMsPer1kEvents: number;
 }
 
 export interface Target {
@@ -32,6 +46,8 @@ export function connectorTarget(
   databaseUrl: (dir: string) => string,
   label = 'connector',
   env: NodeJS.ProcessEnv = {},
+  /** Node flags before the script, e.g. `--cpu-prof` (not allowed in NODE_OPTIONS). */
+  nodeArgs: string[] = [],
 ): Target {
   return {
     name: label,
@@ -40,7 +56,7 @@ export function connectorTarget(
       writeFileSync(path.join(dir, 'dataset.json'), benchDataset());
       writeFileSync(path.join(dir, 'hookpost.config.yaml'), benchConfig('./dataset.json'));
       const port = await freePort();
-      const child = startPinned(process.execPath, [CONNECTOR_BIN, 'start', '--no-worker'], {
+      const child = startPinned(process.execPath, [...nodeArgs, CONNECTOR_BIN, 'start', '--no-worker'], {
         PORT: String(port),
         HOOKPOST_CONFIG: path.join(dir, 'hookpost.config.yaml'),
         DATABASE_URL: databaseUrl(dir),
@@ -71,6 +87,37 @@ export const baselineTarget: Target = {
   },
 };
 
+/** The minimal group-commit server: the same rows as the connector, one transaction per event-loop turn. */
+export const groupCommitTarget: Target = groupCommitBaseline();
+
+/** The group-commit baseline, optionally with Node flags (e.g. `--cpu-prof`). */
+export function groupCommitBaseline(nodeArgs: string[] = []): Target {
+  return {
+    name: 'group-commit baseline',
+    async start() {
+      const dir = mkdtempSync(path.join(tmpdir(), 'hookpost-bench-'));
+      const port = await freePort();
+      const child = startPinned(
+        process.execPath,
+        [
+          ...nodeArgs,
+          GROUP_COMMIT,
+          String(port),
+          path.join(dir, 'g.db'),
+          HUBSPOT_SECRET,
+          PUBLIC_URL,
+          SF_TOKEN,
+          ORG_ID,
+        ],
+        {},
+      );
+      const url = `http://127.0.0.1:${port}`;
+      await waitFor(`${url}/healthz`);
+      return { url, pid: child.pid, close: () => stop(child) };
+    },
+  };
+}
+
 export async function measureHubSpot(
   target: Target,
   seconds: number,
@@ -86,6 +133,7 @@ export async function measureHubSpot(
       seconds: 2,
       next: () => signedHubSpot(100),
     });
+    const cpuBefore = cpuSeconds(server.pid);
     const result = await load({
       url: server.url,
       path: '/webhooks/hubspot',
@@ -93,7 +141,14 @@ export async function measureHubSpot(
       seconds,
       next: () => signedHubSpot(100),
     });
-    return { name: target.name, eventsPerRequest: 100, result, rssMb: peakRssMb(server.pid) };
+    const cpuMsPer1kEvents = ((cpuSeconds(server.pid) - cpuBefore) * 1e6) / (result.total * 100);
+    return {
+      name: target.name,
+      eventsPerRequest: 100,
+      result,
+      rssMb: peakRssMb(server.pid),
+      cpuMsPer1kEvents,
+    };
   } finally {
     await server.close();
   }
@@ -108,8 +163,10 @@ export async function measureSalesforce(
   const path = `/webhooks/salesforce/${SF_TOKEN}`;
   try {
     await load({ url: server.url, path, connections, seconds: 2, next: salesforceMessage });
+    const cpuBefore = cpuSeconds(server.pid);
     const result = await load({ url: server.url, path, connections, seconds, next: salesforceMessage });
-    return { name: target.name, eventsPerRequest: 1, result, rssMb: peakRssMb(server.pid) };
+    const cpuMsPer1kEvents = ((cpuSeconds(server.pid) - cpuBefore) * 1e6) / result.total;
+    return { name: target.name, eventsPerRequest: 1, result, rssMb: peakRssMb(server.pid), cpuMsPer1kEvents };
   } finally {
     await server.close();
   }
