@@ -7,7 +7,7 @@
 // for all requests that arrived in the same turn of the event loop (WAL, synchronous=FULL:
 // each request is answered only after the commit that holds it).
 // Usage: node baseline-group-commit.mjs <port> <sqlite-file> <hubspot-secret> <public-url> <sf-token> <org-id>
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, hash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer } from 'node:http';
 import Database from 'better-sqlite3';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
@@ -36,7 +36,7 @@ const insertEvent = db.prepare(
    ON CONFLICT DO NOTHING`,
 );
 const eventId = (platform, account, external) =>
-  `evt_${createHash('sha256').update(`${platform}\n${account}\n${external}`).digest('base64url').slice(0, 22)}`;
+  `evt_${hash('sha256', `${platform}\n${account}\n${external}`, 'base64url').slice(0, 22)}`;
 const rawId = () => `raw_${Date.now().toString(36)}${randomBytes(10).toString('base64url')}`;
 
 // One delivery: [platform, channel, account, signatureVersion, body, events[]], each event

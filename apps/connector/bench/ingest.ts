@@ -1,6 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { type OpenLoopResult, openLoop } from './open-loop.js';
 import {
   cpuSeconds,
   freePort,
@@ -34,6 +35,8 @@ export interface IngestFigures {
   rssMb: number;
   /** The server's CPU time per 1,000 events stored during the measured run, in ms. */
   cpuMsPer1kEvents: number;
+  /** The fixed-rate run after the saturated one, when asked for. */
+  openLoop?: OpenLoopResult;
 }
 
 export interface Target {
@@ -118,56 +121,73 @@ export function groupCommitBaseline(nodeArgs: string[] = []): Target {
   };
 }
 
-export async function measureHubSpot(
+/** A kind of inbound request: where it goes and how each one is made. */
+export interface IngestWorkload {
+  name: string;
+  path: string;
+  eventsPerRequest: number;
+  next: () => { body: string; headers: Record<string, string> };
+}
+
+export const HUBSPOT_BATCHES: IngestWorkload = {
+  name: 'HubSpot batches of 100 events',
+  path: '/webhooks/hubspot',
+  eventsPerRequest: 100,
+  next: () => signedHubSpot(100),
+};
+
+export const SALESFORCE_MESSAGES: IngestWorkload = {
+  name: 'Salesforce outbound messages, one notification each',
+  path: `/webhooks/salesforce/${SF_TOKEN}`,
+  eventsPerRequest: 1,
+  next: salesforceMessage,
+};
+
+/**
+ * One server, one workload: a 2 s warm-up, the saturated run (`connections` in flight), then
+ * — when `openLoopShare` > 0 — an open-loop run at that share of the saturated request rate.
+ */
+export async function measureIngest(
   target: Target,
+  workload: IngestWorkload,
   seconds: number,
-  connections = 50,
+  { connections = 50, openLoopShare = 0.5 }: { connections?: number; openLoopShare?: number } = {},
 ): Promise<IngestFigures> {
   const server = await target.start();
+  const { path: route, next } = workload;
   try {
     // A short warm-up so JIT and caches are hot, then the measured run.
-    await load({
-      url: server.url,
-      path: '/webhooks/hubspot',
-      connections,
-      seconds: 2,
-      next: () => signedHubSpot(100),
-    });
+    await load({ url: server.url, path: route, connections, seconds: 2, next });
     const cpuBefore = cpuSeconds(server.pid);
-    const result = await load({
-      url: server.url,
-      path: '/webhooks/hubspot',
-      connections,
-      seconds,
-      next: () => signedHubSpot(100),
-    });
-    const cpuMsPer1kEvents = ((cpuSeconds(server.pid) - cpuBefore) * 1e6) / (result.total * 100);
+    const result = await load({ url: server.url, path: route, connections, seconds, next });
+    const events = result.total * workload.eventsPerRequest;
+    const cpuMsPer1kEvents = ((cpuSeconds(server.pid) - cpuBefore) * 1e6) / events;
+    const rssMb = peakRssMb(server.pid);
+    const openLoopResult =
+      openLoopShare > 0
+        ? await openLoop({
+            url: server.url,
+            path: route,
+            rate: Math.max(1, Math.round(result.requestsPerSec * openLoopShare)),
+            seconds,
+            next,
+          })
+        : undefined;
     return {
       name: target.name,
-      eventsPerRequest: 100,
+      eventsPerRequest: workload.eventsPerRequest,
       result,
-      rssMb: peakRssMb(server.pid),
+      rssMb,
       cpuMsPer1kEvents,
+      ...(openLoopResult ? { openLoop: openLoopResult } : {}),
     };
   } finally {
     await server.close();
   }
 }
 
-export async function measureSalesforce(
-  target: Target,
-  seconds: number,
-  connections = 50,
-): Promise<IngestFigures> {
-  const server = await target.start();
-  const path = `/webhooks/salesforce/${SF_TOKEN}`;
-  try {
-    await load({ url: server.url, path, connections, seconds: 2, next: salesforceMessage });
-    const cpuBefore = cpuSeconds(server.pid);
-    const result = await load({ url: server.url, path, connections, seconds, next: salesforceMessage });
-    const cpuMsPer1kEvents = ((cpuSeconds(server.pid) - cpuBefore) * 1e6) / result.total;
-    return { name: target.name, eventsPerRequest: 1, result, rssMb: peakRssMb(server.pid), cpuMsPer1kEvents };
-  } finally {
-    await server.close();
-  }
-}
+export const measureHubSpot = (target: Target, seconds: number, connections = 50) =>
+  measureIngest(target, HUBSPOT_BATCHES, seconds, { connections, openLoopShare: 0 });
+
+export const measureSalesforce = (target: Target, seconds: number, connections = 50) =>
+  measureIngest(target, SALESFORCE_MESSAGES, seconds, { connections, openLoopShare: 0 });

@@ -33,3 +33,19 @@ export function cachingStatements(
     },
   };
 }
+
+const sqliteByKysely = new WeakMap<object, SQLite.Database>();
+
+/** Remembers the better-sqlite3 database under a Kysely instance (`openDatabase` does). */
+export function rememberSqlite(db: object, sqlite: SQLite.Database): void {
+  sqliteByKysely.set(db, sqlite);
+}
+
+/**
+ * The better-sqlite3 database a Kysely instance from `openDatabase` runs on, for hot paths
+ * that run their own prepared statements inside a Kysely transaction (which holds the one
+ * connection, so they join it). Undefined for PostgreSQL and other Kysely instances.
+ */
+export function sqliteOf(db: object): SQLite.Database | undefined {
+  return sqliteByKysely.get(db);
+}
