@@ -4,6 +4,7 @@ import { HookpostHubSpotError } from '../errors.js';
 import { formatIssue } from './issues.js';
 import { type MalformedItem, malformedItem } from './malformed.js';
 import { toCrmEvent } from './normalise.js';
+import { isPlainWebhookEvent } from './plain-event.js';
 import { hubSpotWebhookEventSchema, MAX_EVENTS_PER_BATCH } from './schema.js';
 
 /** How many problems to spell out in one error message before summarising. */
@@ -43,6 +44,10 @@ export function parseWebhookDelivery(rawBody: string | Uint8Array): ParsedWebhoo
   const bad: MalformedItem[] = [];
   for (let index = 0; index < json.length; index++) {
     const item: unknown = json[index];
+    if (isPlainWebhookEvent(item)) {
+      events.push(toCrmEvent(item));
+      continue;
+    }
     const parsed = hubSpotWebhookEventSchema.safeParse(item);
     if (parsed.success) {
       events.push(toCrmEvent(parsed.data));
