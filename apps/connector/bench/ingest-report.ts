@@ -4,14 +4,16 @@ import path from 'node:path';
 import {
   baselineTarget,
   connectorTarget,
+  groupCommitBaseline,
   groupCommitTarget,
   HUBSPOT_BATCHES,
   type IngestFigures,
   type IngestWorkload,
   measureIngest,
   SALESFORCE_MESSAGES,
+  type Target,
 } from './ingest.js';
-import { describeProfile, topSelfTime } from './profile.js';
+import { describeProfile, selfTimeByArea, topSelfTime } from './profile.js';
 import { type BenchSection, fmt } from './report.js';
 
 /** Open-loop p99 asked for, at half the saturated rate. */
@@ -40,16 +42,21 @@ function row(f: IngestFigures, perRequest: IngestFigures, groupCommit: IngestFig
   ].join(' | ');
 }
 
-/** A short profiled connector run on the same workload: where its CPU goes. */
-async function connectorProfile(workload: IngestWorkload, seconds: number): Promise<string> {
+/** A short profiled run of a server on the workload: where its time goes, by area and by function. */
+async function profiled(
+  workload: IngestWorkload,
+  seconds: number,
+  target: (nodeArgs: string[]) => Target,
+): Promise<{ areas: string; functions: string }> {
   const dir = mkdtempSync(path.join(tmpdir(), 'hookpost-prof-'));
   try {
-    const target = connectorTarget(sqliteUrl, 'connector (profiled)', {}, [
-      '--cpu-prof',
-      `--cpu-prof-dir=${dir}`,
-    ]);
-    await measureIngest(target, workload, Math.min(seconds, 5), { openLoopShare: 0 });
-    return describeProfile(topSelfTime(dir, 8));
+    await measureIngest(target(['--cpu-prof', `--cpu-prof-dir=${dir}`]), workload, Math.min(seconds, 5), {
+      openLoopShare: 0,
+    });
+    return {
+      areas: describeProfile(selfTimeByArea(dir, 8)),
+      functions: describeProfile(topSelfTime(dir, 6)),
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -68,10 +75,18 @@ export async function ingestSection(
   const perRequest = await measureIngest(baselineTarget, workload, seconds);
   const groupCommit = await measureIngest(groupCommitTarget, workload, seconds);
   const connector = await measureIngest(connectorTarget(sqliteUrl, 'connector (SQLite)'), workload, seconds);
-  const profile = process.env.BENCH_PROFILE === '0' ? '' : await connectorProfile(workload, seconds);
+  const profile =
+    process.env.BENCH_PROFILE === '0'
+      ? undefined
+      : {
+          connector: await profiled(workload, seconds, (args) =>
+            connectorTarget(sqliteUrl, 'connector (profiled)', {}, args),
+          ),
+          baseline: await profiled(workload, seconds, groupCommitBaseline),
+        };
   const ratio = eventsPerSec(connector) / eventsPerSec(groupCommit);
   const cpuRatio = groupCommit.cpuMsPer1kEvents / connector.cpuMsPer1kEvents;
-  const evidence = `CPU per 1,000 events ${fmt(connector.cpuMsPer1kEvents, 1)} ms vs ${fmt(groupCommit.cpuMsPer1kEvents, 1)} ms (${fmt(cpuRatio, 2)}×)${profile ? `; connector self time (cpu-prof): ${profile}` : ''}`;
+  const evidence = `CPU per 1,000 events ${fmt(connector.cpuMsPer1kEvents, 1)} ms vs ${fmt(groupCommit.cpuMsPer1kEvents, 1)} ms (${fmt(cpuRatio, 2)}×); see the profiles below`;
   const openLoop = (f: IngestFigures) => ({
     name: `${f.name}: open-loop p99 at ${fmt(f.openLoop?.rate ?? 0)} requests/s (half its saturated rate)`,
     value: `${f.openLoop?.p99 ?? '–'} ms`,
@@ -90,6 +105,12 @@ export async function ingestSection(
       '| server | requests/s | events/s | p50 ms | p99 ms | open-loop rate | OL p50 ms | OL p99 ms | CPU ms / 1k events | peak RSS MB | errors | vs per-request | vs group commit |',
       '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
       ...[perRequest, groupCommit, connector].map((f) => `| ${row(f, perRequest, groupCommit)} |`),
+      ...(profile
+        ? [
+            '',
+            `Self time (\`node --cpu-prof\`, a ${Math.min(seconds, 5)} s saturated run after start-up and warm-up; wall-clock samples, so time blocked in fsync counts): connector by area — ${profile.connector.areas}; by function — ${profile.connector.functions}. Group-commit baseline by area — ${profile.baseline.areas}.`,
+          ]
+        : []),
     ],
     targets: [
       {
