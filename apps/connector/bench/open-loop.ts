@@ -1,4 +1,5 @@
 import { Agent, request } from 'node:http';
+import { loadavg } from 'node:os';
 
 /** What a fixed-rate run measured. Latencies in ms, from each request's scheduled send time. */
 export interface OpenLoopResult {
@@ -12,6 +13,8 @@ export interface OpenLoopResult {
   max: number;
   /** Non-2xx answers and transport errors. */
   errors: number;
+  /** The machine's 1-minute load average at the end of the run (other processes share it). */
+  loadAverage: number;
 }
 
 /**
@@ -89,5 +92,6 @@ export async function openLoop(options: {
     p99: Math.round(at(0.99) * 10) / 10,
     max: Math.round((latencies.at(-1) ?? 0) * 10) / 10,
     errors,
+    loadAverage: loadavg()[0] ?? 0,
   };
 }

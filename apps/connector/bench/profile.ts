@@ -24,6 +24,8 @@ const KNOWN: Record<string, string> = {
 };
 
 const AREAS: [RegExp, string][] = [
+  // The baselines' own code calls better-sqlite3 directly: its inserts count here.
+  [/bench\/baseline-/, 'baseline script (its parse, rows and SQLite inserts)'],
   [/^(kysely|better-sqlite3)\/|store\/insert-many\.js \(anonymous\)/, 'SQLite (statements, commit fsync)'],
   [
     /^(router|express|parseurl|path-to-regexp|mime-types|finalhandler|send|qs|content-type|type-is)\//,
