@@ -61,6 +61,23 @@ export function peakRssMb(pid: number | undefined): number {
   }
 }
 
+/**
+ * CPU time a process has used so far (user + system, from /proc/<pid>/stat), in seconds.
+ * Per event it is steadier than throughput on a shared machine: other processes slow a
+ * server down but do not add to its own CPU time.
+ */
+export function cpuSeconds(pid: number | undefined): number {
+  if (pid === undefined) return Number.NaN;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // Fields 14 and 15 of proc(5) (utime, stime), counted from the state field (3).
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return Number.NaN;
+  }
+}
+
 /** The process and its children (taskset execs, so the pid is the server's). */
 export async function stop(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null) return;

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /**
  * Our stable event id: `evt_` + 22 base64url characters of SHA-256 over platform, account
@@ -8,10 +8,9 @@ import { createHash } from 'node:crypto';
  * salesforceEventId('00D5e000000KQ2eEAG', '04l5e000001XyZaAAK'); // 'evt_…' (26 characters)
  */
 export function salesforceEventId(accountId: string, externalId: string): string {
-  const hash = createHash('sha256')
-    .update(`salesforce\n${accountId}\n${externalId}`, 'utf8')
-    .digest('base64url');
-  return `evt_${hash.slice(0, 22)}`;
+  // One-shot `hash` (Node ≥ 20.12): no Hash object per notification on the ingest path.
+  const digest = hash('sha256', `salesforce\n${accountId}\n${externalId}`, 'base64url');
+  return `evt_${digest.slice(0, 22)}`;
 }
 
 /** An ISO-8601 instant from a Salesforce timestamp (ISO string or epoch ms), else `null`. */

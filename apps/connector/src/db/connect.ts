@@ -3,6 +3,7 @@ import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
+import { cachingStatements, rememberSqlite } from './statement-cache.js';
 import type { Database } from './types.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -87,7 +88,8 @@ function openSqlite(target: string, cwd: string, { readOnly = false }: OpenOptio
   // large share of the write time (measured with bench/). https://sqlite.org/wal.html#ckpt
   sqlite.pragma('wal_autocheckpoint = 8000');
   sqlite.pragma('foreign_keys = ON');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingStatements(sqlite) }) });
+  rememberSqlite(db, sqlite);
   return {
     db,
     dialect: 'sqlite',

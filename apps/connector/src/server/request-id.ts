@@ -61,12 +61,27 @@ export function redactPath(path: string, { secretPathPrefixes = [], secrets = []
 export function requestContext(logger: Logger, redactions: Redactions = {}) {
   return function assignRequestId(req: Request, res: Response, next: NextFunction): void {
     const incoming = req.headers['x-request-id'];
-    req.id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
-    req.log = logger.child({ reqId: req.id });
-    res.setHeader('x-request-id', req.id);
+    const id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    req.id = id;
+    // The child logger is made when first used: most requests log nothing (the request line
+    // is at debug), and a pino child per request showed in the ingest profile.
+    let child: Logger | undefined;
+    Object.defineProperty(req, 'log', {
+      configurable: true,
+      enumerable: true,
+      get: () => {
+        child ??= logger.child({ reqId: id });
+        return child;
+      },
+      set: (value: Logger) => {
+        child = value;
+      },
+    });
+    res.setHeader('x-request-id', id);
     const started = performance.now();
     res.on('finish', () => {
       const level = res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'debug';
+      if (!logger.isLevelEnabled(level)) return;
       req.log[level](
         {
           method: req.method,

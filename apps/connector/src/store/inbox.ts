@@ -1,13 +1,15 @@
 import type { CrmEvent, InboundDeliveryInput } from '@hookpost/core';
+import type SQLite from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import type { Dialect } from '../db/connect.js';
+import { sqliteOf } from '../db/statement-cache.js';
 import type { Database, EventTable, RawDeliveryTable } from '../db/types.js';
 import type { WorkspaceIndex } from '../workspaces.js';
 import { eventPayload } from './event-row.js';
 import { newId } from './ids.js';
-import { insertManyIgnoringConflicts } from './insert-many.js';
+import { insertManyIgnoringConflicts, sqliteInserter } from './insert-many.js';
 import { type MalformedItem, malformedRow } from './malformed.js';
-import { redactErased } from './tombstones.js';
+import { redactErased, TOMBSTONE_KIND } from './tombstones.js';
 
 /** One inbound request (or stream batch): its raw body and the events an adapter parsed from it. */
 export type InboundDelivery = InboundDeliveryInput;
@@ -80,6 +82,26 @@ interface Pending {
  * requests, each still answered only after its own rows are on disk.
  */
 export function createInbox({ db, dialect, workspaces, now = Date.now, maxBatch = 64 }: InboxOptions): Inbox {
+  // On SQLite from `openDatabase`, rows go through prepared single-row statements.
+  const sqlite = dialect === 'sqlite' ? sqliteOf(db) : undefined;
+  const insertRaw = sqlite && sqliteInserter(sqlite, 'raw_deliveries', RAW_COLUMNS);
+  const insertEvents = sqlite && sqliteInserter(sqlite, 'events', EVENT_COLUMNS);
+  let tombstoneIn: SQLite.Statement | undefined;
+  // One indexed lookup per workspace: with no tombstone there, no event needs its CRM hash.
+  const mayHaveTombstones = (rows: readonly EventTable[]) => {
+    if (!sqlite) return true;
+    tombstoneIn ??= sqlite.prepare(
+      `select 1 from suppressions where workspace_id = ? and kind = '${TOMBSTONE_KIND}' limit 1`,
+    );
+    const checked = new Set<string>();
+    for (const row of rows) {
+      const workspace = row.workspace_id;
+      if (workspace === null || checked.has(workspace)) continue;
+      if (tombstoneIn.get(workspace) !== undefined) return true;
+      checked.add(workspace);
+    }
+    return false;
+  };
   let queue: Pending[] = [];
   let flushing: Promise<void> | null = null;
   let scheduled = false;
@@ -145,7 +167,16 @@ export function createInbox({ db, dialect, workspaces, now = Date.now, maxBatch 
         rows.push(malformedRow(withoutNulItem(item), delivery, deliveryId, receivedAt, workspaces));
       perDelivery.push(rows);
     }
-    await redactErased(trx, raw, perDelivery.flat());
+    const rows = perDelivery.flat();
+    if (mayHaveTombstones(rows)) await redactErased(trx, raw, rows);
+    if (insertRaw && insertEvents) {
+      insertRaw(raw);
+      for (const [i, rows] of perDelivery.entries()) {
+        const accepted = insertEvents(rows);
+        results.push({ deliveryId: raw[i]?.id ?? '', accepted, duplicates: rows.length - accepted });
+      }
+      return results;
+    }
     await insertManyIgnoringConflicts(trx, dialect, 'raw_deliveries', RAW_COLUMNS, raw);
     for (const [i, rows] of perDelivery.entries()) {
       let accepted = 0;

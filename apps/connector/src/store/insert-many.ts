@@ -1,3 +1,4 @@
+import type SQLite from 'better-sqlite3';
 import { CompiledQuery, type Kysely } from 'kysely';
 import type { Dialect } from '../db/connect.js';
 import type { Database } from '../db/types.js';
@@ -33,4 +34,33 @@ export async function insertManyIgnoringConflicts<T extends keyof Database>(
     for (const column of columns) parameters.push(row[column as keyof typeof row] ?? null);
   const result = await db.executeQuery(CompiledQuery.raw(text, parameters));
   return Number(result.numAffectedRows ?? 0n);
+}
+
+/**
+ * SQLite only: the same insert as one prepared single-row statement (`… on conflict do
+ * nothing`), run per row with its values bound by position from one reused array. Runs
+ * inside the caller's Kysely transaction, which holds SQLite's one connection. No parameter
+ * array and no statement compile per request: in the ingest profile (`node --cpu-prof`) the
+ * multi-row insert through Kysely cost ~50 % more per row than this. Returns a function counting the rows inserted.
+ */
+export function sqliteInserter<T extends keyof Database>(
+  sqlite: SQLite.Database,
+  table: T,
+  columns: readonly (keyof Database[T] & string)[],
+): (rows: readonly Database[T][]) => number {
+  let statement: SQLite.Statement | undefined;
+  // One array reused for every row's values, bound by position.
+  const values: unknown[] = [];
+  return (rows) => {
+    // Prepared on first use: the table exists once migrations ran.
+    statement ??= sqlite.prepare(
+      `insert into "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) values (${columns.map(() => '?').join(', ')}) on conflict do nothing`,
+    );
+    let inserted = 0;
+    for (const row of rows) {
+      for (let i = 0; i < columns.length; i++) values[i] = row[columns[i] as keyof typeof row] ?? null;
+      inserted += statement.run(values).changes;
+    }
+    return inserted;
+  };
 }

@@ -9,7 +9,7 @@ import { newId } from './ids.js';
  * tombstoned record are stored without personal data and decided `skipped:erased`
  * (GDPR Art. 17: erasure holds for data that arrives later too).
  */
-const TOMBSTONE_KIND = 'erased';
+export const TOMBSTONE_KIND = 'erased';
 const REDACTED_BODY = '[redacted: erased record]';
 // Fields of an event's `source` that can carry personal data (workflow inputs, values,
 // the raw item of a malformed one).

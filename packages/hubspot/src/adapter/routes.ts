@@ -34,13 +34,13 @@ export function hubspotRoutes(
       channel: 'hubspot_webhook',
       handler: createWebhookMiddleware({
         ...shared,
-        onEvents: async (events, { rawBody, signatureVersion, malformed }) => {
+        onEvents: async (events, { bodyText, signatureVersion, malformed }) => {
           await accept({
             platform: 'hubspot',
             channel: 'webhook',
             accountId: accountOf(events) ?? malformed[0]?.accountId ?? null,
             signatureVersion,
-            body: rawBody.toString('utf8'),
+            body: bodyText,
             events,
             malformed,
           });
@@ -56,13 +56,13 @@ export function hubspotRoutes(
         ...shared,
         allowLegacy: true,
         ...(options.replayGuard ? { replayGuard: options.replayGuard } : {}),
-        onExecution: async (_execution, event, { rawBody, signatureVersion }) => {
+        onExecution: async (_execution, event, { bodyText, signatureVersion }) => {
           await accept({
             platform: 'hubspot',
             channel: 'workflow_action',
             accountId: event.accountId,
             signatureVersion,
-            body: rawBody.toString('utf8'),
+            body: bodyText,
             events: [event],
           });
         },

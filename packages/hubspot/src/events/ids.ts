@@ -25,15 +25,8 @@ export function webhookExternalId(parts: {
   propertyName: string | undefined;
   association?: AssociationLink | undefined;
 }): string {
-  const key = [
-    parts.portalId,
-    parts.subscriptionId,
-    parts.objectId,
-    parts.eventId,
-    parts.occurredAt,
-    parts.propertyName ?? '',
-  ];
+  const key = `${parts.portalId}:${parts.subscriptionId}:${parts.objectId}:${parts.eventId}:${parts.occurredAt}:${parts.propertyName ?? ''}`;
   const link = parts.association;
-  if (link) key.push(link.toObjectId, link.associationType, link.associationRemoved ? 'removed' : 'added');
-  return key.join(':');
+  if (!link) return key;
+  return `${key}:${link.toObjectId}:${link.associationType}:${link.associationRemoved ? 'removed' : 'added'}`;
 }

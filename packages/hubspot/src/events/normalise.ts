@@ -22,26 +22,35 @@ export function toCrmEvent(event: HubSpotWebhookEvent): CrmEvent {
   const objectType = prefix === GENERIC_PREFIX ? genericObjectType(event) : prefix;
   const objectId = String(event.objectId ?? event.primaryObjectId ?? event.fromObjectId);
   const accountId = String(event.portalId);
+  // Fields named one by one (no spread of the event): this runs for every event received.
   const externalId = webhookExternalId({
-    ...event,
+    portalId: event.portalId,
+    subscriptionId: event.subscriptionId,
     objectId,
+    eventId: event.eventId,
+    occurredAt: event.occurredAt,
     propertyName: event.propertyName,
     association: kind === 'association_changed' ? associationLink(event) : undefined,
   });
-  return {
-    id: eventIdFor('hubspot', accountId, externalId),
-    platform: 'hubspot',
-    accountId,
-    externalId,
-    objectType,
-    objectId,
-    kind,
-    ...(kind === 'updated' && event.propertyName !== undefined
-      ? { changes: { [event.propertyName]: { value: event.propertyValue ?? null } } }
-      : {}),
-    occurredAt: new Date(event.occurredAt).toISOString(),
-    source: sourceOf(event, type),
-  };
+  const id = eventIdFor('hubspot', accountId, externalId);
+  const occurredAt = new Date(event.occurredAt).toISOString();
+  const source = sourceOf(event, type);
+  if (kind === 'updated' && event.propertyName !== undefined) {
+    const changes = { [event.propertyName]: { value: event.propertyValue ?? null } };
+    return {
+      id,
+      platform: 'hubspot',
+      accountId,
+      externalId,
+      objectType,
+      objectId,
+      kind,
+      changes,
+      occurredAt,
+      source,
+    };
+  }
+  return { id, platform: 'hubspot', accountId, externalId, objectType, objectId, kind, occurredAt, source };
 }
 
 /**

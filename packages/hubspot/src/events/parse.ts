@@ -4,6 +4,7 @@ import { HookpostHubSpotError } from '../errors.js';
 import { formatIssue } from './issues.js';
 import { type MalformedItem, malformedItem } from './malformed.js';
 import { toCrmEvent } from './normalise.js';
+import { isPlainWebhookEvent } from './plain-event.js';
 import { hubSpotWebhookEventSchema, MAX_EVENTS_PER_BATCH } from './schema.js';
 
 /** How many problems to spell out in one error message before summarising. */
@@ -27,7 +28,7 @@ export interface ParsedWebhookDelivery {
  * const { events, malformed } = parseWebhookDelivery(rawBody);
  */
 export function parseWebhookDelivery(rawBody: string | Uint8Array): ParsedWebhookDelivery {
-  const text = typeof rawBody === 'string' ? rawBody : Buffer.from(rawBody).toString('utf8');
+  const text = typeof rawBody === 'string' ? rawBody : utf8Of(rawBody);
   if (jsonDepth(text) > MAX_JSON_DEPTH) throw malformed(`nested deeper than ${MAX_JSON_DEPTH} levels`);
   let json: unknown;
   try {
@@ -41,7 +42,12 @@ export function parseWebhookDelivery(rawBody: string | Uint8Array): ParsedWebhoo
   }
   const events: CrmEvent[] = [];
   const bad: MalformedItem[] = [];
-  for (const [index, item] of json.entries()) {
+  for (let index = 0; index < json.length; index++) {
+    const item: unknown = json[index];
+    if (isPlainWebhookEvent(item)) {
+      events.push(toCrmEvent(item));
+      continue;
+    }
     const parsed = hubSpotWebhookEventSchema.safeParse(item);
     if (parsed.success) {
       events.push(toCrmEvent(parsed.data));
@@ -65,6 +71,14 @@ export function parseWebhookBatch(rawBody: string | Uint8Array): CrmEvent[] {
   const { events, malformed: bad } = parseWebhookDelivery(rawBody);
   if (bad.length > 0) throw malformed(summariseIssues(bad.map((b) => b.error)));
   return events;
+}
+
+/** Decodes without copying the bytes first (a Buffer is decoded in place). */
+function utf8Of(bytes: Uint8Array): string {
+  const buffer = Buffer.isBuffer(bytes)
+    ? bytes
+    : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return buffer.toString('utf8');
 }
 
 function summariseIssues(lines: readonly string[]): string {

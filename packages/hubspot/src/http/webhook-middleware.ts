@@ -12,6 +12,8 @@ export const DEFAULT_MAX_BODY_BYTES = 1_000_000;
 
 export interface DeliveryContext {
   rawBody: Buffer;
+  /** `rawBody` decoded as UTF-8 (decoded once, for parsing and for storing). */
+  bodyText: string;
   signatureVersion: SignatureVersion;
   /** Items of the delivery that are not readable events: store them, the delivery is still acknowledged. */
   malformed: MalformedItem[];
@@ -72,10 +74,12 @@ export function createWebhookMiddleware(options: WebhookMiddlewareOptions): Node
         sendRefusal(res, received.reason, received.bodyRead);
         return;
       }
-      const parsed = parseWebhookDelivery(received.rawBody);
+      const bodyText = received.rawBody.toString('utf8');
+      const parsed = parseWebhookDelivery(bodyText);
       events = parsed.events;
       context = {
         rawBody: received.rawBody,
+        bodyText,
         signatureVersion: received.signatureVersion,
         malformed: parsed.malformed,
       };

@@ -79,9 +79,15 @@ export function createWorkflowActionMiddleware(options: WorkflowActionMiddleware
       }
       // Only the v3 timestamp is signed; an unsigned one never dates the event.
       const signedAt = received.signatureVersion === 'v3' ? received.timestampMs : undefined;
-      parsed = parseWorkflowAction(received.rawBody, { receivedAt: new Date(signedAt ?? now()) });
+      const bodyText = received.rawBody.toString('utf8');
+      parsed = parseWorkflowAction(bodyText, { receivedAt: new Date(signedAt ?? now()) });
       // One execution per request: an unreadable one is the whole request, answered 400.
-      context = { rawBody: received.rawBody, signatureVersion: received.signatureVersion, malformed: [] };
+      context = {
+        rawBody: received.rawBody,
+        bodyText,
+        signatureVersion: received.signatureVersion,
+        malformed: [],
+      };
       if (options.replayGuard) {
         replayKey = `${received.signatureVersion}:${received.signature}`;
         if (!(await options.replayGuard.claim(replayKey, now() + replayWindowMs))) {

@@ -1,0 +1,97 @@
+import { Agent, request } from 'node:http';
+import { loadavg } from 'node:os';
+
+/** What a fixed-rate run measured. Latencies in ms, from each request's scheduled send time. */
+export interface OpenLoopResult {
+  /** The rate asked for, requests/s. */
+  rate: number;
+  /** Requests answered per second of the run. */
+  achievedRate: number;
+  sent: number;
+  p50: number;
+  p99: number;
+  max: number;
+  /** Non-2xx answers and transport errors. */
+  errors: number;
+  /** The machine's 1-minute load average at the end of the run (other processes share it). */
+  loadAverage: number;
+}
+
+/**
+ * An open-loop load: requests are scheduled at a fixed rate whatever the server does, each on
+ * its own socket if need be (keep-alive pool, no cap), and each latency is counted from when
+ * the request was due, not when it was sent: a stall delays every request behind it and shows
+ * in p99 (no coordinated omission). autocannon's `overallRate` is not this: its connections
+ * wait for an answer before sending again, so a slow server is sent less and its queueing
+ * time is not measured. Bounded: 127.0.0.1 only, `seconds` long, then waits ≤ 10 s for answers.
+ */
+export async function openLoop(options: {
+  url: string;
+  path: string;
+  rate: number;
+  seconds: number;
+  next: () => { body: string; headers: Record<string, string> };
+}): Promise<OpenLoopResult> {
+  const target = new URL(options.path, options.url);
+  if (target.hostname !== '127.0.0.1') throw new Error('open-loop load only to 127.0.0.1');
+  const agent = new Agent({ keepAlive: true, maxSockets: Number.POSITIVE_INFINITY });
+  const latencies: number[] = [];
+  let errors = 0;
+  let sent = 0;
+  const pending = new Set<Promise<void>>();
+  const intervalMs = 1000 / options.rate;
+  const total = Math.round(options.rate * options.seconds);
+  const started = performance.now();
+
+  const send = (dueAt: number) => {
+    const { body, headers } = options.next();
+    const done = new Promise<void>((resolve) => {
+      const req = request(
+        target,
+        { method: 'POST', agent, headers: { ...headers, 'content-length': Buffer.byteLength(body) } },
+        (res) => {
+          res.resume();
+          res.once('end', () => {
+            if ((res.statusCode ?? 0) >= 300) errors++;
+            latencies.push(performance.now() - dueAt);
+            resolve();
+          });
+        },
+      );
+      req.once('error', () => {
+        errors++;
+        resolve();
+      });
+      req.end(body);
+    });
+    pending.add(done);
+    void done.then(() => pending.delete(done));
+  };
+
+  while (sent < total) {
+    const now = performance.now();
+    // Catch up on every request already due (a late timer must not lower the rate).
+    while (sent < total && started + sent * intervalMs <= now) {
+      send(started + sent * intervalMs);
+      sent++;
+    }
+    const wait = started + sent * intervalMs - performance.now();
+    await new Promise((r) => (wait > 1 ? setTimeout(r, wait - 1) : setImmediate(r)));
+  }
+  const runSeconds = (performance.now() - started) / 1000;
+  await Promise.race([Promise.all(pending), new Promise((r) => setTimeout(r, 10_000).unref())]);
+  agent.destroy();
+  errors += pending.size;
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
+  return {
+    rate: options.rate,
+    achievedRate: latencies.length / runSeconds,
+    sent,
+    p50: Math.round(at(0.5) * 10) / 10,
+    p99: Math.round(at(0.99) * 10) / 10,
+    max: Math.round((latencies.at(-1) ?? 0) * 10) / 10,
+    errors,
+    loadAverage: loadavg()[0] ?? 0,
+  };
+}
