@@ -130,7 +130,10 @@ export async function measureLatency(
         return at === undefined ? [] : [at - s.at];
       })
       .sort((a, b) => a - b);
-    const acks = measured.map((s) => s.ackMs).filter(Number.isFinite).sort((a, b) => a - b);
+    const acks = measured
+      .map((s) => s.ackMs)
+      .filter(Number.isFinite)
+      .sort((a, b) => a - b);
     return {
       ratePerSec,
       events: measured.length,
