@@ -78,7 +78,7 @@ export function cloneHistory(databaseUrl: string, targetEvents: number): ClonedH
       );
     });
     const cloneOne = db.transaction((copy: bigint) => {
-      tables.forEach((t, i) => statements[i]?.run({ copy, seed: t.seedRows }));
+      for (const [i, t] of tables.entries()) statements[i]?.run({ copy, seed: t.seedRows });
     });
     for (let copy = 1; copy <= copies; copy++) cloneOne(BigInt(copy));
     db.transaction(() => {
