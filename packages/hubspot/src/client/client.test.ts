@@ -59,6 +59,8 @@ describe('rate limiting', () => {
     const elapsedMs = Date.now() - started;
     expect(result.size).toBe(6_000);
     expect(hubspot.stats.batchReads).toBe(60);
+    // Full batches: 6,000 ids in 60 reads of 100.
+    expect(hubspot.stats.recordsRead).toBe(6_000);
     expect(hubspot.stats.rateLimited).toBeLessThanOrEqual(3);
     // 60 requests at 20 per second need at least two full windows.
     expect(elapsedMs).toBeGreaterThanOrEqual(2_000);
