@@ -9,7 +9,7 @@
  * must be durably stored before anything else can happen.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseWebhookBatch, signRequestV3 } from '@hookpost/hubspot';
 import { startMailReceiver } from './mail-receiver.js';
@@ -27,7 +27,11 @@ export interface LatencyFigures {
   delivered: number;
   endToEnd: { p50: number; p99: number; max: number };
   ingest: { p50: number; p99: number };
+  /** From the ingest answer to the trigger's arrival: the worker and dispatcher rounds. */
+  afterAck: { p50: number; p99: number };
   rejected: number;
+  /** 1-minute load average at the end: runnable processes competing for the cores. */
+  loadAverage: number;
 }
 
 function latencyConfig(destinationUrl: string): string {
@@ -134,6 +138,12 @@ export async function measureLatency(
       .map((s) => s.ackMs)
       .filter(Number.isFinite)
       .sort((a, b) => a - b);
+    const afterAck = measured
+      .flatMap((s) => {
+        const at = receiver.arrivals.get(s.id);
+        return at === undefined || !Number.isFinite(s.ackMs) ? [] : [at - s.at - s.ackMs];
+      })
+      .sort((a, b) => a - b);
     return {
       ratePerSec,
       events: measured.length,
@@ -144,7 +154,9 @@ export async function measureLatency(
         max: endToEnd.at(-1) ?? Number.NaN,
       },
       ingest: { p50: percentile(acks, 50), p99: percentile(acks, 99) },
+      afterAck: { p50: percentile(afterAck, 50), p99: percentile(afterAck, 99) },
       rejected: receiver.rejected,
+      loadAverage: loadavg()[0] ?? Number.NaN,
     };
   } finally {
     await stop(child);
@@ -152,13 +164,15 @@ export async function measureLatency(
   }
 }
 
-/** Target: p99 within 50 ms of the ingest round trip (the pipeline adds work, never a poll wait). */
-export const LATENCY_P99_OVER_FLOOR_MS = 50;
+/**
+ * Target for what the pipeline adds after the ingest answer (worker round, dispatcher round,
+ * the signed POST): p99 ≤ 50 ms, a quarter of one idle poll — it must never wait for a poll.
+ */
+export const LATENCY_ADDED_P99_MS = 50;
 
 export async function latencySection(seconds?: number): Promise<BenchSection> {
   const f = await measureLatency(seconds);
   const ms = (n: number) => fmt(n, 1);
-  const overFloor = f.endToEnd.p99 - f.ingest.p99;
   const allDelivered = f.delivered === f.events && f.rejected === 0;
   return {
     title: 'Latency end to end: event received → trigger at the mail platform',
@@ -169,6 +183,7 @@ export async function latencySection(seconds?: number): Promise<BenchSection> {
       '|---|---|---|---|---|',
       `| ingest round trip (baseline) | ${ms(f.ingest.p50)} | ${ms(f.ingest.p99)} | | 1 / 1 |`,
       `| event → trigger at the destination | ${ms(f.endToEnd.p50)} | ${ms(f.endToEnd.p99)} | ${ms(f.endToEnd.max)} | ${fmt(f.endToEnd.p50 / f.ingest.p50, 1)} / ${fmt(f.endToEnd.p99 / f.ingest.p99, 1)} |`,
+      `| of which after the ingest answer (worker, dispatcher, POST) | ${ms(f.afterAck.p50)} | ${ms(f.afterAck.p99)} | | |`,
       '',
       `${fmt(f.delivered)} of ${fmt(f.events)} triggers arrived, ${f.rejected} failed verification.`,
     ],
@@ -181,11 +196,11 @@ export async function latencySection(seconds?: number): Promise<BenchSection> {
         bound: 'triggers missing within 15 s of the last event',
       },
       {
-        name: 'end-to-end p99 over the ingest floor at 10 events/s',
-        value: `+${ms(overFloor)} ms (p99 ${ms(f.endToEnd.p99)} ms)`,
-        target: `≤ +${LATENCY_P99_OVER_FLOOR_MS} ms`,
-        met: overFloor <= LATENCY_P99_OVER_FLOOR_MS,
-        bound: 'the worker and dispatcher rounds after the ingest commit',
+        name: 'added after the ingest answer, p99 at 10 events/s',
+        value: `${ms(f.afterAck.p99)} ms (end to end p99 ${ms(f.endToEnd.p99)} ms)`,
+        target: `≤ ${LATENCY_ADDED_P99_MS} ms`,
+        met: f.afterAck.p99 <= LATENCY_ADDED_P99_MS,
+        bound: `the worker and dispatcher rounds waiting for a core: load average ${fmt(f.loadAverage, 1)} on ${availableParallelism()} cores during the run`,
       },
     ],
   };
