@@ -67,6 +67,31 @@ describe('rate limiting', () => {
     console.info(`60 batch reads at 20/s: ${elapsedMs} ms, ${hubspot.stats.rateLimited} × 429`);
   });
 
+  it('ids asked for while the window is spent join one batch instead of many small ones', async () => {
+    hubspot = await startFakeHubSpot({ rateLimit: { max: 2, intervalMs: 1_000 } });
+    for (let id = 1; id <= 200; id += 1) hubspot.addRecord('contact', String(id), { firstname: `F${id}` });
+    const client = createHubSpotClient({
+      accessToken: 'token-d',
+      baseUrl: hubspot.url,
+      rateLimit: { max: 2, intervalMs: 1_000 },
+    });
+    // Two reads spend the window.
+    await client.fetchRecords('contact', ['1'], ['firstname']);
+    await client.fetchRecords('contact', ['2'], ['firstname']);
+    // Then 90 ids arrive in three waves, each far apart from the batching window (5 ms).
+    const waves: Promise<Map<string, unknown>>[] = [];
+    for (let wave = 0; wave < 3; wave += 1) {
+      const ids = Array.from({ length: 30 }, (_, k) => String(10 + wave * 30 + k));
+      waves.push(client.fetchRecords('contact', ids, ['firstname']));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const results = await Promise.all(waves);
+    expect(results.every((found) => found.size === 30)).toBe(true);
+    // One batch of 90 once the window allowed a request, not three of 30.
+    expect(hubspot.stats.batchReads).toBe(3);
+    expect(hubspot.stats.recordsRead).toBe(92);
+  });
+
   it('recovers from the real window 429s when the client is configured above the limit', async () => {
     hubspot = await startFakeHubSpot({ rateLimit: { max: 20, intervalMs: 1_000 } });
     for (let id = 1; id <= 3_000; id += 1) hubspot.addRecord('deal', String(id), { dealname: `Deal ${id}` });
