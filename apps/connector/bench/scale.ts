@@ -94,6 +94,8 @@ async function pipelineOn(count: number, databaseUrl?: string) {
   return { figures, bytesPerEvent: (bytesWritten('self') - before) / count };
 }
 
+const eventsPerSec = (f: IngestFigures) => f.result.requestsPerSec * f.eventsPerRequest;
+
 export async function measureScale(seconds: number): Promise<ScaleFigures> {
   const filled = await filledDatabase();
   const emptyFile = path.join(mkdtempSync(path.join(tmpdir(), 'hookpost-scale-')), 'empty.db');
@@ -102,8 +104,16 @@ export async function measureScale(seconds: number): Promise<ScaleFigures> {
     // The pipeline first: ingest (no worker) leaves its events pending in the file.
     const pipelineEmpty = await pipelineOn(PIPELINE_EVENTS);
     const pipelineFilled = await pipelineOn(PIPELINE_EVENTS, filled.url);
-    const ingestEmpty = await ingestInto('empty store', emptyFile, seconds);
-    const ingestFilled = await ingestInto(`${fmt(filled.fill.events)} events stored`, filled.file, seconds);
+    // Alternating, best of two each: the machine is shared, and other load comes and goes.
+    const runs = { empty: [] as Measured<IngestFigures>[], filled: [] as Measured<IngestFigures>[] };
+    for (let round = 0; round < 2; round++) {
+      runs.empty.push(await ingestInto('empty store', emptyFile, seconds));
+      runs.filled.push(await ingestInto(`${fmt(filled.fill.events)} events stored`, filled.file, seconds));
+    }
+    const best = (list: Measured<IngestFigures>[]) =>
+      list.reduce((a, b) => (eventsPerSec(b.figures) > eventsPerSec(a.figures) ? b : a));
+    const ingestEmpty = best(runs.empty);
+    const ingestFilled = best(runs.filled);
     return {
       stored: filled.fill.events,
       rowsByTable: filled.fill.rowsByTable,
@@ -117,8 +127,6 @@ export async function measureScale(seconds: number): Promise<ScaleFigures> {
     for (const file of [filled.file, emptyFile]) rmSync(path.dirname(file), { recursive: true, force: true });
   }
 }
-
-const eventsPerSec = (f: IngestFigures) => f.result.requestsPerSec * f.eventsPerRequest;
 
 export async function scaleSection(seconds = Number(process.env.BENCH_SECONDS ?? 10)): Promise<BenchSection> {
   const f = await measureScale(seconds);
@@ -139,7 +147,7 @@ export async function scaleSection(seconds = Number(process.env.BENCH_SECONDS ??
   return {
     title: 'Scale: 1,000,000 events already stored',
     markdown: [
-      `The same measurements as above on a SQLite file already holding a history — ${rows} (${fmt(f.fileMb)} MB; a real pipeline run of ${fmt(SEED)} events cloned by direct SQL in ${fmt(f.fillSeconds, 1)} s, each copy with its own ids and people, a minute further in the past, triggers delivered) — against an empty file, measured in the same run. Durability as in the sections above (ingest: WAL, synchronous=FULL; pipeline: the worker's commits). "KiB written / event": bytes the process passed to write(2) (/proc/…/io \`wchar\`) per event stored; for the pipeline, inbox fill and decisions.`,
+      `The same measurements as above on a SQLite file already holding a history — ${rows} (${fmt(f.fileMb)} MB; a real pipeline run of ${fmt(SEED)} events cloned by direct SQL in ${fmt(f.fillSeconds, 1)} s, each copy with its own ids and people, a minute further in the past, triggers delivered) — against an empty file, measured in the same run (ingest: alternating, best of two each). Durability as in the sections above (ingest: WAL, synchronous=FULL; pipeline: the worker's commits). "KiB written / event": bytes the process passed to write(2) (/proc/…/io \`wchar\`) per event stored; for the pipeline, inbox fill and decisions.`,
       '',
       '| | store | events/s | p50 ms | p99 ms | errors | KiB written / event | ratio |',
       '|---|---|---|---|---|---|---|---|',
