@@ -74,10 +74,15 @@ export async function fillInbox(
  * campaigns, apply the policies, write decisions and triggers. The baseline is the
  * rules alone (core's evaluateCampaigns over the same events, no store).
  */
-export async function measurePipeline(count: number): Promise<PipelineFigures> {
+export async function measurePipeline(
+  count: number,
+  /** A database already holding a history (bench/scale.ts); default: a fresh file. */
+  options: { databaseUrl?: string } = {},
+): Promise<PipelineFigures> {
   const { dir, config } = setupWorkspace();
   const events = makeEvents(count);
-  const handle = await fillInbox(`sqlite:${path.join(dir, 'pipeline.db')}`, config, events);
+  const databaseUrl = options.databaseUrl ?? `sqlite:${path.join(dir, 'pipeline.db')}`;
+  const handle = await fillInbox(databaseUrl, config, events);
   const workspace = config.workspaces[0]!;
   // The dataset named in the bench configuration stands in for the CRM API.
   const registry = createRegistry({

@@ -140,11 +140,16 @@ export async function startConnector(options: StartOptions): Promise<RunningConn
       },
       leaseMs: leases.eventMs,
     });
-    loops.push(
-      startLoop('worker', decide.runOnce, decide.idleMs, logger),
-      startLoop('dispatcher', dispatch.runOnce, dispatch.idleMs, logger),
-      startLoop('outbox', outbox.runOnce, outbox.idleMs, logger),
-    );
+    // Each stage wakes the next in this process (new triggers, new outbox entries); the
+    // idle polls remain for work committed by other processes.
+    const outboxLoop = startLoop('outbox', outbox.runOnce, outbox.idleMs, logger);
+    const dispatchLoop = startLoop('dispatcher', dispatch.runOnce, dispatch.idleMs, logger, {
+      onFound: () => outboxLoop.poke(),
+    });
+    const decideLoop = startLoop('worker', decide.runOnce, decide.idleMs, logger, {
+      onFound: () => dispatchLoop.poke(),
+    });
+    loops.push(decideLoop, dispatchLoop, outboxLoop);
   }
   // Streams (e.g. Change Data Capture) feed the same inbox as the routes.
   const streamLease = options.streamLease ?? { ttlMs: 30_000, renewMs: 10_000 };

@@ -375,6 +375,16 @@ export const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  // A record's pending (or still cancellable) pieces, looked up by every decision batch:
+  // without these, the lookup walked every delivered trigger (`triggers_due` by status), a
+  // cost growing with the history — 129 ms per batch of 500 events with 70,000 triggers
+  // stored, 2 ms with them (EXPLAIN QUERY PLAN: MULTI-INDEX OR on both refs).
+  '0013_scale_trigger_refs': {
+    async up(db: Kysely<unknown>) {
+      await db.schema.createIndex('triggers_source_ref').on('triggers').column('source_ref').execute();
+      await db.schema.createIndex('triggers_recipient_ref').on('triggers').column('recipient_ref').execute();
+    },
+  },
 };
 
 class InCodeMigrations implements MigrationProvider {

@@ -41,18 +41,40 @@ export function createDatasetReader(file: string): CrmReader {
   };
 }
 
-/** A short-lived cache in front of a reader: events of one batch often share records. */
-export function withRecordCache(reader: CrmReader, ttlMs = 5_000, now = Date.now): CrmReader {
+/** Entries kept at most; past it the oldest go first (an entry lives `ttlMs` anyway). */
+const MAX_CACHED = 10_000;
+
+/**
+ * A short-lived cache in front of a reader: events of one batch often share records. Entries
+ * sit in insertion order (a refreshed key moves to the end), so expired and surplus entries
+ * are dropped from the front in amortised constant time per read — a full scan per read once
+ * the cache is full made every read cost O(entries) at high event rates.
+ */
+export function withRecordCache(
+  reader: CrmReader,
+  ttlMs = 5_000,
+  now = Date.now,
+  maxEntries = MAX_CACHED,
+): CrmReader {
   const cache = new Map<string, { at: number; value: Promise<unknown> }>();
-  function cached<T>(key: string, load: () => Promise<T>): Promise<T> {
-    const hit = cache.get(key);
-    if (hit && now() - hit.at < ttlMs) return hit.value as Promise<T>;
-    const value = load();
-    cache.set(key, { at: now(), value });
-    value.catch(() => cache.delete(key));
-    if (cache.size > 10_000) {
-      for (const [k, v] of cache) if (now() - v.at >= ttlMs) cache.delete(k);
+  function evict(time: number): void {
+    for (const [key, entry] of cache) {
+      if (cache.size <= maxEntries && time - entry.at < ttlMs) return;
+      cache.delete(key);
     }
+  }
+  function cached<T>(key: string, load: () => Promise<T>): Promise<T> {
+    const time = now();
+    const hit = cache.get(key);
+    if (hit && time - hit.at < ttlMs) return hit.value as Promise<T>;
+    const value = load();
+    const entry = { at: time, value };
+    cache.delete(key);
+    cache.set(key, entry);
+    value.catch(() => {
+      if (cache.get(key) === entry) cache.delete(key);
+    });
+    evict(time);
     return value;
   }
   return {

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { Database } from '../db/types.js';
 import { cancellableAfterHandOff } from '../mail/cancel.js';
 import type { PendingTrigger } from './plan.js';
@@ -22,7 +22,11 @@ export async function pendingTriggersFor(
     .selectFrom('triggers')
     .select(['id', 'campaign_id', 'source_ref', 'recipient_ref', 'workspace_id'])
     // A delivered piece the platform has not reported printed yet can still be cancelled there.
-    .where((eb) => eb.or([eb('status', '=', 'pending'), cancellableAfterHandOff(eb)]))
+    // `status || ''` keeps the status out of index choice: SQLite (no statistics) would walk
+    // every delivered trigger by status instead of the records' refs (0013_scale_trigger_refs).
+    .where((eb) =>
+      eb.or([eb(sql<string>`${sql.ref('status')} || ''`, '=', 'pending'), cancellableAfterHandOff(eb)]),
+    )
     .where((eb) => eb.or([eb('source_ref', 'in', unique), eb('recipient_ref', 'in', unique)]))
     .execute();
   for (const trigger of pending) {

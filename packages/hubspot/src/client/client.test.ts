@@ -59,10 +59,37 @@ describe('rate limiting', () => {
     const elapsedMs = Date.now() - started;
     expect(result.size).toBe(6_000);
     expect(hubspot.stats.batchReads).toBe(60);
+    // Full batches: 6,000 ids in 60 reads of 100.
+    expect(hubspot.stats.recordsRead).toBe(6_000);
     expect(hubspot.stats.rateLimited).toBeLessThanOrEqual(3);
     // 60 requests at 20 per second need at least two full windows.
     expect(elapsedMs).toBeGreaterThanOrEqual(2_000);
     console.info(`60 batch reads at 20/s: ${elapsedMs} ms, ${hubspot.stats.rateLimited} × 429`);
+  });
+
+  it('ids asked for while the window is spent join one batch instead of many small ones', async () => {
+    hubspot = await startFakeHubSpot({ rateLimit: { max: 2, intervalMs: 1_000 } });
+    for (let id = 1; id <= 200; id += 1) hubspot.addRecord('contact', String(id), { firstname: `F${id}` });
+    const client = createHubSpotClient({
+      accessToken: 'token-d',
+      baseUrl: hubspot.url,
+      rateLimit: { max: 2, intervalMs: 1_000 },
+    });
+    // Two reads spend the window.
+    await client.fetchRecords('contact', ['1'], ['firstname']);
+    await client.fetchRecords('contact', ['2'], ['firstname']);
+    // Then 90 ids arrive in three waves, each far apart from the batching window (5 ms).
+    const waves: Promise<Map<string, unknown>>[] = [];
+    for (let wave = 0; wave < 3; wave += 1) {
+      const ids = Array.from({ length: 30 }, (_, k) => String(10 + wave * 30 + k));
+      waves.push(client.fetchRecords('contact', ids, ['firstname']));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const results = await Promise.all(waves);
+    expect(results.every((found) => found.size === 30)).toBe(true);
+    // One batch of 90 once the window allowed a request, not three of 30.
+    expect(hubspot.stats.batchReads).toBe(3);
+    expect(hubspot.stats.recordsRead).toBe(92);
   });
 
   it('recovers from the real window 429s when the client is configured above the limit', async () => {

@@ -112,9 +112,10 @@ export interface HubSpotClient {
  */
 export function createHubSpotClient(options: HubSpotClientOptions): HubSpotClient {
   const rateLimit = options.rateLimit ?? { max: 110, intervalMs: 10_000 };
+  const limiter = createSlidingWindowLimiter(rateLimit);
   const send = createTransport({
     call: createSdkCall((options.baseUrl ?? 'https://api.hubapi.com').replace(/\/+$/, '')),
-    limiter: createSlidingWindowLimiter(rateLimit),
+    limiter,
     getAccessToken: tokenSource(options),
     maxRetries: options.maxRetries ?? 4,
     retryBaseMs: options.retryBaseMs ?? 500,
@@ -134,6 +135,7 @@ export function createHubSpotClient(options: HubSpotClientOptions): HubSpotClien
       load = createCoalescer({
         maxBatchSize: RECORDS_PER_BATCH,
         windowMs,
+        ready: limiter.whenFree,
         loadBatch: async (ids) => {
           const asked = sorted.includes(MERGED_IDS) ? sorted : [...sorted, MERGED_IDS];
           const body = { inputs: ids.map((id) => ({ id })), properties: asked };
@@ -154,6 +156,7 @@ export function createHubSpotClient(options: HubSpotClientOptions): HubSpotClien
       load = createCoalescer({
         maxBatchSize: ASSOCIATION_IDS_PER_BATCH,
         windowMs,
+        ready: limiter.whenFree,
         loadBatch: async (ids) => {
           const response = parse(
             associationsResponseSchema,

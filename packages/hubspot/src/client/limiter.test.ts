@@ -36,4 +36,25 @@ describe('createSlidingWindowLimiter', () => {
     (await limiter.acquire())();
     expect(Date.now() - begin).toBeGreaterThanOrEqual(115);
   });
+
+  it('whenFree waits for a free slot without taking it, after queued acquires', async () => {
+    const limiter = createSlidingWindowLimiter({ max: 1, intervalMs: 60 });
+    const release = await limiter.acquire();
+    const order: string[] = [];
+    const queued = limiter.acquire().then((r) => {
+      order.push('acquire');
+      r();
+    });
+    const free = limiter.whenFree().then(() => order.push('free'));
+    release();
+    await Promise.all([queued, free]);
+    // The queued request took the slot first; whenFree resolved only once another was free.
+    expect(order).toEqual(['acquire', 'free']);
+    // whenFree took nothing: the slot it saw is still there for the next request.
+    const next = await Promise.race([
+      limiter.acquire().then(() => 'admitted'),
+      new Promise((r) => setTimeout(() => r('waiting'), 30)),
+    ]);
+    expect(next).toBe('admitted');
+  });
 });

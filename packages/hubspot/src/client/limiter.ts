@@ -10,6 +10,12 @@ export interface SlidingWindowLimiter {
   acquire(): Promise<() => void>;
   /** Holds every request back until `ms` from now (HubSpot said 429). */
   pauseFor(ms: number): void;
+  /**
+   * Resolves once a request would be admitted at once (a free slot, no pause, nobody queued),
+   * without taking the slot: callers that batch keep collecting ids until then, so a spent
+   * budget yields fuller batches instead of many small ones queued behind it.
+   */
+  whenFree(): Promise<void>;
 }
 
 export interface SlidingWindowOptions {
@@ -33,6 +39,7 @@ export function createSlidingWindowLimiter(options: SlidingWindowOptions): Slidi
   const now = options.now ?? Date.now;
   let slots: Slot[] = [];
   const waiting: Array<(release: () => void) => void> = [];
+  const freeWaiters: Array<() => void> = [];
   let pausedUntil = 0;
   let timer: NodeJS.Timeout | undefined;
 
@@ -47,7 +54,15 @@ export function createSlidingWindowLimiter(options: SlidingWindowOptions): Slidi
         pump();
       });
     }
-    if (waiting.length > 0) schedule(time);
+    // Whoever waits for acquire goes first; those only asking whether a slot is free go after.
+    while (
+      freeWaiters.length > 0 &&
+      waiting.length === 0 &&
+      slots.length < options.max &&
+      time >= pausedUntil
+    )
+      freeWaiters.shift()?.();
+    if (waiting.length > 0 || freeWaiters.length > 0) schedule(time);
   }
 
   function schedule(time: number): void {
@@ -75,6 +90,12 @@ export function createSlidingWindowLimiter(options: SlidingWindowOptions): Slidi
     },
     pauseFor(ms) {
       pausedUntil = Math.max(pausedUntil, now() + ms);
+    },
+    whenFree() {
+      return new Promise((resolve) => {
+        freeWaiters.push(resolve);
+        pump();
+      });
     },
   };
 }

@@ -57,6 +57,8 @@ export interface FakeHubSpot {
     rateLimited: number;
     forcedFailures: number;
     batchReads: number;
+    /** Ids asked for in admitted batch reads (≤ 100 each): `recordsRead / batchReads` is the batch fill. */
+    recordsRead: number;
     associationReads: number;
     tokenRequests: number;
   };
@@ -87,6 +89,7 @@ export async function startFakeHubSpot(options: FakeHubSpotOptions = {}): Promis
     rateLimited: 0,
     forcedFailures: 0,
     batchReads: 0,
+    recordsRead: 0,
     associationReads: 0,
     tokenRequests: 0,
   };

@@ -19,7 +19,7 @@ export interface CrmState {
   data: FakeData;
   postalMails: Array<{ id: string; properties: Properties; associations: unknown }>;
   completedCallbacks: Array<{ callbackId: string; outputFields: Record<string, unknown> }>;
-  stats: { batchReads: number; associationReads: number };
+  stats: { batchReads: number; recordsRead: number; associationReads: number };
   /** Property definitions per object type (plural API name), as `defineProperties` set them. */
   propertyDefinitions: Map<string, PropertyDefinition[]>;
 }
@@ -46,6 +46,7 @@ export function batchRead(state: CrmState, type: string, body: Input): RouteResu
     return { status: 400, body: hubSpotError(`Too many inputs: ${ids.length}, max 100`, 'VALIDATION_ERROR') };
   }
   state.stats.batchReads += 1;
+  state.stats.recordsRead += ids.length;
   const records = recordsOf(state.data, type);
   const wanted = Array.isArray(body.properties) ? body.properties.map(String) : [];
   // A merged-away id is answered under the survivor's id, as HubSpot does.

@@ -1,0 +1,178 @@
+/**
+ * Scale: ingest and the decision pipeline with 1,000,000 events already stored (decided,
+ * with their decisions and delivered triggers, as a real history), against an empty store.
+ * The history is a real pipeline run's rows cloned by direct SQL (bench/history.ts); the
+ * measurements are the same functions as the main sections (`measureHubSpot`,
+ * `measurePipeline`), run alternately on an empty and a filled SQLite file.
+ */
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { cloneHistory } from './history.js';
+import { connectorTarget, type IngestFigures, measureHubSpot, type Target } from './ingest.js';
+import { measurePipeline, type PipelineFigures } from './pipeline.js';
+import { type BenchSection, fmt } from './report.js';
+
+const STORED = Number(process.env.BENCH_SCALE_EVENTS ?? 1_000_000);
+const SEED = Number(process.env.BENCH_SCALE_SEED ?? 5_000);
+const PIPELINE_EVENTS = Number(process.env.BENCH_SCALE_PIPELINE_EVENTS ?? 20_000);
+/** Largest slowdown accepted with the history stored. */
+const MAX_SLOWDOWN = 0.2;
+
+/** A measurement and the bytes written per event while it ran. */
+export interface Measured<T> {
+  figures: T;
+  bytesPerEvent: number;
+}
+
+export interface ScaleFigures {
+  stored: number;
+  rowsByTable: Record<string, number>;
+  fillSeconds: number;
+  fileMb: number;
+  pipeline: { empty: Measured<PipelineFigures>; filled: Measured<PipelineFigures> };
+  ingest: { empty: Measured<IngestFigures>; filled: Measured<IngestFigures> };
+}
+
+/** A SQLite file holding `stored` decided events: a real run of `SEED` events, cloned. */
+export async function filledDatabase(
+  stored = STORED,
+): Promise<{ url: string; file: string; fill: ReturnType<typeof cloneHistory> }> {
+  const file = path.join(mkdtempSync(path.join(tmpdir(), 'hookpost-scale-')), 'history.db');
+  const url = `sqlite:${file}`;
+  await measurePipeline(Math.min(SEED, stored), { databaseUrl: url });
+  return { url, file, fill: cloneHistory(url, stored) };
+}
+
+/** Bytes a process passed to write(2) so far (`wchar`: WAL and database pages, plus its small HTTP answers). */
+function bytesWritten(pid: number | undefined | 'self'): number {
+  try {
+    return Number(
+      /wchar:\s+(\d+)/.exec(readFileSync(`/proc/${pid ?? 'self'}/io`, 'utf8'))?.[1] ?? Number.NaN,
+    );
+  } catch {
+    return Number.NaN;
+  }
+}
+
+const countEvents = (file: string) => {
+  const db = new Database(file, { readonly: true });
+  try {
+    return Number((db.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n);
+  } finally {
+    db.close();
+  }
+};
+
+/** Runs `measureHubSpot` on a connector over `file` and notes the bytes it wrote per event stored. */
+async function ingestInto(label: string, file: string, seconds: number) {
+  const before = statSync(file, { throwIfNoEntry: false }) ? countEvents(file) : 0;
+  let written = Number.NaN;
+  const inner = connectorTarget(() => `sqlite:${file}`, label);
+  const target: Target = {
+    name: label,
+    async start() {
+      const server = await inner.start();
+      return {
+        ...server,
+        close: async () => {
+          written = bytesWritten(server.pid);
+          await server.close();
+        },
+      };
+    },
+  };
+  const figures = await measureHubSpot(target, seconds);
+  return { figures, bytesPerEvent: written / (countEvents(file) - before) };
+}
+
+/** Runs `measurePipeline` and notes this process's bytes written per event (inbox fill and decisions). */
+async function pipelineOn(count: number, databaseUrl?: string) {
+  const before = bytesWritten('self');
+  const figures = await measurePipeline(count, databaseUrl ? { databaseUrl } : {});
+  return { figures, bytesPerEvent: (bytesWritten('self') - before) / count };
+}
+
+const eventsPerSec = (f: IngestFigures) => f.result.requestsPerSec * f.eventsPerRequest;
+
+export async function measureScale(seconds: number): Promise<ScaleFigures> {
+  const filled = await filledDatabase();
+  const emptyFile = path.join(mkdtempSync(path.join(tmpdir(), 'hookpost-scale-')), 'empty.db');
+  try {
+    const fileMb = statSync(filled.file).size / 2 ** 20;
+    // The pipeline first: ingest (no worker) leaves its events pending in the file.
+    const pipelineEmpty = await pipelineOn(PIPELINE_EVENTS);
+    const pipelineFilled = await pipelineOn(PIPELINE_EVENTS, filled.url);
+    // Alternating, best of two each: the machine is shared, and other load comes and goes.
+    const runs = { empty: [] as Measured<IngestFigures>[], filled: [] as Measured<IngestFigures>[] };
+    for (let round = 0; round < 2; round++) {
+      runs.empty.push(await ingestInto('empty store', emptyFile, seconds));
+      runs.filled.push(await ingestInto(`${fmt(filled.fill.events)} events stored`, filled.file, seconds));
+    }
+    const best = (list: Measured<IngestFigures>[]) =>
+      list.reduce((a, b) => (eventsPerSec(b.figures) > eventsPerSec(a.figures) ? b : a));
+    const ingestEmpty = best(runs.empty);
+    const ingestFilled = best(runs.filled);
+    return {
+      stored: filled.fill.events,
+      rowsByTable: filled.fill.rowsByTable,
+      fillSeconds: filled.fill.seconds,
+      fileMb,
+      pipeline: { empty: pipelineEmpty, filled: pipelineFilled },
+      ingest: { empty: ingestEmpty, filled: ingestFilled },
+    };
+  } finally {
+    // About 2 GB with 1,000,000 events: not left behind in the temp directory.
+    for (const file of [filled.file, emptyFile]) rmSync(path.dirname(file), { recursive: true, force: true });
+  }
+}
+
+export async function scaleSection(seconds = Number(process.env.BENCH_SECONDS ?? 10)): Promise<BenchSection> {
+  const f = await measureScale(seconds);
+  const { ingest, pipeline } = f;
+  const ingestRatio = eventsPerSec(ingest.filled.figures) / eventsPerSec(ingest.empty.figures);
+  const pipelineRatio = pipeline.filled.figures.eventsPerSec / pipeline.empty.figures.eventsPerSec;
+  const rows = Object.entries(f.rowsByTable)
+    .map(([table, n]) => `${table} ${fmt(n)}`)
+    .join(', ');
+  const stored = `${fmt(f.stored)} stored`;
+  const bytes = (m: Measured<unknown>) => fmt(m.bytesPerEvent / 1024, 1);
+  const ingestRow = (label: string, m: Measured<IngestFigures>, ratio: number) =>
+    `| ingest, HubSpot batches of 100 | ${label} | ${fmt(eventsPerSec(m.figures))} | ${m.figures.result.p50} | ${m.figures.result.p99} | ${m.figures.result.non2xx + m.figures.result.errors} | ${bytes(m)} | ${fmt(ratio, 2)} |`;
+  const pipelineRow = (label: string, m: Measured<PipelineFigures>, ratio: number) =>
+    `| decision pipeline, ${fmt(PIPELINE_EVENTS)} events | ${label} | ${fmt(m.figures.eventsPerSec)} | | | | ${bytes(m)} | ${fmt(ratio, 2)} |`;
+  const amplification = (m: { empty: Measured<unknown>; filled: Measured<unknown> }) =>
+    `${fmt(m.filled.bytesPerEvent / m.empty.bytesPerEvent, 1)}× the bytes written per event (${bytes(m.empty)} → ${bytes(m.filled)} KiB): each row lands on a random leaf of the indexes keyed by content-hash ids (events' primary key, decisions by event id), so a commit writes a page per row once those B-trees outgrow the pages a batch shares`;
+  return {
+    title: 'Scale: 1,000,000 events already stored',
+    markdown: [
+      `The same measurements as above on a SQLite file already holding a history — ${rows} (${fmt(f.fileMb)} MB; a real pipeline run of ${fmt(SEED)} events cloned by direct SQL in ${fmt(f.fillSeconds, 1)} s, each copy with its own ids and people, a minute further in the past, triggers delivered) — against an empty file, measured in the same run (ingest: alternating, best of two each). Durability as in the sections above (ingest: WAL, synchronous=FULL; pipeline: the worker's commits). "KiB written / event": bytes the process passed to write(2) (/proc/…/io \`wchar\`) per event stored; for the pipeline, inbox fill and decisions.`,
+      '',
+      '| | store | events/s | p50 ms | p99 ms | errors | KiB written / event | ratio |',
+      '|---|---|---|---|---|---|---|---|',
+      ingestRow('empty (baseline)', ingest.empty, 1),
+      ingestRow(stored, ingest.filled, ingestRatio),
+      pipelineRow('empty (baseline)', pipeline.empty, 1),
+      pipelineRow(stored, pipeline.filled, pipelineRatio),
+      '',
+      "Found with EXPLAIN QUERY PLAN and fixed (`0013_scale_trigger_refs`): the lookup of a record's pending or still cancellable pieces walked every delivered trigger through `triggers_due` (status); it now searches `triggers_source_ref` / `triggers_recipient_ref` (MULTI-INDEX OR), 129 → 2 ms per batch of 500 events with 70,000 triggers stored. The claims (`events_work`, status first) and the policy lookups (`triggers_recipient`) stay index searches at any size.",
+    ],
+    targets: [
+      {
+        name: 'ingest with 1,000,000 stored / empty',
+        value: `${fmt(ingestRatio, 2)}×`,
+        target: `≥ ${fmt(1 - MAX_SLOWDOWN, 2)}×`,
+        met: ingestRatio >= 1 - MAX_SLOWDOWN,
+        bound: amplification(ingest),
+      },
+      {
+        name: 'pipeline with 1,000,000 stored / empty',
+        value: `${fmt(pipelineRatio, 2)}×`,
+        target: `≥ ${fmt(1 - MAX_SLOWDOWN, 2)}×`,
+        met: pipelineRatio >= 1 - MAX_SLOWDOWN,
+        bound: amplification(pipeline),
+      },
+    ],
+  };
+}
