@@ -8,10 +8,13 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { enrichmentSection } from './enrichment.js';
 import { hubspotIngest, salesforceIngest } from './ingest-report.js';
+import { latencySection } from './latency.js';
 import { measurePipeline } from './pipeline.js';
 import { measurePostgres } from './postgres.js';
 import { type BenchSection, fmt, renderSection } from './report.js';
+import { scaleSection } from './scale.js';
 import { HAS_TASKSET } from './support.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -118,6 +121,9 @@ const SECTIONS: [key: string, run: (shared: Shared) => Promise<BenchSection>][] 
   ['ingest-salesforce', () => salesforceIngest(SECONDS)],
   ['pipeline', pipelineSection],
   ['postgres', postgresSection],
+  ['latency', () => latencySection()],
+  ['enrichment', () => enrichmentSection()],
+  ['scale', () => scaleSection(SECONDS)],
 ];
 
 async function main() {
