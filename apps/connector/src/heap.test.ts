@@ -1,45 +1,64 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { HEAP_DEFAULTS, heapDefaultsFor } from './heap.js';
+import { HEAP_DEFAULTS, heapPlanFor } from './heap.js';
 
 describe('heap defaults', () => {
-  it('sets both generations when the user set nothing', () => {
-    expect(heapDefaultsFor({}, [])).toEqual([HEAP_DEFAULTS.young, HEAP_DEFAULTS.old]);
+  it('sizes both generations when the user set nothing', () => {
+    expect(heapPlanFor({}, [])).toEqual({
+      young: true,
+      flags: ['--semi-space-growth-factor=1', HEAP_DEFAULTS.old],
+    });
   });
 
   it('keeps Node defaults with HOOKPOST_HEAP=node', () => {
-    expect(heapDefaultsFor({ HOOKPOST_HEAP: 'node' }, [])).toEqual([]);
+    expect(heapPlanFor({ HOOKPOST_HEAP: 'node' }, [])).toEqual({ young: false, flags: [] });
   });
 
   it("leaves a generation alone when the user sized it (NODE_OPTIONS or node's command line, either spelling)", () => {
-    expect(heapDefaultsFor({ NODE_OPTIONS: '--max-semi-space-size=16' }, [])).toEqual([HEAP_DEFAULTS.old]);
-    expect(heapDefaultsFor({}, ['--max_old_space_size=512'])).toEqual([HEAP_DEFAULTS.young]);
+    expect(heapPlanFor({ NODE_OPTIONS: '--max-semi-space-size=16' }, [])).toEqual({
+      young: false,
+      flags: [HEAP_DEFAULTS.old],
+    });
+    expect(heapPlanFor({}, ['--max_old_space_size=512'])).toEqual({
+      young: true,
+      flags: ['--semi-space-growth-factor=1'],
+    });
     expect(
-      heapDefaultsFor({ NODE_OPTIONS: '--heap-growing-percent=100 --semi-space-growth-factor=2' }, []),
-    ).toEqual([]);
+      heapPlanFor({ NODE_OPTIONS: '--heap-growing-percent=100 --semi-space-growth-factor=2' }, []),
+    ).toEqual({ young: false, flags: [] });
   });
 
-  it('stops the young generation growing once applied; without it the same allocations grow it', () => {
-    const youngAfterAllocating = (env: NodeJS.ProcessEnv) => {
+  it('keeps the young generation at its initial size while starting and under the cap once serving; Node lets it grow', () => {
+    const youngSizes = (env: NodeJS.ProcessEnv) => {
       const script = `
-        import { applyHeapDefaults } from ${JSON.stringify(new URL('./heap.ts', import.meta.url).href)};
+        import { allowYoungGrowth, applyHeapDefaults } from ${JSON.stringify(new URL('./heap.ts', import.meta.url).href)};
         import v8 from 'node:v8';
         const young = () => v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space').space_size;
         applyHeapDefaults(process.env, []);
-        const before = young();
         let keep = [];
-        for (let i = 0; i < 300_000; i++) { keep.push({ i, text: 'x'.repeat(200 + (i % 50)) }); if (keep.length > 20_000) keep = []; }
-        process.stdout.write(JSON.stringify({ before, after: young() }));`;
+        const churn = (n) => {
+          for (let i = 0; i < n; i++) { keep.push({ i, text: 'x'.repeat(200 + (i % 50)) }); if (keep.length > 8_000) keep = []; }
+        };
+        const before = young();
+        churn(300_000); // start-up: one long synchronous stretch
+        const starting = young();
+        allowYoungGrowth(4);
+        // Serving: allocations spread over event-loop turns, as requests are.
+        for (let turn = 0; turn < 200; turn++) { churn(5_000); await new Promise((r) => setImmediate(r)); }
+        process.stdout.write(JSON.stringify({ before, starting, serving: young() }));`;
       const run = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
         encoding: 'utf8',
         env: { ...process.env, NODE_OPTIONS: '', ...env },
       });
       expect(run.stderr).toBe('');
-      return JSON.parse(run.stdout) as { before: number; after: number };
+      return JSON.parse(run.stdout) as { before: number; starting: number; serving: number };
     };
-    const applied = youngAfterAllocating({ HOOKPOST_HEAP: '' });
-    expect(applied.after).toBe(applied.before);
-    const node = youngAfterAllocating({ HOOKPOST_HEAP: 'node' });
-    expect(node.after).toBeGreaterThan(node.before);
+    const MB = 2 ** 20;
+    const applied = youngSizes({ HOOKPOST_HEAP: '' });
+    expect(applied.starting).toBe(applied.before);
+    // Two 4 MB semi-spaces at most once serving (Node's default: two of 16 MB).
+    expect(applied.serving).toBe(8 * MB);
+    const node = youngSizes({ HOOKPOST_HEAP: 'node' });
+    expect(node.starting).toBeGreaterThan(8 * MB);
   });
 });

@@ -1,5 +1,6 @@
 import { createAdminApi, MIN_ADMIN_TOKEN_CHARS } from '../api/router.js';
 import { createSessions } from '../api/session.js';
+import { allowYoungGrowth } from '../heap.js';
 import { createLogger } from '../log.js';
 import { type ConnectorContext, startConnector } from '../runtime.js';
 import { consoleRoutes } from '../server/console.js';
@@ -39,6 +40,8 @@ export async function runStart({ http, worker, port }: StartCommandOptions): Pro
     process.stderr.write(`hookpost start: ${startFailure(error, port)}\n`);
     process.exit(1);
   });
+  // Start-up is done: the young generation may now grow to its serving size.
+  allowYoungGrowth();
   const shutdown = (signal: string) => {
     logger.info({ signal }, 'shutting down');
     running.stop().then(
