@@ -1,5 +1,4 @@
 import type { Router } from 'express';
-import { allowYoungGrowth } from '../heap.js';
 import { createLogger } from '../log.js';
 import { type ConnectorContext, startConnector } from '../runtime.js';
 import { resolveAdminToken } from './admin-token.js';
@@ -39,8 +38,6 @@ export async function runStart({ http, worker, port }: StartCommandOptions): Pro
     process.stderr.write(`hookpost start: ${startFailure(error, port)}\n`);
     process.exit(1);
   });
-  // Start-up is done: the young generation may now grow to its serving size.
-  allowYoungGrowth();
   const shutdown = (signal: string) => {
     logger.info({ signal }, 'shutting down');
     running.stop().then(
