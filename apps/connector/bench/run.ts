@@ -11,6 +11,7 @@ import path from 'node:path';
 import { enrichmentSection } from './enrichment.js';
 import { hubspotIngest, salesforceIngest } from './ingest-report.js';
 import { latencySection } from './latency.js';
+import { measureMemory } from './memory.js';
 import { measurePipeline } from './pipeline.js';
 import { measurePostgres } from './postgres.js';
 import { type BenchSection, fmt, renderSection } from './report.js';
@@ -123,6 +124,10 @@ const SECTIONS: [key: string, run: (shared: Shared) => Promise<BenchSection>][] 
   ['postgres', postgresSection],
   ['latency', () => latencySection()],
   ['enrichment', () => enrichmentSection()],
+  [
+    'memory',
+    () => measureMemory({ seconds: SECONDS, idleSeconds: Number(process.env.BENCH_IDLE_SECONDS ?? 30) }),
+  ],
   ['scale', () => scaleSection(SECONDS)],
 ];
 

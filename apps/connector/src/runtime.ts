@@ -7,20 +7,14 @@ import type { AdapterRegistry } from './adapters/registry.js';
 import type { HookpostConfig } from './config/schema.js';
 import { type DatabaseHandle, DEFAULT_DATABASE_URL, openDatabase, redactUrl } from './db/connect.js';
 import { migrateToLatest } from './db/migrations.js';
-import { createDispatcher } from './dispatch/dispatcher.js';
-import { createOutboxProcessor } from './dispatch/outbox.js';
 import type { Logger } from './log.js';
 import { type Loop, startLoop } from './loop.js';
-import { createMailSideEffects } from './mail/side-effects.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { recordQueueDepth } from './queue/depth.js';
 import { startRetention } from './retention.js';
-import { createApp } from './server/app.js';
-import { createHttpServer, httpLimitsFrom } from './server/limits.js';
 import { createInbox, type Inbox } from './store/inbox.js';
 import { createStreamLease } from './store/stream-lease.js';
 import { createStreamPositions } from './store/stream-positions.js';
-import { createWorker } from './worker/worker.js';
 import { createWorkspaceIndex, type WorkspaceIndex } from './workspaces.js';
 
 export interface StartOptions {
@@ -106,6 +100,15 @@ export async function startConnector(options: StartOptions): Promise<RunningConn
   };
 
   if (worker) {
+    // The worker's and the HTTP server's modules load only in a process that runs them
+    // (`hookpost worker` holds no express, `--no-worker` no decision pipeline).
+    const [{ createWorker }, { createDispatcher }, { createOutboxProcessor }, { createMailSideEffects }] =
+      await Promise.all([
+        import('./worker/worker.js'),
+        import('./dispatch/dispatcher.js'),
+        import('./dispatch/outbox.js'),
+        import('./mail/side-effects.js'),
+      ]);
     const base = {
       db: handle.db,
       dialect: handle.dialect,
@@ -179,6 +182,10 @@ export async function startConnector(options: StartOptions): Promise<RunningConn
   let server: Server | null = null;
   let port: number | null = null;
   if (http) {
+    const [{ createApp }, { createHttpServer, httpLimitsFrom }] = await Promise.all([
+      import('./server/app.js'),
+      import('./server/limits.js'),
+    ]);
     const limits = httpLimitsFrom(env);
     const app = createApp({
       maxBodiesInFlight: limits.maxBodiesInFlight,

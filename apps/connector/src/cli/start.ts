@@ -1,8 +1,6 @@
-import { createAdminApi, MIN_ADMIN_TOKEN_CHARS } from '../api/router.js';
-import { createSessions } from '../api/session.js';
+import type { Router } from 'express';
 import { createLogger } from '../log.js';
 import { type ConnectorContext, startConnector } from '../runtime.js';
-import { consoleRoutes } from '../server/console.js';
 import { resolveAdminToken } from './admin-token.js';
 import { loadConfigOrExit } from './load.js';
 
@@ -16,9 +14,11 @@ export interface StartCommandOptions {
 export async function runStart({ http, worker, port }: StartCommandOptions): Promise<void> {
   const logger = createLogger();
   const { config, dir, file } = loadConfigOrExit();
+  // The admin API and the console (express, their routes) load only when serving HTTP.
+  const web = http ? await loadWeb() : null;
   const envToken = process.env.HOOKPOST_ADMIN_TOKEN?.trim();
-  if (http && envToken && envToken.length < MIN_ADMIN_TOKEN_CHARS) {
-    process.stderr.write(`HOOKPOST_ADMIN_TOKEN must have at least ${MIN_ADMIN_TOKEN_CHARS} characters\n`);
+  if (web && envToken && envToken.length < web.MIN_ADMIN_TOKEN_CHARS) {
+    process.stderr.write(`HOOKPOST_ADMIN_TOKEN must have at least ${web.MIN_ADMIN_TOKEN_CHARS} characters\n`);
     process.exit(1);
   }
   logger.info({ config: file }, 'configuration loaded');
@@ -31,8 +31,7 @@ export async function runStart({ http, worker, port }: StartCommandOptions): Pro
     port: Number(port ?? process.env.PORT ?? 3000),
     ...(process.env.HOST ? { host: process.env.HOST } : {}),
     ...(process.env.DATABASE_URL ? { databaseUrl: process.env.DATABASE_URL } : {}),
-    api: adminApi,
-    console: () => consoleRoutes({ sessions: createSessions(adminToken ?? '') }),
+    ...(web ? { api: web.adminApi, console: web.consoleRouter } : {}),
   }).catch((error: unknown) => {
     // One line a person can act on instead of a stack trace (the log line keeps the cause).
     logger.error({ err: error }, 'start failed');
@@ -53,20 +52,31 @@ export async function runStart({ http, worker, port }: StartCommandOptions): Pro
   process.once('SIGINT', () => shutdown('SIGINT'));
 }
 
-/** Set by `adminApi` (the runtime builds the API before the console, which signs with it). */
-let adminToken: string | null = null;
+/** The admin API (`/api`) and the console's routes, built by the runtime in that order. */
+async function loadWeb() {
+  const [{ createAdminApi, MIN_ADMIN_TOKEN_CHARS }, { createSessions }, { consoleRoutes }] =
+    await Promise.all([
+      import('../api/router.js'),
+      import('../api/session.js'),
+      import('../server/console.js'),
+    ]);
+  /** Set by `adminApi`: the console signs its sessions with the same token. */
+  let adminToken: string | null = null;
 
-/** Mounts the admin API; a token generated on this start is shown once, on stderr, never logged. */
-function adminApi(ctx: ConnectorContext) {
-  const admin = resolveAdminToken(ctx.handle.dataDir, process.env);
-  if (admin.created) {
-    process.stderr.write(
-      `\nAdmin API token (shown once; stored in ${admin.file}, or set HOOKPOST_ADMIN_TOKEN):\n  ${admin.token}\n\n`,
-    );
+  /** Mounts the admin API; a token generated on this start is shown once, on stderr, never logged. */
+  function adminApi(ctx: ConnectorContext): Router {
+    const admin = resolveAdminToken(ctx.handle.dataDir, process.env);
+    if (admin.created) {
+      process.stderr.write(
+        `\nAdmin API token (shown once; stored in ${admin.file}, or set HOOKPOST_ADMIN_TOKEN):\n  ${admin.token}\n\n`,
+      );
+    }
+    ctx.logger.info({ source: admin.source, file: admin.file }, 'admin API mounted at /api');
+    adminToken = admin.token;
+    return createAdminApi(ctx, { token: admin.token, sessions: createSessions(admin.token) });
   }
-  ctx.logger.info({ source: admin.source, file: admin.file }, 'admin API mounted at /api');
-  adminToken = admin.token;
-  return createAdminApi(ctx, { token: admin.token, sessions: createSessions(admin.token) });
+  const consoleRouter = () => consoleRoutes({ sessions: createSessions(adminToken ?? '') });
+  return { MIN_ADMIN_TOKEN_CHARS, adminApi, consoleRouter };
 }
 
 /** Why start-up failed, in one line: a busy port, an unreachable database, else the message. */

@@ -2,7 +2,7 @@ import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
-import pg from 'pg';
+import type { Pool } from 'pg';
 import { cachingStatements, rememberSqlite } from './statement-cache.js';
 import type { Database } from './types.js';
 
@@ -26,10 +26,6 @@ export interface DatabaseHandle {
 }
 
 export const DEFAULT_DATABASE_URL = 'sqlite:./data/hookpost.db';
-
-// BIGINT columns hold epoch milliseconds, well inside Number's safe range; pg returns
-// them as strings unless told otherwise.
-pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 
 export interface OpenOptions {
   /**
@@ -132,18 +128,26 @@ function createPrivately(dataDir: string, file: string): void {
 }
 
 function openPostgres(url: string, cwd: string, { readOnly = false }: OpenOptions): DatabaseHandle {
-  const pool = new pg.Pool({
-    connectionString: url,
-    max: Number(process.env.HOOKPOST_PG_POOL_SIZE ?? 10),
-    ...(readOnly ? { options: '-c default_transaction_read_only=on' } : {}),
-  });
-  // An idle client losing its connection must not crash the process; the pool replaces it.
-  pool.on('error', () => {});
-  // A checked-out client has no pool listener: when the server dies (crash, failover,
-  // restart) it emits 'error', which unhandled kills the process. Its query still rejects,
-  // and the pool drops the dead client on release.
-  // https://github.com/brianc/node-postgres/issues/2439
-  pool.on('connect', (client) => client.on('error', () => {}));
+  // pg loads with the first query, not at import: a process on SQLite never holds it.
+  const pool = async (): Promise<Pool> => {
+    const { default: pg } = await import('pg');
+    // BIGINT columns hold epoch milliseconds, well inside Number's safe range; pg returns
+    // them as strings unless told otherwise.
+    pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
+    const created = new pg.Pool({
+      connectionString: url,
+      max: Number(process.env.HOOKPOST_PG_POOL_SIZE ?? 10),
+      ...(readOnly ? { options: '-c default_transaction_read_only=on' } : {}),
+    });
+    // An idle client losing its connection must not crash the process; the pool replaces it.
+    created.on('error', () => {});
+    // A checked-out client has no pool listener: when the server dies (crash, failover,
+    // restart) it emits 'error', which unhandled kills the process. Its query still rejects,
+    // and the pool drops the dead client on release.
+    // https://github.com/brianc/node-postgres/issues/2439
+    created.on('connect', (client) => client.on('error', () => {}));
+    return created;
+  };
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,

@@ -1,4 +1,6 @@
-import countries from 'i18n-iso-countries';
+// The library's plain entry: its Node entry (the package default) registers all 78 locales
+// at import (≈7 MB resident); only English and German are needed here.
+import countries from 'i18n-iso-countries/index.js';
 import de from 'i18n-iso-countries/langs/de.json' with { type: 'json' };
 import en from 'i18n-iso-countries/langs/en.json' with { type: 'json' };
 

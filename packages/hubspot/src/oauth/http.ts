@@ -1,4 +1,4 @@
-import { Client } from '@hubspot/api-client';
+import type { Client } from '@hubspot/api-client';
 import { HookpostHubSpotError } from '../errors.js';
 
 /**
@@ -12,6 +12,8 @@ export async function oauthRequest(
   path: string,
   form?: URLSearchParams,
 ): Promise<unknown> {
+  // Loaded on first use (installs and token refreshes), not with the package.
+  const { Client } = await import('@hubspot/api-client');
   const client = new Client({ basePath: baseUrl, numberOfApiCallRetries: 0 });
   let response: Awaited<ReturnType<Client['apiRequest']>>;
   try {

@@ -1,7 +1,7 @@
 import type * as grpc from '@grpc/grpc-js';
 import { createSession } from '../client/session.js';
 import { HookpostSalesforceError } from '../errors.js';
-import { decodeEvent, type EventSchema, parseEventSchema } from './avro.js';
+import type { EventSchema } from './avro.js';
 import { decodeReplayId, encodeReplayId } from './replay-id.js';
 import type { CdcSubscribeHandlers, CdcSubscription, CdcTransport } from './transport.js';
 
@@ -81,11 +81,15 @@ export function createPubSubTransport(options: PubSubTransportOptions): CdcTrans
   const schemas = new Map<string, Promise<EventSchema>>();
   let client: grpc.Client & Record<string, (...args: unknown[]) => unknown>;
   let current: SessionInfo | null = null;
+  // avsc and gRPC load on the first subscription, not with the package: most processes
+  // (outbound messages only, no Change Data Capture) never need them.
+  let avro: typeof import('./avro.js');
 
   async function connect() {
     if (client) return client;
     const grpcJs = await import('@grpc/grpc-js');
     const { loadPubSubProto } = await import('./pubsub-proto.js');
+    avro = await import('./avro.js');
     const credentials = grpcJs.credentials.combineChannelCredentials(
       grpcJs.credentials.createSsl(null, null, null, {
         rejectUnauthorized: options.rejectUnauthorizedSsl !== false,
@@ -111,7 +115,7 @@ export function createPubSubTransport(options: PubSubTransportOptions): CdcTrans
     if (!schema) {
       schema = new Promise<EventSchema>((resolve, reject) => {
         client.GetSchema?.({ schemaId: id }, (error: Error | null, info: { schemaJson: string }) =>
-          error ? reject(error) : resolve(parseEventSchema(info.schemaJson)),
+          error ? reject(error) : resolve(avro.parseEventSchema(info.schemaJson)),
         );
       });
       schema.catch(() => schemas.delete(id));
@@ -151,7 +155,7 @@ export function createPubSubTransport(options: PubSubTransportOptions): CdcTrans
               const replayId = decodeReplayId(consumed.replayId ?? Buffer.alloc(0));
               handlers.onEvent({
                 replayId,
-                payload: decodeEvent(schema, consumed.event?.payload ?? Buffer.alloc(0)),
+                payload: avro.decodeEvent(schema, consumed.event?.payload ?? Buffer.alloc(0)),
               });
             })
             .catch(fail);

@@ -1,5 +1,4 @@
 import { createPrivateKey } from 'node:crypto';
-import { SignJWT } from 'jose';
 
 /** Salesforce accepts a JWT bearer assertion whose `exp` is at most 3 minutes away. */
 export const JWT_MAX_LIFETIME_SECONDS = 180;
@@ -25,6 +24,8 @@ export async function signJwtAssertion(options: JwtAssertionOptions): Promise<st
   // node:crypto reads both PKCS#1 and PKCS#8 PEM; jose's importPKCS8 only the latter.
   const key = createPrivateKey(options.privateKey);
   const issuedAt = Math.floor((options.now?.() ?? new Date()).getTime() / 1000);
+  // Loaded on first use: only JWT sign-ins need jose (≈1 MB of heap a process would keep).
+  const { SignJWT } = await import('jose');
   return new SignJWT({})
     .setProtectedHeader({ alg: 'RS256' })
     .setIssuer(options.clientId)
