@@ -79,8 +79,15 @@ export interface SalesforceScenario {
   pubsub: FakePubSub;
   receiver: Receiver;
   api: AdminClient;
-  /** POSTs one outbound message with one notification; resolves with the stored event's id. */
-  outbound(objectType: 'Lead' | 'Contact', fields: Record<string, string | null>): Promise<string>;
+  /**
+   * POSTs one outbound message with one notification (a fresh notification id unless given:
+   * the same id again is Salesforce's retry of it); resolves with the stored event's id.
+   */
+  outbound(
+    objectType: 'Lead' | 'Contact',
+    fields: Record<string, string | null>,
+    notificationId?: string,
+  ): Promise<string>;
   /** Publishes one change event (gRPC, Avro) on `/data/ChangeEvents`; returns the id its event is stored under. */
   change(header: ChangeHeader, values?: Record<string, unknown>): string;
   decided(id: string): Promise<EventView>;
@@ -133,8 +140,7 @@ export async function startSalesforceScenario(dialect: DialectCase): Promise<Sal
     pubsub,
     receiver,
     api,
-    async outbound(objectType, fields) {
-      const notificationId = sampleSalesforceId('04l');
+    async outbound(objectType, fields, notificationId = sampleSalesforceId('04l')) {
       const xml = buildOutboundMessage({
         organizationId: ORG_ID,
         actionId: '04k5e000000AbCdAAK',
