@@ -107,12 +107,9 @@ for (const dialect of dialectCases()) {
         people += 1;
         const p = newPerson(people);
         const t0 = Date.now() - 60 * MINUTE_MS;
-        s.salesforce.addRecord('Lead', p.ids.l as string, { ...GERMAN_LEAD, Email: p.email.l as string });
-        s.salesforce.addRecord('Lead', p.ids.m as string, { ...GERMAN_LEAD, Email: p.email.m as string });
-        s.salesforce.addRecord('Contact', p.ids.c as string, {
-          ...GERMAN_CONTACT,
-          Email: p.email.c as string,
-        });
+        for (const r of LEADS)
+          s.salesforce.addRecord('Lead', p.ids[r] as string, { ...GERMAN_LEAD, ...leadFields(p, r) });
+        s.salesforce.addRecord('Contact', p.ids.c as string, { ...GERMAN_CONTACT, ...contactFields(p, 'c') });
         const newest: Partial<Record<Rec, number>> = {};
         const posted: Posted[] = [];
         const replays: { id: string; checkNoPiece: boolean }[] = [];
@@ -138,18 +135,23 @@ for (const dialect of dialectCases()) {
               newest[c.r] = c.minute;
               stored[isLead(c.r) ? 'Country' : 'MailingCountry'] = country;
             }
-            const email = p.email[c.r] as string;
             const fields = isLead(c.r)
               ? {
                   Id: id,
                   ...GERMAN_LEAD,
-                  Email: email,
+                  ...leadFields(p, c.r),
                   Country: country,
                   LastModifiedDate: at,
                   // A message for a converted Lead was queued before the conversion: its snapshot says not converted.
                   ...(snapshot ? { IsConverted: 'false' } : {}),
                 }
-              : { Id: id, ...GERMAN_CONTACT, Email: email, MailingCountry: country, LastModifiedDate: at };
+              : {
+                  Id: id,
+                  ...GERMAN_CONTACT,
+                  ...contactFields(p, c.r),
+                  MailingCountry: country,
+                  LastModifiedDate: at,
+                };
             const objectType = isLead(c.r) ? 'Lead' : 'Contact';
             const notification = `04l${String(people).padStart(6, '0')}${String(posted.length).padStart(9, '0')}`;
             const send = () => s.outbound(objectType, fields, notification);
@@ -165,6 +167,7 @@ for (const dialect of dialectCases()) {
             const { contactId } = s.salesforce.convertLead(lead, existing ? { contactId: existing } : {});
             p.ids[target] = contactId;
             p.email[target] ??= p.email[c.r] as string;
+            p.street[target] ??= p.street[c.r] as string;
             p.into[c.r] = target;
             // With the conversion fields in every message, only an event can tell the conversion.
             const tell = snapshot && c.tell === 'read' ? 'cdc' : c.tell;
@@ -175,7 +178,7 @@ for (const dialect of dialectCases()) {
                 ? await s.outbound('Lead', {
                     Id: lead,
                     ...GERMAN_LEAD,
-                    Email: p.email[c.r] as string,
+                    ...leadFields(p, c.r),
                     IsConverted: 'true',
                     ConvertedContactId: contactId,
                   })
@@ -307,6 +310,17 @@ for (const dialect of dialectCases()) {
                     ],
                   },
                 ],
+                // A late message for a Lead converted into a Contact that opted out: the Contact's e-mail counts, not the Lead's.
+                [
+                  {
+                    snapshot: true,
+                    commands: [
+                      { k: 'optOut', r: 'c' },
+                      { k: 'convert', r: 'l', into: 'c', tell: 'cdc' },
+                      { k: 'qualify', r: 'l', minute: 20 },
+                    ],
+                  },
+                ],
                 // Two qualified Leads become one existing Contact, one told only by a read; then that Contact merges away.
                 [
                   {
@@ -332,6 +346,15 @@ for (const dialect of dialectCases()) {
     },
   );
 }
+
+const leadFields = (p: PersonRecords, r: Rec) => ({
+  Email: p.email[r] as string,
+  Street: p.street[r] as string,
+});
+const contactFields = (p: PersonRecords, r: Rec) => ({
+  Email: p.email[r] as string,
+  MailingStreet: p.street[r] as string,
+});
 
 /** The person's record an event was decided for (its survivor's id, or its own). */
 function findRec(p: PersonRecords, event: EventView): Rec | undefined {

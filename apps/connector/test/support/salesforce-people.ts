@@ -13,8 +13,12 @@ export const RECORDS: readonly Rec[] = ['l', 'm', 'c', 'xl', 'xm'];
 export interface PersonRecords {
   /** Salesforce ids; `xl`/`xm` once a conversion created them. */
   ids: Partial<Record<Rec, string>>;
-  /** The e-mail each record's recipient carries (a Contact from a conversion copies its Lead's). */
+  /**
+   * The e-mail and street each record carries (a Contact from a conversion copies its Lead's):
+   * apart per record and person, since an erasure suppresses the address too.
+   */
   email: Partial<Record<Rec, string>>;
+  street: Partial<Record<Rec, string>>;
   /** Where a converted Lead or a merged-away Contact went (the fake's truth). */
   into: Partial<Record<Rec, Rec>>;
   /**
@@ -33,7 +37,8 @@ export function newPerson(n: number): PersonRecords {
     c: sampleSalesforceId('003'),
   };
   const email = { l: `l${n}@example.de`, m: `m${n}@example.de`, c: `c${n}@example.de` };
-  return { ids, email, into: {}, known: {}, erased: new Set(), suppressedEmails: new Set() };
+  const street = { l: `Heidestraße ${n}`, m: `Lindenweg ${n}`, c: `Ahornallee ${n}` };
+  return { ids, email, street, into: {}, known: {}, erased: new Set(), suppressedEmails: new Set() };
 }
 
 const follow = (links: Partial<Record<Rec, Rec>>, r: Rec): Rec => {
@@ -51,7 +56,10 @@ export function knownGroup(p: PersonRecords, r: Rec): Rec[] {
   return RECORDS.filter((o) => p.ids[o] !== undefined && follow(p.known, o) === root);
 }
 
-/** True when a new piece for `r`'s person must not be made: its survivor erased or its e-mail opted out. */
+/**
+ * True when a new piece for `r`'s person must not be made: its survivor erased or its e-mail
+ * opted out. (The connector may hold back more: an erasure also suppresses the address.)
+ */
 export function blocked(p: PersonRecords, r: Rec): boolean {
   const survivor = owner(p, r);
   const email = p.email[survivor];
