@@ -30,13 +30,19 @@ import {
  * `MasterRecordId`), late messages for a converted Lead, reversals (the address leaves the
  * campaign's countries), Salesforce's retries of a message, replays, erasures (CDC delete
  * without `MasterRecordId`) and opt-outs. `lead-welcome` and `customer-welcome` keep their
- * pieces pending (delay P2D), so every piece ever made is counted.
+ * pieces pending (delay P2D), so every piece ever made is counted; `contact-update` sends
+ * every Contact message at once, and delivered pieces are resent.
  */
+const CONTACT_UPDATE = `
+      - id: contact-update
+        destination: mailer
+        trigger: { platform: salesforce, object: contact, on: outbound_message }
+        policy: { oncePerRecipient: false }`;
 type Command =
   | { k: 'qualify' | 'reverse'; r: Rec; minute: number }
   | { k: 'convert'; r: Lead; into: 'new' | 'c' | 'other'; tell: 'outbound' | 'cdc' | 'read' }
   | { k: 'merge'; loser: Rec; master: Rec }
-  | { k: 'duplicate' | 'replay'; i: number }
+  | { k: 'duplicate' | 'replay' | 'resend'; i: number }
   | { k: 'erase' | 'optOut'; r: Rec };
 
 const rec = fc.constantFrom<Rec>(...RECORDS);
@@ -57,6 +63,7 @@ const command: fc.Arbitrary<Command> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ k: fc.constant('merge' as const), loser: contact, master: contact }) },
   { weight: 1, arbitrary: fc.record({ k: fc.constant('duplicate' as const), i: fc.nat() }) },
   { weight: 1, arbitrary: fc.record({ k: fc.constant('replay' as const), i: fc.nat() }) },
+  { weight: 2, arbitrary: fc.record({ k: fc.constant('resend' as const), i: fc.nat() }) },
   { weight: 1, arbitrary: fc.record({ k: fc.constant('erase' as const), r: rec }) },
   { weight: 1, arbitrary: fc.record({ k: fc.constant('optOut' as const), r: rec }) },
 );
@@ -97,7 +104,7 @@ for (const dialect of dialectCases()) {
       let s: SalesforceScenario;
       let people = 0;
       beforeAll(async () => {
-        s = await startSalesforceScenario(dialect);
+        s = await startSalesforceScenario(dialect, CONTACT_UPDATE);
       });
       afterAll(async () => {
         await s?.stop();
@@ -113,6 +120,7 @@ for (const dialect of dialectCases()) {
         const newest: Partial<Record<Rec, number>> = {};
         const posted: Posted[] = [];
         const replays: { id: string; checkNoPiece: boolean }[] = [];
+        const resent = new Set<string>();
         const settle = async (id: string, checkNoPiece: boolean, resend?: () => Promise<string>) => {
           await s.decided(id);
           posted.push({ id, checkNoPiece, ...(resend ? { resend } : {}) });
@@ -222,6 +230,29 @@ for (const dialect of dialectCases()) {
             const event = (await s.api.get<EventView>(`/events/${target.id}`)).body;
             const r = RECORDS.find((o) => p.ids[o] === event.payload.source?.mergedFrom) ?? findRec(p, event);
             replays.push({ id: target.id, checkNoPiece: r !== undefined && blocked(p, r) });
+          } else if (c.k === 'resend') {
+            // Once the person's immediate pieces have been handed off, one of those delivered is resent.
+            const settled = await eventually(async () => {
+              const pieces = new Map<string, TriggerView>();
+              for (const id of Object.values(p.ids)) {
+                const listed = await s.api.get<{ data: TriggerView[] }>(
+                  `/triggers?campaign=contact-update&recipient=${id}`,
+                );
+                for (const t of listed.body.data) pieces.set(t.id, t);
+              }
+              const all = [...pieces.values()];
+              return all.some((t) => t.status === 'pending') ? undefined : all;
+            });
+            const delivered = settled.filter((t) => t.status === 'delivered');
+            const piece = delivered[c.i % Math.max(1, delivered.length)];
+            if (!piece) continue;
+            expect((await s.api.post(`/triggers/${piece.id}/resend`, {})).status).toBe(202);
+            resent.add(piece.id);
+            // Sent again, or held back at hand-off (the person opted out or was erased since): either way it settles.
+            await eventually(async () => {
+              const now = (await s.api.get<TriggerView>(`/triggers/${piece.id}`)).body;
+              return now.status !== 'pending' ? now : undefined;
+            });
           } else if (c.k === 'erase') {
             const gone = owner(p, c.r);
             const id = p.ids[gone];
@@ -287,6 +318,10 @@ for (const dialect of dialectCases()) {
         }
         // A piece sent again keeps its webhook-id: the trigger id, on every delivery.
         for (const received of s.receiver.received) expect(received.webhookId).toBe(received.body.id);
+        for (const id of resent) {
+          if ((await s.api.get<TriggerView>(`/triggers/${id}`)).body.status !== 'delivered') continue;
+          expect(s.receiver.received.filter((r) => r.webhookId === id).length).toBeGreaterThanOrEqual(2);
+        }
       }
 
       it('holds across Lead conversions and Contact merges: one live piece per person and campaign, none after erasure or opt-out, a reason for every event', async () => {
