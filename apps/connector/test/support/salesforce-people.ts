@@ -75,3 +75,19 @@ export function conversionTarget(p: PersonRecords, lead: Lead, into: 'new' | 'c'
   if (into !== 'new' && (p.erased.has(target) || p.into[target] !== undefined)) return undefined;
   return target;
 }
+
+/** True for the person's Leads. */
+export const isLead = (r: Rec): r is Lead => r === 'l' || r === 'm';
+
+/** A record's ref as pieces and merges name it. */
+export const refOf = (p: PersonRecords, r: Rec) => `salesforce:${isLead(r) ? 'lead' : 'contact'}:${p.ids[r]}`;
+
+/** The fields a record's outbound message and stored record carry apart from the shared German person. */
+export const leadFields = (p: PersonRecords, r: Rec) => ({
+  Email: p.email[r] as string,
+  Street: p.street[r] as string,
+});
+export const contactFields = (p: PersonRecords, r: Rec) => ({
+  Email: p.email[r] as string,
+  MailingStreet: p.street[r] as string,
+});
