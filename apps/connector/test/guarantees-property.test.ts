@@ -61,8 +61,14 @@ for (const dialect of dialectCases()) {
           b: String(9_100_001 + person * 2),
         };
         const email: Record<Rec, string> = { a: `a${person}@example.de`, b: `b${person}@example.de` };
+        // An address apart per record and person: an erasure suppresses the address too.
         for (const r of ['a', 'b'] as const)
-          s.hubspot.addRecord('contact', ids[r], { ...GERMAN, email: email[r], zip: '51147' });
+          s.hubspot.addRecord('contact', ids[r], {
+            ...GERMAN,
+            email: email[r],
+            address: `Heidestraße ${Number(ids[r].slice(-4))}`,
+            zip: '51147',
+          });
         const t0 = Date.now() - 60 * MINUTE_MS;
         let merged = false;
         const blocked = new Set<Rec>();

@@ -23,6 +23,7 @@ export function salesforceGuaranteesConfig(
   salesforceUrl: string,
   keyFile: string,
   receiverUrl: string,
+  extraCampaigns = '',
 ): string {
   const campaign = (id: string, object: string) => `
       - id: ${id}
@@ -44,7 +45,7 @@ workspaces:
       optOutField: Do_Not_Mail__c
     destinations:
       mailer: { type: webhook, url: ${receiverUrl}, secret: ${TEST_SECRET} }
-    campaigns:${campaign('lead-welcome', 'lead')}${campaign('customer-welcome', 'contact')}
+    campaigns:${campaign('lead-welcome', 'lead')}${campaign('customer-welcome', 'contact')}${extraCampaigns}
 `;
 }
 
@@ -79,8 +80,15 @@ export interface SalesforceScenario {
   pubsub: FakePubSub;
   receiver: Receiver;
   api: AdminClient;
-  /** POSTs one outbound message with one notification; resolves with the stored event's id. */
-  outbound(objectType: 'Lead' | 'Contact', fields: Record<string, string | null>): Promise<string>;
+  /**
+   * POSTs one outbound message with one notification (a fresh notification id unless given:
+   * the same id again is Salesforce's retry of it); resolves with the stored event's id.
+   */
+  outbound(
+    objectType: 'Lead' | 'Contact',
+    fields: Record<string, string | null>,
+    notificationId?: string,
+  ): Promise<string>;
   /** Publishes one change event (gRPC, Avro) on `/data/ChangeEvents`; returns the id its event is stored under. */
   change(header: ChangeHeader, values?: Record<string, unknown>): string;
   decided(id: string): Promise<EventView>;
@@ -98,7 +106,11 @@ export interface ChangeHeader {
 let transactions = 0;
 
 /** Starts the fake Salesforce, a receiver and a connector (admin API, CDC stream) on a fresh database. */
-export async function startSalesforceScenario(dialect: DialectCase): Promise<SalesforceScenario> {
+export async function startSalesforceScenario(
+  dialect: DialectCase,
+  /** More campaigns, as YAML list items under `campaigns:` (indented six spaces). */
+  extraCampaigns = '',
+): Promise<SalesforceScenario> {
   const salesforce = await startFakeSalesforce({ ...connectedApp, organizationId: ORG_ID });
   const receiver = await startReceiver(TEST_SECRET);
   const pubsub = await startFakePubSub();
@@ -109,7 +121,12 @@ export async function startSalesforceScenario(dialect: DialectCase): Promise<Sal
       rejectUnauthorizedSsl: false,
     });
   let connector: Awaited<ReturnType<typeof startTestConnector>>;
-  const configText = salesforceGuaranteesConfig(salesforce.url, writePrivateKeyFile(), receiver.url);
+  const configText = salesforceGuaranteesConfig(
+    salesforce.url,
+    writePrivateKeyFile(),
+    receiver.url,
+    extraCampaigns,
+  );
   const databaseUrl = await dialect.url();
   try {
     connector = await startTestConnector(configText, {
@@ -133,8 +150,7 @@ export async function startSalesforceScenario(dialect: DialectCase): Promise<Sal
     pubsub,
     receiver,
     api,
-    async outbound(objectType, fields) {
-      const notificationId = sampleSalesforceId('04l');
+    async outbound(objectType, fields, notificationId = sampleSalesforceId('04l')) {
       const xml = buildOutboundMessage({
         organizationId: ORG_ID,
         actionId: '04k5e000000AbCdAAK',

@@ -22,7 +22,10 @@ const text = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined)
  * Loads what the rules and the recipient need for one Salesforce event. An outbound message
  * carries a snapshot of the fields the admin chose and a CDC event only the changed fields, so
  * the event's own record is read when a field the campaigns need is missing (and a reader
- * exists); the snapshot wins over the read. Recipients: a Contact or Lead itself (a converted
+ * exists); the snapshot wins over the read — except for an event of a merged-away record
+ * (`source.mergedFrom`: a converted Lead's late message, a merge loser's), decided as its
+ * survivor's: the snapshot describes the old record (its e-mail, its address), so the
+ * survivor is read and its values win. Recipients: a Contact or Lead itself (a converted
  * Lead — `IsConverted`, `ConvertedContactId` in the event or the read — the Contact it became); an
  * Opportunity's primary contact role (else the first, else its `ContactId`), every role in
  * `associated` for `select: first | all`; the Account of the record or of
@@ -36,10 +39,11 @@ export async function resolveSalesforceEvent(
   const type = event.objectType;
   const readOne = recordReader(reader, fields);
   const told = { ...event.properties, ...changedValues(event) };
+  const mergedAway = event.source?.mergedFrom !== undefined;
   const missing = (fields[type] ?? []).some((f) => f !== 'Id' && !Object.hasOwn(told, f));
   const gone = event.kind === 'deleted' || event.kind === 'privacy_deleted';
-  const read = missing && !gone ? await readOne(type, event.objectId) : undefined;
-  const own: CrmProperties = { ...read, ...told };
+  const read = (missing || mergedAway) && !gone ? await readOne(type, event.objectId) : undefined;
+  const own: CrmProperties = mergedAway ? { ...told, ...read } : { ...read, ...told };
   const records: Enrichment['records'] = { [type]: own };
 
   const wantsPerson = modes.has('contact') || modes.has('associated_contact');
