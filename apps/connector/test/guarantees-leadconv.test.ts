@@ -172,6 +172,31 @@ for (const dialect of dialectCases()) {
         });
       });
 
+      it('Leads converted without a conversion event: the reads merge them, their pending pieces become one', async () => {
+        const [a, b] = [newLead(), newLead()];
+        // Messages that carry every field the campaigns need: no read yet, none cached.
+        const whole = (id: string) =>
+          leadMessage(id, { State: 'NW', ConvertedContactId: '', Do_Not_Mail__c: 'false' });
+        const pa = decision(await s.decided(await whole(a)), 'lead-welcome')?.triggerId as string;
+        const pb = decision(await s.decided(await whole(b)), 'lead-welcome')?.triggerId as string;
+        const { contactId } = s.salesforce.convertLead(a);
+        s.salesforce.convertLead(b, { contactId });
+
+        // Messages without the conversion fields: only the reads of the Leads show the conversion.
+        await s.decided(await s.outbound('Lead', { Id: a, ...GERMAN_LEAD }));
+        expect(await piece(pa)).toMatchObject({
+          status: 'pending',
+          recipientRef: `salesforce:contact:${contactId}`,
+        });
+        const later = await s.decided(await s.outbound('Lead', { Id: b, ...GERMAN_LEAD }));
+        expect(decision(later, 'lead-welcome')).toMatchObject({ outcome: 'skipped', reason: 'already_sent' });
+        expect(await piece(pa)).toMatchObject({ status: 'pending' });
+        expect(await piece(pb)).toMatchObject({
+          status: 'cancelled',
+          recipientRef: `salesforce:contact:${contactId}`,
+        });
+      });
+
       it('the opt-out of the Contact a Lead became holds for the Lead campaign', async () => {
         const lead = newLead();
         const { contactId } = s.salesforce.convertLead(lead);

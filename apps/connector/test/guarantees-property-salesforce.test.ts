@@ -46,12 +46,11 @@ import {
  */
 
 /**
- * Whether a conversion that only a read of the Lead showed (no conversion event) is applied
- * as a merge. Today it is not: the event is decided as the Contact's (no second piece for the
- * Contact), but the Lead's own earlier pending piece stays on the Lead, so the Lead's pieces
- * are counted apart from the Contact's. Set true once the worker applies it.
+ * A conversion that only a read of the Lead showed (no conversion event) is applied as a merge
+ * (the adapter's `mergeShownByRead`): the Lead's pending pieces and the Contact's become one.
+ * Kept as a switch so the model can be checked against the older, weaker rule.
  */
-const READ_TELLS_MERGE = false;
+const READ_TELLS_MERGE = true;
 const MINUTE_MS = 60_000;
 /** One hand-picked interleaving, run before the generated ones. */
 const example = (snapshot: boolean, ...commands: Command[]): [{ snapshot: boolean; commands: Command[] }] => [

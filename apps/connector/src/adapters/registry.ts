@@ -59,6 +59,11 @@ export interface WorkspaceCrm {
   survivorTypeOf(event: CrmEvent): string;
   /** The ids a merge event says are gone into `survivorOf(event)`; empty for other events. */
   mergedIdsOf(event: CrmEvent): string[];
+  /** The survivor the record read shows for an event that did not announce a merge (a converted Lead). */
+  mergeShownByRead(
+    event: CrmEvent,
+    enrichment: Enrichment,
+  ): { survivorId: string; survivorObjectType: string } | undefined;
 }
 
 /** The connector's only view of CRMs: every per-CRM decision goes through here. */
@@ -158,6 +163,7 @@ export function createAdapterRegistry(registrations: readonly AdapterRegistratio
       survivorOf: (event) => adapter.survivorOf(event),
       survivorTypeOf: (event) => adapter.survivorTypeOf?.(event) ?? event.objectType,
       mergedIdsOf: (event) => adapter.mergedIdsOf?.(event) ?? [],
+      mergeShownByRead: (event, enrichment) => adapter.mergeShownByRead?.(event, enrichment),
     };
   }
 

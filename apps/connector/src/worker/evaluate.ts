@@ -136,7 +136,24 @@ export async function evaluateEvent(input: EvaluateInput): Promise<Evaluation> {
     }
     verdicts.push(...own);
   }
-  return { event, workspace, crm, verdicts, enrichment, cancels, privacy, workflow, pending: input.pending };
+  // A read can show what the event did not say: a Lead converted meanwhile is merged into its
+  // Contact beside these decisions (commit applies it after their pieces, keeping one per campaign).
+  const shown = crm?.mergeShownByRead(event, enrichment);
+  const merge = shown
+    ? { platform: event.platform, objectType: event.objectType, ...shown, mergedIds: [event.objectId] }
+    : null;
+  return {
+    event,
+    workspace,
+    crm,
+    verdicts,
+    enrichment,
+    cancels,
+    privacy,
+    workflow,
+    pending: input.pending,
+    merge,
+  };
 }
 
 function workflowInput(event: CrmEvent): { callbackId: string; campaignId: string } | null {

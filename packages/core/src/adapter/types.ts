@@ -325,6 +325,17 @@ export interface CrmAdapter<Settings = unknown> {
    * later events for them are read as the survivor's. Optional: none without it.
    */
   mergedIdsOf?(event: CrmEvent): string[];
+  /**
+   * When the record read for an event shows that its record is gone into another although the
+   * event did not say so (a Salesforce Lead read with `IsConverted` and `ConvertedContactId`,
+   * its message carrying neither): the survivor. The worker applies that merge beside the
+   * event's decisions, so the Lead's pending pieces and the survivor's become one. Optional:
+   * reads never show a merge without it.
+   */
+  mergeShownByRead?(
+    event: CrmEvent,
+    enrichment: Enrichment,
+  ): { survivorId: string; survivorObjectType: string } | undefined;
 
   /** Whether delivered pieces are noted on this recipient's CRM record (`mail_activity`). */
   writeBackEnabled(settings: Settings, recipient: CrmRef): boolean;

@@ -11,7 +11,7 @@ import { HookpostSalesforceError } from '../errors.js';
 import { toCrmEvents } from '../outbound/normalise.js';
 import { parseOutboundMessage } from '../outbound/parse.js';
 import { performMailActivity } from '../write-back/mail-activity.js';
-import { conversionOf } from './conversion.js';
+import { conversionOf, convertedContactOf } from './conversion.js';
 import { salesforceFieldsFor } from './fields.js';
 import { apiNameOf, salesforceReader } from './reader.js';
 import { resolveSalesforceEvent } from './resolve.js';
@@ -138,6 +138,14 @@ export function createSalesforceAdapter(options: SalesforceAdapterOptions): Sale
       (event.kind === 'deleted' && masterOf(event) !== undefined) || conversionOf(event) !== undefined
         ? [event.objectId]
         : [],
+    // A Lead message without the conversion fields, whose read shows the Lead converted: the
+    // conversion is applied as a merge too (an event of a Lead already mapped to its Contact
+    // arrives as the Contact's, `source.mergedFrom` set, and needs none).
+    mergeShownByRead(event, enrichment) {
+      if (event.objectType !== 'lead' || event.source?.mergedFrom !== undefined) return undefined;
+      const contactId = convertedContactOf(enrichment.records.lead);
+      return contactId === undefined ? undefined : { survivorId: contactId, survivorObjectType: 'contact' };
+    },
     writeBackEnabled: (settings) => settings.writeBack,
     async performWriteBack(workspace, request) {
       if (request.type !== 'mail_activity')
