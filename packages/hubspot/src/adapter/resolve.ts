@@ -12,6 +12,7 @@ import {
   recipientsFor,
   recordReader,
 } from '@hookpost/core';
+import { companyNeeded, primaryCompanyOf, withPrimaryCompany } from './primary-company.js';
 
 /**
  * Loads what the rules and the recipient need for one HubSpot event. HubSpot webhooks carry
@@ -19,15 +20,18 @@ import {
  * the contact itself (a contact event) or the associated contact labelled primary, else the
  * first (deal, company…), with every associated contact in `associated` for `select: first |
  * all`; the company the record's or the contact's associated company (the `Primary` one, else
- * the first).
+ * the first). For a contact that company comes from the contact's own `associatedcompanyid`
+ * (read with it, in the same batch read) when a company is needed; the contact → company
+ * association read is made only when the record does not carry that property.
  */
 export async function resolveHubSpotEvent(
   event: CrmEvent,
   modes: ReadonlySet<RecipientMode>,
-  { reader, fields }: { reader: CrmReader | null; fields: FieldsByObject },
+  { reader, fields: campaignFields }: { reader: CrmReader | null; fields: FieldsByObject },
 ): Promise<Enrichment> {
   const type = event.objectType;
   const records: Enrichment['records'] = {};
+  const fields = withPrimaryCompany(campaignFields, companyNeeded(modes, campaignFields));
   const readOne = recordReader(reader, fields);
   const linksOf = (fromType: string, id: string, toType: string) =>
     associationLinks(reader, fromType, toType, id);
@@ -47,7 +51,11 @@ export async function resolveHubSpotEvent(
       : type === 'contact'
         ? contactId === undefined
           ? undefined
-          : primaryOrFirst(await linksOf('contact', contactId, 'company'))?.id
+          : (
+              primaryCompanyOf(records.contact) ?? {
+                id: primaryOrFirst(await linksOf('contact', contactId, 'company'))?.id,
+              }
+            ).id
         : primaryOrFirst(await linksOf(type, event.objectId, 'company'))?.id;
   if (type !== 'company' && companyId !== undefined) records.company = await readOne('company', companyId);
 

@@ -2,6 +2,7 @@ import { randomInt } from 'node:crypto';
 import { hubSpotError } from './http.js';
 import {
   associationsOf,
+  derivedProperty,
   type FakeData,
   labelKey,
   type Properties,
@@ -56,7 +57,12 @@ export function batchRead(state: CrmState, type: string, body: Input): RouteResu
   const missing = ids.filter((id) => !records.has(survivorIn(state.data, type, id)));
   const results = found.map((id) => {
     const stored = records.get(id) ?? {};
-    const properties = Object.fromEntries(wanted.map((name) => [name, stored[name] ?? null]));
+    const properties = Object.fromEntries(
+      wanted.map((name) => {
+        const derived = derivedProperty(state.data, type, id, name);
+        return [name, derived === undefined ? (stored[name] ?? null) : derived];
+      }),
+    );
     return { id, properties: { ...properties, hs_object_id: id }, archived: false };
   });
   const errors = missing.length

@@ -76,3 +76,24 @@ export function survivorIn(data: FakeData, type: string, id: string): string {
   }
   return current;
 }
+
+/**
+ * What HubSpot answers for a record's read-only property kept in step with its associations,
+ * or undefined for any other property: a contact's `associatedcompanyid` ("Primary Associated
+ * Company ID") is its company whose link is labelled primary, else — as HubSpot makes a
+ * contact's first associated company its primary — the first it was associated with; null
+ * without a company. Derived at every read, so it follows `associate` and `mergeRecords`.
+ * https://developers.hubspot.com/changelog/2019-01-24-update-the-associatedcompanyid-contact-property-will-become-read-only-on-april-26th
+ */
+export function derivedProperty(
+  data: FakeData,
+  type: string,
+  id: string,
+  name: string,
+): string | null | undefined {
+  if (pluralOf(type) !== 'contacts' || name !== 'associatedcompanyid') return undefined;
+  const companies = [...(associationsOf(data, 'contacts', 'companies').get(id) ?? [])];
+  const isPrimary = (companyId: string) =>
+    /primary/i.test(data.associationLabels.get(labelKey('contacts', 'companies', id, companyId)) ?? '');
+  return companies.find(isPrimary) ?? companies[0] ?? null;
+}
