@@ -87,7 +87,7 @@ function openSqlite(target: string, cwd: string, { readOnly = false }: OpenOptio
   // large share of the write time (measured with bench/). https://sqlite.org/wal.html#ckpt
   sqlite.pragma('wal_autocheckpoint = 8000');
   sqlite.pragma('foreign_keys = ON');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingPrepare(sqlite) }) });
   return {
     db,
     dialect: 'sqlite',
@@ -113,6 +113,41 @@ function openSqlite(target: string, cwd: string, { readOnly = false }: OpenOptio
       await db.destroy();
     },
   };
+}
+
+/** Prepared statements kept per SQL text; the decision worker's batch runs ~20 shapes. */
+const STATEMENT_CACHE_SIZE = 200;
+
+/**
+ * The connection as Kysely's SQLite driver sees it, with `prepare` answered from a small
+ * LRU cache by SQL text: the driver prepares every query afresh, and preparing the worker's
+ * 500-row decision insert cost as much as running it (measured with `node --cpu-prof` in
+ * `bench/pipeline.ts`: better-sqlite3 `prepare` was 10 % of the pipeline's CPU). A statement
+ * still being iterated (a streamed query) is busy: that text is prepared anew.
+ * https://github.com/WiseLibs/better-sqlite3/blob/master/docs/api.md#preparestring---statement
+ */
+function cachingPrepare(sqlite: SQLite.Database): SQLite.Database {
+  const cache = new Map<string, SQLite.Statement>();
+  const prepare = (text: string): SQLite.Statement => {
+    const cached = cache.get(text);
+    if (cached && !cached.busy) {
+      cache.delete(text);
+      cache.set(text, cached);
+      return cached;
+    }
+    const statement = sqlite.prepare(text);
+    if (cached) return statement;
+    cache.set(text, statement);
+    if (cache.size > STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
+    return statement;
+  };
+  return new Proxy(sqlite, {
+    get(target, property, receiver) {
+      if (property === 'prepare') return prepare;
+      const value = Reflect.get(target, property, receiver);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
 }
 
 /**

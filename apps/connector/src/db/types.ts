@@ -7,7 +7,13 @@ import type { Generated } from 'kysely';
 export interface Database {
   raw_deliveries: RawDeliveryTable;
   events: EventTable;
+  /**
+   * A view (read only): `decision_rows` and the expanded `decision_quiet` entries, one row per
+   * campaign (and recipient) decided. Write to the two tables.
+   */
   decisions: DecisionTable;
+  decision_rows: DecisionTable;
+  decision_quiet: DecisionQuietTable;
   triggers: TriggerTable;
   delivery_attempts: DeliveryAttemptTable;
   suppressions: SuppressionTable;
@@ -124,6 +130,19 @@ export interface DecisionTable {
    */
   recipient_ref: string;
   created_at: number;
+}
+
+/**
+ * One event run's quiet decisions, compactly: the campaigns whose outcome was `no_match` with
+ * no recipient checked and no piece. `entries` is JSON `[[campaign_id, reason, detail], …]`;
+ * the `decisions` view reads them back as rows (outcome `no_match`, recipient_ref `''`).
+ */
+export interface DecisionQuietTable {
+  event_id: string;
+  run: number;
+  workspace_id: string;
+  created_at: number;
+  entries: string;
 }
 
 export type TriggerStatus = 'pending' | 'delivered' | 'cancelled' | 'dead';
