@@ -23,9 +23,10 @@ export interface PipelineFigures {
   cpuUsPerEvent: number;
   baselineEventsPerSec: number;
   triggers: number;
-  /** Decisions the `decisions` view shows, and the rows stored for them. */
+  /** Decisions the `decisions` view shows; `decision_rows` rows and `decision_sets` entries stored for them. */
   decisions: number;
-  storedDecisionRows: number;
+  decisionRows: number;
+  decisionSets: number;
 }
 
 /**
@@ -136,7 +137,7 @@ export async function measurePipeline(count: number, campaignCount = 5): Promise
   while ((await worker.runOnce()) > 0) {}
   const seconds = (performance.now() - started) / 1000;
   const used = process.cpuUsage(cpu);
-  const count1 = async (table: 'triggers' | 'decisions' | 'decision_rows' | 'decision_quiet') =>
+  const count1 = async (table: 'triggers' | 'decisions' | 'decision_rows' | 'decision_sets') =>
     Number(
       (
         await handle.db
@@ -153,7 +154,8 @@ export async function measurePipeline(count: number, campaignCount = 5): Promise
   if (Number(pending?.n) !== 0) throw new Error(`${pending?.n} events left pending`);
   const triggers = await count1('triggers');
   const decisions = await count1('decisions');
-  const storedDecisionRows = (await count1('decision_rows')) + (await count1('decision_quiet'));
+  const decisionRows = await count1('decision_rows');
+  const decisionSets = await count1('decision_sets');
   await handle.close();
 
   const campaigns = workspace.campaigns as Campaign[];
@@ -171,6 +173,7 @@ export async function measurePipeline(count: number, campaignCount = 5): Promise
     baselineEventsPerSec: count / baselineSeconds,
     triggers,
     decisions,
-    storedDecisionRows,
+    decisionRows,
+    decisionSets,
   };
 }

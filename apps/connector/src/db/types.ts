@@ -8,12 +8,13 @@ export interface Database {
   raw_deliveries: RawDeliveryTable;
   events: EventTable;
   /**
-   * A view (read only): `decision_rows` and the expanded `decision_quiet` entries, one row per
-   * campaign (and recipient) decided. Write to the two tables.
+   * A view (read only): `decision_rows` and each event's quiet decisions (`events.decision_set`
+   * expanded), one row per campaign (and recipient) decided. Write `decision_rows`,
+   * `decision_sets` and the event's columns (`writeDecisions`).
    */
   decisions: DecisionTable;
   decision_rows: DecisionTable;
-  decision_quiet: DecisionQuietTable;
+  decision_sets: DecisionSetTable;
   triggers: TriggerTable;
   delivery_attempts: DeliveryAttemptTable;
   suppressions: SuppressionTable;
@@ -106,6 +107,12 @@ export interface EventTable {
   lease_owner: string | null;
   lease_until: number;
   processed_at: number | null;
+  /**
+   * The `decision_sets` entry listing this event's quiet decisions (no_match, no recipient,
+   * no piece) of run `decision_run`; null when it has none. Read through the `decisions` view.
+   */
+  decision_set?: string | null;
+  decision_run?: number | null;
 }
 
 export interface DecisionTable {
@@ -132,16 +139,9 @@ export interface DecisionTable {
   created_at: number;
 }
 
-/**
- * One event run's quiet decisions, compactly: the campaigns whose outcome was `no_match` with
- * no recipient checked and no piece. `entries` is JSON `[[campaign_id, reason, detail], …]`;
- * the `decisions` view reads them back as rows (outcome `no_match`, recipient_ref `''`).
- */
-export interface DecisionQuietTable {
-  event_id: string;
-  run: number;
-  workspace_id: string;
-  created_at: number;
+/** A list of quiet decisions shared by the event runs that decided alike: JSON `[[campaign_id, reason, detail], …]`; `id` hashes it. */
+export interface DecisionSetTable {
+  id: string;
   entries: string;
 }
 

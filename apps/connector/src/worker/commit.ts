@@ -170,13 +170,24 @@ export async function commitBatch(
       trx,
       mine.filter((i) => i.row.processed_at !== null).map((i) => i.row.id),
     );
-    await writeDecisions(trx, dialect, decisionRows);
-    // Most events of a batch end alike ("none of 5 campaigns matched"): one UPDATE per outcome.
-    const byOutcome = new Map<string, { status: EventStatus; reason: string; ids: string[] }>();
+    const quiet = await writeDecisions(trx, dialect, decisionRows);
+    // Most events of a batch end alike ("none of 5 campaigns matched", the same quiet set):
+    // one UPDATE per outcome.
+    const byOutcome = new Map<
+      string,
+      { status: EventStatus; reason: string; set: string | null; run: number | null; ids: string[] }
+    >();
     for (const c of committed) {
       const { status, reason } = summarise(c.plan.decisions);
-      const key = `${status}\u0000${reason}`;
-      const group = byOutcome.get(key) ?? { status, reason, ids: [] };
+      const named = quiet.get(c.eventId);
+      const key = `${status}\u0000${reason}\u0000${named?.set ?? ''}\u0000${named?.run ?? ''}`;
+      const group = byOutcome.get(key) ?? {
+        status,
+        reason,
+        set: named?.set ?? null,
+        run: named?.run ?? null,
+        ids: [],
+      };
       group.ids.push(c.eventId);
       byOutcome.set(key, group);
     }
@@ -189,6 +200,8 @@ export async function commitBatch(
           processed_at: now,
           lease_owner: null,
           lease_until: 0,
+          decision_set: group.set,
+          decision_run: group.run,
         })
         .where('id', 'in', group.ids)
         .execute();
