@@ -1,4 +1,4 @@
-import { type CampaignTrigger, suppressionQuery } from '@hookpost/core';
+import { type CampaignTrigger, type Recipient, suppressionQuery } from '@hookpost/core';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/types.js';
 import { readTriggerPayload, writeRecipientHashes, writeTriggerPayload } from '../store/trigger-row.js';
@@ -12,7 +12,8 @@ interface Known {
   attempts: number;
   payload: string;
   hashes: string;
-  parsed?: CampaignTrigger | null;
+  /** The stored payload as plain JSON (validated only before a write). */
+  json?: { purged?: boolean; recipient?: { crm?: unknown } };
 }
 
 export interface Refresher {
@@ -52,6 +53,18 @@ export async function createRefresher(
       });
   }
 
+  // Three SHA-256s per recipient: computed once per batch for every piece of the same person.
+  const hashTexts = new Map<string, string>();
+  function hashesOf(recipient: Recipient): string {
+    const key = JSON.stringify(recipient);
+    let text = hashTexts.get(key);
+    if (text === undefined) {
+      text = writeRecipientHashes(suppressionQuery(recipient));
+      hashTexts.set(key, text);
+    }
+    return text;
+  }
+
   async function read(triggerId: string): Promise<Known | undefined> {
     const cached = known.get(triggerId);
     if (cached) return cached;
@@ -75,21 +88,27 @@ export async function createRefresher(
     async refresh({ triggerId, recipient }, now) {
       const entry = await read(triggerId);
       if (entry?.status !== 'pending' || entry.attempts > 0) return;
-      if (entry.parsed === undefined) entry.parsed = readTriggerPayload(entry.payload);
-      const payload = entry.parsed;
-      if (!payload) return;
+      entry.json ??= JSON.parse(entry.payload) as NonNullable<Known['json']>;
+      if (entry.json.purged === true) return;
       const { email: _email, ...printable } = recipient;
+      // Most refreshes change nothing: compare the would-be text first, validate only to write.
+      const same = JSON.stringify({
+        ...entry.json,
+        recipient: { ...printable, crm: entry.json.recipient?.crm },
+      });
+      const hashes = hashesOf(recipient);
+      if (same === entry.payload && hashes === entry.hashes) return;
+      const payload = readTriggerPayload(entry.payload);
+      if (!payload) return;
       const next: CampaignTrigger = { ...payload, recipient: { ...printable, crm: payload.recipient.crm } };
       const text = writeTriggerPayload(next);
-      const hashes = writeRecipientHashes(suppressionQuery(recipient));
-      if (text === entry.payload && hashes === entry.hashes) return;
       await trx
         .updateTable('triggers')
         .set({ payload: text, recipient_hashes: hashes, updated_at: now })
         .where('id', '=', triggerId)
         .where('status', '=', 'pending')
         .execute();
-      Object.assign(entry, { payload: text, hashes, parsed: next });
+      Object.assign(entry, { payload: text, hashes, json: next });
     },
     cancelled(triggerId) {
       const entry = known.get(triggerId);
