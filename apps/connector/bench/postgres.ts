@@ -6,7 +6,8 @@ import { fillInbox, makeEvents, setupWorkspace } from './pipeline.js';
 import { freePort, load, startPinned, stop, waitFor } from './support.js';
 import { benchConfig, signedHubSpot } from './workload.js';
 
-const CONNECTOR_BIN = path.resolve(import.meta.dirname, '../dist/bin.js');
+// HOOKPOST_BENCH_BIN: another build's bin.js, to compare two versions in one session.
+const CONNECTOR_BIN = process.env.HOOKPOST_BENCH_BIN ?? path.resolve(import.meta.dirname, '../dist/bin.js');
 
 export interface ScaleFigures {
   processes: number;
