@@ -7,6 +7,9 @@ const NOT_HISTORY = new Set([
   'kysely_migration_lock',
   'seen_signatures',
   'stream_leases',
+  // Quiet decisions are shared by every event run that decided alike (events.decision_set
+  // names one): copies point at the same sets, which stay.
+  'decision_sets',
 ]);
 /** Id-like columns that stay: they name configuration, not a row. */
 const SHARED_IDS = new Set(['workspace_id', 'campaign_id', 'account_id']);

@@ -15,17 +15,50 @@ import { createWorkspaceIndex } from '../src/workspaces.js';
 import { benchConfig, benchDataset, hubspotBatch } from './workload.js';
 
 export interface PipelineFigures {
+  campaigns: number;
   events: number;
   seconds: number;
   eventsPerSec: number;
+  /** Process CPU (user + system) per event while draining, in microseconds. */
+  cpuUsPerEvent: number;
   baselineEventsPerSec: number;
   triggers: number;
+  /** Decisions the `decisions` view shows; `decision_rows` rows and `decision_sets` entries stored for them. */
+  decisions: number;
+  decisionRows: number;
+  decisionSets: number;
 }
 
-export function setupWorkspace() {
+/**
+ * The bench configuration with `campaigns` campaigns in all: the 5 of `benchConfig`, then
+ * HubSpot contact campaigns as a larger workspace has them — a few more on the lifecycle
+ * stage (the property the events change, with a country condition), the rest on other
+ * properties (`custom_<n>`) that these events never change.
+ */
+export function pipelineConfig(datasetFile: string, campaigns: number): string {
+  let text = benchConfig(datasetFile);
+  for (let i = 0; i < campaigns - 5; i++) {
+    const on =
+      i < 5
+        ? `property: lifecyclestage, to: ${['customer', 'evangelist', 'subscriber', 'opportunity', 'lead'][i]} }
+        conditions: { all: [ { field: address.country, in: [AT] } ] }`
+        : `property: custom_${i}, to: 'yes' }`;
+    text += `      - id: extra-${i}
+        destination: log
+        trigger: { platform: hubspot, object: contact, on: property_change, ${on}
+`;
+  }
+  return text;
+}
+
+export function setupWorkspace(campaigns = 5) {
   const dir = mkdtempSync(path.join(tmpdir(), 'hookpost-bench-'));
   writeFileSync(path.join(dir, 'dataset.json'), benchDataset());
-  const parsed = parseConfigText(benchConfig('./dataset.json'), path.join(dir, 'hookpost.config.yaml'), {});
+  const parsed = parseConfigText(
+    pipelineConfig('./dataset.json', campaigns),
+    path.join(dir, 'hookpost.config.yaml'),
+    {},
+  );
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
   return { dir, config: parsed.value };
 }
@@ -70,16 +103,19 @@ export async function fillInbox(
 }
 
 /**
- * The decision pipeline in one process: claim, enrich (local dataset), evaluate 5
- * campaigns, apply the policies, write decisions and triggers. The baseline is the
- * rules alone (core's evaluateCampaigns over the same events, no store).
+ * The decision pipeline in one process: claim, enrich (local dataset), evaluate the
+ * campaigns, apply the policies, write decisions and triggers, on SQLite (WAL,
+ * synchronous=FULL; claims and decision batches commit without the fsync, as in
+ * production). The baseline is the rules alone (core's evaluateCampaigns over the same
+ * events and campaigns, no store).
  */
 export async function measurePipeline(
   count: number,
+  campaignCount = 5,
   /** A database already holding a history (bench/scale.ts); default: a fresh file. */
   options: { databaseUrl?: string } = {},
 ): Promise<PipelineFigures> {
-  const { dir, config } = setupWorkspace();
+  const { dir, config } = setupWorkspace(campaignCount);
   const events = makeEvents(count);
   const databaseUrl = options.databaseUrl ?? `sqlite:${path.join(dir, 'pipeline.db')}`;
   const handle = await fillInbox(databaseUrl, config, events);
@@ -102,19 +138,30 @@ export async function measurePipeline(
     metrics: createMetrics(),
     owner: 'bench',
   });
+  const cpu = process.cpuUsage();
   const started = performance.now();
   while ((await worker.runOnce()) > 0) {}
   const seconds = (performance.now() - started) / 1000;
-  const triggers = await handle.db
-    .selectFrom('triggers')
-    .select((eb) => eb.fn.countAll().as('n'))
-    .executeTakeFirst();
+  const used = process.cpuUsage(cpu);
+  const count1 = async (table: 'triggers' | 'decisions' | 'decision_rows' | 'decision_sets') =>
+    Number(
+      (
+        await handle.db
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirst()
+      )?.n ?? 0,
+    );
   const pending = await handle.db
     .selectFrom('events')
     .select((eb) => eb.fn.countAll().as('n'))
     .where('status', '=', 'pending')
     .executeTakeFirst();
   if (Number(pending?.n) !== 0) throw new Error(`${pending?.n} events left pending`);
+  const triggers = await count1('triggers');
+  const decisions = await count1('decisions');
+  const decisionRows = await count1('decision_rows');
+  const decisionSets = await count1('decision_sets');
   await handle.close();
 
   const campaigns = workspace.campaigns as Campaign[];
@@ -124,10 +171,15 @@ export async function measurePipeline(
     evaluateCampaigns(event, { records: { contact: records[event.objectId] } }, campaigns);
   const baselineSeconds = (performance.now() - baselineStarted) / 1000;
   return {
+    campaigns: campaignCount,
     events: count,
     seconds,
     eventsPerSec: count / seconds,
+    cpuUsPerEvent: (used.user + used.system) / count,
     baselineEventsPerSec: count / baselineSeconds,
-    triggers: Number(triggers?.n ?? 0),
+    triggers,
+    decisions,
+    decisionRows,
+    decisionSets,
   };
 }

@@ -1,11 +1,13 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { sql } from 'kysely';
 import { findPostgresBin, startTestCluster } from '../test/support/postgres.js';
 import { fillInbox, makeEvents, setupWorkspace } from './pipeline.js';
 import { freePort, load, startPinned, stop, waitFor } from './support.js';
 import { benchConfig, signedHubSpot } from './workload.js';
 
-const CONNECTOR_BIN = path.resolve(import.meta.dirname, '../dist/bin.js');
+// HOOKPOST_BENCH_BIN: another build's bin.js, to compare two versions in one session.
+const CONNECTOR_BIN = process.env.HOOKPOST_BENCH_BIN ?? path.resolve(import.meta.dirname, '../dist/bin.js');
 
 export interface ScaleFigures {
   processes: number;
@@ -73,8 +75,52 @@ async function ingest(databaseUrl: string, processes: number, seconds: number): 
   }
 }
 
+/** What the workers' sessions were doing, sampled from `pg_stat_activity` while they drained. */
+export interface WaitSample {
+  /** `wait_event_type:wait_event`, `CPU` when active without a wait, `idle` between statements. */
+  state: string;
+  share: number;
+}
+
+/** Busy and total jiffies of the whole machine (`/proc/stat`), to tell CPU-bound from waiting. */
+function machineJiffies(): { busy: number; total: number } {
+  const fields = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '')
+    .trim()
+    .split(/\s+/)
+    .slice(1)
+    .map(Number);
+  const total = fields.reduce((a, b) => a + b, 0);
+  const idle = (fields[3] ?? 0) + (fields[4] ?? 0);
+  return { busy: total - idle, total };
+}
+
+/** CPU seconds (user + system) a process has used so far, from `/proc/<pid>/stat`. */
+function processCpuSeconds(pid: number | undefined): number {
+  if (pid === undefined) return 0;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const after = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(after[11]) + Number(after[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+export interface PipelineScaleFigures extends ScaleFigures {
+  /** Sessions of the workers by state, sampled while they drained. */
+  waits: WaitSample[];
+  /** Share of the machine's CPU (all cores) busy while draining, 0–1. */
+  machineBusy: number;
+  /** CPU the worker processes used per event, in microseconds. */
+  workerCpuUsPerEvent: number;
+}
+
 /** The decision pipeline on PostgreSQL: `processes` × `hookpost worker` draining a filled inbox. */
-async function pipeline(databaseUrl: string, processes: number, count: number): Promise<ScaleFigures> {
+async function pipeline(
+  databaseUrl: string,
+  processes: number,
+  count: number,
+): Promise<PipelineScaleFigures> {
   const { config } = setupWorkspace();
   const { file } = configFile();
   const handle = await fillInbox(databaseUrl, config, makeEvents(count));
@@ -96,6 +142,8 @@ async function pipeline(databaseUrl: string, processes: number, count: number): 
       '0,1',
     ),
   );
+  const tally = new Map<string, number>();
+  let samples = 0;
   try {
     // Time from the first decided event to the last, so process start-up is not counted.
     let left = await pending();
@@ -105,28 +153,63 @@ async function pipeline(databaseUrl: string, processes: number, count: number): 
     }
     const started = performance.now();
     const firstLeft = left;
+    const machineBefore = machineJiffies();
+    const cpuBefore = workers.reduce((n, w) => n + processCpuSeconds(w.pid), 0);
     while (left > 0) {
-      await new Promise((r) => setTimeout(r, 50));
+      // Pool connections with nothing to do are left out: `idle in transaction` is a worker
+      // session waiting for its process (JavaScript between statements, or the round trip).
+      const rows = await sql<{ state: string }>`
+        select case when state = 'active' then coalesce(wait_event_type || ':' || wait_event, 'CPU') else state end as state
+        from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()
+          and backend_type = 'client backend' and state <> 'idle'`.execute(handle.db);
+      for (const r of rows.rows) tally.set(r.state, (tally.get(r.state) ?? 0) + 1);
+      samples += rows.rows.length;
+      await new Promise((r) => setTimeout(r, 25));
       left = await pending();
     }
-    return { processes, eventsPerSec: firstLeft / ((performance.now() - started) / 1000) };
+    const waits = [...tally]
+      .map(([state, n]) => ({ state, share: n / Math.max(1, samples) }))
+      .sort((x, y) => y.share - x.share);
+    const seconds = (performance.now() - started) / 1000;
+    const machineAfter = machineJiffies();
+    const cpu = workers.reduce((n, w) => n + processCpuSeconds(w.pid), 0) - cpuBefore;
+    return {
+      processes,
+      eventsPerSec: firstLeft / seconds,
+      waits,
+      machineBusy:
+        (machineAfter.busy - machineBefore.busy) / Math.max(1, machineAfter.total - machineBefore.total),
+      workerCpuUsPerEvent: (cpu * 1e6) / firstLeft,
+    };
   } finally {
     await Promise.all(workers.map((w) => stop(w)));
     await handle.close();
   }
 }
 
-export async function measurePostgres(seconds: number, pipelineEvents: number) {
+/** The pipeline part alone: 1 and 3 worker processes, each on a fresh database of `count` events. */
+export async function measurePostgresPipeline(count: number, processCounts: readonly number[] = [1, 3]) {
   if (!findPostgresBin()) return null;
   const cluster = await startTestCluster({ durable: true });
   try {
-    const ingestFigures = [];
-    const pipelineFigures = [];
-    for (const processes of [1, 3]) {
-      ingestFigures.push(await ingest(await cluster.createDatabase(), processes, seconds));
-      pipelineFigures.push(await pipeline(await cluster.createDatabase(), processes, pipelineEvents));
-    }
-    return { ingest: ingestFigures, pipeline: pipelineFigures };
+    const figures = [];
+    for (const processes of processCounts)
+      figures.push(await pipeline(await cluster.createDatabase(), processes, count));
+    return figures;
+  } finally {
+    cluster.stop();
+  }
+}
+
+/** The ingest part alone: 1 and 3 `hookpost start --no-worker` processes, each on a fresh database. */
+export async function measurePostgresIngest(seconds: number) {
+  if (!findPostgresBin()) return null;
+  const cluster = await startTestCluster({ durable: true });
+  try {
+    const figures = [];
+    for (const processes of [1, 3])
+      figures.push(await ingest(await cluster.createDatabase(), processes, seconds));
+    return figures;
   } finally {
     cluster.stop();
   }

@@ -41,7 +41,7 @@ export async function filledDatabase(
 ): Promise<{ url: string; file: string; fill: ReturnType<typeof cloneHistory> }> {
   const file = path.join(mkdtempSync(path.join(tmpdir(), 'hookpost-scale-')), 'history.db');
   const url = `sqlite:${file}`;
-  await measurePipeline(Math.min(SEED, stored), { databaseUrl: url });
+  await measurePipeline(Math.min(SEED, stored), 5, { databaseUrl: url });
   return { url, file, fill: cloneHistory(url, stored) };
 }
 
@@ -90,7 +90,7 @@ async function ingestInto(label: string, file: string, seconds: number) {
 /** Runs `measurePipeline` and notes this process's bytes written per event (inbox fill and decisions). */
 async function pipelineOn(count: number, databaseUrl?: string) {
   const before = bytesWritten('self');
-  const figures = await measurePipeline(count, databaseUrl ? { databaseUrl } : {});
+  const figures = await measurePipeline(count, 5, databaseUrl ? { databaseUrl } : {});
   return { figures, bytesPerEvent: (bytesWritten('self') - before) / count };
 }
 

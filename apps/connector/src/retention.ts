@@ -4,6 +4,7 @@ import type { HookpostConfig } from './config/schema.js';
 import type { Database } from './db/types.js';
 import type { Logger } from './log.js';
 import { type Loop, startLoop } from './loop.js';
+import { deleteDecisions } from './store/decisions.js';
 
 /** What a raw delivery's body becomes once its retention has passed. */
 export const PRUNED_BODY = '{"pruned":"retention"}';
@@ -66,7 +67,7 @@ export async function pruneOnce(
     const ids = expired.map((e) => e.id);
     if (ids.length > 0) {
       await db.transaction().execute(async (trx) => {
-        await trx.deleteFrom('decisions').where('event_id', 'in', ids).execute();
+        await deleteDecisions(trx, ids);
         await trx.deleteFrom('events').where('id', 'in', ids).execute();
       });
       events = ids.length;

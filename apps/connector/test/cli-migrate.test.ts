@@ -17,7 +17,7 @@ describe('hookpost migrate', { timeout: 90_000 }, () => {
 
     const sqlite = new SQLite(file, { readonly: true });
     const tables = sqlite
-      .prepare("select name from sqlite_master where type = 'table' and name not like 'kysely_%'")
+      .prepare("select name from sqlite_master where type in ('table', 'view') and name not like 'kysely_%'")
       .all()
       .map((r) => (r as { name: string }).name);
     sqlite.close();

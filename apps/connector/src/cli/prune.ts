@@ -1,6 +1,7 @@
 import { parseDurationMs } from '@hookpost/core';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/types.js';
+import { deleteDecisions } from '../store/decisions.js';
 import { CliError } from './action.js';
 import { openExisting } from './database.js';
 
@@ -80,8 +81,7 @@ export async function prune(db: Kysely<Database>, cutoffMs: number): Promise<Pru
           .executeTakeFirst();
         counts.redactedTriggers += Number(redacted.numUpdatedRows);
       }
-      const decisions = await trx.deleteFrom('decisions').where('event_id', 'in', ids).executeTakeFirst();
-      counts.decisions += Number(decisions.numDeletedRows);
+      counts.decisions += await deleteDecisions(trx, ids);
       const deletedEvents = await trx.deleteFrom('events').where('id', 'in', ids).executeTakeFirst();
       counts.events += Number(deletedEvents.numDeletedRows);
     });

@@ -1,4 +1,4 @@
-import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
+import { type Kysely, type Migration, type MigrationProvider, Migrator, PostgresAdapter, sql } from 'kysely';
 import { upgradeOutboxKinds } from './migrate-outbox-kinds.js';
 
 /**
@@ -373,6 +373,39 @@ export const migrations: Record<string, Migration> = {
         .on('record_merges')
         .columns(['workspace_id', 'survivor_ref'])
         .execute();
+    },
+  },
+  // Most decisions say only "this campaign's trigger is not about this event" (no_match, no
+  // recipient, no piece): one row per campaign per event made the decision writes the
+  // pipeline's bound (bench/pipeline.ts). An event run's quiet decisions are now a
+  // `decision_sets` entry (JSON `[[campaign_id, reason, detail], …]`, stored once: events that
+  // changed the same properties alike share it) named on the event row, which the worker
+  // rewrites anyway for its status (`decision_set`, `decision_run`). The other decisions stay
+  // rows in `decision_rows` (the former table, indexes kept). `decisions` becomes a view over
+  // both with the same columns (a quiet decision's time is the event's `processed_at`, which
+  // the same batch writes), so readers see what they saw before.
+  '0012_pipeline_quiet_decisions': {
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable('decisions').renameTo('decision_rows').execute();
+      await db.schema
+        .createTable('decision_sets')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('entries', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.alterTable('events').addColumn('decision_set', 'text').execute();
+      await db.schema.alterTable('events').addColumn('decision_run', 'integer').execute();
+      const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
+      // SQLite's json_each and PostgreSQL's jsonb_array_elements both name the element `value`.
+      const elements = postgres
+        ? sql`cross join lateral jsonb_array_elements(s.entries::jsonb) e(value)`
+        : sql`cross join json_each(s.entries) e`;
+      await sql`create view decisions as
+        select event_id, run, campaign_id, recipient_ref, workspace_id, outcome, reason, detail, trigger_id, created_at
+        from decision_rows
+        union all
+        select v.id, v.decision_run, e.value ->> 0, '', v.workspace_id, 'no_match', e.value ->> 1, e.value ->> 2,
+          cast(null as text), v.processed_at
+        from events v join decision_sets s on s.id = v.decision_set ${elements}`.execute(db);
     },
   },
   // A record's pending (or still cancellable) pieces, looked up by every decision batch:

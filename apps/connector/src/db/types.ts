@@ -7,7 +7,14 @@ import type { Generated } from 'kysely';
 export interface Database {
   raw_deliveries: RawDeliveryTable;
   events: EventTable;
+  /**
+   * A view (read only): `decision_rows` and each event's quiet decisions (`events.decision_set`
+   * expanded), one row per campaign (and recipient) decided. Write `decision_rows`,
+   * `decision_sets` and the event's columns (`writeDecisions`).
+   */
   decisions: DecisionTable;
+  decision_rows: DecisionTable;
+  decision_sets: DecisionSetTable;
   triggers: TriggerTable;
   delivery_attempts: DeliveryAttemptTable;
   suppressions: SuppressionTable;
@@ -100,6 +107,12 @@ export interface EventTable {
   lease_owner: string | null;
   lease_until: number;
   processed_at: number | null;
+  /**
+   * The `decision_sets` entry listing this event's quiet decisions (no_match, no recipient,
+   * no piece) of run `decision_run`; null when it has none. Read through the `decisions` view.
+   */
+  decision_set?: string | null;
+  decision_run?: number | null;
 }
 
 export interface DecisionTable {
@@ -124,6 +137,12 @@ export interface DecisionTable {
    */
   recipient_ref: string;
   created_at: number;
+}
+
+/** A list of quiet decisions shared by the event runs that decided alike: JSON `[[campaign_id, reason, detail], …]`; `id` hashes it. */
+export interface DecisionSetTable {
+  id: string;
+  entries: string;
 }
 
 export type TriggerStatus = 'pending' | 'delivered' | 'cancelled' | 'dead';

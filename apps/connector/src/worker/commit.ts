@@ -1,24 +1,19 @@
-import { suppressionQuery } from '@hookpost/core';
 import type { Kysely } from 'kysely';
 import type { Dialect } from '../db/connect.js';
 import { relaxCommit } from '../db/relaxed-commit.js';
 import type { Database, DecisionTable, EventStatus } from '../db/types.js';
 import { requestPlatformCancel } from '../mail/cancel.js';
 import type { EventRow } from '../queue/claim.js';
-import { insertManyIgnoringConflicts } from '../store/insert-many.js';
+import { writeDecisions } from '../store/decisions.js';
 import { applyMerge } from '../store/merges.js';
 import { outboxRow } from '../store/outbox-row.js';
-import {
-  readTriggerPayload,
-  triggerInsert,
-  writeRecipientHashes,
-  writeTriggerPayload,
-} from '../store/trigger-row.js';
+import { triggerInsert } from '../store/trigger-row.js';
 import { type BatchLookups, lookupsFor } from './batch-lookups.js';
 import { decideLockKeys, takeDecideLocks } from './decide-lock.js';
 import { loadGuards } from './guards.js';
 import { decideEvent, type Evaluation, type EventPlan, summarise } from './plan.js';
 import { applyPrivacyDeletion } from './privacy.js';
+import { createRefresher } from './refresh.js';
 import { insertTrigger } from './requalify.js';
 import { archiveRuns, keepOwnTriggers, nextRuns, standingKey } from './runs.js';
 
@@ -33,21 +28,6 @@ export interface Committed {
   plan: EventPlan;
   triggers: string[];
 }
-
-// Well under SQLite's 32,766 bound parameters per statement (10 columns per decision).
-const DECISIONS_PER_INSERT = 500;
-const DECISION_COLUMNS = [
-  'event_id',
-  'run',
-  'campaign_id',
-  'workspace_id',
-  'outcome',
-  'reason',
-  'detail',
-  'trigger_id',
-  'recipient_ref',
-  'created_at',
-] as const;
 
 /**
  * Decides and writes a batch of evaluated events in one transaction. Events whose lease
@@ -99,6 +79,10 @@ export async function commitBatch(
       trx,
       mine.filter((i) => i.row.processed_at !== null).map((i) => i.row.id),
     );
+    const refresher = await createRefresher(
+      trx,
+      mine.flatMap((i) => i.evaluation.pending.map((p) => p.id)),
+    );
     const committed: Committed[] = [];
     const decisionRows: DecisionTable[] = [];
     for (const { row, evaluation } of mine) {
@@ -139,14 +123,19 @@ export async function commitBatch(
           .where('status', '=', 'pending')
           .execute();
         await requestPlatformCancel(trx, { triggerId: cancel.triggerId, reason: cancel.reason, now });
+        refresher.cancelled(cancel.triggerId);
       }
-      if (plan.privacy) await applyPrivacyDeletion(trx, { workspaceId, ...plan.privacy, now });
+      if (plan.privacy) {
+        await applyPrivacyDeletion(trx, { workspaceId, ...plan.privacy, now });
+        refresher.forget();
+      }
       if (plan.merge) {
+        refresher.forget();
         const merged = await applyMerge(trx, { ...plan.merge, workspaceId, eventId: row.id, now });
         const detail = `${merged.mergedRefs.join(', ')} merged into ${merged.survivorRef}: ${merged.moved} piece(s) moved to the survivor, ${merged.cancelled.length} duplicate pending piece(s) cancelled${merged.cancelled.length ? ` (${merged.cancelled.join(', ')})` : ''}`;
         for (const d of plan.decisions) if (d.reason === 'merged') d.detail = detail;
       }
-      for (const refresh of plan.refreshes) await refreshRecipient(trx, refresh, now);
+      for (const refresh of plan.refreshes) await refresher.refresh(refresh, now);
       if (plan.callback)
         await trx
           .insertInto('outbox')
@@ -181,16 +170,24 @@ export async function commitBatch(
       trx,
       mine.filter((i) => i.row.processed_at !== null).map((i) => i.row.id),
     );
-    for (let i = 0; i < decisionRows.length; i += DECISIONS_PER_INSERT) {
-      const chunk = decisionRows.slice(i, i + DECISIONS_PER_INSERT);
-      await insertManyIgnoringConflicts(trx, dialect, 'decisions', DECISION_COLUMNS, chunk);
-    }
-    // Most events of a batch end alike ("none of 5 campaigns matched"): one UPDATE per outcome.
-    const byOutcome = new Map<string, { status: EventStatus; reason: string; ids: string[] }>();
+    const quiet = await writeDecisions(trx, dialect, decisionRows);
+    // Most events of a batch end alike ("none of 5 campaigns matched", the same quiet set):
+    // one UPDATE per outcome.
+    const byOutcome = new Map<
+      string,
+      { status: EventStatus; reason: string; set: string | null; run: number | null; ids: string[] }
+    >();
     for (const c of committed) {
       const { status, reason } = summarise(c.plan.decisions);
-      const key = `${status}\u0000${reason}`;
-      const group = byOutcome.get(key) ?? { status, reason, ids: [] };
+      const named = quiet.get(c.eventId);
+      const key = `${status}\u0000${reason}\u0000${named?.set ?? ''}\u0000${named?.run ?? ''}`;
+      const group = byOutcome.get(key) ?? {
+        status,
+        reason,
+        set: named?.set ?? null,
+        run: named?.run ?? null,
+        ids: [],
+      };
       group.ids.push(c.eventId);
       byOutcome.set(key, group);
     }
@@ -203,38 +200,12 @@ export async function commitBatch(
           processed_at: now,
           lease_owner: null,
           lease_until: 0,
+          decision_set: group.set,
+          decision_run: group.run,
         })
         .where('id', 'in', group.ids)
         .execute();
     }
     return committed;
   });
-}
-
-/** Puts a changed name and address on a piece not yet attempted; the CRM reference stays. */
-async function refreshRecipient(
-  trx: Kysely<Database>,
-  { triggerId, recipient }: EventPlan['refreshes'][number],
-  now: number,
-): Promise<void> {
-  const row = await trx
-    .selectFrom('triggers')
-    .select(['payload', 'attempts', 'status'])
-    .where('id', '=', triggerId)
-    .executeTakeFirst();
-  if (row?.status !== 'pending' || row.attempts > 0) return;
-  const payload = readTriggerPayload(row.payload);
-  if (!payload) return;
-  const { email: _email, ...printable } = recipient;
-  payload.recipient = { ...printable, crm: payload.recipient.crm };
-  await trx
-    .updateTable('triggers')
-    .set({
-      payload: writeTriggerPayload(payload),
-      recipient_hashes: writeRecipientHashes(suppressionQuery(recipient)),
-      updated_at: now,
-    })
-    .where('id', '=', triggerId)
-    .where('status', '=', 'pending')
-    .execute();
 }

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/types.js';
+import { deleteDecisions } from '../store/decisions.js';
 import type { PlannedDecision } from './plan.js';
 
 /**
@@ -35,7 +36,7 @@ export async function archiveRuns(trx: Kysely<Database>, replayedEventIds: reado
     .expression((eb) => eb.selectFrom('decisions').select(COLUMNS).where('event_id', 'in', replayedEventIds))
     .onConflict((oc) => oc.doNothing())
     .execute();
-  await trx.deleteFrom('decisions').where('event_id', 'in', replayedEventIds).execute();
+  await deleteDecisions(trx, replayedEventIds);
 }
 
 const COLUMNS = [

@@ -65,7 +65,7 @@ async function store(): Promise<string> {
     created_at: 0,
   };
   await handle.db
-    .insertInto('decisions')
+    .insertInto('decision_rows')
     .values([
       { ...decision, campaign_id: 'moved', outcome: 'triggered', trigger_id: 'trg_ok' },
       { ...decision, campaign_id: 'welcome', outcome: 'no_match', trigger_id: null },

@@ -1,0 +1,127 @@
+import { createHash } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { Dialect } from '../db/connect.js';
+import type { Database, DecisionSetTable, DecisionTable } from '../db/types.js';
+import { insertManyIgnoringConflicts } from './insert-many.js';
+
+// Well under SQLite's 32,766 bound parameters per statement (10 columns per decision row).
+const ROWS_PER_INSERT = 500;
+// Keeps IN lists well under SQLite's bound-parameter limit.
+const IN_CHUNK = 500;
+
+const ROW_COLUMNS = [
+  'event_id',
+  'run',
+  'campaign_id',
+  'workspace_id',
+  'outcome',
+  'reason',
+  'detail',
+  'trigger_id',
+  'recipient_ref',
+  'created_at',
+] as const;
+const SET_COLUMNS = ['id', 'entries'] as const;
+
+/** A decision that only says the campaign is not about this event: no recipient, no piece. */
+const isQuiet = (d: DecisionTable) =>
+  d.outcome === 'no_match' && d.recipient_ref === '' && d.trigger_id === null;
+
+// Set ids by entries text: a pure function of the text, so the cache never goes stale.
+const SET_ID_CACHE_SIZE = 5_000;
+const setIds = new Map<string, string>();
+
+/** The `decision_sets` id of an entries text: 128 bits of its SHA-256, base64url. */
+export function decisionSetId(entries: string): string {
+  let id = setIds.get(entries);
+  if (id === undefined) {
+    id = createHash('sha256').update(entries).digest('base64url').slice(0, 22);
+    if (setIds.size >= SET_ID_CACHE_SIZE) setIds.clear();
+    setIds.set(entries, id);
+  }
+  return id;
+}
+
+/** An event's quiet decisions as its row names them (`events.decision_set`, `decision_run`). */
+export interface QuietDecisions {
+  set: string;
+  run: number;
+}
+
+/**
+ * Writes decisions as the `decisions` view reads them back: each event run's quiet ones
+ * (`no_match`, no recipient, no piece) as one `decision_sets` entry (JSON
+ * `[[campaign_id, reason, detail], …]`, written once and shared by every run that decided
+ * alike), every other one as a `decision_rows` row. Returns, per event id, the set the
+ * caller must name on the event row (it rewrites the row for its status anyway): an event
+ * that 50 campaigns do not concern costs no decision row at all. The quiet decisions' time
+ * is the event's `processed_at`, so the caller writes it with the same `created_at`.
+ * Conflicts are ignored (what is written stays). Runs inside the caller's transaction.
+ */
+export async function writeDecisions(
+  trx: Kysely<Database>,
+  dialect: Dialect,
+  decisions: readonly DecisionTable[],
+): Promise<Map<string, QuietDecisions>> {
+  const rows: DecisionTable[] = [];
+  const quiet = new Map<string, { run: number; entries: (string | null)[][] }>();
+  for (const d of decisions) {
+    if (!isQuiet(d)) {
+      rows.push(d);
+      continue;
+    }
+    const run = quiet.get(d.event_id);
+    if (run) run.entries.push([d.campaign_id, d.reason, d.detail]);
+    else quiet.set(d.event_id, { run: d.run, entries: [[d.campaign_id, d.reason, d.detail]] });
+  }
+  const sets = new Map<string, DecisionSetTable>();
+  const named = new Map<string, QuietDecisions>();
+  for (const [eventId, { run, entries }] of quiet) {
+    const text = JSON.stringify(entries);
+    const id = decisionSetId(text);
+    sets.set(id, { id, entries: text });
+    named.set(eventId, { set: id, run });
+  }
+  for (let i = 0; i < rows.length; i += ROWS_PER_INSERT)
+    await insertManyIgnoringConflicts(
+      trx,
+      dialect,
+      'decision_rows',
+      ROW_COLUMNS,
+      rows.slice(i, i + ROWS_PER_INSERT),
+    );
+  const setRows = [...sets.values()];
+  for (let i = 0; i < setRows.length; i += ROWS_PER_INSERT)
+    await insertManyIgnoringConflicts(
+      trx,
+      dialect,
+      'decision_sets',
+      SET_COLUMNS,
+      setRows.slice(i, i + ROWS_PER_INSERT),
+    );
+  return named;
+}
+
+/**
+ * Deletes the current decisions of these events (`decision_rows`, the events' quiet sets);
+ * returns how many decisions the view showed for them. `decision_history` is not touched.
+ */
+export async function deleteDecisions(trx: Kysely<Database>, eventIds: readonly string[]): Promise<number> {
+  let count = 0;
+  for (let i = 0; i < eventIds.length; i += IN_CHUNK) {
+    const ids = eventIds.slice(i, i + IN_CHUNK);
+    const shown = await trx
+      .selectFrom('decisions')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where('event_id', 'in', ids)
+      .executeTakeFirst();
+    count += Number(shown?.n ?? 0);
+    await trx.deleteFrom('decision_rows').where('event_id', 'in', ids).execute();
+    await trx
+      .updateTable('events')
+      .set({ decision_set: null, decision_run: null })
+      .where('id', 'in', ids)
+      .execute();
+  }
+  return count;
+}
