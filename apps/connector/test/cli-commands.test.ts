@@ -143,16 +143,21 @@ describe('with a database', { timeout: 90_000 }, () => {
   it('prune deletes finished events older than the duration and keeps newer ones', async () => {
     const sqlite = new SQLite(path.join(cwd, 'hook.db'));
     const old = Date.now() - 100 * 86_400_000;
-    const row = (id: string, at: number, status: string) =>
+    const row = (id: string, at: number, status: string, decisionSet: string | null = null) =>
       sqlite
         .prepare(
-          `insert into events (id, platform, account_id, external_id, workspace_id, channel, object_type, object_id, kind, occurred_at, received_at, raw_delivery_id, payload, status, attempts, lease_until)
-           values (?, 'hubspot', '1', ?, 'demo', 'webhook', 'contact', '1', 'updated', ?, ?, 'raw_x', '{}', ?, 0, 0)`,
+          `insert into events (id, platform, account_id, external_id, workspace_id, channel, object_type, object_id, kind, occurred_at, received_at, raw_delivery_id, payload, status, attempts, lease_until, processed_at, decision_set, decision_run)
+           values (?, 'hubspot', '1', ?, 'demo', 'webhook', 'contact', '1', 'updated', ?, ?, 'raw_x', '{}', ?, 0, 0, ?, ?, 1)`,
         )
-        .run(id, id, at, at, status);
+        .run(id, id, at, at, status, at, decisionSet);
     try {
-      row('evt_old', old, 'no_match');
-      row('evt_new', Date.now(), 'no_match');
+      // Quiet decisions: a set only an old event names, and one an old and a new event share.
+      const set = sqlite.prepare('insert into decision_sets (id, entries) values (?, ?)');
+      set.run('set_old', JSON.stringify([['welcome', 'trigger.to: expected "customer", got "lead"', null]]));
+      set.run('set_shared', JSON.stringify([['welcome', 'trigger.object: not about contact', null]]));
+      row('evt_old', old, 'no_match', 'set_shared');
+      row('evt_old_2', old, 'no_match', 'set_old');
+      row('evt_new', Date.now(), 'no_match', 'set_shared');
       row('evt_old_pending', old, 'pending');
     } catch (error) {
       sqlite.close();
@@ -164,14 +169,19 @@ describe('with a database', { timeout: 90_000 }, () => {
     expect(bad.stderr).toContain('ISO-8601 duration');
     const run = await runCli(['prune', '--older-than', 'P90D', '--json'], env, cwd);
     expect(run.code).toBe(0);
-    expect(JSON.parse(run.stdout)).toMatchObject({ events: 1 });
+    expect(JSON.parse(run.stdout)).toMatchObject({ events: 2 });
     const check = new SQLite(path.join(cwd, 'hook.db'), { readonly: true });
     const ids = check
       .prepare('select id from events order by id')
       .all()
       .map((r) => (r as { id: string }).id);
+    const sets = check.prepare('select id from decision_sets order by id').all();
+    const shown = check.prepare("select event_id, reason from decisions where event_id = 'evt_new'").all();
     check.close();
     expect(ids).toEqual(['evt_new', 'evt_old_pending']);
+    // The set no remaining event names is gone with its events; the shared one stays readable.
+    expect(sets).toEqual([{ id: 'set_shared' }]);
+    expect(shown).toEqual([{ event_id: 'evt_new', reason: 'trigger.object: not about contact' }]);
   });
 });
 

@@ -161,6 +161,25 @@ for (const dialect of dialectCases()) {
         expect(contact.triggers).toHaveLength(0);
       });
 
+      it('deleting a converted Lead removes the Lead, not the Contact it became', async () => {
+        const lead = newLead();
+        const { contactId } = s.salesforce.convertLead(lead);
+        expect(await s.decided(conversionChange(lead))).toMatchObject({ reason: 'merged' });
+        const contact = await s.decided(await s.outbound('Contact', { Id: contactId, ...GERMAN_CONTACT }));
+        const pieceId = decision(contact, 'customer-welcome')?.triggerId as string;
+        expect(await piece(pieceId)).toMatchObject({ status: 'pending' });
+
+        // An admin cleans up the old converted Lead: a plain delete, no MasterRecordId.
+        s.salesforce.getRecord('Lead', lead)!.IsDeleted = true;
+        await s.decided(s.change({ entityName: 'Lead', changeType: 'DELETE', recordId: lead }));
+        expect(await piece(pieceId)).toMatchObject({ status: 'pending' });
+        const later = await s.decided(await s.outbound('Contact', { Id: contactId, ...GERMAN_CONTACT }));
+        expect(decision(later, 'customer-welcome')).toMatchObject({
+          outcome: 'skipped',
+          reason: 'already_sent',
+        });
+      });
+
       it('a Lead whose record read shows it converted is addressed as its Contact', async () => {
         const lead = newLead();
         const { contactId } = s.salesforce.convertLead(lead);

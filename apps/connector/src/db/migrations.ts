@@ -399,13 +399,19 @@ export const migrations: Record<string, Migration> = {
       const elements = postgres
         ? sql`cross join lateral jsonb_array_elements(s.entries::jsonb) e(value)`
         : sql`cross join json_each(s.entries) e`;
+      // json_extract, not `->>`, on SQLite: a schema with `->>` (SQLite ≥ 3.38) makes older
+      // sqlite3 shells and tools refuse the whole database file.
+      const item = (i: number) =>
+        postgres ? sql.raw(`e.value ->> ${i}`) : sql.raw(`json_extract(e.value, '$[${i}]')`);
       await sql`create view decisions as
         select event_id, run, campaign_id, recipient_ref, workspace_id, outcome, reason, detail, trigger_id, created_at
         from decision_rows
         union all
-        select v.id, v.decision_run, e.value ->> 0, '', v.workspace_id, 'no_match', e.value ->> 1, e.value ->> 2,
+        select v.id, v.decision_run, ${item(0)}, '', v.workspace_id, 'no_match', ${item(1)}, ${item(2)},
           cast(null as text), v.processed_at
         from events v join decision_sets s on s.id = v.decision_set ${elements}`.execute(db);
+      // Pruning finds the sets no event names any more.
+      await db.schema.createIndex('events_decision_set').on('events').column('decision_set').execute();
     },
   },
   // A record's pending (or still cancellable) pieces, looked up by every decision batch:

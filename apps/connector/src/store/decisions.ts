@@ -21,7 +21,6 @@ const ROW_COLUMNS = [
   'recipient_ref',
   'created_at',
 ] as const;
-const SET_COLUMNS = ['id', 'entries'] as const;
 
 /** A decision that only says the campaign is not about this event: no recipient, no piece. */
 const isQuiet = (d: DecisionTable) =>
@@ -90,15 +89,16 @@ export async function writeDecisions(
       ROW_COLUMNS,
       rows.slice(i, i + ROWS_PER_INSERT),
     );
-  const setRows = [...sets.values()];
+  // In id order, so two PostgreSQL batches never wait on each other's new sets crosswise
+  // (a deadlock); an existing set is touched, not skipped, so its row is locked until this
+  // batch commits and pruning cannot delete it under the events about to name it.
+  const setRows = [...sets.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   for (let i = 0; i < setRows.length; i += ROWS_PER_INSERT)
-    await insertManyIgnoringConflicts(
-      trx,
-      dialect,
-      'decision_sets',
-      SET_COLUMNS,
-      setRows.slice(i, i + ROWS_PER_INSERT),
-    );
+    await trx
+      .insertInto('decision_sets')
+      .values(setRows.slice(i, i + ROWS_PER_INSERT))
+      .onConflict((oc) => oc.column('id').doUpdateSet((eb) => ({ entries: eb.ref('excluded.entries') })))
+      .execute();
   return named;
 }
 
@@ -117,11 +117,34 @@ export async function deleteDecisions(trx: Kysely<Database>, eventIds: readonly 
       .executeTakeFirst();
     count += Number(shown?.n ?? 0);
     await trx.deleteFrom('decision_rows').where('event_id', 'in', ids).execute();
+    const named = await trx
+      .selectFrom('events')
+      .select('decision_set')
+      .distinct()
+      .where('id', 'in', ids)
+      .where('decision_set', 'is not', null)
+      .execute();
     await trx
       .updateTable('events')
       .set({ decision_set: null, decision_run: null })
       .where('id', 'in', ids)
       .execute();
+    // A set no event names any more goes too: its reasons may quote the values events carried.
+    const sets = named.map((r) => r.decision_set as string);
+    if (sets.length > 0)
+      await trx
+        .deleteFrom('decision_sets')
+        .where('id', 'in', sets)
+        .where(({ not, exists, selectFrom }) =>
+          not(
+            exists(
+              selectFrom('events')
+                .select('events.id')
+                .whereRef('events.decision_set', '=', 'decision_sets.id'),
+            ),
+          ),
+        )
+        .execute();
   }
   return count;
 }

@@ -186,11 +186,16 @@ export async function survivorsOf(
  * The event as its survivor's when its record was merged away (`survivorRef` from
  * {@link survivorsOf}, e.g. `salesforce:contact:003…` for a converted Lead): the object type
  * and id become the survivor's, `source.mergedFrom` keeps the id the CRM sent. Unchanged
- * without a survivor.
+ * without a survivor, and for the deletion of a record that lives on as another object type:
+ * a converted Lead stays in Salesforce, and deleting it (admins clean up old converted
+ * Leads) removes the Lead, not the Contact it became — read as the Contact's, it would cancel
+ * and erase that Contact.
  */
 export function eventAsSurvivor(event: CrmEvent, survivorRef: string | undefined): CrmEvent {
   if (survivorRef === undefined) return event;
   const [, objectType = event.objectType, ...id] = survivorRef.split(':');
+  const deletion = event.kind === 'deleted' || event.kind === 'privacy_deleted';
+  if (deletion && objectType !== event.objectType) return event;
   return {
     ...event,
     objectType,
