@@ -11,13 +11,8 @@ import path from 'node:path';
 import type { CrmEvent } from '@hookpost/core';
 import { parseWebhookBatch } from '@hookpost/hubspot';
 import { startFakeHubSpot } from '@hookpost/hubspot/testing';
-import { createRegistry } from '../src/adapters/compose.js';
 import { parseConfigText } from '../src/config/load.js';
-import { createLogger } from '../src/log.js';
-import { createMetrics } from '../src/metrics.js';
-import { createWorker } from '../src/worker/worker.js';
-import { createWorkspaceIndex } from '../src/workspaces.js';
-import { fillInbox } from './pipeline.js';
+import { benchWorker, fillInbox } from './pipeline.js';
 import { type BenchSection, fmt } from './report.js';
 import { HUBSPOT_SECRET, PORTAL_ID, PUBLIC_URL } from './workload.js';
 
@@ -116,23 +111,7 @@ export async function measureEnrichment(
       distinctContactEvents(count),
     );
     try {
-      const registry = createRegistry({
-        config,
-        configDir: dir,
-        db: handle.db,
-        dialect: handle.dialect,
-        env: {},
-      });
-      const worker = createWorker({
-        db: handle.db,
-        dialect: handle.dialect,
-        relaxed: handle.relaxed,
-        workspaces: createWorkspaceIndex(config, registry),
-        registry,
-        logger: createLogger({ level: 'silent', pretty: false }),
-        metrics: createMetrics(),
-        owner: 'bench',
-      });
+      const worker = benchWorker(config, dir, handle);
       let first = Number.NaN;
       let last = Number.NaN;
       let windowUsed = Number.NaN;

@@ -102,6 +102,25 @@ export async function fillInbox(
   return handle;
 }
 
+/** An in-process worker over a filled inbox, as `hookpost worker` composes it (silent logs). */
+export function benchWorker(
+  config: ReturnType<typeof setupWorkspace>['config'],
+  configDir: string,
+  handle: Awaited<ReturnType<typeof fillInbox>>,
+) {
+  const registry = createRegistry({ config, configDir, db: handle.db, dialect: handle.dialect, env: {} });
+  return createWorker({
+    db: handle.db,
+    dialect: handle.dialect,
+    relaxed: handle.relaxed,
+    workspaces: createWorkspaceIndex(config, registry),
+    registry,
+    logger: createLogger({ level: 'silent', pretty: false }),
+    metrics: createMetrics(),
+    owner: 'bench',
+  });
+}
+
 /**
  * The decision pipeline in one process: claim, enrich (local dataset), evaluate the
  * campaigns, apply the policies, write decisions and triggers, on SQLite (WAL,
@@ -121,23 +140,7 @@ export async function measurePipeline(
   const handle = await fillInbox(databaseUrl, config, events);
   const workspace = config.workspaces[0]!;
   // The dataset named in the bench configuration stands in for the CRM API.
-  const registry = createRegistry({
-    config,
-    configDir: dir,
-    db: handle.db,
-    dialect: handle.dialect,
-    env: {},
-  });
-  const worker = createWorker({
-    db: handle.db,
-    dialect: handle.dialect,
-    relaxed: handle.relaxed,
-    workspaces: createWorkspaceIndex(config, registry),
-    registry,
-    logger: createLogger({ level: 'silent', pretty: false }),
-    metrics: createMetrics(),
-    owner: 'bench',
-  });
+  const worker = benchWorker(config, dir, handle);
   const cpu = process.cpuUsage();
   const started = performance.now();
   while ((await worker.runOnce()) > 0) {}
