@@ -1,7 +1,7 @@
 import { type Request, type Response, Router } from 'express';
 import type { ConnectorContext } from '../runtime.js';
 import { replayEvent } from '../store/replay.js';
-import { decodeCursor, page } from './cursor.js';
+import { newestFirst, page } from './cursor.js';
 import { AdminApiError, parseOrThrow } from './errors.js';
 import { eventListQuery, idParams } from './query.js';
 import { readRecipientTerm, recipientFilter } from './recipient.js';
@@ -37,17 +37,7 @@ export function eventRoutes(ctx: ConnectorContext): Router {
       const term = readRecipientTerm(q.recipient);
       query = query.where((eb) => recipientFilter(eb, term));
     }
-    if (q.cursor) {
-      const { at, id } = decodeCursor(q.cursor);
-      query = query.where((eb) =>
-        eb.or([eb('received_at', '<', at), eb.and([eb('received_at', '=', at), eb('id', '<', id)])]),
-      );
-    }
-    const rows = await query
-      .orderBy('received_at', 'desc')
-      .orderBy('id', 'desc')
-      .limit(q.limit + 1)
-      .execute();
+    const rows = await newestFirst(query, 'received_at', q.cursor, q.limit).execute();
     res.json(page(rows, q.limit, (r) => ({ at: Number(r.received_at), id: r.id }), eventItem));
   });
 

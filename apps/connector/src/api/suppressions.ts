@@ -8,7 +8,7 @@ import {
   searchHashes,
   suppressionKeys,
 } from '../store/suppressions.js';
-import { decodeCursor, page } from './cursor.js';
+import { newestFirst, page } from './cursor.js';
 import { AdminApiError, parseOrThrow } from './errors.js';
 import { idParams, limitSchema } from './query.js';
 import { iso } from './serialise.js';
@@ -97,17 +97,7 @@ export function suppressionRoutes(ctx: ConnectorContext): Router {
         ]),
       );
     }
-    if (q.cursor) {
-      const { at, id } = decodeCursor(q.cursor);
-      query = query.where((eb) =>
-        eb.or([eb('created_at', '<', at), eb.and([eb('created_at', '=', at), eb('id', '<', id)])]),
-      );
-    }
-    const rows = await query
-      .orderBy('created_at', 'desc')
-      .orderBy('id', 'desc')
-      .limit(q.limit + 1)
-      .execute();
+    const rows = await newestFirst(query, 'created_at', q.cursor, q.limit).execute();
     res.json(page(rows, q.limit, (r) => ({ at: Number(r.created_at), id: r.id }), suppressionItem));
   });
 

@@ -3,7 +3,7 @@ import { mailView } from '../mail/view.js';
 import type { ConnectorContext } from '../runtime.js';
 import { cancelTrigger } from '../store/cancel.js';
 import { replayDeadTriggers, replayTrigger, resendTrigger } from '../store/replay.js';
-import { decodeCursor, page } from './cursor.js';
+import { newestFirst, page } from './cursor.js';
 import { AdminApiError, parseOrThrow } from './errors.js';
 import { deadFilterBody, idParams, triggerListQuery, workspaceQuery } from './query.js';
 import { readRecipientTerm, triggerRecipientFilter } from './recipient.js';
@@ -27,17 +27,7 @@ export function triggerRoutes(ctx: ConnectorContext): Router {
       const term = readRecipientTerm(q.recipient);
       query = query.where((eb) => triggerRecipientFilter(eb, term));
     }
-    if (q.cursor) {
-      const { at, id } = decodeCursor(q.cursor);
-      query = query.where((eb) =>
-        eb.or([eb('created_at', '<', at), eb.and([eb('created_at', '=', at), eb('id', '<', id)])]),
-      );
-    }
-    const rows = await query
-      .orderBy('created_at', 'desc')
-      .orderBy('id', 'desc')
-      .limit(q.limit + 1)
-      .execute();
+    const rows = await newestFirst(query, 'created_at', q.cursor, q.limit).execute();
     res.json(page(rows, q.limit, (r) => ({ at: Number(r.created_at), id: r.id }), triggerItem));
   });
 

@@ -9,7 +9,8 @@ const ROWS_PER_INSERT = 500;
 // Keeps IN lists well under SQLite's bound-parameter limit.
 const IN_CHUNK = 500;
 
-const ROW_COLUMNS = [
+/** The columns of a decision, in `decision_rows`, the `decisions` view and `decision_history`. */
+export const DECISION_COLUMNS = [
   'event_id',
   'run',
   'campaign_id',
@@ -86,7 +87,7 @@ export async function writeDecisions(
       trx,
       dialect,
       'decision_rows',
-      ROW_COLUMNS,
+      DECISION_COLUMNS,
       rows.slice(i, i + ROWS_PER_INSERT),
     );
   // In id order, so two PostgreSQL batches never wait on each other's new sets crosswise

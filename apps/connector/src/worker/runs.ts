@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/types.js';
-import { deleteDecisions } from '../store/decisions.js';
+import { DECISION_COLUMNS, deleteDecisions } from '../store/decisions.js';
 import type { PlannedDecision } from './plan.js';
 
 /**
@@ -32,25 +32,14 @@ export async function archiveRuns(trx: Kysely<Database>, replayedEventIds: reado
   if (replayedEventIds.length === 0) return;
   await trx
     .insertInto('decision_history')
-    .columns(COLUMNS)
-    .expression((eb) => eb.selectFrom('decisions').select(COLUMNS).where('event_id', 'in', replayedEventIds))
+    .columns(DECISION_COLUMNS)
+    .expression((eb) =>
+      eb.selectFrom('decisions').select(DECISION_COLUMNS).where('event_id', 'in', replayedEventIds),
+    )
     .onConflict((oc) => oc.doNothing())
     .execute();
   await deleteDecisions(trx, replayedEventIds);
 }
-
-const COLUMNS = [
-  'event_id',
-  'run',
-  'campaign_id',
-  'workspace_id',
-  'outcome',
-  'reason',
-  'detail',
-  'trigger_id',
-  'recipient_ref',
-  'created_at',
-] as const;
 
 /**
  * A replayed event whose earlier run made a piece meets that piece again (the policies
