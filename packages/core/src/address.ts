@@ -19,6 +19,20 @@ export type PostalAddress = z.infer<typeof postalAddressSchema>;
 export type CorrectedAddress = Omit<PostalAddress, 'line2' | 'region'> &
   Partial<Pick<PostalAddress, 'line2' | 'region'>>;
 
+/**
+ * The corrected address a host's `mail_activity` write-back carries (any part may be missing,
+ * e.g. `{ line1, city }`) as a {@link CorrectedAddress}: missing parts become `null`, which
+ * leaves the CRM's value as it is.
+ */
+export const correctedAddressFrom = (parts: Record<string, string | null>): CorrectedAddress => ({
+  line1: parts.line1 ?? null,
+  line2: parts.line2 ?? null,
+  postalCode: parts.postalCode ?? null,
+  city: parts.city ?? null,
+  region: parts.region ?? null,
+  country: parts.country ?? null,
+});
+
 export const crmRefSchema = z.object({
   platform: platformSchema,
   objectType: z.string(),

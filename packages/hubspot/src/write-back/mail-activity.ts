@@ -1,4 +1,4 @@
-import type { CorrectedAddress, CrmWriteBack } from '@hookpost/core';
+import { type CorrectedAddress, type CrmWriteBack, correctedAddressFrom } from '@hookpost/core';
 import type { HubSpotClient } from '../client/client.js';
 
 /** Contact properties Hookpost writes (create them once, type single-line text / date). */
@@ -84,16 +84,6 @@ async function updateContact(client: HubSpotClient, contactId: string, propertie
   await client.request('PATCH', `/crm/v3/objects/contacts/${encodeURIComponent(contactId)}`, { properties });
 }
 
-/** The parts of a corrected address as a host sends them (any part may be missing). */
-const correctedFrom = (a: Record<string, string | null>): CorrectedAddress => ({
-  line1: a.line1 ?? null,
-  line2: a.line2 ?? null,
-  postalCode: a.postalCode ?? null,
-  city: a.city ?? null,
-  region: a.region ?? null,
-  country: a.country ?? null,
-});
-
 /**
  * Performs a host's `mail_activity` write-back on a contact: the piece's engagement (created,
  * or updated when `activityId` names it), the contact's last-mail properties and, with
@@ -114,6 +104,6 @@ export async function performMailActivity(
     engagementId: request.activityId ?? null,
   });
   if (request.correctedAddress)
-    await writeCorrectedAddress(client, request.objectId, correctedFrom(request.correctedAddress));
+    await writeCorrectedAddress(client, request.objectId, correctedAddressFrom(request.correctedAddress));
   return { activityId: written.engagementId };
 }

@@ -1,4 +1,4 @@
-import type { CorrectedAddress, CrmWriteBack } from '@hookpost/core';
+import { type CorrectedAddress, type CrmWriteBack, correctedAddressFrom } from '@hookpost/core';
 import type { SalesforceClient } from '../client/client.js';
 
 /** Custom fields Hookpost writes on Contact and Lead (shipped in the Salesforce package). */
@@ -86,16 +86,6 @@ function recordType(whoId: string): 'Contact' | 'Lead' {
   return whoId.startsWith(LEAD_PREFIX) ? 'Lead' : 'Contact';
 }
 
-/** The parts of a corrected address as a host sends them (any part may be missing). */
-const correctedFrom = (a: Record<string, string | null>): CorrectedAddress => ({
-  line1: a.line1 ?? null,
-  line2: a.line2 ?? null,
-  postalCode: a.postalCode ?? null,
-  city: a.city ?? null,
-  region: a.region ?? null,
-  country: a.country ?? null,
-});
-
 /**
  * Performs a host's `mail_activity` write-back on a Contact or Lead: the piece's Task
  * (created, or updated when `activityId` names it), the record's last-mail fields and, with
@@ -117,6 +107,6 @@ export async function performMailActivity(
     taskId: request.activityId ?? null,
   });
   if (request.correctedAddress)
-    await writeCorrectedAddress(client, request.objectId, correctedFrom(request.correctedAddress));
+    await writeCorrectedAddress(client, request.objectId, correctedAddressFrom(request.correctedAddress));
   return { activityId: written.taskId };
 }
