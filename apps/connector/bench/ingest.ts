@@ -51,6 +51,8 @@ export function connectorTarget(
   env: NodeJS.ProcessEnv = {},
   /** Node flags before the script, e.g. `--cpu-prof` (not allowed in NODE_OPTIONS). */
   nodeArgs: string[] = [],
+  /** The `hookpost` command: ingest only by default; `['start']` with the worker too. */
+  command: string[] = ['start', '--no-worker'],
 ): Target {
   return {
     name: label,
@@ -59,7 +61,7 @@ export function connectorTarget(
       writeFileSync(path.join(dir, 'dataset.json'), benchDataset());
       writeFileSync(path.join(dir, 'hookpost.config.yaml'), benchConfig('./dataset.json'));
       const port = await freePort();
-      const child = startPinned(process.execPath, [...nodeArgs, CONNECTOR_BIN, 'start', '--no-worker'], {
+      const child = startPinned(process.execPath, [...nodeArgs, CONNECTOR_BIN, ...command], {
         PORT: String(port),
         HOOKPOST_CONFIG: path.join(dir, 'hookpost.config.yaml'),
         DATABASE_URL: databaseUrl(dir),

@@ -4,7 +4,7 @@
  * with the connector's heap defaults and with Node's (`HOOKPOST_HEAP=node`) in the same run,
  * and a heap profile of what stays resident.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -18,9 +18,8 @@ import {
 import { type GcTime, type HeapShare, liveHeapByPackage, readGcTime } from './profiles.js';
 import { type BenchSection, type BenchTarget, fmt } from './report.js';
 import { freePort, startPinned, stop, waitFor } from './support.js';
-import { benchConfig, benchDataset } from './workload.js';
 
-const CONNECTOR_BIN = path.resolve(import.meta.dirname, '../dist/bin.js');
+const _CONNECTOR_BIN = path.resolve(import.meta.dirname, '../dist/bin.js');
 const GC_PRELOAD = path.resolve(import.meta.dirname, 'gc-time.mjs');
 const IDLE_TARGET_MB = 120;
 const PEAK_TARGET_MB = 200;
@@ -47,28 +46,8 @@ function rssMb(pid: number | undefined): number {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** `hookpost start` (server and worker) on a fresh SQLite database with the bench configuration. */
-export function startTarget(label: string, env: NodeJS.ProcessEnv = {}): Target & { dir: string } {
-  const dir = mkdtempSync(path.join(tmpdir(), 'hookpost-memory-'));
-  return {
-    name: label,
-    dir,
-    async start() {
-      writeFileSync(path.join(dir, 'dataset.json'), benchDataset());
-      writeFileSync(path.join(dir, 'hookpost.config.yaml'), benchConfig('./dataset.json'));
-      const port = await freePort();
-      const child = startPinned(process.execPath, [CONNECTOR_BIN, 'start'], {
-        PORT: String(port),
-        HOOKPOST_CONFIG: path.join(dir, 'hookpost.config.yaml'),
-        DATABASE_URL: `sqlite:${path.join(dir, `hookpost-${port}.db`)}`,
-        HOOKPOST_ADMIN_TOKEN: 'bench-admin-token-0123456789',
-        LOG_LEVEL: 'warn',
-        ...env,
-      });
-      const url = `http://127.0.0.1:${port}`;
-      await waitFor(`${url}/healthz`);
-      return { url, pid: child.pid, close: () => stop(child) };
-    },
-  };
+export function startTarget(label: string, env: NodeJS.ProcessEnv = {}): Target {
+  return connectorTarget((dir) => `sqlite:${path.join(dir, 'hookpost.db')}`, label, env, [], ['start']);
 }
 
 interface IdleFigures {
