@@ -41,6 +41,18 @@ export function createDatasetReader(file: string): CrmReader {
   };
 }
 
+// A workspace asks for the same field list (built once from its campaigns) on every read.
+const propertiesKeys = new WeakMap<readonly string[], { length: number; key: string }>();
+
+/** The field list as part of a cache key: sorted, so the same fields in any order share entries. */
+function propertiesKey(properties: readonly string[]): string {
+  const known = propertiesKeys.get(properties);
+  if (known !== undefined && known.length === properties.length) return known.key;
+  const key = [...properties].sort().join(',');
+  propertiesKeys.set(properties, { length: properties.length, key });
+  return key;
+}
+
 /** Entries kept at most; past it the oldest go first (an entry lives `ttlMs` anyway). */
 const MAX_CACHED = 10_000;
 
@@ -79,7 +91,7 @@ export function withRecordCache(
   }
   return {
     async fetchRecords(objectType, ids, properties) {
-      const props = [...properties].sort().join(',');
+      const props = propertiesKey(properties);
       const entries = await Promise.all(
         ids.map((id) =>
           cached(`r:${objectType}:${id}:${props}`, async () =>

@@ -32,14 +32,15 @@ function asWorkflowCampaign(campaign: Campaign, event: CrmEvent): Campaign {
 export async function evaluateEvent(input: EvaluateInput): Promise<Evaluation> {
   const { event, workspace, crm } = input;
   const workflow = event.source?.channel === 'workflow_action' ? workflowInput(event) : null;
-  let campaigns = input.campaigns.filter((c) => c.trigger.platform === event.platform);
+  let campaigns = onPlatform(input.campaigns, event.platform);
   if (workflow) {
     const chosen = campaigns.find((c) => c.id === workflow.campaignId);
     campaigns = chosen ? [asWorkflowCampaign(chosen, event)] : [];
   }
   const ref = recordRef(event.platform, event.objectType, event.objectId);
-  const fromThisRecord = input.pending.filter((p) => p.source_ref === ref);
-  const pendingCampaigns = new Set(fromThisRecord.map((p) => p.campaign_id));
+  const fromThisRecord = input.pending.length === 0 ? [] : input.pending.filter((p) => p.source_ref === ref);
+  const pendingCampaigns = new Set<string>();
+  for (const p of fromThisRecord) pendingCampaigns.add(p.campaign_id);
   const privacy =
     event.kind === 'privacy_deleted' || (crm?.deletionIsPrivacyDeletion(event) ?? false)
       ? {
@@ -84,47 +85,34 @@ export async function evaluateEvent(input: EvaluateInput): Promise<Evaluation> {
       ? input.pending.map((p) => ({ triggerId: p.id, reason: `record_deleted: event ${event.id}` }))
       : [];
 
+  // The trigger clauses alone first (they read the event, not the records): most campaigns
+  // stop here, and their decision is final.
   const first = evaluateCampaigns(event, { records: {} }, campaigns);
-  const open = campaigns.filter((c, i) => !failedTrigger(first[i]!) || pendingCampaigns.has(c.id));
+  const open: number[] = [];
+  for (let i = 0; i < campaigns.length; i++)
+    if (!failedTrigger(first[i]!) || pendingCampaigns.has(campaigns[i]!.id)) open.push(i);
   let enrichment: Enrichment = { records: {}, recipients: {} };
   const addressedHere = input.pending.some((p) => p.recipient_ref === ref);
   if (open.length > 0 || addressedHere) {
-    const modes = new Set<RecipientMode>(open.map((c) => c.recipient));
+    const modes = new Set<RecipientMode>();
+    for (const i of open) modes.add(campaigns[i]!.recipient);
     if (addressedHere && crm) modes.add(crm.ownMode(event.objectType));
     if (crm) enrichment = await crm.resolve(event, modes);
   }
   // Each campaign sees its own recipient(s), whose normalised address `address.*` reads. A
   // campaign whose trigger fired but has no recipient is `no_recipient`, whatever its
   // conditions would say about a record that is not there.
-  const byId = new Map<string, Verdict[]>();
-  for (const c of open) {
-    const targets = recipientsOf(enrichment, c);
-    if ('missing' in targets) {
-      const decision = evaluateCampaigns(event, { records: enrichment.records, recipient: null }, [c])[0]!;
-      byId.set(c.id, [
-        failedTrigger(decision)
-          ? { campaign: c, decision }
-          : {
-              campaign: c,
-              decision: { campaignId: c.id, outcome: 'skipped', reason: 'no_recipient' },
-              detail: targets.missing,
-            },
-      ]);
-      continue;
-    }
-    byId.set(
-      c.id,
-      targets.map((recipient) => ({
-        campaign: c,
-        decision: evaluateCampaigns(event, { records: enrichment.records, recipient }, [c])[0]!,
-        recipient,
-      })),
-    );
-  }
+  const opened: (Verdict[] | undefined)[] = new Array(campaigns.length);
+  for (const i of open) opened[i] = verdictsWithRecords(event, enrichment, campaigns[i]!);
 
   const verdicts: Verdict[] = [];
-  for (const [i, campaign] of campaigns.entries()) {
-    const own = byId.get(campaign.id) ?? [{ campaign, decision: first[i]! }];
+  for (let i = 0; i < campaigns.length; i++) {
+    const campaign = campaigns[i]!;
+    const own = opened[i];
+    if (own === undefined) {
+      verdicts.push({ campaign, decision: first[i]! });
+      continue;
+    }
     // A pending piece is reversed when the trigger moved off target or no recipient still qualifies.
     if (pendingCampaigns.has(campaign.id) && own.every((v) => reversesMatch(v.decision))) {
       for (const p of fromThisRecord.filter((t) => t.campaign_id === campaign.id)) {
@@ -134,7 +122,7 @@ export async function evaluateEvent(input: EvaluateInput): Promise<Evaluation> {
         });
       }
     }
-    verdicts.push(...own);
+    for (const verdict of own) verdicts.push(verdict);
   }
   // A read can show what the event did not say: a Lead converted meanwhile is merged into its
   // Contact beside these decisions (commit applies it after their pieces, keeping one per campaign).
@@ -154,6 +142,47 @@ export async function evaluateEvent(input: EvaluateInput): Promise<Evaluation> {
     pending: input.pending,
     merge,
   };
+}
+
+/** A campaign the trigger clause left open, with the records read: one verdict per recipient. */
+function verdictsWithRecords(event: CrmEvent, enrichment: Enrichment, campaign: Campaign): Verdict[] {
+  const targets = recipientsOf(enrichment, campaign);
+  if ('missing' in targets) {
+    const decision = evaluateCampaigns(event, { records: enrichment.records, recipient: null }, [
+      campaign,
+    ])[0]!;
+    return [
+      failedTrigger(decision)
+        ? { campaign, decision }
+        : {
+            campaign,
+            decision: { campaignId: campaign.id, outcome: 'skipped', reason: 'no_recipient' },
+            detail: targets.missing,
+          },
+    ];
+  }
+  return targets.map((recipient) => ({
+    campaign,
+    decision: evaluateCampaigns(event, { records: enrichment.records, recipient }, [campaign])[0]!,
+    recipient,
+  }));
+}
+
+// Workspace campaign lists come from the parsed config and are not changed: split once by platform.
+const byPlatform = new WeakMap<readonly Campaign[], Map<string, Campaign[]>>();
+
+function onPlatform(campaigns: readonly Campaign[], platform: string): Campaign[] {
+  let split = byPlatform.get(campaigns);
+  if (split === undefined) {
+    split = new Map();
+    byPlatform.set(campaigns, split);
+  }
+  let list = split.get(platform);
+  if (list === undefined) {
+    list = campaigns.filter((c) => c.trigger.platform === platform);
+    split.set(platform, list);
+  }
+  return list;
 }
 
 function workflowInput(event: CrmEvent): { callbackId: string; campaignId: string } | null {

@@ -67,18 +67,18 @@ export async function loadGuards(trx: Kysely<Database>, evaluations: readonly Ev
   const redact: string[] = [];
 
   function staleProperty({ event, workspace }: Evaluation): { property: string; clock: Clock } | null {
+    if (event.changes === undefined) return null;
+    const properties = Object.keys(event.changes);
+    if (properties.length === 0) return null;
     const ref = recordRef(event.platform, event.objectType, event.objectId);
     const at = Date.parse(event.occurredAt);
-    for (const property of Object.keys(event.changes ?? {})) {
-      const clock = clocks.get(clockKey(workspace.id, ref, property));
-      if (clock && at < clock.occurredAt) return { property, clock };
-    }
-    for (const property of Object.keys(event.changes ?? {})) {
-      const key = clockKey(workspace.id, ref, property);
-      const clock = clocks.get(key);
+    const keys = properties.map((property) => clockKey(workspace.id, ref, property));
+    const found = keys.map((key) => clocks.get(key));
+    for (const [i, clock] of found.entries())
+      if (clock && at < clock.occurredAt) return { property: properties[i]!, clock };
+    for (const [i, clock] of found.entries())
       if (!clock || at > clock.occurredAt)
-        clocks.set(key, { occurredAt: at, eventId: event.id, dirty: true });
-    }
+        clocks.set(keys[i]!, { occurredAt: at, eventId: event.id, dirty: true });
     return null;
   }
 

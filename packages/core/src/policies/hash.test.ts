@@ -2,7 +2,16 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { CrmRef } from '../address.js';
 import { dedupeKey } from './dedupe.js';
-import { hashAddress, hashCrmRef, hashEmail, identityKey, recipientKey, sha256Hex } from './hash.js';
+import {
+  computeAddressHash,
+  computeEmailHash,
+  hashAddress,
+  hashCrmRef,
+  hashEmail,
+  identityKey,
+  recipientKey,
+  sha256Hex,
+} from './hash.js';
 
 const cologne = {
   line1: 'Heidestraße 17',
@@ -149,5 +158,67 @@ describe('identityKey', () => {
     expect(identityKey({ crm, email: 'erika@example.de' }, 'person')).toMatch(/^person:email:[0-9a-f]{64}$/);
     expect(identityKey({ crm, email: null, address }, 'person')).toMatch(/^person:address:[0-9a-f]{64}$/);
     expect(identityKey({ crm, email: null }, 'person')).toBe('salesforce:lead:00Q1');
+  });
+});
+
+describe('the hash caches', () => {
+  // Few distinct characters, so generated addresses differ in one field only, or in spelling.
+  const part = fc.option(
+    fc.constantFrom(
+      'Heidestraße 17',
+      'Heidestr. 17',
+      'HEIDESTRASSE 17',
+      '17',
+      'Köln',
+      'Koeln',
+      '51147',
+      '5114 7',
+      '',
+    ),
+    { nil: null },
+  );
+  const address = fc.record({
+    line1: fc.constantFrom('Heidestraße 17', 'Heidestr. 17', 'Hauptstr. 1', ''),
+    line2: part,
+    postalCode: part,
+    city: part,
+    region: part,
+    country: fc.option(fc.constantFrom('DE', 'Deutschland', 'de', 'AT', 'Atlantis'), { nil: null }),
+  });
+
+  it('property: a cached address hash equals the one computed afresh, in any order and repetition', () => {
+    fc.assert(
+      fc.property(fc.array(address, { maxLength: 30 }), (addresses) => {
+        for (const a of [...addresses, ...addresses.reverse()])
+          expect(hashAddress(a)).toBe(computeAddressHash(a));
+      }),
+    );
+  });
+
+  it('property: a cached e-mail hash equals the one computed afresh', () => {
+    const email = fc.oneof(
+      fc.emailAddress(),
+      fc.string({ maxLength: 8 }),
+      fc.constantFrom(' Erika@Example.COM ', 'erika@example.com'),
+    );
+    fc.assert(
+      fc.property(fc.array(email, { maxLength: 30 }), (emails) => {
+        for (const e of [...emails, ...emails.reverse()]) expect(hashEmail(e)).toBe(computeEmailHash(e));
+      }),
+    );
+  });
+
+  it('property: a cached CRM hash equals the formula', () => {
+    const ref = fc.record({
+      platform: fc.constantFrom('hubspot', 'salesforce'),
+      objectType: fc.constantFrom('contact', 'Contact', 'company'),
+      objectId: fc.string({ maxLength: 4 }),
+    });
+    fc.assert(
+      fc.property(fc.array(ref, { maxLength: 30 }), (refs) => {
+        for (const crm of [...refs, ...refs.reverse()])
+          expect(hashCrmRef(crm)).toBe(sha256Hex(`crm:${recipientKey({ crm })}`));
+      }),
+    );
   });
 });

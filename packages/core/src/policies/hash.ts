@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { CrmRef, PostalAddress } from '../address.js';
+import { boundedCache } from '../memo/bounded.js';
 import { normalizeCountry } from '../postal/country.js';
 
 /**
@@ -33,7 +34,17 @@ export function recipientKey(recipient: { crm: CrmRef }): string {
  * hashEmail(' Erika@Example.com ') === hashEmail('erika@example.com'); // true
  */
 export function hashEmail(email: string | null | undefined): string | null {
-  if (typeof email !== 'string') return null;
+  return typeof email === 'string' ? emailHashes(email, () => computeEmailHash(email)) : null;
+}
+
+// The worker asks for the same recipient's hashes several times per decision (the batch's
+// suppression preload, the policies, the piece's stored hashes): each SHA-256 once per value.
+const emailHashes = boundedCache<string | null>();
+const addressHashes = boundedCache<string | null>();
+const crmHashes = boundedCache<string>();
+
+/** `hashEmail` without its cache (exported for the tests that compare the two). */
+export function computeEmailHash(email: string): string | null {
   const normalised = email.trim().toLowerCase();
   return /^[^\s@]+@[^\s@]+$/.test(normalised) ? sha256Hex(`email:${normalised}`) : null;
 }
@@ -47,6 +58,19 @@ export function hashEmail(email: string | null | undefined): string | null {
  * hashAddress({ line1: 'Heidestraße 17', line2: null, postalCode: '51147', city: 'Köln', region: null, country: 'DE' });
  */
 export function hashAddress(address: PostalAddress): string | null {
+  // The fields the hash reads, as they are (null apart from ''): distinct addresses, distinct keys.
+  const key = JSON.stringify([
+    address.country,
+    address.postalCode,
+    address.city,
+    address.line1,
+    address.line2,
+  ]);
+  return addressHashes(key, () => computeAddressHash(address));
+}
+
+/** `hashAddress` without its cache (exported for the tests that compare the two). */
+export function computeAddressHash(address: PostalAddress): string | null {
   const country = normalizeCountry(address.country);
   const line1 = fold(address.line1);
   const postalCode = (address.postalCode ?? '').replace(/\s+/g, '').toUpperCase();
@@ -81,7 +105,8 @@ function fold(text: string | null): string {
  * hashCrmRef({ platform: 'hubspot', objectType: 'contact', objectId: '123' }); // 64 hex chars
  */
 export function hashCrmRef(crm: CrmRef): string {
-  return sha256Hex(`crm:${recipientKey({ crm })}`);
+  const key = recipientKey({ crm });
+  return crmHashes(key, () => sha256Hex(`crm:${key}`));
 }
 
 /**

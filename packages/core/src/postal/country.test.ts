@@ -1,6 +1,7 @@
 import fc from 'fast-check';
+import countries from 'i18n-iso-countries/index.js';
 import { describe, expect, it } from 'vitest';
-import { normalizeCountry } from './country.js';
+import { lookUpCountry, normalizeCountry } from './country.js';
 
 describe('normalizeCountry', () => {
   it.each([
@@ -53,6 +54,29 @@ describe('normalizeCountry', () => {
         expect(code === null || /^[A-Z]{2}$/.test(code)).toBe(true);
       }),
       { numRuns: 2_000 },
+    );
+  });
+
+  it('property: the cached lookup answers as the uncached one, in any order and repetition', () => {
+    // Names and codes as the library knows them, respelt as CRM fields hold them, and noise.
+    const known = [
+      ...Object.values(countries.getNames('en')),
+      ...Object.values(countries.getNames('de')),
+      ...Object.keys(countries.getAlpha2Codes()),
+      ...Object.keys(countries.getAlpha3Codes()),
+    ];
+    const respelt = fc
+      .tuple(fc.constantFrom(...known), fc.constantFrom('', ' ', '  '), fc.boolean(), fc.boolean())
+      .map(([name, pad, upper, lower]) => {
+        const cased = upper ? name.toUpperCase() : lower ? name.toLowerCase() : name;
+        return `${pad}${cased}${pad}`;
+      });
+    fc.assert(
+      fc.property(fc.array(fc.oneof(respelt, fc.string({ maxLength: 12 })), { maxLength: 40 }), (texts) => {
+        for (const text of [...texts, ...texts.reverse()])
+          expect(normalizeCountry(text)).toBe(lookUpCountry(text));
+      }),
+      { numRuns: 300 },
     );
   });
 });

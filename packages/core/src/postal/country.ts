@@ -3,6 +3,7 @@
 import countries from 'i18n-iso-countries/index.js';
 import de from 'i18n-iso-countries/langs/de.json' with { type: 'json' };
 import en from 'i18n-iso-countries/langs/en.json' with { type: 'json' };
+import { boundedCache } from '../memo/bounded.js';
 
 // CRM country fields are free text in English or German (reference/direct-mail.md).
 countries.registerLocale(en);
@@ -55,6 +56,16 @@ const MAX_COUNTRY_TEXT = 100;
  */
 export function normalizeCountry(text: unknown): string | null {
   if (typeof text !== 'string') return null;
+  return text.length <= MAX_COUNTRY_TEXT ? normalized(text, () => lookUpCountry(text)) : lookUpCountry(text);
+}
+
+// A CRM's country field holds a handful of distinct spellings: each is looked up once (the
+// library's name search lower-cases and compares every name of the locale: cpu-prof of the
+// decision pipeline showed it per event).
+const normalized = boundedCache<string | null>();
+
+/** `normalizeCountry` without its cache (exported for the tests that compare the two). */
+export function lookUpCountry(text: string): string | null {
   const trimmed = text.trim().replace(/\s+/g, ' ');
   if (trimmed === '' || trimmed.length > MAX_COUNTRY_TEXT) return null;
   const upper = trimmed.toUpperCase();

@@ -25,6 +25,8 @@ export interface Scope {
   recipientType: string;
   /** Set by the compiled trigger when its failure was the watched value (`to` / `in`). */
   failedClause: DecisionClause;
+  /** The event's changed and snapshot keys as reasons list them, built once per evaluation. */
+  listedKeys: { changes?: string; properties?: string };
 }
 
 /** A property of a plain record, ignoring anything inherited from Object.prototype. */

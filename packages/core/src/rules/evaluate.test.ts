@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { campaign, erika, hubspotChange, salesforceOutbound } from '../../test/support/factories.js';
 import type { Condition } from '../campaign.js';
@@ -347,5 +348,78 @@ describe('createEvaluator', () => {
       'matched',
       'no_match',
     ]);
+  });
+});
+
+describe('evaluateCampaigns — reasons built once per evaluation', () => {
+  const key = fc.constantFrom(
+    'a',
+    'b',
+    'lifecyclestage',
+    'city',
+    'k1',
+    'k2',
+    'k3',
+    'k4',
+    'k5',
+    'k6',
+    'k7',
+    'k8',
+  );
+  const listed = (keys: string[]) =>
+    keys.length > 10 ? `[${keys.slice(0, 10).join(', ')}, …]` : `[${keys.join(', ')}]`;
+
+  it('property: every campaign on another property names the event’s changes as built afresh', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.uniqueArray(key, { maxLength: 12 }), { minLength: 1, maxLength: 4 }),
+        fc.uniqueArray(key, { minLength: 1, maxLength: 6 }),
+        (changeSets, watched) => {
+          const campaigns = watched.map((property) =>
+            campaign({
+              id: `on-${property}`,
+              trigger: { platform: 'hubspot', object: 'contact', on: 'property_change', property },
+            }),
+          );
+          // One event object changed between evaluations: each evaluation reads it anew.
+          const event = hubspotChange();
+          for (const keys of changeSets) {
+            event.changes = Object.fromEntries(keys.map((k) => [k, { value: 'x' }]));
+            const decisions = evaluateCampaigns(event, noContext, campaigns);
+            watched.forEach((property, i) => {
+              expect(decisions[i]?.reason).toBe(
+                keys.includes(property)
+                  ? null
+                  : `trigger.property: expected a change to "${property}", got changes to ${listed(keys)}`,
+              );
+            });
+          }
+        },
+      ),
+    );
+  });
+
+  it('property: a Salesforce snapshot without the property lists its keys as built afresh', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.uniqueArray(key, { maxLength: 12 }), { minLength: 1, maxLength: 4 }),
+        (snapshots) => {
+          const watched = campaign({
+            trigger: {
+              platform: 'salesforce',
+              object: 'opportunity',
+              on: 'property_change',
+              property: 'Zzz',
+            },
+          });
+          for (const keys of snapshots) {
+            const event = salesforceOutbound(Object.fromEntries(keys.map((k) => [k, 'x'])));
+            const expected = `trigger.property: expected "Zzz" in the record snapshot, got ${listed(Object.keys(event.properties ?? {}))}`;
+            for (const decision of evaluateCampaigns(event, noContext, [watched, watched]))
+              expect(decision.reason).toBe(expected);
+          }
+        },
+      ),
+    );
   });
 });

@@ -60,6 +60,7 @@ export function evaluateCampaigns(
     recipient: context.recipient ?? null,
     recipientType: 'contact',
     failedClause: 'trigger',
+    listedKeys: {},
   };
   const decisions: Decision[] = new Array(campaigns.length);
   for (let i = 0; i < campaigns.length; i++) {
