@@ -14,6 +14,7 @@ import { recordRef } from '../store/ids.js';
 import type { TriggerDraft } from '../store/trigger-row.js';
 import { countingWithinEvent } from './event-sends.js';
 import type { Evaluation, EventPlan, PlannedDecision } from './plan.js';
+import { quietPlan } from './quiet-verdicts.js';
 
 /**
  * Applies the address and mailing policies to the matched campaigns and prepares the
@@ -33,6 +34,11 @@ export async function decideEvent(
   for (const verdict of evaluation.verdicts) {
     const { campaign, decision } = verdict;
     if (decision.outcome !== 'matched' || !verdict.recipient) {
+      const quiet = quietPlan(verdict);
+      if (quiet) {
+        decisions.push(quiet);
+        continue;
+      }
       decisions.push({
         campaignId: campaign.id,
         outcome: decision.outcome === 'no_match' ? 'no_match' : 'skipped',

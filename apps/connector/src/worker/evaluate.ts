@@ -11,6 +11,7 @@ import {
 } from '@hookpost/core';
 import { recordRef } from '../store/ids.js';
 import type { EvaluateInput, Evaluation, EventPlan, Verdict } from './plan.js';
+import { quietVerdict } from './quiet-verdicts.js';
 
 const conditionOnly = new WeakMap<Campaign, Campaign>();
 
@@ -110,7 +111,7 @@ export async function evaluateEvent(input: EvaluateInput): Promise<Evaluation> {
     const campaign = campaigns[i]!;
     const own = opened[i];
     if (own === undefined) {
-      verdicts.push({ campaign, decision: first[i]! });
+      verdicts.push(quietVerdict(campaign, first[i]!));
       continue;
     }
     // A pending piece is reversed when the trigger moved off target or no recipient still qualifies.

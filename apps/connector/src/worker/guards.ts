@@ -1,8 +1,9 @@
 import type { Kysely } from 'kysely';
-import type { Database } from '../db/types.js';
+import type { Database, PropertyClockTable } from '../db/types.js';
 import { recordRef } from '../store/ids.js';
 import { crmHashOf, redactedPayload, tombstonedHashes, tombstoneKey } from '../store/tombstones.js';
 import type { Evaluation, EventPlan } from './plan.js';
+import { saveClocks } from './property-clocks.js';
 
 // Keeps IN lists well under SQLite's bound-parameter limit.
 const IN_CHUNK = 500;
@@ -10,7 +11,13 @@ const IN_CHUNK = 500;
 interface Clock {
   occurredAt: number;
   eventId: string;
-  dirty: boolean;
+}
+
+/** A clock this batch advanced, with what its row is keyed by. */
+interface DirtyClock extends Clock {
+  workspaceId: string;
+  ref: string;
+  property: string;
 }
 
 export interface Guards {
@@ -53,7 +60,6 @@ export async function loadGuards(trx: Kysely<Database>, evaluations: readonly Ev
       clocks.set(clockKey(r.workspace_id, r.record_ref, r.property), {
         occurredAt: Number(r.occurred_at),
         eventId: r.event_id,
-        dirty: false,
       });
   }
   const hashOf = new Map(
@@ -63,6 +69,8 @@ export async function loadGuards(trx: Kysely<Database>, evaluations: readonly Ev
     ]),
   );
   const erased = await tombstonedHashes(trx, [...workspaces], [...hashOf.values()]);
+  // The clocks this batch advanced, by key (a later event of the batch replaces its entry).
+  const dirty = new Map<string, DirtyClock>();
   const details = new Map<string, { reason: string; detail: string }>();
   const redact: string[] = [];
 
@@ -72,13 +80,28 @@ export async function loadGuards(trx: Kysely<Database>, evaluations: readonly Ev
     if (properties.length === 0) return null;
     const ref = recordRef(event.platform, event.objectType, event.objectId);
     const at = Date.parse(event.occurredAt);
-    const keys = properties.map((property) => clockKey(workspace.id, ref, property));
-    const found = keys.map((key) => clocks.get(key));
-    for (const [i, clock] of found.entries())
-      if (clock && at < clock.occurredAt) return { property: properties[i]!, clock };
-    for (const [i, clock] of found.entries())
-      if (!clock || at > clock.occurredAt)
-        clocks.set(keys[i]!, { occurredAt: at, eventId: event.id, dirty: true });
+    const keys: string[] = [];
+    const found: (Clock | undefined)[] = [];
+    for (const property of properties) {
+      const key = clockKey(workspace.id, ref, property);
+      const clock = clocks.get(key);
+      if (clock && at < clock.occurredAt) return { property, clock };
+      keys.push(key);
+      found.push(clock);
+    }
+    for (let i = 0; i < keys.length; i++) {
+      const clock = found[i];
+      if (clock && at <= clock.occurredAt) continue;
+      const advanced: DirtyClock = {
+        occurredAt: at,
+        eventId: event.id,
+        workspaceId: workspace.id,
+        ref,
+        property: properties[i]!,
+      };
+      clocks.set(keys[i]!, advanced);
+      dirty.set(keys[i]!, advanced);
+    }
     return null;
   }
 
@@ -105,33 +128,16 @@ export async function loadGuards(trx: Kysely<Database>, evaluations: readonly Ev
       return plan;
     },
     async save() {
-      const rows = [...clocks]
-        .filter(([, clock]) => clock.dirty)
-        .map(([key, clock]) => {
-          const [workspaceId, ref, property] = key.split('\u0000') as [string, string, string];
-          return {
-            workspace_id: workspaceId,
-            record_ref: ref,
-            property,
-            occurred_at: clock.occurredAt,
-            event_id: clock.eventId,
-          };
+      const rows: PropertyClockTable[] = [];
+      for (const clock of dirty.values())
+        rows.push({
+          workspace_id: clock.workspaceId,
+          record_ref: clock.ref,
+          property: clock.property,
+          occurred_at: clock.occurredAt,
+          event_id: clock.eventId,
         });
-      // One statement per chunk; a concurrent batch's newer clock is never moved back.
-      for (let i = 0; i < rows.length; i += IN_CHUNK)
-        await trx
-          .insertInto('property_clocks')
-          .values(rows.slice(i, i + IN_CHUNK))
-          .onConflict((oc) =>
-            oc
-              .columns(['workspace_id', 'record_ref', 'property'])
-              .doUpdateSet((eb) => ({
-                occurred_at: eb.ref('excluded.occurred_at'),
-                event_id: eb.ref('excluded.event_id'),
-              }))
-              .where('property_clocks.occurred_at', '<', (eb) => eb.ref('excluded.occurred_at')),
-          )
-          .execute();
+      await saveClocks(trx, rows);
       for (const id of redact) {
         const row = await trx.selectFrom('events').select('payload').where('id', '=', id).executeTakeFirst();
         if (row)

@@ -26,13 +26,13 @@ export function boundedCache<T>({
   let cache = new Map<string, T>();
   let startedAt = now();
   return (key, compute) => {
+    if (cache.has(key) && now() - startedAt < maxAgeMs) return cache.get(key) as T;
+    const value = compute();
     const time = now();
     if (cache.size >= maxEntries || time - startedAt >= maxAgeMs) {
       cache = new Map();
       startedAt = time;
     }
-    if (cache.has(key)) return cache.get(key) as T;
-    const value = compute();
     cache.set(key, value);
     return value;
   };

@@ -31,8 +31,16 @@ export function companyNeeded(modes: ReadonlySet<RecipientMode>, fields: FieldsB
 export function withPrimaryCompany(fields: FieldsByObject, needed: boolean): FieldsByObject {
   const contact = fields.contact ?? [];
   if (!needed || contact.includes(PRIMARY_COMPANY_PROPERTY)) return fields;
-  return { ...fields, contact: [...contact, PRIMARY_COMPANY_PROPERTY] };
+  // One list per workspace's fields, not one per event: a record cache keys reads by the list.
+  let extended = extendedFields.get(fields);
+  if (extended === undefined || extended.contact?.length !== contact.length + 1) {
+    extended = { ...fields, contact: [...contact, PRIMARY_COMPANY_PROPERTY] };
+    extendedFields.set(fields, extended);
+  }
+  return extended;
 }
+
+const extendedFields = new WeakMap<FieldsByObject, FieldsByObject>();
 
 /**
  * The contact's primary company id as its record says: `{ id }` (undefined when HubSpot
