@@ -55,4 +55,31 @@ describe('withRecordCache', () => {
       }),
     );
   });
+
+  it('property: a read answers with the fields asked for, sharing entries only between equal field lists', async () => {
+    const field = fc.constantFrom('firstname', 'city', 'country', 'zip');
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.tuple(fc.constantFrom('1', '2'), fc.uniqueArray(field, { maxLength: 4 })), {
+          maxLength: 30,
+        }),
+        async (reads) => {
+          // The reader answers with the fields it was asked for, so a wrong share shows.
+          const reader: CrmReader = {
+            async fetchRecords(_type, ids, fields) {
+              return new Map(ids.map((id) => [id, { id, fields: [...fields].sort().join(',') }]));
+            },
+            async fetchAssociations() {
+              return new Map();
+            },
+          };
+          const cached = withRecordCache(reader, 60_000, () => 0);
+          for (const [id, fields] of reads) {
+            const got = await cached.fetchRecords('contact', [id], fields);
+            expect(got.get(id)).toEqual({ id, fields: [...fields].sort().join(',') });
+          }
+        },
+      ),
+    );
+  });
 });

@@ -41,16 +41,28 @@ export function createDatasetReader(file: string): CrmReader {
   };
 }
 
-// A workspace asks for the same field list (built once from its campaigns) on every read.
-const propertiesKeys = new WeakMap<readonly string[], { length: number; key: string }>();
+// A workspace asks for the same field list (built once from its campaigns) on every read:
+// each distinct list gets a short token for the cache keys (hashing a key that carried the
+// 50-field list itself showed in cpu-prof of the decision pipeline).
+const tokensByList = new WeakMap<readonly string[], { length: number; token: string }>();
+const tokensByFields = new Map<string, string>();
+const MAX_FIELD_LISTS = 1_000;
+let nextToken = 0;
 
-/** The field list as part of a cache key: sorted, so the same fields in any order share entries. */
-function propertiesKey(properties: readonly string[]): string {
-  const known = propertiesKeys.get(properties);
-  if (known !== undefined && known.length === properties.length) return known.key;
-  const key = [...properties].sort().join(',');
-  propertiesKeys.set(properties, { length: properties.length, key });
-  return key;
+/** A short stand-in for the field list in cache keys: the same fields in any order, the same token. */
+function propertiesToken(properties: readonly string[]): string {
+  const known = tokensByList.get(properties);
+  if (known !== undefined && known.length === properties.length) return known.token;
+  const fields = [...properties].sort().join(',');
+  let token = tokensByFields.get(fields);
+  if (token === undefined) {
+    // Tokens are never reused, so forgetting the lists (a caller making new ones per read) is safe.
+    if (tokensByFields.size >= MAX_FIELD_LISTS) tokensByFields.clear();
+    token = String(nextToken++);
+    tokensByFields.set(fields, token);
+  }
+  tokensByList.set(properties, { length: properties.length, token });
+  return token;
 }
 
 /** Entries kept at most; past it the oldest go first (an entry lives `ttlMs` anyway). */
@@ -91,15 +103,20 @@ export function withRecordCache(
   }
   return {
     async fetchRecords(objectType, ids, properties) {
-      const props = propertiesKey(properties);
-      const entries = await Promise.all(
+      const fields = propertiesToken(properties);
+      const records = await Promise.all(
         ids.map((id) =>
-          cached(`r:${objectType}:${id}:${props}`, async () =>
+          cached(`r:${objectType}:${id}:${fields}`, async () =>
             (await reader.fetchRecords(objectType, [id], properties)).get(id),
-          ).then((record) => [id, record] as const),
+          ),
         ),
       );
-      return new Map(entries.filter((e): e is readonly [string, CrmProperties] => e[1] !== undefined));
+      const found = new Map<string, CrmProperties>();
+      ids.forEach((id, i) => {
+        const record = records[i];
+        if (record !== undefined) found.set(id, record);
+      });
+      return found;
     },
     async fetchAssociations(fromType, toType, ids) {
       const entries = await Promise.all(
