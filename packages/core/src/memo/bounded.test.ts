@@ -26,7 +26,7 @@ describe('boundedCache', () => {
     );
   });
 
-  it('computes a key once while fresh, again once the cache is older than maxAgeMs', () => {
+  it('computes a key once while fresh; once older than maxAgeMs, within 64 calls it starts over', () => {
     let time = 0;
     let computed = 0;
     const cached = boundedCache<number>({ maxAgeMs: 1000, now: () => time });
@@ -35,7 +35,13 @@ describe('boundedCache', () => {
     time = 999;
     expect(cached('a', compute)).toBe(1);
     time = 1000;
-    expect(cached('a', compute)).toBe(2);
+    const later = Array.from({ length: 64 }, () => cached('a', compute));
+    expect(later.at(-1)).toBe(2);
+    expect(computed).toBe(2);
+    // A miss reads the clock at once: an old cache never keeps a new entry beside old ones.
+    time = 2500;
+    cached('b', compute);
+    expect(cached('a', compute)).toBe(4);
   });
 
   it('keeps null results (a value that is not an address) like any other', () => {
