@@ -1,4 +1,5 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type Campaign, type CrmEvent, evaluateCampaigns } from '@hookpost/core';
@@ -141,11 +142,13 @@ export async function measurePipeline(
   const workspace = config.workspaces[0]!;
   // The dataset named in the bench configuration stands in for the CRM API.
   const worker = benchWorker(config, dir, handle);
+  const profiling = await startDrainProfile();
   const cpu = process.cpuUsage();
   const started = performance.now();
   while ((await worker.runOnce()) > 0) {}
   const seconds = (performance.now() - started) / 1000;
   const used = process.cpuUsage(cpu);
+  await profiling?.stop(`pipeline-${campaignCount}`);
   const count1 = async (table: 'triggers' | 'decisions' | 'decision_rows' | 'decision_sets') =>
     Number(
       (
@@ -184,5 +187,26 @@ export async function measurePipeline(
     decisions,
     decisionRows,
     decisionSets,
+  };
+}
+
+/**
+ * BENCH_PIPELINE_PROFILE=<dir>: a CPU profile of the drain alone (not the inbox fill), written
+ * as `<dir>/pipeline-<campaigns>.cpuprofile` for `bench/profile.ts` to summarise.
+ */
+async function startDrainProfile() {
+  const dir = process.env.BENCH_PIPELINE_PROFILE;
+  if (!dir) return null;
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  return {
+    async stop(name: string) {
+      const { profile } = await session.post('Profiler.stop');
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(path.join(dir, `${name}.cpuprofile`), JSON.stringify(profile));
+      session.disconnect();
+    },
   };
 }

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Dialect } from '../db/connect.js';
 import { relaxCommit } from '../db/relaxed-commit.js';
 import type { Database, DecisionTable, EventStatus } from '../db/types.js';
+import { inValues } from '../db/value-list.js';
 import { requestPlatformCancel } from '../mail/cancel.js';
 import type { EventRow } from '../queue/claim.js';
 import { writeDecisions } from '../store/decisions.js';
@@ -29,12 +30,21 @@ export interface Committed {
   triggers: string[];
 }
 
+/** Thrown inside the optimistic batch transaction to roll it back: some lease was lost. */
+const LEASE_LOST = Symbol('lease lost');
+
 /**
  * Decides and writes a batch of evaluated events in one transaction. Events whose lease
  * we lost are skipped (another worker owns them: no event is decided twice). Inside the
  * transaction events are decided one after another, so each one's policies see the
  * triggers of the events before it; a trigger colliding on its dedupe key (a concurrent
  * process got there first) becomes `already_sent`. One commit for the whole batch.
+ *
+ * On SQLite the lease check is optimistic: the batch is decided as if every lease held,
+ * and the closing status UPDATEs only touch rows still `pending` and leased to `owner`. If
+ * any row was not (its lease ran out and another process took it, or an operator changed
+ * it), the transaction rolls back and the batch is decided again with the leases read
+ * first. A lost lease is rare; the read it saves was a fifth of the batch's SQLite time.
  */
 export async function commitBatch(
   db: Kysely<Database>,
@@ -44,28 +54,30 @@ export async function commitBatch(
   now: number,
 ): Promise<Committed[]> {
   if (items.length === 0) return [];
+  if (dialect === 'sqlite') {
+    try {
+      return await decideBatch(db, dialect, owner, items, now, false);
+    } catch (error) {
+      if (error !== LEASE_LOST) throw error;
+    }
+  }
+  return decideBatch(db, dialect, owner, items, now, true);
+}
+
+async function decideBatch(
+  db: Kysely<Database>,
+  dialect: Dialect,
+  owner: string,
+  items: readonly CommitItem[],
+  now: number,
+  checkLeases: boolean,
+): Promise<Committed[]> {
   return db.transaction().execute(async (trx) => {
     await relaxCommit(trx, dialect);
     if (dialect === 'postgres')
       await takeDecideLocks(trx, decideLockKeys(items.map((i) => i.evaluation.workspace)));
-    // Filter on the primary key only: with `status = 'pending'` in the WHERE, SQLite's
-    // planner walks the status index over every pending row instead.
-    let ownedQuery = trx
-      .selectFrom('events')
-      .select(['id', 'status', 'lease_owner'])
-      .where(
-        'id',
-        'in',
-        items.map((i) => i.row.id),
-      );
-    if (dialect === 'postgres') ownedQuery = ownedQuery.forUpdate();
-    const owned = new Set(
-      (await ownedQuery.execute())
-        .filter((r) => r.lease_owner === owner && r.status === 'pending')
-        .map((r) => r.id),
-    );
-
-    const mine = items.filter((i) => owned.has(i.row.id));
+    const owned = checkLeases ? await heldLeases(trx, dialect, owner, items) : null;
+    const mine = owned ? items.filter((i) => owned.has(i.row.id)) : items;
     const lookups = await lookupsFor(
       trx,
       mine.map((i) => i.evaluation),
@@ -191,8 +203,9 @@ export async function commitBatch(
       group.ids.push(c.eventId);
       byOutcome.set(key, group);
     }
+    let updated = 0;
     for (const group of byOutcome.values()) {
-      await trx
+      let update = trx
         .updateTable('events')
         .set({
           status: group.status,
@@ -203,9 +216,39 @@ export async function commitBatch(
           decision_set: group.set,
           decision_run: group.run,
         })
-        .where('id', 'in', group.ids)
-        .execute();
+        .where(inValues(trx, 'id', group.ids));
+      if (!checkLeases) update = update.where('lease_owner', '=', owner).where('status', '=', 'pending');
+      updated += Number((await update.executeTakeFirst()).numUpdatedRows);
     }
+    if (!checkLeases && updated !== committed.length) throw LEASE_LOST;
     return committed;
   });
+}
+
+/**
+ * The ids of the items whose events are still `pending` and leased to `owner`; locked on
+ * PostgreSQL until the batch commits. Filtered on the primary key only: with
+ * `status = 'pending'` in the WHERE, SQLite's planner walks the status index over every
+ * pending row instead.
+ */
+async function heldLeases(
+  trx: Kysely<Database>,
+  dialect: Dialect,
+  owner: string,
+  items: readonly CommitItem[],
+): Promise<Set<string>> {
+  let query = trx
+    .selectFrom('events')
+    .select(['id', 'status', 'lease_owner'])
+    .where(
+      inValues(
+        trx,
+        'id',
+        items.map((i) => i.row.id),
+      ),
+    );
+  if (dialect === 'postgres') query = query.forUpdate();
+  return new Set(
+    (await query.execute()).filter((r) => r.lease_owner === owner && r.status === 'pending').map((r) => r.id),
+  );
 }

@@ -1,11 +1,9 @@
 import { type CampaignTrigger, type Recipient, suppressionQuery } from '@hookpost/core';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/types.js';
+import { inValues } from '../db/value-list.js';
 import { readTriggerPayload, writeRecipientHashes, writeTriggerPayload } from '../store/trigger-row.js';
 import type { EventPlan } from './plan.js';
-
-// Keeps IN lists well under SQLite's bound-parameter limit.
-const IN_CHUNK = 500;
 
 interface Known {
   status: string;
@@ -14,6 +12,8 @@ interface Known {
   hashes: string;
   /** The stored payload as plain JSON (validated only before a write). */
   json?: { purged?: boolean; recipient?: { crm?: unknown } };
+  /** The recipient (as JSON) the piece was last found to print already: the next same refresh is a no-op. */
+  printing?: string;
 }
 
 export interface Refresher {
@@ -38,11 +38,11 @@ export async function createRefresher(
 ): Promise<Refresher> {
   const known = new Map<string, Known>();
   const ids = [...new Set(triggerIds)];
-  for (let i = 0; i < ids.length; i += IN_CHUNK) {
+  if (ids.length > 0) {
     const rows = await trx
       .selectFrom('triggers')
       .select(['id', 'payload', 'attempts', 'status', 'recipient_hashes'])
-      .where('id', 'in', ids.slice(i, i + IN_CHUNK))
+      .where(inValues(trx, 'id', ids))
       .execute();
     for (const r of rows)
       known.set(r.id, {
@@ -55,8 +55,7 @@ export async function createRefresher(
 
   // Three SHA-256s per recipient: computed once per batch for every piece of the same person.
   const hashTexts = new Map<string, string>();
-  function hashesOf(recipient: Recipient): string {
-    const key = JSON.stringify(recipient);
+  function hashesOf(recipient: Recipient, key: string): string {
     let text = hashTexts.get(key);
     if (text === undefined) {
       text = writeRecipientHashes(suppressionQuery(recipient));
@@ -88,6 +87,9 @@ export async function createRefresher(
     async refresh({ triggerId, recipient }, now) {
       const entry = await read(triggerId);
       if (entry?.status !== 'pending' || entry.attempts > 0) return;
+      // Every event of the record asks again, mostly with the same recipient: compared once.
+      const asked = JSON.stringify(recipient);
+      if (entry.printing === asked) return;
       entry.json ??= JSON.parse(entry.payload) as NonNullable<Known['json']>;
       if (entry.json.purged === true) return;
       const { email: _email, ...printable } = recipient;
@@ -96,8 +98,11 @@ export async function createRefresher(
         ...entry.json,
         recipient: { ...printable, crm: entry.json.recipient?.crm },
       });
-      const hashes = hashesOf(recipient);
-      if (same === entry.payload && hashes === entry.hashes) return;
+      const hashes = hashesOf(recipient, asked);
+      if (same === entry.payload && hashes === entry.hashes) {
+        entry.printing = asked;
+        return;
+      }
       const payload = readTriggerPayload(entry.payload);
       if (!payload) return;
       const next: CampaignTrigger = { ...payload, recipient: { ...printable, crm: payload.recipient.crm } };
@@ -108,7 +113,7 @@ export async function createRefresher(
         .where('id', '=', triggerId)
         .where('status', '=', 'pending')
         .execute();
-      Object.assign(entry, { payload: text, hashes, json: next });
+      Object.assign(entry, { payload: text, hashes, json: next, printing: asked });
     },
     cancelled(triggerId) {
       const entry = known.get(triggerId);

@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { AdapterRegistry } from '../adapters/registry.js';
 import type { Dialect } from '../db/connect.js';
 import type { Database } from '../db/types.js';
+import { inValues } from '../db/value-list.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
 import type { EventRow } from '../queue/claim.js';
@@ -150,7 +151,7 @@ export function createWorker(options: WorkerOptions): Worker {
           processed_at: at,
           lease_owner: null,
         })
-        .where('id', 'in', unrouted)
+        .where(inValues(db, 'id', unrouted))
         .where('lease_owner', '=', owner)
         .execute();
     }
