@@ -82,14 +82,8 @@ export async function writeDecisions(
     sets.set(id, { id, entries: text });
     named.set(eventId, { set: id, run });
   }
-  for (let i = 0; i < rows.length; i += ROWS_PER_INSERT)
-    await insertManyIgnoringConflicts(
-      trx,
-      dialect,
-      'decision_rows',
-      DECISION_COLUMNS,
-      rows.slice(i, i + ROWS_PER_INSERT),
-    );
+  for (const [from, to] of insertChunks(rows.length, dialect))
+    await insertManyIgnoringConflicts(trx, dialect, 'decision_rows', DECISION_COLUMNS, rows.slice(from, to));
   // In id order, so two PostgreSQL batches never wait on each other's new sets crosswise
   // (a deadlock); an existing set is touched, not skipped, so its row is locked until this
   // batch commits and pruning cannot delete it under the events about to name it.
@@ -101,6 +95,30 @@ export async function writeDecisions(
       .onConflict((oc) => oc.column('id').doUpdateSet((eb) => ({ entries: eb.ref('excluded.entries') })))
       .execute();
   return named;
+}
+
+/**
+ * `[from, to)` slices for multi-row inserts of `count` rows. On SQLite, power-of-two sizes
+ * only (256, 128, …, 1 after full chunks of `ROWS_PER_INSERT`): the statement text depends on the
+ * row count, and a handful of sizes stays prepared in the statement cache where every batch's
+ * own count (1 to 500 rows) was a new statement to compile. PostgreSQL: one statement per
+ * `ROWS_PER_INSERT` rows (each statement is a round trip there).
+ */
+export function insertChunks(count: number, dialect: Dialect): [number, number][] {
+  const chunks: [number, number][] = [];
+  let from = 0;
+  for (; count - from >= ROWS_PER_INSERT; from += ROWS_PER_INSERT)
+    chunks.push([from, from + ROWS_PER_INSERT]);
+  if (dialect === 'postgres') {
+    if (from < count) chunks.push([from, count]);
+    return chunks;
+  }
+  for (let size = 256; size >= 1; size /= 2)
+    if (count - from >= size) {
+      chunks.push([from, from + size]);
+      from += size;
+    }
+  return chunks;
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { Dialect } from '../db/connect.js';
 import { relaxCommit } from '../db/relaxed-commit.js';
 import type { Database, DecisionTable, EventStatus } from '../db/types.js';
@@ -217,7 +217,12 @@ async function decideBatch(
           decision_run: group.run,
         })
         .where(inValues(trx, 'id', group.ids));
-      if (!checkLeases) update = update.where('lease_owner', '=', owner).where('status', '=', 'pending');
+      // `+status`: the id list is what selects the rows; with a plain `status = ` SQLite's
+      // planner walks the status index over every pending row instead (EXPLAIN QUERY PLAN).
+      if (!checkLeases)
+        update = update
+          .where('lease_owner', '=', owner)
+          .where(sql<string>`+${sql.ref('status')}`, '=', 'pending');
       updated += Number((await update.executeTakeFirst()).numUpdatedRows);
     }
     if (!checkLeases && updated !== committed.length) throw LEASE_LOST;

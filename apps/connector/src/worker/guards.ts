@@ -1,12 +1,10 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/types.js';
-import { inValues } from '../db/value-list.js';
+import { inValues, onSqlite } from '../db/value-list.js';
+import { insertChunks } from '../store/decisions.js';
 import { recordRef } from '../store/ids.js';
 import { crmHashOf, redactedPayload, tombstonedHashes, tombstoneKey } from '../store/tombstones.js';
 import type { Evaluation, EventPlan } from './plan.js';
-
-// Keeps IN lists well under SQLite's bound-parameter limit.
-const IN_CHUNK = 500;
 
 interface Clock {
   occurredAt: number;
@@ -118,11 +116,12 @@ export async function loadGuards(trx: Kysely<Database>, evaluations: readonly Ev
             event_id: clock.eventId,
           };
         });
-      // One statement per chunk; a concurrent batch's newer clock is never moved back.
-      for (let i = 0; i < rows.length; i += IN_CHUNK)
+      // One statement per chunk (sizes that stay prepared: `insertChunks`); a concurrent
+      // batch's newer clock is never moved back.
+      for (const [from, to] of insertChunks(rows.length, onSqlite(trx) ? 'sqlite' : 'postgres'))
         await trx
           .insertInto('property_clocks')
-          .values(rows.slice(i, i + IN_CHUNK))
+          .values(rows.slice(from, to))
           .onConflict((oc) =>
             oc
               .columns(['workspace_id', 'record_ref', 'property'])
