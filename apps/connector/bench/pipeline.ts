@@ -132,8 +132,11 @@ export function benchWorker(
 export async function measurePipeline(
   count: number,
   campaignCount = 5,
-  /** A database already holding a history (bench/scale.ts); default: a fresh file. */
-  options: { databaseUrl?: string } = {},
+  /**
+   * `databaseUrl`: a database already holding a history (bench/scale.ts); default: a fresh file.
+   * `profileDir`: write a CPU profile of the drain alone there (`pipeline-<campaigns>.cpuprofile`).
+   */
+  options: { databaseUrl?: string; profileDir?: string } = {},
 ): Promise<PipelineFigures> {
   const { dir, config } = setupWorkspace(campaignCount);
   const events = makeEvents(count);
@@ -142,7 +145,7 @@ export async function measurePipeline(
   const workspace = config.workspaces[0]!;
   // The dataset named in the bench configuration stands in for the CRM API.
   const worker = benchWorker(config, dir, handle);
-  const profiling = await startDrainProfile();
+  const profiling = await startDrainProfile(options.profileDir ?? process.env.BENCH_PIPELINE_PROFILE);
   const cpu = process.cpuUsage();
   const started = performance.now();
   while ((await worker.runOnce()) > 0) {}
@@ -191,11 +194,10 @@ export async function measurePipeline(
 }
 
 /**
- * BENCH_PIPELINE_PROFILE=<dir>: a CPU profile of the drain alone (not the inbox fill), written
- * as `<dir>/pipeline-<campaigns>.cpuprofile` for `bench/profile.ts` to summarise.
+ * A CPU profile of the drain alone (not the inbox fill) into `dir` (also BENCH_PIPELINE_PROFILE=<dir>),
+ * as `<dir>/pipeline-<campaigns>.cpuprofile` for `bench/profile.ts` to read.
  */
-async function startDrainProfile() {
-  const dir = process.env.BENCH_PIPELINE_PROFILE;
+async function startDrainProfile(dir: string | undefined) {
   if (!dir) return null;
   const session = new Session();
   session.connect();

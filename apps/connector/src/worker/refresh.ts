@@ -25,6 +25,19 @@ export interface Refresher {
   forget(): void;
 }
 
+// Across batches, both pure functions of their key (bounded; cleared when full):
+// a recipient's hashes text (three SHA-256s) by the recipient's JSON, and, by a piece's
+// stored payload text, the recipient JSON it was found to print already. A record's pieces
+// wait for days while its events keep asking to refresh them, batch after batch.
+const CACHE_SIZE = 1_000;
+const hashTexts = new Map<string, string>();
+const printsAlready = new Map<string, string>();
+
+function remember(cache: Map<string, string>, key: string, value: string): void {
+  if (cache.size >= CACHE_SIZE) cache.clear();
+  cache.set(key, value);
+}
+
 /**
  * Refreshes for one batch transaction. Every event of a record with waiting pieces asks to
  * refresh them (most with the name and address they already carry): the pieces the batch
@@ -53,13 +66,11 @@ export async function createRefresher(
       });
   }
 
-  // Three SHA-256s per recipient: computed once per batch for every piece of the same person.
-  const hashTexts = new Map<string, string>();
   function hashesOf(recipient: Recipient, key: string): string {
     let text = hashTexts.get(key);
     if (text === undefined) {
       text = writeRecipientHashes(suppressionQuery(recipient));
-      hashTexts.set(key, text);
+      remember(hashTexts, key, text);
     }
     return text;
   }
@@ -90,6 +101,11 @@ export async function createRefresher(
       // Every event of the record asks again, mostly with the same recipient: compared once.
       const asked = JSON.stringify(recipient);
       if (entry.printing === asked) return;
+      // The same stored text asked for the same recipient by an earlier batch: no change then either.
+      if (printsAlready.get(entry.payload) === asked && hashesOf(recipient, asked) === entry.hashes) {
+        entry.printing = asked;
+        return;
+      }
       entry.json ??= JSON.parse(entry.payload) as NonNullable<Known['json']>;
       if (entry.json.purged === true) return;
       const { email: _email, ...printable } = recipient;
@@ -101,6 +117,7 @@ export async function createRefresher(
       const hashes = hashesOf(recipient, asked);
       if (same === entry.payload && hashes === entry.hashes) {
         entry.printing = asked;
+        remember(printsAlready, entry.payload, asked);
         return;
       }
       const payload = readTriggerPayload(entry.payload);
