@@ -40,7 +40,8 @@ const LEASE_LOST = Symbol('lease lost');
  * triggers of the events before it; a trigger colliding on its dedupe key (a concurrent
  * process got there first) becomes `already_sent`. One commit for the whole batch.
  *
- * The lease check is optimistic: the batch is decided as if every lease held, and the
+ * While the leases are fresh (`leaseMs` given and every lease with at least half of it left)
+ * the lease check is optimistic: the batch is decided as if every lease held, and the
  * closing status UPDATEs only touch rows still `pending` and leased to `owner` (on
  * PostgreSQL they lock them, re-checking the newest row version). If any row was not (its
  * lease ran out and another process took it, or an operator changed it), the transaction
@@ -54,12 +55,21 @@ export async function commitBatch(
   owner: string,
   items: readonly CommitItem[],
   now: number,
+  /** The lease the items were claimed with; without it the leases are always read first. */
+  { leaseMs }: { leaseMs?: number } = {},
 ): Promise<Committed[]> {
   if (items.length === 0) return [];
-  try {
-    return await decideBatch(db, dialect, owner, items, now, false);
-  } catch (error) {
-    if (error !== LEASE_LOST) throw error;
+  // Optimistic only while every lease has at least half its time left: then no other
+  // process can have taken one, and the rare loser (an operator's change) pays the redo. A
+  // batch that ran long (an overloaded machine, a slow CRM) may have lost some: read first,
+  // so the ones still held commit at once instead of after a redo (which could outlast them).
+  const leaseLeftMs = Math.min(...items.map((i) => Number(i.row.lease_until))) - now;
+  if (leaseMs !== undefined && leaseLeftMs >= leaseMs / 2) {
+    try {
+      return await decideBatch(db, dialect, owner, items, now, false);
+    } catch (error) {
+      if (error !== LEASE_LOST) throw error;
+    }
   }
   return decideBatch(db, dialect, owner, items, now, true);
 }

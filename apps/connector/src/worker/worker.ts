@@ -158,7 +158,7 @@ export function createWorker(options: WorkerOptions): Worker {
     for (const p of prepared) if (p.error !== undefined) await recordFailure(p.row, p.error, at, p.malformed);
     const items = prepared.flatMap((p) => (p.evaluation ? [{ row: p.row, evaluation: p.evaluation }] : []));
     try {
-      const committed = await relaxed((db) => commitBatch(db, dialect, owner, items, at));
+      const committed = await relaxed((db) => commitBatch(db, dialect, owner, items, at, { leaseMs }));
       // Counted per batch: a labelled inc per decision hashed its labels 50 times an event (cpu-prof).
       const decided = new Map<string, { outcome: string; campaign: string; n: number }>();
       for (const c of committed) {
