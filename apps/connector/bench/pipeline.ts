@@ -1,4 +1,5 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type Campaign, type CrmEvent, evaluateCampaigns } from '@hookpost/core';
@@ -131,8 +132,11 @@ export function benchWorker(
 export async function measurePipeline(
   count: number,
   campaignCount = 5,
-  /** A database already holding a history (bench/scale.ts); default: a fresh file. */
-  options: { databaseUrl?: string } = {},
+  /**
+   * `databaseUrl`: a database already holding a history (bench/scale.ts); default: a fresh file.
+   * `profileDir`: write a CPU profile of the drain alone there (`pipeline-<campaigns>.cpuprofile`).
+   */
+  options: { databaseUrl?: string; profileDir?: string } = {},
 ): Promise<PipelineFigures> {
   const { dir, config } = setupWorkspace(campaignCount);
   const events = makeEvents(count);
@@ -141,11 +145,13 @@ export async function measurePipeline(
   const workspace = config.workspaces[0]!;
   // The dataset named in the bench configuration stands in for the CRM API.
   const worker = benchWorker(config, dir, handle);
+  const profiling = await startDrainProfile(options.profileDir ?? process.env.BENCH_PIPELINE_PROFILE);
   const cpu = process.cpuUsage();
   const started = performance.now();
   while ((await worker.runOnce()) > 0) {}
   const seconds = (performance.now() - started) / 1000;
   const used = process.cpuUsage(cpu);
+  await profiling?.stop(`pipeline-${campaignCount}`);
   const count1 = async (table: 'triggers' | 'decisions' | 'decision_rows' | 'decision_sets') =>
     Number(
       (
@@ -184,5 +190,25 @@ export async function measurePipeline(
     decisions,
     decisionRows,
     decisionSets,
+  };
+}
+
+/**
+ * A CPU profile of the drain alone (not the inbox fill) into `dir` (also BENCH_PIPELINE_PROFILE=<dir>),
+ * as `<dir>/pipeline-<campaigns>.cpuprofile` for `bench/profile.ts` to read.
+ */
+async function startDrainProfile(dir: string | undefined) {
+  if (!dir) return null;
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  return {
+    async stop(name: string) {
+      const { profile } = await session.post('Profiler.stop');
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(path.join(dir, `${name}.cpuprofile`), JSON.stringify(profile));
+      session.disconnect();
+    },
   };
 }

@@ -1,4 +1,4 @@
-import { type Kysely, type Selectable, type SelectQueryBuilder, sql } from 'kysely';
+import { CompiledQuery, type Kysely, type Selectable, sql } from 'kysely';
 import type { Dialect } from '../db/connect.js';
 import { relaxCommit } from '../db/relaxed-commit.js';
 import type { Database, EventTable, OutboxTable, TriggerTable } from '../db/types.js';
@@ -28,6 +28,7 @@ export interface ClaimOptions<T extends LeasedTable> {
  */
 export async function claim<T extends LeasedTable>(options: ClaimOptions<T>): Promise<Row<T>[]> {
   const { db, dialect, owner, now, leaseMs, limit } = options;
+  if (dialect === 'sqlite') return claimOnSqlite(options);
   const table = options.table as 'events';
   let candidates = db
     .selectFrom(table)
@@ -37,9 +38,7 @@ export async function claim<T extends LeasedTable>(options: ClaimOptions<T>): Pr
     .orderBy(options.orderBy as 'received_at')
     .limit(limit);
   if (options.due) candidates = candidates.where('next_attempt_at' as 'received_at', '<=', now);
-  if (dialect === 'postgres') candidates = candidates.forUpdate().skipLocked();
-  if (dialect === 'sqlite')
-    return (await claimOnSqlite(db, table, owner, now + leaseMs, candidates)) as Row<T>[];
+  candidates = candidates.forUpdate().skipLocked();
   // A lost claim is harmless (the rows stay claimable), so PostgreSQL need not flush it.
   const rows = await db.transaction().execute(async (trx) => {
     await relaxCommit(trx, dialect);
@@ -54,36 +53,56 @@ export async function claim<T extends LeasedTable>(options: ClaimOptions<T>): Pr
 }
 
 /**
- * SQLite: read the candidate rows, then lease them by rowid, in one `BEGIN IMMEDIATE`
- * transaction (the write lock is held from the start, so both statements see the same rows
- * and no other process's write lands between them). Measured on 500 stored events:
- * `UPDATE … RETURNING *` took 7–10 ms, this read plus a plain UPDATE 4–5 ms — RETURNING
- * buffers every row it changes before handing one back (https://sqlite.org/lang_returning.html).
+ * SQLite: read the candidate rows with their rowids, then lease exactly those by rowid, in
+ * one `BEGIN IMMEDIATE` transaction (the write lock is held from the start, so no other
+ * process's write lands between the two). One walk of the work index: before, the candidate
+ * subquery ran twice (`… WHERE id IN (candidates)`, then `… WHERE rowid IN (candidates)`),
+ * and `UPDATE … RETURNING *` was slower still — it buffers every row it changes before
+ * handing one back (https://sqlite.org/lang_returning.html). Both statements are fixed SQL
+ * texts (the rowids go as one JSON array), so they stay prepared.
  */
-async function claimOnSqlite(
-  db: Kysely<Database>,
-  table: 'events',
-  owner: string,
-  leaseUntil: number,
-  candidates: SelectQueryBuilder<Database, 'events', { id: string }>,
-): Promise<Selectable<EventTable>[]> {
+async function claimOnSqlite<T extends LeasedTable>(options: ClaimOptions<T>): Promise<Row<T>[]> {
+  const { db, owner, now, leaseMs, limit, due, orderBy } = options;
+  const table = tableName(options.table);
+  const leaseUntil = now + leaseMs;
+  const select = `select *, rowid as "claim_rowid" from "${table}" where "status" = ? and "lease_until" < ?${due ? ' and "next_attempt_at" <= ?' : ''} order by "${orderBy}" limit ?`;
+  const lease = `update "${table}" set "lease_owner" = ?, "lease_until" = ? where rowid in (select value from json_each(?))`;
   return db.connection().execute(async (connection) => {
     await sql`begin immediate`.execute(connection);
     try {
-      const rows = await connection.selectFrom(table).selectAll().where('id', 'in', candidates).execute();
+      const found = await connection.executeQuery(
+        CompiledQuery.raw(select, due ? ['pending', now, now, limit] : ['pending', now, limit]),
+      );
+      const rows = found.rows as unknown as {
+        lease_owner: string | null;
+        lease_until: number;
+        claim_rowid?: number;
+      }[];
+      const rowids: number[] = [];
+      // In place, no copies: the rowid column comes last, and deleting the last property
+      // added keeps the row a fast object in V8 (a rest spread per row was 3 % of the drain).
+      for (const row of rows) {
+        rowids.push(row.claim_rowid as number);
+        delete row.claim_rowid;
+        row.lease_owner = owner;
+        row.lease_until = leaseUntil;
+      }
       if (rows.length > 0)
-        await connection
-          .updateTable(table)
-          .set({ lease_owner: owner, lease_until: leaseUntil })
-          .where(sql<string>`rowid`, 'in', candidates.clearSelect().select(sql<string>`rowid`.as('id')))
-          .execute();
+        await connection.executeQuery(CompiledQuery.raw(lease, [owner, leaseUntil, JSON.stringify(rowids)]));
       await sql`commit`.execute(connection);
-      return rows.map((r) => ({ ...r, lease_owner: owner, lease_until: leaseUntil }));
+      return rows as unknown as Row<T>[];
     } catch (error) {
       await sql`rollback`.execute(connection).catch(() => {});
       throw error;
     }
   });
+}
+
+/** The table's name for hand-written SQL: one of the three leased tables, never input. */
+function tableName(table: LeasedTable): LeasedTable {
+  if (table !== 'events' && table !== 'triggers' && table !== 'outbox')
+    throw new Error(`[@hookpost/connector] not a leased table: ${String(table)}`);
+  return table;
 }
 
 export type EventRow = Selectable<EventTable>;

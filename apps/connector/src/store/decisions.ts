@@ -23,6 +23,16 @@ export const DECISION_COLUMNS = [
   'created_at',
 ] as const;
 
+/** A quiet decision as its set stores it: `[campaign_id, reason, detail]`. */
+type QuietEntry = [string, string | null, string | null];
+
+const sameEntries = (a: readonly QuietEntry[], b: readonly QuietEntry[]) =>
+  a.length === b.length &&
+  a.every((x, i) => {
+    const y = b[i] as QuietEntry;
+    return x[0] === y[0] && x[1] === y[1] && x[2] === y[2];
+  });
+
 /** A decision that only says the campaign is not about this event: no recipient, no piece. */
 const isQuiet = (d: DecisionTable) =>
   d.outcome === 'no_match' && d.recipient_ref === '' && d.trigger_id === null;
@@ -64,32 +74,37 @@ export async function writeDecisions(
   decisions: readonly DecisionTable[],
 ): Promise<Map<string, QuietDecisions>> {
   const rows: DecisionTable[] = [];
-  const quiet = new Map<string, { run: number; entries: (string | null)[][] }>();
+  const quiet = new Map<string, { run: number; entries: QuietEntry[] }>();
+  // An event's decisions come together: the current event's entry saves a lookup per decision.
+  let current: { eventId: string; run: number; entries: QuietEntry[] } | undefined;
   for (const d of decisions) {
     if (!isQuiet(d)) {
       rows.push(d);
       continue;
     }
-    const run = quiet.get(d.event_id);
-    if (run) run.entries.push([d.campaign_id, d.reason, d.detail]);
-    else quiet.set(d.event_id, { run: d.run, entries: [[d.campaign_id, d.reason, d.detail]] });
+    if (current?.eventId !== d.event_id) {
+      const known = quiet.get(d.event_id);
+      current = { eventId: d.event_id, run: known?.run ?? d.run, entries: known?.entries ?? [] };
+      if (!known) quiet.set(d.event_id, current);
+    }
+    current.entries.push([d.campaign_id, d.reason, d.detail]);
   }
   const sets = new Map<string, DecisionSetTable>();
   const named = new Map<string, QuietDecisions>();
+  // Most events of a batch decide alike: compared with the event before, entry by entry,
+  // the set is known without serialising and hashing its text again (50 campaigns: ~3 KB).
+  let previous: { entries: QuietEntry[]; id: string } | undefined;
   for (const [eventId, { run, entries }] of quiet) {
-    const text = JSON.stringify(entries);
-    const id = decisionSetId(text);
-    sets.set(id, { id, entries: text });
-    named.set(eventId, { set: id, run });
+    if (!previous || !sameEntries(entries, previous.entries)) {
+      const text = JSON.stringify(entries);
+      const id = decisionSetId(text);
+      sets.set(id, { id, entries: text });
+      previous = { entries, id };
+    }
+    named.set(eventId, { set: previous.id, run });
   }
-  for (let i = 0; i < rows.length; i += ROWS_PER_INSERT)
-    await insertManyIgnoringConflicts(
-      trx,
-      dialect,
-      'decision_rows',
-      DECISION_COLUMNS,
-      rows.slice(i, i + ROWS_PER_INSERT),
-    );
+  for (const [from, to] of insertChunks(rows.length, dialect))
+    await insertManyIgnoringConflicts(trx, dialect, 'decision_rows', DECISION_COLUMNS, rows.slice(from, to));
   // In id order, so two PostgreSQL batches never wait on each other's new sets crosswise
   // (a deadlock); an existing set is touched, not skipped, so its row is locked until this
   // batch commits and pruning cannot delete it under the events about to name it.
@@ -101,6 +116,30 @@ export async function writeDecisions(
       .onConflict((oc) => oc.column('id').doUpdateSet((eb) => ({ entries: eb.ref('excluded.entries') })))
       .execute();
   return named;
+}
+
+/**
+ * `[from, to)` slices for multi-row inserts of `count` rows. On SQLite, power-of-two sizes
+ * only (256, 128, …, 1 after full chunks of `ROWS_PER_INSERT`): the statement text depends on the
+ * row count, and a handful of sizes stays prepared in the statement cache where every batch's
+ * own count (1 to 500 rows) was a new statement to compile. PostgreSQL: one statement per
+ * `ROWS_PER_INSERT` rows (each statement is a round trip there).
+ */
+export function insertChunks(count: number, dialect: Dialect): [number, number][] {
+  const chunks: [number, number][] = [];
+  let from = 0;
+  for (; count - from >= ROWS_PER_INSERT; from += ROWS_PER_INSERT)
+    chunks.push([from, from + ROWS_PER_INSERT]);
+  if (dialect === 'postgres') {
+    if (from < count) chunks.push([from, count]);
+    return chunks;
+  }
+  for (let size = 256; size >= 1; size /= 2)
+    if (count - from >= size) {
+      chunks.push([from, from + size]);
+      from += size;
+    }
+  return chunks;
 }
 
 /**

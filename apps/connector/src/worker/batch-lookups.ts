@@ -1,6 +1,7 @@
 import { identityKey, type PolicyLookups, type SuppressionQuery, suppressionQuery } from '@hookpost/core';
 import type { ExpressionBuilder, Kysely } from 'kysely';
 import type { Database } from '../db/types.js';
+import { inValues } from '../db/value-list.js';
 import type { Evaluation } from './plan.js';
 
 interface Send {
@@ -22,15 +23,6 @@ export interface BatchLookups extends PolicyLookups {
 const countsAsSent = (eb: ExpressionBuilder<Database, 'triggers'>) =>
   eb.or([eb('status', '!=', 'cancelled'), eb('attempts', '>', 0)]);
 
-// Keeps IN lists well under SQLite's bound-parameter limit.
-const IN_CHUNK = 500;
-
-function chunks<T>(items: readonly T[]): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += IN_CHUNK) out.push(items.slice(i, i + IN_CHUNK));
-  return out;
-}
-
 /**
  * Policy lookups for one batch of one workspace, answered from memory: the past sends of
  * every recipient in the batch and the matching suppression entries are read in a few
@@ -45,24 +37,26 @@ export async function preloadLookups(
   hashes: readonly string[],
 ): Promise<BatchLookups> {
   const sends: Send[] = [];
-  for (const keys of chunks([...new Set(recipientKeys)])) {
+  const keys = [...new Set(recipientKeys)];
+  if (keys.length > 0) {
     const rows = await trx
       .selectFrom('triggers')
       .select(['recipient_key', 'campaign_id', 'created_at'])
       .where('workspace_id', '=', workspaceId)
-      .where('recipient_key', 'in', keys)
+      .where(inValues(trx, 'recipient_key', keys))
       .where(countsAsSent)
       .execute();
     for (const r of rows)
       sends.push({ recipientKey: r.recipient_key, campaignId: r.campaign_id, createdAt: r.created_at });
   }
   const suppressed = new Set<string>();
-  for (const values of chunks([...new Set(hashes)])) {
+  const values = [...new Set(hashes)];
+  if (values.length > 0) {
     const rows = await trx
       .selectFrom('suppressions')
       .select('value')
       .where('workspace_id', '=', workspaceId)
-      .where('value', 'in', values)
+      .where(inValues(trx, 'value', values))
       .execute();
     for (const r of rows) suppressed.add(r.value);
   }

@@ -1,7 +1,8 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { Dialect } from '../db/connect.js';
 import { relaxCommit } from '../db/relaxed-commit.js';
 import type { Database, DecisionTable, EventStatus } from '../db/types.js';
+import { inValues } from '../db/value-list.js';
 import { requestPlatformCancel } from '../mail/cancel.js';
 import type { EventRow } from '../queue/claim.js';
 import { writeDecisions } from '../store/decisions.js';
@@ -29,12 +30,24 @@ export interface Committed {
   triggers: string[];
 }
 
+/** Thrown inside the optimistic batch transaction to roll it back: some lease was lost. */
+const LEASE_LOST = Symbol('lease lost');
+
 /**
  * Decides and writes a batch of evaluated events in one transaction. Events whose lease
  * we lost are skipped (another worker owns them: no event is decided twice). Inside the
  * transaction events are decided one after another, so each one's policies see the
  * triggers of the events before it; a trigger colliding on its dedupe key (a concurrent
  * process got there first) becomes `already_sent`. One commit for the whole batch.
+ *
+ * While the leases are fresh (`leaseMs` given and every lease with at least half of it left)
+ * the lease check is optimistic: the batch is decided as if every lease held, and the
+ * closing status UPDATEs only touch rows still `pending` and leased to `owner` (on
+ * PostgreSQL they lock them, re-checking the newest row version). If any row was not (its
+ * lease ran out and another process took it, or an operator changed it), the transaction
+ * rolls back and the batch is decided again with the leases read (and locked) first. A
+ * lost lease is rare; the read it saves was a fifth of the batch's SQLite time, and on
+ * PostgreSQL a round trip plus a row lock (a WAL record) per event.
  */
 export async function commitBatch(
   db: Kysely<Database>,
@@ -42,30 +55,39 @@ export async function commitBatch(
   owner: string,
   items: readonly CommitItem[],
   now: number,
+  /** The lease the items were claimed with; without it the leases are always read first. */
+  { leaseMs }: { leaseMs?: number } = {},
 ): Promise<Committed[]> {
   if (items.length === 0) return [];
+  // Optimistic only while every lease has at least half its time left: then no other
+  // process can have taken one, and the rare loser (an operator's change) pays the redo. A
+  // batch that ran long (an overloaded machine, a slow CRM) may have lost some: read first,
+  // so the ones still held commit at once instead of after a redo (which could outlast them).
+  const leaseLeftMs = Math.min(...items.map((i) => Number(i.row.lease_until))) - now;
+  if (leaseMs !== undefined && leaseLeftMs >= leaseMs / 2) {
+    try {
+      return await decideBatch(db, dialect, owner, items, now, false);
+    } catch (error) {
+      if (error !== LEASE_LOST) throw error;
+    }
+  }
+  return decideBatch(db, dialect, owner, items, now, true);
+}
+
+async function decideBatch(
+  db: Kysely<Database>,
+  dialect: Dialect,
+  owner: string,
+  items: readonly CommitItem[],
+  now: number,
+  checkLeases: boolean,
+): Promise<Committed[]> {
   return db.transaction().execute(async (trx) => {
     await relaxCommit(trx, dialect);
     if (dialect === 'postgres')
       await takeDecideLocks(trx, decideLockKeys(items.map((i) => i.evaluation.workspace)));
-    // Filter on the primary key only: with `status = 'pending'` in the WHERE, SQLite's
-    // planner walks the status index over every pending row instead.
-    let ownedQuery = trx
-      .selectFrom('events')
-      .select(['id', 'status', 'lease_owner'])
-      .where(
-        'id',
-        'in',
-        items.map((i) => i.row.id),
-      );
-    if (dialect === 'postgres') ownedQuery = ownedQuery.forUpdate();
-    const owned = new Set(
-      (await ownedQuery.execute())
-        .filter((r) => r.lease_owner === owner && r.status === 'pending')
-        .map((r) => r.id),
-    );
-
-    const mine = items.filter((i) => owned.has(i.row.id));
+    const owned = checkLeases ? await heldLeases(trx, dialect, owner, items) : null;
+    const mine = owned ? items.filter((i) => owned.has(i.row.id)) : items;
     const lookups = await lookupsFor(
       trx,
       mine.map((i) => i.evaluation),
@@ -191,8 +213,9 @@ export async function commitBatch(
       group.ids.push(c.eventId);
       byOutcome.set(key, group);
     }
+    let updated = 0;
     for (const group of byOutcome.values()) {
-      await trx
+      let update = trx
         .updateTable('events')
         .set({
           status: group.status,
@@ -203,9 +226,44 @@ export async function commitBatch(
           decision_set: group.set,
           decision_run: group.run,
         })
-        .where('id', 'in', group.ids)
-        .execute();
+        .where(inValues(trx, 'id', group.ids));
+      // SQLite `+status`: the id list is what selects the rows; with a plain `status = ` its
+      // planner walks the status index over every pending row instead (EXPLAIN QUERY PLAN).
+      if (!checkLeases)
+        update = update
+          .where('lease_owner', '=', owner)
+          .where(dialect === 'sqlite' ? sql<string>`+${sql.ref('status')}` : 'status', '=', 'pending');
+      updated += Number((await update.executeTakeFirst()).numUpdatedRows);
     }
+    if (!checkLeases && updated !== committed.length) throw LEASE_LOST;
     return committed;
   });
+}
+
+/**
+ * The ids of the items whose events are still `pending` and leased to `owner`; locked on
+ * PostgreSQL until the batch commits. Filtered on the primary key only: with
+ * `status = 'pending'` in the WHERE, SQLite's planner walks the status index over every
+ * pending row instead.
+ */
+async function heldLeases(
+  trx: Kysely<Database>,
+  dialect: Dialect,
+  owner: string,
+  items: readonly CommitItem[],
+): Promise<Set<string>> {
+  let query = trx
+    .selectFrom('events')
+    .select(['id', 'status', 'lease_owner'])
+    .where(
+      inValues(
+        trx,
+        'id',
+        items.map((i) => i.row.id),
+      ),
+    );
+  if (dialect === 'postgres') query = query.forUpdate();
+  return new Set(
+    (await query.execute()).filter((r) => r.lease_owner === owner && r.status === 'pending').map((r) => r.id),
+  );
 }

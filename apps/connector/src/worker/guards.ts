@@ -1,12 +1,10 @@
 import type { Kysely } from 'kysely';
 import type { Database, PropertyClockTable } from '../db/types.js';
+import { inValues } from '../db/value-list.js';
 import { recordRef } from '../store/ids.js';
 import { crmHashOf, redactedPayload, tombstonedHashes, tombstoneKey } from '../store/tombstones.js';
 import type { Evaluation, EventPlan } from './plan.js';
 import { saveClocks } from './property-clocks.js';
-
-// Keeps IN lists well under SQLite's bound-parameter limit.
-const IN_CHUNK = 500;
 
 interface Clock {
   occurredAt: number;
@@ -48,13 +46,13 @@ export async function loadGuards(trx: Kysely<Database>, evaluations: readonly Ev
     workspaces.add(workspace.id);
     if (event.changes) refs.add(recordRef(event.platform, event.objectType, event.objectId));
   }
-  const refList = [...refs];
-  for (let i = 0; i < refList.length; i += IN_CHUNK) {
+  if (refs.size > 0) {
+    // Each list as one parameter: the statement's text, and so its prepared form, stays the same.
     const rows = await trx
       .selectFrom('property_clocks')
       .selectAll()
-      .where('workspace_id', 'in', [...workspaces])
-      .where('record_ref', 'in', refList.slice(i, i + IN_CHUNK))
+      .where(inValues(trx, 'workspace_id', [...workspaces]))
+      .where(inValues(trx, 'record_ref', [...refs]))
       .execute();
     for (const r of rows)
       clocks.set(clockKey(r.workspace_id, r.record_ref, r.property), {

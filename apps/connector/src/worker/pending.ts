@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../db/types.js';
+import { inValues } from '../db/value-list.js';
 import { cancellableAfterHandOff } from '../mail/cancel.js';
 import type { PendingTrigger } from './plan.js';
 
@@ -27,7 +28,7 @@ export async function pendingTriggersFor(
     .where((eb) =>
       eb.or([eb(sql<string>`${sql.ref('status')} || ''`, '=', 'pending'), cancellableAfterHandOff(eb)]),
     )
-    .where((eb) => eb.or([eb('source_ref', 'in', unique), eb('recipient_ref', 'in', unique)]))
+    .where((eb) => eb.or([inValues(db, 'source_ref', unique), inValues(db, 'recipient_ref', unique)]))
     .execute();
   for (const trigger of pending) {
     for (const ref of new Set([trigger.source_ref, trigger.recipient_ref])) {

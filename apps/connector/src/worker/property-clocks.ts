@@ -1,13 +1,11 @@
 import { CompiledQuery, type Kysely } from 'kysely';
 import type { Database, PropertyClockTable } from '../db/types.js';
-
-// 5 parameters a row: well under SQLite's 32,766 and PostgreSQL's 65,535 bound parameters.
-const ROWS_PER_STATEMENT = 500;
+import { insertChunks } from '../store/decisions.js';
 
 const COLUMNS = ['workspace_id', 'record_ref', 'property', 'occurred_at', 'event_id'] as const;
 
-// Statement texts by placeholder style and row count; few shapes, so SQLite's prepared
-// statement cache (db/statement-cache.ts) keeps them too.
+// Statement texts by placeholder style and row count; the counts come from `insertChunks`
+// (few sizes), so SQLite's prepared statement cache (db/statement-cache.ts) keeps them too.
 const texts = new Map<string, string>();
 
 function upsertText(numbered: boolean, rows: number): string {
@@ -40,8 +38,8 @@ export async function saveClocks(trx: Kysely<Database>, rows: readonly PropertyC
     .where('property', '=', '')
     .compile()
     .sql.includes('$1');
-  for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
-    const chunk = rows.slice(i, i + ROWS_PER_STATEMENT);
+  for (const [from, to] of insertChunks(rows.length, numbered ? 'postgres' : 'sqlite')) {
+    const chunk = rows.slice(from, to);
     const parameters: unknown[] = [];
     for (const row of chunk)
       parameters.push(row.workspace_id, row.record_ref, row.property, row.occurred_at, row.event_id);

@@ -1,11 +1,9 @@
 import { type CampaignTrigger, type Recipient, suppressionQuery } from '@hookpost/core';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/types.js';
+import { inValues } from '../db/value-list.js';
 import { readTriggerPayload, writeRecipientHashes, writeTriggerPayload } from '../store/trigger-row.js';
 import type { EventPlan } from './plan.js';
-
-// Keeps IN lists well under SQLite's bound-parameter limit.
-const IN_CHUNK = 500;
 
 interface Known {
   status: string;
@@ -14,6 +12,8 @@ interface Known {
   hashes: string;
   /** The stored payload as plain JSON (validated only before a write). */
   json?: { purged?: boolean; recipient?: { crm?: unknown } };
+  /** The recipient (as JSON) the piece was last found to print already: the next same refresh is a no-op. */
+  printing?: string;
 }
 
 export interface Refresher {
@@ -23,6 +23,19 @@ export interface Refresher {
   cancelled(triggerId: string): void;
   /** The batch moved or purged pieces (a merge, a privacy deletion): read them again. */
   forget(): void;
+}
+
+// Across batches, both pure functions of their key (bounded; cleared when full):
+// a recipient's hashes text (three SHA-256s) by the recipient's JSON, and, by a piece's
+// stored payload text, the recipient JSON it was found to print already. A record's pieces
+// wait for days while its events keep asking to refresh them, batch after batch.
+const CACHE_SIZE = 1_000;
+const hashTexts = new Map<string, string>();
+const printsAlready = new Map<string, string>();
+
+function remember(cache: Map<string, string>, key: string, value: string): void {
+  if (cache.size >= CACHE_SIZE) cache.clear();
+  cache.set(key, value);
 }
 
 /**
@@ -38,11 +51,11 @@ export async function createRefresher(
 ): Promise<Refresher> {
   const known = new Map<string, Known>();
   const ids = [...new Set(triggerIds)];
-  for (let i = 0; i < ids.length; i += IN_CHUNK) {
+  if (ids.length > 0) {
     const rows = await trx
       .selectFrom('triggers')
       .select(['id', 'payload', 'attempts', 'status', 'recipient_hashes'])
-      .where('id', 'in', ids.slice(i, i + IN_CHUNK))
+      .where(inValues(trx, 'id', ids))
       .execute();
     for (const r of rows)
       known.set(r.id, {
@@ -53,14 +66,11 @@ export async function createRefresher(
       });
   }
 
-  // Three SHA-256s per recipient: computed once per batch for every piece of the same person.
-  const hashTexts = new Map<string, string>();
-  function hashesOf(recipient: Recipient): string {
-    const key = JSON.stringify(recipient);
+  function hashesOf(recipient: Recipient, key: string): string {
     let text = hashTexts.get(key);
     if (text === undefined) {
       text = writeRecipientHashes(suppressionQuery(recipient));
-      hashTexts.set(key, text);
+      remember(hashTexts, key, text);
     }
     return text;
   }
@@ -88,6 +98,14 @@ export async function createRefresher(
     async refresh({ triggerId, recipient }, now) {
       const entry = await read(triggerId);
       if (entry?.status !== 'pending' || entry.attempts > 0) return;
+      // Every event of the record asks again, mostly with the same recipient: compared once.
+      const asked = JSON.stringify(recipient);
+      if (entry.printing === asked) return;
+      // The same stored text asked for the same recipient by an earlier batch: no change then either.
+      if (printsAlready.get(entry.payload) === asked && hashesOf(recipient, asked) === entry.hashes) {
+        entry.printing = asked;
+        return;
+      }
       entry.json ??= JSON.parse(entry.payload) as NonNullable<Known['json']>;
       if (entry.json.purged === true) return;
       const { email: _email, ...printable } = recipient;
@@ -96,8 +114,12 @@ export async function createRefresher(
         ...entry.json,
         recipient: { ...printable, crm: entry.json.recipient?.crm },
       });
-      const hashes = hashesOf(recipient);
-      if (same === entry.payload && hashes === entry.hashes) return;
+      const hashes = hashesOf(recipient, asked);
+      if (same === entry.payload && hashes === entry.hashes) {
+        entry.printing = asked;
+        remember(printsAlready, entry.payload, asked);
+        return;
+      }
       const payload = readTriggerPayload(entry.payload);
       if (!payload) return;
       const next: CampaignTrigger = { ...payload, recipient: { ...printable, crm: payload.recipient.crm } };
@@ -108,7 +130,7 @@ export async function createRefresher(
         .where('id', '=', triggerId)
         .where('status', '=', 'pending')
         .execute();
-      Object.assign(entry, { payload: text, hashes, json: next });
+      Object.assign(entry, { payload: text, hashes, json: next, printing: asked });
     },
     cancelled(triggerId) {
       const entry = known.get(triggerId);

@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { AdapterRegistry } from '../adapters/registry.js';
 import type { Dialect } from '../db/connect.js';
 import type { Database } from '../db/types.js';
+import { inValues } from '../db/value-list.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
 import type { EventRow } from '../queue/claim.js';
@@ -150,14 +151,14 @@ export function createWorker(options: WorkerOptions): Worker {
           processed_at: at,
           lease_owner: null,
         })
-        .where('id', 'in', unrouted)
+        .where(inValues(db, 'id', unrouted))
         .where('lease_owner', '=', owner)
         .execute();
     }
     for (const p of prepared) if (p.error !== undefined) await recordFailure(p.row, p.error, at, p.malformed);
     const items = prepared.flatMap((p) => (p.evaluation ? [{ row: p.row, evaluation: p.evaluation }] : []));
     try {
-      const committed = await relaxed((db) => commitBatch(db, dialect, owner, items, at));
+      const committed = await relaxed((db) => commitBatch(db, dialect, owner, items, at, { leaseMs }));
       // Counted per batch: a labelled inc per decision hashed its labels 50 times an event (cpu-prof).
       const decided = new Map<string, { outcome: string; campaign: string; n: number }>();
       for (const c of committed) {
