@@ -5,8 +5,9 @@
 // through better-sqlite3 (a commit blocks the thread: its WAL fsync, and a WAL
 // auto-checkpoint when the commit crosses `wal_autocheckpoint`).
 import { statSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { createRequire, syncBuiltinESMExports } from 'node:module';
 import { monitorEventLoopDelay, PerformanceObserver, performance } from 'node:perf_hooks';
+import workerThreads from 'node:worker_threads';
 
 const out = process.env.STALL_PROBE_OUT;
 // Epoch ms; SIGUSR2 starts the measured phase (earlier entries and delays are dropped).
@@ -51,6 +52,18 @@ try {
   process.stderr.write(`stall-probe: better-sqlite3 not patched: ${error}\n`);
 }
 
+/** [end, epoch ms (when the report arrived); duration ms; mode; WAL frames; frames copied] per checkpoint pass on the thread */
+const checkpoints = [];
+const Worker = workerThreads.Worker;
+workerThreads.Worker = class extends Worker {
+  constructor(...args) {
+    super(...args);
+    if (args[1]?.name !== 'hookpost-checkpointer') return;
+    this.on('message', (r) => checkpoints.push([now(), r.ms, r.mode, r.log, r.checkpointed]));
+  }
+};
+syncBuiltinESMExports();
+
 process.on('SIGUSR2', () => {
   phaseStart = now();
   delay.reset();
@@ -71,6 +84,7 @@ process.on('exit', () => {
       phaseStart,
       gcs: gcs.filter((g) => g[0] >= phaseStart),
       commits: commits.filter((c) => c[0] >= phaseStart),
+      checkpoints: checkpoints.filter((c) => c[0] >= phaseStart),
     }),
   );
 });

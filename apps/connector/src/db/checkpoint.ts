@@ -160,6 +160,7 @@ function checkpointLoop(data: LoopData, require: (id: string) => unknown): void 
   db.pragma(`busy_timeout = ${data.busyTimeoutMs}`);
   // A checkpoint syncs the WAL before copying and the database file after, at FULL as at NORMAL.
   db.pragma('synchronous = FULL');
+  const CATCH_UP_PASSES = 4;
   const pageSize = db.pragma('page_size', { simple: true }) as number;
   const restartAfterFrames = Math.max(1, Math.floor(data.restartAfterBytes / pageSize));
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -182,9 +183,19 @@ function checkpointLoop(data: LoopData, require: (id: string) => unknown): void 
   const pass = () => {
     if (stopped) return;
     try {
-      const passive = checkpoint('passive');
+      let passive = checkpoint('passive');
       if (passive.log > 0) parentPort?.postMessage(passive);
-      if (passive.log >= restartAfterFrames) parentPort?.postMessage(checkpoint('restart'));
+      if (passive.log >= restartAfterFrames) {
+        // Catch up first with more PASSIVE passes (writers go on meanwhile) while each still
+        // copies many frames, so the RESTART, which holds writers off, has few left to copy.
+        for (let i = 0; i < CATCH_UP_PASSES; i++) {
+          const before = passive.checkpointed;
+          passive = checkpoint('passive');
+          parentPort?.postMessage(passive);
+          if (passive.checkpointed - before < restartAfterFrames / 16) break;
+        }
+        parentPort?.postMessage(checkpoint('restart'));
+      }
     } catch {
       // SQLITE_BUSY past the busy timeout, or a transient I/O error: retried next tick.
     }

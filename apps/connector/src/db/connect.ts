@@ -3,6 +3,7 @@ import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import type { Pool } from 'pg';
+import { beginImmediate } from './begin-immediate.js';
 import { CHECKPOINT_DEFAULTS, type CheckpointerOptions, startCheckpointer } from './checkpoint.js';
 import { cachingStatements, rememberSqlite } from './statement-cache.js';
 import type { Database } from './types.js';
@@ -109,7 +110,10 @@ function openSqlite(
   sqlite.pragma(
     `wal_autocheckpoint = ${checkpointer ? Math.max(autoPages, Math.ceil((4 * restartBytes) / pageSize)) : autoPages}`,
   );
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingStatements(sqlite) }) });
+  const statements = cachingStatements(sqlite);
+  const db = new Kysely<Database>({
+    dialect: new SqliteDialect({ database: readOnly ? statements : beginImmediate(statements) }),
+  });
   rememberSqlite(db, sqlite);
   return {
     db,
