@@ -19,6 +19,10 @@ export interface OpenLoopResult {
    */
   sendLagP99: number;
   sendLagMax: number;
+  /** When the first request was due, epoch ms (to line the run up with a server's own records). */
+  startedAtEpochMs: number;
+  /** The requests at or above p99: when each was due (epoch ms) and its latency (ms). */
+  slowest: [dueAtEpochMs: number, latencyMs: number][];
   /** Non-2xx answers and transport errors. */
   errors: number;
   /** The machine's 1-minute load average at the end of the run (other processes share it). */
@@ -46,6 +50,7 @@ export async function openLoop(options: {
   if (target.hostname !== '127.0.0.1') throw new Error('open-loop load only to 127.0.0.1');
   const agent = new Agent({ keepAlive: true, maxSockets: Number.POSITIVE_INFINITY });
   const latencies: number[] = [];
+  const answers: [number, number][] = [];
   const sendLags: number[] = [];
   let errors = 0;
   let sent = 0;
@@ -67,6 +72,7 @@ export async function openLoop(options: {
             if ((res.statusCode ?? 0) >= 300) errors++;
             const latency = performance.now() - dueAt;
             latencies.push(latency);
+            answers.push([performance.timeOrigin + dueAt, latency]);
             options.onAnswer?.(performance.timeOrigin + dueAt, latency);
             resolve();
           });
@@ -107,6 +113,8 @@ export async function openLoop(options: {
     p90: Math.round(at(0.9) * 10) / 10,
     p99: Math.round(at(0.99) * 10) / 10,
     max: Math.round((latencies.at(-1) ?? 0) * 10) / 10,
+    startedAtEpochMs: performance.timeOrigin + started,
+    slowest: answers.filter(([, latency]) => latency >= at(0.99)),
     sendLagP99: Math.round(at(0.99, sendLags) * 10) / 10,
     sendLagMax: Math.round((sendLags.at(-1) ?? 0) * 10) / 10,
     errors,

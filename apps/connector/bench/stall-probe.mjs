@@ -3,18 +3,24 @@
 // open-loop tail: event-loop delay (perf_hooks monitorEventLoopDelay), garbage-collection
 // pauses (PerformanceObserver 'gc' entries) and the wall time of every SQLite commit run
 // through better-sqlite3 (a commit blocks the thread: its WAL fsync, and a WAL
-// auto-checkpoint when the commit crosses `wal_autocheckpoint`).
+// auto-checkpoint when the commit crosses `wal_autocheckpoint`), and the passes of the
+// checkpoint thread (src/db/checkpoint.ts) when there is one. Read by bench/stall-evidence.ts.
 import { statSync, writeFileSync } from 'node:fs';
 import { createRequire, syncBuiltinESMExports } from 'node:module';
 import { monitorEventLoopDelay, PerformanceObserver, performance } from 'node:perf_hooks';
 import workerThreads from 'node:worker_threads';
 
 const out = process.env.STALL_PROBE_OUT;
-// Epoch ms; SIGUSR2 starts the measured phase (earlier entries and delays are dropped).
+/** Epoch ms: every record carries one, to be lined up with the load generator's. */
 const now = () => performance.timeOrigin + performance.now();
-let phaseStart = now();
 const delay = monitorEventLoopDelay({ resolution: 1 });
 delay.enable();
+/** [end of the second, epoch ms; p99 ms; max ms] of the event-loop delay, per second */
+const delays = [];
+setInterval(() => {
+  delays.push([now(), delay.percentile(99) / 1e6, delay.max / 1e6]);
+  delay.reset();
+}, 1000).unref();
 /** [start, epoch ms; duration ms; kind] */
 const gcs = [];
 new PerformanceObserver((list) => {
@@ -22,7 +28,10 @@ new PerformanceObserver((list) => {
     gcs.push([performance.timeOrigin + e.startTime, e.duration, e.detail?.kind ?? e.kind]);
 }).observe({ entryTypes: ['gc'] });
 
-/** [start, epoch ms; duration ms; 1 when it ran a checkpoint] per commit */
+/**
+ * [start, epoch ms; duration ms; 1 when the database file was written meanwhile] per commit:
+ * without a checkpoint thread, only the commit's own automatic checkpoint writes it.
+ */
 const commits = [];
 try {
   const require = createRequire(process.env.STALL_PROBE_FROM ?? import.meta.url);
@@ -32,8 +41,7 @@ try {
     const statement = prepare.call(this, source, ...rest);
     if (/^\s*commit/i.test(source)) {
       const run = statement.run;
-      // Only a checkpoint writes the database file itself (commits append to the WAL): a
-      // commit during which its mtime moved ran the automatic checkpoint.
+      // Only a checkpoint writes the database file itself (commits append to the WAL).
       const file = this.name;
       const mtime = () => statSync(file, { bigint: true, throwIfNoEntry: false })?.mtimeNs ?? 0n;
       statement.run = function (...args) {
@@ -64,27 +72,7 @@ workerThreads.Worker = class extends Worker {
 };
 syncBuiltinESMExports();
 
-process.on('SIGUSR2', () => {
-  phaseStart = now();
-  delay.reset();
-});
-
 process.on('exit', () => {
   if (!out) return;
-  delay.disable();
-  writeFileSync(
-    out,
-    JSON.stringify({
-      eventLoopDelayMs: {
-        p50: delay.percentile(50) / 1e6,
-        p90: delay.percentile(90) / 1e6,
-        p99: delay.percentile(99) / 1e6,
-        max: delay.max / 1e6,
-      },
-      phaseStart,
-      gcs: gcs.filter((g) => g[0] >= phaseStart),
-      commits: commits.filter((c) => c[0] >= phaseStart),
-      checkpoints: checkpoints.filter((c) => c[0] >= phaseStart),
-    }),
-  );
+  writeFileSync(out, JSON.stringify({ delays, gcs, commits, checkpoints }));
 });

@@ -68,10 +68,10 @@ export function applyHeapDefaults(
 
 /**
  * Sets again the flags `applyHeapDefaults` set (nothing if it did not run). Starting a
- * `worker_threads` thread puts V8's process-wide flags set at run time back to their
- * defaults (measured on Node 20: the main thread's young generation grew to 2 × 16 MB and
- * its scavenges fell sevenfold after a thread started); a module that starts a thread calls
- * this once the thread is online.
+ * `worker_threads` thread puts `--semi-space-growth-factor` back to V8's default while the
+ * new thread sets up its heap (measured on Node 20: after a thread started, the main
+ * thread's young generation grew and its scavenges fell up to sevenfold under the same
+ * load); a module that starts a thread calls this until the thread is online.
  */
 export function reapplyHeapDefaults(): void {
   if (applied.length > 0) setFlagsFromString(applied.join(' '));

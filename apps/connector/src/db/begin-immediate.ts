@@ -9,7 +9,7 @@ import type { SqliteDatabase } from 'kysely';
  * https://sqlite.org/rescode.html#busy). `begin immediate` takes the write lock up front and
  * waits for it under the busy timeout instead. Every other statement passes through.
  *
- * On a connection that writes only: a read-only connection cannot begin immediate.
+ * For writable connections only: a read-only connection cannot begin immediate.
  */
 export function beginImmediate(database: SqliteDatabase): SqliteDatabase {
   return {

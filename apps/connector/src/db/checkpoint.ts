@@ -113,7 +113,17 @@ export function startCheckpointer(file: string, options: CheckpointerOptions = {
     // automatic checkpoint on the serving connection is the fallback.
     worker.on('error', () => {});
     worker.on('message', (report: CheckpointReport) => options.onCheckpoint?.(report));
-    worker.once('online', reapplyHeapDefaults);
+    // A new thread's heap set-up puts V8's process-wide heap flags back to their defaults
+    // (heap.ts): set ours again on every turn of the event loop until the thread is online, so
+    // that no young-generation collection meanwhile grows the young generation.
+    const keepHeap = setInterval(reapplyHeapDefaults, 1);
+    keepHeap.unref();
+    const heapSettled = () => {
+      clearInterval(keepHeap);
+      reapplyHeapDefaults();
+    };
+    worker.once('online', heapSettled);
+    worker.once('exit', heapSettled);
     thread = { worker, exited };
   };
   const startAfterBytes = options.startAfterBytes ?? CHECKPOINT_DEFAULTS.startAfterBytes;
