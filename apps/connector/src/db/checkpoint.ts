@@ -45,8 +45,8 @@ export interface Checkpointer {
 }
 
 export const CHECKPOINT_DEFAULTS = {
-  intervalMs: 200,
-  restartAfterBytes: 32 * 1024 * 1024,
+  intervalMs: 500,
+  restartAfterBytes: 64 * 1024 * 1024,
   startAfterBytes: 1024 * 1024,
   busyTimeoutMs: 1000,
 } as const;
@@ -170,7 +170,8 @@ function checkpointLoop(data: LoopData, require: (id: string) => unknown): void 
   db.pragma(`busy_timeout = ${data.busyTimeoutMs}`);
   // A checkpoint syncs the WAL before copying and the database file after, at FULL as at NORMAL.
   db.pragma('synchronous = FULL');
-  const CATCH_UP_PASSES = 4;
+  const CATCH_UP_PASSES = 8;
+  const CAUGHT_UP_FRAMES = 256;
   const pageSize = db.pragma('page_size', { simple: true }) as number;
   const restartAfterFrames = Math.max(1, Math.floor(data.restartAfterBytes / pageSize));
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -196,13 +197,15 @@ function checkpointLoop(data: LoopData, require: (id: string) => unknown): void 
       let passive = checkpoint('passive');
       if (passive.log > 0) parentPort?.postMessage(passive);
       if (passive.log >= restartAfterFrames) {
-        // Catch up first with more PASSIVE passes (writers go on meanwhile) while each still
-        // copies many frames, so the RESTART, which holds writers off, has few left to copy.
+        // Catch up first with more PASSIVE passes back to back (writers go on meanwhile),
+        // each copying what came in during the one before, until that is little: the
+        // RESTART holds writers off while it copies what is left and fsyncs, so what is left
+        // should be a commit or two, not the WAL's growth since the last pass.
         for (let i = 0; i < CATCH_UP_PASSES; i++) {
           const before = passive.checkpointed;
           passive = checkpoint('passive');
           parentPort?.postMessage(passive);
-          if (passive.checkpointed - before < restartAfterFrames / 16) break;
+          if (passive.checkpointed - before < CAUGHT_UP_FRAMES) break;
         }
         parentPort?.postMessage(checkpoint('restart'));
       }
