@@ -179,8 +179,7 @@ function checkpointLoop(data: LoopData, require: (id: string) => unknown): void 
   db.pragma(`busy_timeout = ${data.busyTimeoutMs}`);
   // A checkpoint syncs the WAL before copying and the database file after, at FULL as at NORMAL.
   db.pragma('synchronous = FULL');
-  const CATCH_UP_PASSES = 8;
-  const CAUGHT_UP_FRAMES = 256;
+  const CATCH_UP_PASSES = 16;
   const pageSize = db.pragma('page_size', { simple: true }) as number;
   const restartAfterFrames = Math.max(1, Math.floor(data.restartAfterBytes / pageSize));
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -200,24 +199,27 @@ function checkpointLoop(data: LoopData, require: (id: string) => unknown): void 
       ms: performance.now() - started,
     };
   };
+  // More PASSIVE passes back to back, each copying what came in during the one before.
+  // When one ends with the whole WAL copied before the next write begins, that write starts
+  // the WAL from its beginning (https://sqlite.org/wal.html#avoiding_excessively_large_wal_files):
+  // the WAL shrank without holding writers off. True when that happened.
+  const catchUp = (first: CheckpointReport) => {
+    let previous = first;
+    for (let i = 0; i < CATCH_UP_PASSES; i++) {
+      const next = checkpoint('passive');
+      parentPort?.postMessage(next);
+      if (next.log < previous.log) return true;
+      previous = next;
+    }
+    return false;
+  };
   const pass = () => {
     if (stopped) return;
     try {
-      let passive = checkpoint('passive');
+      const passive = checkpoint('passive');
       if (passive.log > 0) parentPort?.postMessage(passive);
-      if (passive.log >= restartAfterFrames) {
-        // Catch up first with more PASSIVE passes back to back (writers go on meanwhile),
-        // each copying what came in during the one before, until that is little: the
-        // RESTART holds writers off while it copies what is left and fsyncs, so what is left
-        // should be a commit or two, not the WAL's growth since the last pass.
-        for (let i = 0; i < CATCH_UP_PASSES; i++) {
-          const before = passive.checkpointed;
-          passive = checkpoint('passive');
-          parentPort?.postMessage(passive);
-          if (passive.checkpointed - before < CAUGHT_UP_FRAMES) break;
-        }
+      if (passive.log >= restartAfterFrames && !catchUp(passive))
         parentPort?.postMessage(checkpoint('restart'));
-      }
     } catch {
       // SQLITE_BUSY past the busy timeout, or a transient I/O error: retried next tick.
     }
