@@ -21,8 +21,9 @@ export interface CheckpointerOptions {
   /** Time between two passes, ms. Each pass copies what the WAL gained since the previous one. */
   intervalMs?: number;
   /**
-   * WAL size, in bytes, past which a pass also restarts the WAL (`wal_checkpoint(RESTART)`):
-   * the bound on the WAL file. Below it, passes are PASSIVE and never block a writer.
+   * WAL size, in bytes, past which the thread makes sure the WAL starts anew (PASSIVE passes
+   * back to back, then `wal_checkpoint(RESTART)` if need be): the bound on the WAL file.
+   * Below it, passes are PASSIVE only and never block a writer.
    */
   restartAfterBytes?: number;
   /**
@@ -71,10 +72,11 @@ interface LoopData {
  *
  * Each pass runs `wal_checkpoint(PASSIVE)`, which never blocks writers or readers. A writer
  * that keeps committing while a pass runs means the WAL is never fully copied at the moment
- * the next write starts, so SQLite cannot rewind it and it grows (https://sqlite.org/wal.html#avoiding_excessively_large_wal_files);
- * once it passes `restartAfterBytes` the pass finishes with `wal_checkpoint(RESTART)`, which
- * holds writers off (they wait in their busy handler) while it copies the few frames added
- * since the PASSIVE pass and makes the next writer start the WAL from its beginning.
+ * the next write starts, so SQLite cannot rewind it and it grows (https://sqlite.org/wal.html#avoiding_excessively_large_wal_files).
+ * Past `restartAfterBytes`, PASSIVE passes run back to back until one ends with the whole
+ * WAL copied before the next commit begins (that commit then rewinds the WAL, holding no one
+ * off); only when none does, `wal_checkpoint(RESTART)` holds writers off (they wait in
+ * their busy handler) while it copies the rest, and the next writer starts the WAL anew.
  *
  * Safe with other processes on the same file: checkpoints are serialised by SQLite's
  * checkpointer lock, a busy pass is retried on the next tick, and a checkpoint never loses
