@@ -129,7 +129,7 @@ export async function ingestSection(
       ...(stalls
         ? [
             '',
-            `What stalled the connector during its open-loop run (\`bench/stall-probe.mjs\` loaded into it: \`monitorEventLoopDelay\`, GC \`PerformanceObserver\`, every SQLite commit timed, the checkpoint thread's passes): ${stalls}. WAL checkpoints run on a thread of their own (\`src/db/checkpoint.ts\`: PASSIVE every 500 ms; past 64 MB of WAL, PASSIVE passes back to back until a commit starts the WAL anew, a RESTART only if none did), not inside a request's commit: before that, the commits that crossed \`wal_autocheckpoint\` copied the WAL back and fsynced the database file on the event loop (60–700 ms each, and every request at or above p99 was in flight during one).`,
+            `What stalled the connector during its open-loop run (\`bench/stall-probe.mjs\` loaded into it: \`monitorEventLoopDelay\`, GC \`PerformanceObserver\`, every SQLite commit timed, the checkpoint thread's passes): ${stalls}. WAL checkpoints run on a thread of their own (\`src/db/checkpoint.ts\`: PASSIVE every 500 ms; past 256 MB of WAL, PASSIVE passes back to back until a commit starts the WAL anew, a RESTART only if none did), not inside a request's commit: before that, the commits that crossed \`wal_autocheckpoint\` copied the WAL back and fsynced the database file on the event loop (60–700 ms each, and every request at or above p99 was in flight during one).`,
           ]
         : []),
       ...(profile

@@ -47,7 +47,7 @@ export interface Checkpointer {
 
 export const CHECKPOINT_DEFAULTS = {
   intervalMs: 500,
-  restartAfterBytes: 64 * 1024 * 1024,
+  restartAfterBytes: 256 * 1024 * 1024,
   startAfterBytes: 1024 * 1024,
   busyTimeoutMs: 1000,
 } as const;
