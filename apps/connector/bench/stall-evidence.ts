@@ -13,7 +13,7 @@ export const stallProbe = (out: string) => ({
 interface ProbeRecords {
   delays: [endMs: number, p99Ms: number, maxMs: number][];
   gcs: [startMs: number, ms: number, kind: number][];
-  commits: [startMs: number, ms: number, fileWritten: 0 | 1][];
+  commits: [startMs: number, ms: number, fileWritten: 0 | 1, kind?: 'begin' | 'commit'][];
   checkpoints: [endMs: number, ms: number, mode: string, log: number, checkpointed: number][];
 }
 
@@ -23,6 +23,9 @@ export interface StallEvidence {
   loopDelayP99Ms: number;
   loopDelayMaxMs: number;
   commits: { count: number; p50Ms: number; p99Ms: number; maxMs: number };
+  /** Transaction begins that waited over 50 ms for the write lock, longest ms. */
+  lockWaits: number;
+  lockWaitMaxMs: number;
   /** Commits over 50 ms, and those of them during which the database file was written. */
   slowCommits: number;
   slowCommitsWritingFile: number;
@@ -34,6 +37,7 @@ export interface StallEvidence {
     count: number;
     duringSlowCommit: number;
     duringCheckpointCommit: number;
+    duringLockWait: number;
     duringGc: number;
     duringRestart: number;
   };
@@ -55,7 +59,10 @@ export function stallEvidence(file: string, run: OpenLoopResult, seconds: number
   const inRun = (t: number) => t >= from && t <= to;
   const delays = records.delays.filter(([end]) => inRun(end));
   const gcs = records.gcs.filter(([start]) => inRun(start));
-  const commits = records.commits.filter(([start]) => inRun(start));
+  const commits = records.commits.filter(([start, , , kind]) => inRun(start) && kind !== 'begin');
+  const slowBegins = records.commits.filter(
+    ([start, ms, , kind]) => inRun(start) && kind === 'begin' && ms > SLOW_COMMIT_MS,
+  );
   const passes = records.checkpoints.filter(([end]) => inRun(end));
   const restarts = passes.filter((p) => p[2] === 'restart');
   const slowCommits = commits.filter(([, ms]) => ms > SLOW_COMMIT_MS);
@@ -75,6 +82,8 @@ export function stallEvidence(file: string, run: OpenLoopResult, seconds: number
       p99Ms: quantile(durations, 0.99),
       maxMs: Math.max(0, ...durations),
     },
+    lockWaits: slowBegins.length,
+    lockWaitMaxMs: Math.max(0, ...slowBegins.map((b) => b[1])),
     slowCommits: slowCommits.length,
     slowCommitsWritingFile: slowCommits.filter((c) => c[2] === 1).length,
     gc: {
@@ -92,6 +101,7 @@ export function stallEvidence(file: string, run: OpenLoopResult, seconds: number
       count: run.slowest.length,
       duringSlowCommit: during(slowCommits.map(([start, ms]) => [start, ms])),
       duringCheckpointCommit: during(slowCommits.filter((c) => c[2] === 1).map(([start, ms]) => [start, ms])),
+      duringLockWait: during(slowBegins.map(([start, ms]) => [start, ms])),
       duringGc: during(gcs.filter(([, ms]) => ms > LONG_GC_MS).map(([start, ms]) => [start, ms])),
       duringRestart: during(restarts.map(([end, ms]) => [end - ms, ms])),
     },
@@ -108,9 +118,10 @@ export function describeStalls(e: StallEvidence): string {
   return [
     `event-loop delay worst per-second p99 ${ms(e.loopDelayP99Ms)} ms, max ${ms(e.loopDelayMaxMs)} ms`,
     `${fmt(e.commits.count)} commits, p50 ${ms(e.commits.p50Ms)} ms, p99 ${ms(e.commits.p99Ms)} ms, max ${ms(e.commits.maxMs)} ms; ${e.slowCommits} over ${SLOW_COMMIT_MS} ms, ${e.slowCommitsWritingFile} of them while the database file was written (a checkpoint)`,
+    `${e.lockWaits} transactions waited over ${SLOW_COMMIT_MS} ms for the write lock (longest ${ms(e.lockWaitMaxMs)} ms)`,
     `${fmt(e.gc.count)} GC pauses, ${ms(e.gc.totalMs)} ms in all, longest ${ms(e.gc.maxMs)} ms`,
     thread,
-    `of the ${e.slowest.count} requests at or above p99, ${e.slowest.duringSlowCommit} were in flight during a commit over ${SLOW_COMMIT_MS} ms (${e.slowest.duringCheckpointCommit} a checkpointing one), ${e.slowest.duringGc} during a GC pause over ${LONG_GC_MS} ms, ${e.slowest.duringRestart} during a RESTART`,
+    `of the ${e.slowest.count} requests at or above p99, ${e.slowest.duringSlowCommit} were in flight during a commit over ${SLOW_COMMIT_MS} ms (${e.slowest.duringCheckpointCommit} a checkpointing one), ${e.slowest.duringLockWait} during a wait for the write lock, ${e.slowest.duringGc} during a GC pause over ${LONG_GC_MS} ms, ${e.slowest.duringRestart} during a RESTART`,
   ].join('; ');
 }
 

@@ -29,8 +29,9 @@ new PerformanceObserver((list) => {
 }).observe({ entryTypes: ['gc'] });
 
 /**
- * [start, epoch ms; duration ms; 1 when the database file was written meanwhile] per commit:
- * without a checkpoint thread, only the commit's own automatic checkpoint writes it.
+ * [start, epoch ms; duration ms; 1 when the database file was written meanwhile; 'begin' or
+ * 'commit'] per transaction begin (a `begin immediate` waits there for the write lock) and
+ * commit: without a checkpoint thread, only the commit's own automatic checkpoint writes the file.
  */
 const commits = [];
 try {
@@ -39,7 +40,8 @@ try {
   const prepare = Database.prototype.prepare;
   Database.prototype.prepare = function (source, ...rest) {
     const statement = prepare.call(this, source, ...rest);
-    if (/^\s*commit/i.test(source)) {
+    const kind = /^\s*(begin|commit)/i.exec(source)?.[1]?.toLowerCase();
+    if (kind) {
       const run = statement.run;
       // Only a checkpoint writes the database file itself (commits append to the WAL).
       const file = this.name;
@@ -50,7 +52,7 @@ try {
         try {
           return run.apply(this, args);
         } finally {
-          commits.push([t0, now() - t0, mtime() !== before ? 1 : 0]);
+          commits.push([t0, now() - t0, mtime() !== before ? 1 : 0, kind]);
         }
       };
     }
@@ -60,14 +62,16 @@ try {
   process.stderr.write(`stall-probe: better-sqlite3 not patched: ${error}\n`);
 }
 
-/** [end, epoch ms (when the report arrived); duration ms; mode; WAL frames; frames copied] per checkpoint pass on the thread */
+/** [end, epoch ms (the thread's clock); duration ms; mode; WAL frames; frames copied] per checkpoint pass on the thread */
 const checkpoints = [];
 const Worker = workerThreads.Worker;
 workerThreads.Worker = class extends Worker {
   constructor(...args) {
     super(...args);
     if (args[1]?.name !== 'hookpost-checkpointer') return;
-    this.on('message', (r) => checkpoints.push([now(), r.ms, r.mode, r.log, r.checkpointed]));
+    this.on('message', (r) =>
+      checkpoints.push([r.endedAtEpochMs ?? now(), r.ms, r.mode, r.log, r.checkpointed]),
+    );
   }
 };
 syncBuiltinESMExports();

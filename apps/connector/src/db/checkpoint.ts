@@ -15,6 +15,8 @@ export interface CheckpointReport {
   log: number;
   checkpointed: number;
   ms: number;
+  /** When the pass ended, epoch ms (the thread's clock, unaffected by this thread being busy). */
+  endedAtEpochMs: number;
 }
 
 export interface CheckpointerOptions {
@@ -199,6 +201,7 @@ function checkpointLoop(data: LoopData, require: (id: string) => unknown): void 
       log: row?.log ?? 0,
       checkpointed: row?.checkpointed ?? 0,
       ms: performance.now() - started,
+      endedAtEpochMs: performance.timeOrigin + performance.now(),
     };
   };
   // More PASSIVE passes back to back, each copying what came in during the one before.
