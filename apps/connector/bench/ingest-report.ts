@@ -13,8 +13,10 @@ import {
   SALESFORCE_MESSAGES,
   type Target,
 } from './ingest.js';
+import type { OpenLoopResult } from './open-loop.js';
 import { describeProfile, selfTimeByArea, topSelfTime } from './profile.js';
 import { type BenchSection, fmt } from './report.js';
+import { describeStalls, senderCheck, stallEvidence, stallProbe } from './stall-evidence.js';
 
 /** Open-loop p99 asked for, at half the saturated rate. */
 const OPEN_LOOP_P99_MS = 50;
@@ -33,7 +35,9 @@ function row(f: IngestFigures, perRequest: IngestFigures, groupCommit: IngestFig
     f.result.p99,
     ol ? fmt(ol.rate) : '–',
     ol ? ol.p50 : '–',
+    ol ? ol.p90 : '–',
     ol ? ol.p99 : '–',
+    ol ? ol.max : '–',
     fmt(f.cpuMsPer1kEvents, 1),
     fmt(f.rssMb),
     f.result.non2xx + f.result.errors + (ol?.errors ?? 0),
@@ -74,7 +78,21 @@ export async function ingestSection(
 ): Promise<BenchSection & { connectorEventsPerSec: number }> {
   const perRequest = await measureIngest(baselineTarget, workload, seconds);
   const groupCommit = await measureIngest(groupCommitTarget, workload, seconds);
-  const connector = await measureIngest(connectorTarget(sqliteUrl, 'connector (SQLite)'), workload, seconds);
+  // The connector runs with the stall probe: what stalled it during its open-loop run.
+  const probeDir = mkdtempSync(path.join(tmpdir(), 'hookpost-probe-'));
+  const probe = stallProbe(path.join(probeDir, 'stalls.json'));
+  const connector = await measureIngest(
+    connectorTarget(sqliteUrl, 'connector (SQLite)', probe.env, probe.nodeArgs),
+    workload,
+    seconds,
+  );
+  const stalls = connector.openLoop
+    ? describeStalls(stallEvidence(probe.env.STALL_PROBE_OUT, connector.openLoop, seconds))
+    : undefined;
+  rmSync(probeDir, { recursive: true, force: true });
+  const sender = connector.openLoop
+    ? await senderCheck(workload, connector.openLoop.rate, seconds)
+    : undefined;
   const profile =
     process.env.BENCH_PROFILE === '0'
       ? undefined
@@ -87,13 +105,15 @@ export async function ingestSection(
   const ratio = eventsPerSec(connector) / eventsPerSec(groupCommit);
   const cpuRatio = groupCommit.cpuMsPer1kEvents / connector.cpuMsPer1kEvents;
   const evidence = `CPU per 1,000 events ${fmt(connector.cpuMsPer1kEvents, 1)} ms vs ${fmt(groupCommit.cpuMsPer1kEvents, 1)} ms (${fmt(cpuRatio, 2)}×); see the self-time profiles above`;
-  const openLoop = (f: IngestFigures) => ({
+  const openLoop = (f: IngestFigures, evidence?: string) => ({
     name: `${f.name}: open-loop p99 at ${fmt(f.openLoop?.rate ?? 0)} requests/s (half its saturated rate)`,
     value: `${f.openLoop?.p99 ?? '–'} ms`,
     target: `≤ ${OPEN_LOOP_P99_MS} ms`,
     met: (f.openLoop?.p99 ?? Number.POSITIVE_INFINITY) <= OPEN_LOOP_P99_MS,
-    bound: `p50 ${f.openLoop?.p50 ?? '–'} ms, max ${f.openLoop?.max ?? '–'} ms, machine load average ${fmt(f.openLoop?.loadAverage ?? 0, 1)} during the run (both baselines' open-loop p99 in the table above: what this machine allows at the time)`,
+    bound: `p50 ${f.openLoop?.p50 ?? '–'} ms, p90 ${f.openLoop?.p90 ?? '–'} ms, max ${f.openLoop?.max ?? '–'} ms, machine load average ${fmt(f.openLoop?.loadAverage ?? 0, 1)} during the run; ${evidence ?? "both baselines' open-loop p99 in the table above: what this machine allows at the time"}`,
   });
+  const senderLine = (r: OpenLoopResult) =>
+    `Sender check: the same open-loop run at ${fmt(r.rate)} requests/s against a node:http server that answers at once gave p50 ${r.p50} ms, p90 ${r.p90} ms, p99 ${r.p99} ms, max ${r.max} ms; the sender sent late by up to ${r.sendLagMax} ms (p99 ${r.sendLagP99} ms), machine load average ${fmt(r.loadAverage, 1)}: the tail the load generator and the machine add to every server's.`;
   return {
     connectorEventsPerSec: eventsPerSec(connector),
     title: `Ingest: ${workload.name}`,
@@ -102,9 +122,16 @@ export async function ingestSection(
       '',
       "Saturated: 50 connections for the run (autocannon). Open loop: a fixed request rate from `bench/open-loop.ts`, latency counted from when each request was due (autocannon `overallRate` is closed-loop per connection, so it is not used). CPU: the server process's user+system time per 1,000 events stored during the saturated run (steadier than throughput on a shared machine).",
       '',
-      '| server | requests/s | events/s | p50 ms | p99 ms | open-loop rate | OL p50 ms | OL p99 ms | CPU ms / 1k events | peak RSS MB | errors | vs per-request | vs group commit |',
-      '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+      '| server | requests/s | events/s | p50 ms | p99 ms | open-loop rate | OL p50 ms | OL p90 ms | OL p99 ms | OL max ms | CPU ms / 1k events | peak RSS MB | errors | vs per-request | vs group commit |',
+      '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
       ...[perRequest, groupCommit, connector].map((f) => `| ${row(f, perRequest, groupCommit)} |`),
+      ...(sender ? ['', senderLine(sender)] : []),
+      ...(stalls
+        ? [
+            '',
+            `What stalled the connector during its open-loop run (\`bench/stall-probe.mjs\` loaded into it: \`monitorEventLoopDelay\`, GC \`PerformanceObserver\`, every SQLite commit timed, the checkpoint thread's passes): ${stalls}. WAL checkpoints run on a thread of their own (\`src/db/checkpoint.ts\`: PASSIVE every 500 ms; past 256 MB of WAL, PASSIVE passes back to back until a commit starts the WAL anew, a RESTART only if none did), not inside a request's commit: before that, the commits that crossed \`wal_autocheckpoint\` copied the WAL back and fsynced the database file on the event loop (60–700 ms each, and every request at or above p99 was in flight during one).`,
+          ]
+        : []),
       ...(profile
         ? [
             '',
@@ -120,7 +147,7 @@ export async function ingestSection(
         met: ratio >= goal.vsGroupCommit,
         bound: evidence,
       },
-      openLoop(connector),
+      openLoop(connector, stalls),
       openLoop(groupCommit),
     ],
   };

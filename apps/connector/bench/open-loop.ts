@@ -9,8 +9,20 @@ export interface OpenLoopResult {
   achievedRate: number;
   sent: number;
   p50: number;
+  p90: number;
   p99: number;
   max: number;
+  /**
+   * How late the sender itself sent, ms: the 99th percentile and the largest gap between a
+   * request being due and being written. Large values mean the sender (or the machine) and
+   * not the server made part of the tail.
+   */
+  sendLagP99: number;
+  sendLagMax: number;
+  /** When the first request was due, epoch ms (to line the run up with a server's own records). */
+  startedAtEpochMs: number;
+  /** The requests at or above p99: when each was due (epoch ms) and its latency (ms). */
+  slowest: [dueAtEpochMs: number, latencyMs: number][];
   /** Non-2xx answers and transport errors. */
   errors: number;
   /** The machine's 1-minute load average at the end of the run (other processes share it). */
@@ -31,11 +43,15 @@ export async function openLoop(options: {
   rate: number;
   seconds: number;
   next: () => { body: string; headers: Record<string, string> };
+  /** Called with each answered request: when it was due (epoch ms) and its latency (ms). */
+  onAnswer?: (dueAtEpochMs: number, latencyMs: number) => void;
 }): Promise<OpenLoopResult> {
   const target = new URL(options.path, options.url);
   if (target.hostname !== '127.0.0.1') throw new Error('open-loop load only to 127.0.0.1');
   const agent = new Agent({ keepAlive: true, maxSockets: Number.POSITIVE_INFINITY });
   const latencies: number[] = [];
+  const answers: [number, number][] = [];
+  const sendLags: number[] = [];
   let errors = 0;
   let sent = 0;
   const pending = new Set<Promise<void>>();
@@ -44,6 +60,7 @@ export async function openLoop(options: {
   const started = performance.now();
 
   const send = (dueAt: number) => {
+    sendLags.push(performance.now() - dueAt);
     const { body, headers } = options.next();
     const done = new Promise<void>((resolve) => {
       const req = request(
@@ -53,7 +70,10 @@ export async function openLoop(options: {
           res.resume();
           res.once('end', () => {
             if ((res.statusCode ?? 0) >= 300) errors++;
-            latencies.push(performance.now() - dueAt);
+            const latency = performance.now() - dueAt;
+            latencies.push(latency);
+            answers.push([performance.timeOrigin + dueAt, latency]);
+            options.onAnswer?.(performance.timeOrigin + dueAt, latency);
             resolve();
           });
         },
@@ -83,14 +103,20 @@ export async function openLoop(options: {
   agent.destroy();
   errors += pending.size;
   latencies.sort((a, b) => a - b);
-  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
+  sendLags.sort((a, b) => a - b);
+  const at = (q: number, xs = latencies) => xs[Math.min(xs.length - 1, Math.floor(q * xs.length))] ?? 0;
   return {
     rate: options.rate,
     achievedRate: latencies.length / runSeconds,
     sent,
     p50: Math.round(at(0.5) * 10) / 10,
+    p90: Math.round(at(0.9) * 10) / 10,
     p99: Math.round(at(0.99) * 10) / 10,
     max: Math.round((latencies.at(-1) ?? 0) * 10) / 10,
+    startedAtEpochMs: performance.timeOrigin + started,
+    slowest: answers.filter(([, latency]) => latency >= at(0.99)),
+    sendLagP99: Math.round(at(0.99, sendLags) * 10) / 10,
+    sendLagMax: Math.round((sendLags.at(-1) ?? 0) * 10) / 10,
     errors,
     loadAverage: loadavg()[0] ?? 0,
   };

@@ -52,6 +52,9 @@ export function heapPlanFor(env: NodeJS.ProcessEnv, execArgv: readonly string[])
   };
 }
 
+/** The flags `applyHeapDefaults` set in this process (none until it runs). */
+let applied: readonly string[] = [];
+
 /** Applies the heap defaults to this process, before its modules load; returns the plan. */
 export function applyHeapDefaults(
   env: NodeJS.ProcessEnv = process.env,
@@ -59,5 +62,17 @@ export function applyHeapDefaults(
 ): HeapPlan {
   const plan = heapPlanFor(env, execArgv);
   if (plan.flags.length > 0) setFlagsFromString(plan.flags.join(' '));
+  applied = plan.flags;
   return plan;
+}
+
+/**
+ * Sets again the flags `applyHeapDefaults` set (nothing if it did not run). Starting a
+ * `worker_threads` thread puts `--semi-space-growth-factor` back to V8's default while the
+ * new thread sets up its heap (measured on Node 20: after a thread started, the main
+ * thread's young generation grew and its scavenges fell up to sevenfold under the same
+ * load); a module that starts a thread calls this until the thread is online.
+ */
+export function reapplyHeapDefaults(): void {
+  if (applied.length > 0) setFlagsFromString(applied.join(' '));
 }

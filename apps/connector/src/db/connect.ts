@@ -3,6 +3,8 @@ import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import type { Pool } from 'pg';
+import { beginImmediate } from './begin-immediate.js';
+import { CHECKPOINT_DEFAULTS, type CheckpointerOptions, startCheckpointer } from './checkpoint.js';
 import { cachingStatements, rememberSqlite } from './statement-cache.js';
 import type { Database } from './types.js';
 
@@ -33,6 +35,13 @@ export interface OpenOptions {
    * fails if it does not exist; PostgreSQL sessions default to read-only transactions.
    */
   readOnly?: boolean;
+  /**
+   * SQLite file opened for writing: WAL checkpoints run on a thread of their own
+   * (`db/checkpoint.ts`), not inside a commit on this one. `false` leaves them to SQLite's
+   * automatic checkpoint in the committing connection. Ignored for PostgreSQL, `:memory:`
+   * and read-only opens.
+   */
+  checkpoint?: CheckpointerOptions | false;
 }
 
 /** Opens `sqlite:<file>` (WAL) or `postgres://…` from DATABASE_URL. */
@@ -68,7 +77,11 @@ export function sqliteFileOf(url: string, cwd = process.cwd()): string | null {
   return target === ':memory:' || target === '' ? null : path.resolve(cwd, target);
 }
 
-function openSqlite(target: string, cwd: string, { readOnly = false }: OpenOptions): DatabaseHandle {
+function openSqlite(
+  target: string,
+  cwd: string,
+  { readOnly = false, checkpoint = {} }: OpenOptions,
+): DatabaseHandle {
   const memory = target === ':memory:' || target === '';
   const file = memory ? ':memory:' : path.resolve(cwd, target);
   const dataDir = dataDirFor(`sqlite:${target}`, cwd);
@@ -79,12 +92,28 @@ function openSqlite(target: string, cwd: string, { readOnly = false }: OpenOptio
   // commit in the ingest queue pays for the extra fsync.
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('busy_timeout = 5000');
-  // Checkpoint every ~32 MB of WAL rather than every 4 MB: each checkpoint copies pages
-  // back and fsyncs the database file, and under ingest load the default makes that a
-  // large share of the write time (measured with bench/). https://sqlite.org/wal.html#ckpt
-  sqlite.pragma('wal_autocheckpoint = 8000');
   sqlite.pragma('foreign_keys = ON');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingStatements(sqlite) }) });
+  const checkpointer =
+    !memory && !readOnly && checkpoint !== false ? startCheckpointer(file, checkpoint) : null;
+  // Without the thread: SQLite's automatic checkpoint every ~32 MB of WAL rather than every
+  // 4 MB, run inside the commit that crosses it. Each checkpoint copies pages back and fsyncs
+  // the database file; under ingest load the default made that a large share of the write
+  // time (measured with bench/). https://sqlite.org/wal.html#ckpt
+  // With it, the automatic checkpoint stays only as a fallback should the thread die or fall
+  // far behind: at four times the WAL size at which the thread restarts the WAL, and never
+  // below those ~32 MB.
+  const autoPages = 8000;
+  const pageSize = sqlite.pragma('page_size', { simple: true }) as number;
+  const restartBytes = checkpoint
+    ? (checkpoint.restartAfterBytes ?? CHECKPOINT_DEFAULTS.restartAfterBytes)
+    : 0;
+  sqlite.pragma(
+    `wal_autocheckpoint = ${checkpointer ? Math.max(autoPages, Math.ceil((4 * restartBytes) / pageSize)) : autoPages}`,
+  );
+  const statements = cachingStatements(sqlite);
+  const db = new Kysely<Database>({
+    dialect: new SqliteDialect({ database: readOnly ? statements : beginImmediate(statements) }),
+  });
   rememberSqlite(db, sqlite);
   return {
     db,
@@ -108,6 +137,8 @@ function openSqlite(target: string, cwd: string, { readOnly = false }: OpenOptio
       }
     },
     async close() {
+      // The thread first: the last connection to close then checkpoints what is left.
+      await checkpointer?.stop();
       await db.destroy();
     },
   };

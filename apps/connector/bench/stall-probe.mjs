@@ -1,0 +1,82 @@
+// Loaded into a server with `node --import ./stall-probe.mjs`: records what stalls its event
+// loop, and writes it as JSON to STALL_PROBE_OUT when the process exits. Evidence for the
+// open-loop tail: event-loop delay (perf_hooks monitorEventLoopDelay), garbage-collection
+// pauses (PerformanceObserver 'gc' entries) and the wall time of every SQLite commit run
+// through better-sqlite3 (a commit blocks the thread: its WAL fsync, and a WAL
+// auto-checkpoint when the commit crosses `wal_autocheckpoint`), and the passes of the
+// checkpoint thread (src/db/checkpoint.ts) when there is one. Read by bench/stall-evidence.ts.
+import { statSync, writeFileSync } from 'node:fs';
+import { createRequire, syncBuiltinESMExports } from 'node:module';
+import { monitorEventLoopDelay, PerformanceObserver, performance } from 'node:perf_hooks';
+import workerThreads from 'node:worker_threads';
+
+const out = process.env.STALL_PROBE_OUT;
+/** Epoch ms: every record carries one, to be lined up with the load generator's. */
+const now = () => performance.timeOrigin + performance.now();
+const delay = monitorEventLoopDelay({ resolution: 1 });
+delay.enable();
+/** [end of the second, epoch ms; p99 ms; max ms] of the event-loop delay, per second */
+const delays = [];
+setInterval(() => {
+  delays.push([now(), delay.percentile(99) / 1e6, delay.max / 1e6]);
+  delay.reset();
+}, 1000).unref();
+/** [start, epoch ms; duration ms; kind] */
+const gcs = [];
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries())
+    gcs.push([performance.timeOrigin + e.startTime, e.duration, e.detail?.kind ?? e.kind]);
+}).observe({ entryTypes: ['gc'] });
+
+/**
+ * [start, epoch ms; duration ms; 1 when the database file was written meanwhile; 'begin' or
+ * 'commit'] per transaction begin (a `begin immediate` waits there for the write lock) and
+ * commit: without a checkpoint thread, only the commit's own automatic checkpoint writes the file.
+ */
+const commits = [];
+try {
+  const require = createRequire(process.env.STALL_PROBE_FROM ?? import.meta.url);
+  const Database = require('better-sqlite3');
+  const prepare = Database.prototype.prepare;
+  Database.prototype.prepare = function (source, ...rest) {
+    const statement = prepare.call(this, source, ...rest);
+    const kind = /^\s*(begin|commit)/i.exec(source)?.[1]?.toLowerCase();
+    if (kind) {
+      const run = statement.run;
+      // Only a checkpoint writes the database file itself (commits append to the WAL).
+      const file = this.name;
+      const mtime = () => statSync(file, { bigint: true, throwIfNoEntry: false })?.mtimeNs ?? 0n;
+      statement.run = function (...args) {
+        const t0 = now();
+        const before = mtime();
+        try {
+          return run.apply(this, args);
+        } finally {
+          commits.push([t0, now() - t0, mtime() !== before ? 1 : 0, kind]);
+        }
+      };
+    }
+    return statement;
+  };
+} catch (error) {
+  process.stderr.write(`stall-probe: better-sqlite3 not patched: ${error}\n`);
+}
+
+/** [end, epoch ms (the thread's clock); duration ms; mode; WAL frames; frames copied] per checkpoint pass on the thread */
+const checkpoints = [];
+const Worker = workerThreads.Worker;
+workerThreads.Worker = class extends Worker {
+  constructor(...args) {
+    super(...args);
+    if (args[1]?.name !== 'hookpost-checkpointer') return;
+    this.on('message', (r) =>
+      checkpoints.push([r.endedAtEpochMs ?? now(), r.ms, r.mode, r.log, r.checkpointed]),
+    );
+  }
+};
+syncBuiltinESMExports();
+
+process.on('exit', () => {
+  if (!out) return;
+  writeFileSync(out, JSON.stringify({ delays, gcs, commits, checkpoints }));
+});
