@@ -104,15 +104,25 @@ export async function measureScale(seconds: number): Promise<ScaleFigures> {
   const emptyFile = path.join(mkdtempSync(path.join(tmpdir(), 'hookpost-scale-')), 'empty.db');
   try {
     const fileMb = statSync(filled.file).size / 2 ** 20;
-    // The pipeline first: ingest (no worker) leaves its events pending in the file.
-    const pipelineEmpty = await pipelineOn(PIPELINE_EVENTS);
-    const pipelineFilled = await pipelineOn(PIPELINE_EVENTS, filled.url);
+    // The pipeline first: ingest (no worker) leaves its events pending in the file. Alternating,
+    // best of two each, as the ingest below: the machine is shared, other load comes and goes.
+    const pipelineRuns = {
+      empty: [] as Measured<PipelineFigures>[],
+      filled: [] as Measured<PipelineFigures>[],
+    };
+    for (let round = 0; round < 2; round++) {
+      pipelineRuns.empty.push(await pipelineOn(PIPELINE_EVENTS));
+      pipelineRuns.filled.push(await pipelineOn(PIPELINE_EVENTS, filled.url));
+    }
+    const fastest = (list: Measured<PipelineFigures>[]) =>
+      list.reduce((a, b) => (b.figures.eventsPerSec > a.figures.eventsPerSec ? b : a));
+    const pipelineEmpty = fastest(pipelineRuns.empty);
+    const pipelineFilled = fastest(pipelineRuns.filled);
     // Before the ingest runs, which leave their events pending for a worker.
     const writes = {
       empty: await writesByTree(path.join(path.dirname(emptyFile), 'pages.db')),
       filled: await writesByTree(filled.file),
     };
-    // Alternating, best of two each: the machine is shared, and other load comes and goes.
     const runs = { empty: [] as Measured<IngestFigures>[], filled: [] as Measured<IngestFigures>[] };
     for (let round = 0; round < 2; round++) {
       runs.empty.push(await ingestInto('empty store', emptyFile, seconds));
@@ -173,7 +183,7 @@ export async function scaleSection(seconds = Number(process.env.BENCH_SECONDS ??
   return {
     title: 'Scale: 1,000,000 events already stored',
     markdown: [
-      `The same measurements as above on a SQLite file already holding a history — ${rows} (${fmt(f.fileMb)} MB; a real pipeline run of ${fmt(SEED)} events cloned by direct SQL in ${fmt(f.fillSeconds, 1)} s, each copy with its own ids and people, a minute further in the past, triggers delivered) — against an empty file, measured in the same run (ingest: alternating, best of two each). Durability as in the sections above (ingest: WAL, synchronous=FULL; pipeline: the worker's commits). "KiB written / event": bytes the process passed to write(2) (/proc/…/io \`wchar\`) per event stored; for the pipeline, inbox fill and decisions.`,
+      `The same measurements as above on a SQLite file already holding a history — ${rows} (${fmt(f.fileMb)} MB; a real pipeline run of ${fmt(SEED)} events cloned by direct SQL in ${fmt(f.fillSeconds, 1)} s, each copy with its own ids and people, a minute further in the past, triggers delivered) — against an empty file, measured in the same run (alternating, best of two each). Durability as in the sections above (ingest: WAL, synchronous=FULL; pipeline: the worker's commits). "KiB written / event": bytes the process passed to write(2) (/proc/…/io \`wchar\`) per event stored; for the pipeline, inbox fill and decisions.`,
       '',
       '| | store | events/s | p50 ms | p99 ms | errors | KiB written / event | ratio |',
       '|---|---|---|---|---|---|---|---|',
