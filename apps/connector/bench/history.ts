@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { eventIdFor, eventIdTime } from '@hookpost/core';
 import Database from 'better-sqlite3';
 
 /** Tables that hold configuration or process state, not history: never cloned. */
@@ -7,6 +8,7 @@ const NOT_HISTORY = new Set([
   'kysely_migration_lock',
   'seen_signatures',
   'stream_leases',
+  'event_id_formats',
   // Quiet decisions are shared by every event run that decided alike (events.decision_set
   // names one): copies point at the same sets, which stay.
   'decision_sets',
@@ -26,8 +28,10 @@ export interface ClonedHistory {
  * Grows a database's history to `targetEvents` events by cloning the rows a real run left
  * (events, raw deliveries, decisions, triggers, and whatever else the worker wrote), in big
  * transactions of direct SQL. Each copy gets its own ids (every id, key and reference column
- * suffixed, so references between tables stay consistent and copies are other people's
- * history) and is shifted a minute further into the past; the original rows are removed,
+ * suffixed, or for a time-prefixed event id a new one of the same shape, its time shifted
+ * with the copy — the same function of the old value in every table, so references between
+ * tables stay consistent and copies are other people's history) and is shifted a minute
+ * further into the past; the original rows are removed,
  * so the people of later runs have no history of their own. Table and column lists are read
  * from the schema, so migrations that add tables or columns are cloned too.
  */
@@ -39,6 +43,14 @@ export function cloneHistory(databaseUrl: string, targetEvents: number): ClonedH
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = OFF');
     db.pragma('cache_size = -262144');
+    // A copy's ids: a time-prefixed event id keeps its shape, its time shifted with the copy
+    // (else the history would measure random primary-key leaves again); other ids get a suffix.
+    db.function('clone_id', { deterministic: true }, (value: unknown, copy: unknown) => {
+      if (typeof value !== 'string') return value as null;
+      const time = eventIdTime(value);
+      if (time === null) return `${value}_h${copy}`;
+      return eventIdFor('history', value, String(copy), time - Number(copy) * 60_000);
+    });
     // A real history is delivered, not waiting for the dispatcher.
     db.prepare(
       "UPDATE triggers SET status = 'delivered', delivered_at = created_at WHERE status = 'pending'",
@@ -68,7 +80,7 @@ export function cloneHistory(databaseUrl: string, targetEvents: number): ClonedH
       const values = t.columns
         .map((c) => {
           const q = `"${c.name}"`;
-          if (isRowId(c.name) && /TEXT/i.test(c.type)) return `${q} || '_h' || @copy`;
+          if (isRowId(c.name) && /TEXT/i.test(c.type)) return `clone_id(${q}, @copy)`;
           // A delivery's raw body as HubSpot sends it is ~300 bytes per event; seed runs store none.
           if (t.name === 'raw_deliveries' && c.name === 'body')
             return `printf('%-*s', event_count * 300, ${q})`;

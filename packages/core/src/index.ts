@@ -4,7 +4,7 @@ export * from './campaign.js';
 export * from './duration.js';
 export * from './errors.js';
 export * from './event.js';
-export { eventIdFor } from './event-id.js';
+export { eventIdFor, eventIdTime } from './event-id.js';
 export { jsonDepth, MAX_JSON_DEPTH } from './json-depth.js';
 export * from './mail-status/index.js';
 export { parseCampaign, parseCrmEvent } from './parse.js';

@@ -424,6 +424,23 @@ export const migrations: Record<string, Migration> = {
       await db.schema.createIndex('triggers_recipient_ref').on('triggers').column('recipient_ref').execute();
     },
   },
+  // Event ids of webhooks and change events now start with their time (`eventIdFor(…, timeMs)`),
+  // so the primary key is appended to instead of written at random leaves. Events stored
+  // before keep their plain hash ids; the inbox also looks a re-send up by its plain id when
+  // its time is before this moment (src/store/legacy-ids.ts). `since` is 0 when no event was
+  // stored yet: then there is no plain id to look for.
+  '0014_ids_time_prefixed': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('event_id_formats')
+        .addColumn('name', 'text', (c) => c.primaryKey())
+        .addColumn('since', 'bigint', (c) => c.notNull())
+        .execute();
+      const stored = await sql`select 1 from events limit 1`.execute(db);
+      const since = stored.rows.length > 0 ? Date.now() : 0;
+      await sql`insert into event_id_formats (name, since) values ('time_prefixed', ${since})`.execute(db);
+    },
+  },
 };
 
 class InCodeMigrations implements MigrationProvider {

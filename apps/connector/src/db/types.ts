@@ -28,6 +28,16 @@ export interface Database {
   decision_history: DecisionTable;
   mail_statuses: MailStatusTable;
   record_merges: RecordMergeTable;
+  event_id_formats: EventIdFormatTable;
+}
+
+/**
+ * When an event id format started (`0014_ids_time_prefixed`): `time_prefixed` since `since`
+ * (epoch ms), 0 when no event was stored before it (no plain ids to look for).
+ */
+export interface EventIdFormatTable {
+  name: string;
+  since: number;
 }
 
 /**

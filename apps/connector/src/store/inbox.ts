@@ -8,6 +8,7 @@ import type { WorkspaceIndex } from '../workspaces.js';
 import { eventPayload } from './event-row.js';
 import { newId } from './ids.js';
 import { insertManyIgnoringConflicts, sqliteInserter } from './insert-many.js';
+import { createLegacyIdProbe } from './legacy-ids.js';
 import { type MalformedItem, malformedRow } from './malformed.js';
 import { redactErased, TOMBSTONE_KIND } from './tombstones.js';
 
@@ -102,6 +103,7 @@ export function createInbox({ db, dialect, workspaces, now = Date.now, maxBatch 
     }
     return false;
   };
+  const legacyIds = createLegacyIdProbe();
   let queue: Pending[] = [];
   let flushing: Promise<void> | null = null;
   let scheduled = false;
@@ -150,6 +152,8 @@ export function createInbox({ db, dialect, workspaces, now = Date.now, maxBatch 
     const results: IngestResult[] = [];
     const raw: RawDeliveryTable[] = [];
     const perDelivery: EventTable[][] = [];
+    // Re-sends of events stored under their plain id, before time-prefixed ids: duplicates.
+    const storedBefore: number[] = [];
     for (const delivery of deliveries) {
       const deliveryId = newId('raw');
       raw.push({
@@ -162,7 +166,10 @@ export function createInbox({ db, dialect, workspaces, now = Date.now, maxBatch 
         event_count: delivery.events.length + (delivery.malformed?.length ?? 0),
         body: withoutNul(delivery.body),
       });
-      const rows = delivery.events.map((event) => toRow(event, delivery, deliveryId, receivedAt));
+      const stored = await legacyIds.storedUnderPlainId(trx, delivery.events);
+      const events = stored.size === 0 ? delivery.events : delivery.events.filter((_, i) => !stored.has(i));
+      const rows = events.map((event) => toRow(event, delivery, deliveryId, receivedAt));
+      storedBefore.push(stored.size);
       for (const item of delivery.malformed ?? [])
         rows.push(malformedRow(withoutNulItem(item), delivery, deliveryId, receivedAt, workspaces));
       perDelivery.push(rows);
@@ -173,7 +180,8 @@ export function createInbox({ db, dialect, workspaces, now = Date.now, maxBatch 
       insertRaw(raw);
       for (const [i, rows] of perDelivery.entries()) {
         const accepted = insertEvents(rows);
-        results.push({ deliveryId: raw[i]?.id ?? '', accepted, duplicates: rows.length - accepted });
+        const duplicates = rows.length - accepted + (storedBefore[i] ?? 0);
+        results.push({ deliveryId: raw[i]?.id ?? '', accepted, duplicates });
       }
       return results;
     }
@@ -185,7 +193,8 @@ export function createInbox({ db, dialect, workspaces, now = Date.now, maxBatch 
         accepted += await insertManyIgnoringConflicts(trx, dialect, 'events', EVENT_COLUMNS, chunk);
       }
       // Conflicts are CRM retries (or a second copy inside the same delivery): stored once.
-      results.push({ deliveryId: raw[i]?.id ?? '', accepted, duplicates: rows.length - accepted });
+      const duplicates = rows.length - accepted + (storedBefore[i] ?? 0);
+      results.push({ deliveryId: raw[i]?.id ?? '', accepted, duplicates });
     }
     return results;
   }

@@ -92,7 +92,11 @@ export function startHubSpotLoad(options: LoadOptions): Load {
         occurredAt: Date.now(),
       };
       const externalId = webhookExternalId({ ...base, objectId: contactId, propertyName: property });
-      events.push({ id: eventIdFor('hubspot', String(options.portalId), externalId), contactId, property });
+      events.push({
+        id: eventIdFor('hubspot', String(options.portalId), externalId, base.occurredAt),
+        contactId,
+        property,
+      });
       return {
         ...base,
         appId: 1,

@@ -168,6 +168,8 @@ export async function startSalesforceScenario(
     change(header, values = {}) {
       transactions += 1;
       const transactionKey = `00000000-0000-4000-8000-${String(transactions).padStart(12, '0')}`;
+      // The event id starts with the commit time: it is chosen here, so the id can be told.
+      const commitTimestamp = header.commitTimestamp ?? Date.now();
       pubsub.publish({
         entity: header.entityName,
         changeType: header.changeType,
@@ -175,9 +177,9 @@ export async function startSalesforceScenario(
         values,
         changedFields: header.changedFields ?? [],
         transactionKey,
-        ...(header.commitTimestamp !== undefined ? { commitTimestamp: header.commitTimestamp } : {}),
+        commitTimestamp,
       });
-      return salesforceEventId(ORG_ID, `${transactionKey}:1:${header.recordId}`);
+      return salesforceEventId(ORG_ID, `${transactionKey}:1:${header.recordId}`, commitTimestamp);
     },
     decided: (id) =>
       eventually(async () => {

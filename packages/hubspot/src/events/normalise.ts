@@ -32,7 +32,8 @@ export function toCrmEvent(event: HubSpotWebhookEvent): CrmEvent {
     propertyName: event.propertyName,
     association: kind === 'association_changed' ? associationLink(event) : undefined,
   });
-  const id = eventIdFor('hubspot', accountId, externalId);
+  // occurredAt is part of the de-dup key, so a retry gets the same time-prefixed id.
+  const id = eventIdFor('hubspot', accountId, externalId, event.occurredAt);
   const occurredAt = new Date(event.occurredAt).toISOString();
   const source = sourceOf(event, type);
   if (kind === 'updated' && event.propertyName !== undefined) {

@@ -40,7 +40,8 @@ describe('parseWebhookBatch — fixtures', () => {
         appId: 9393361,
       },
     });
-    expect(event!.id).toMatch(/^evt_[A-Za-z0-9_-]{22}$/);
+    // `evt_` + occurredAt in base 36 (10 characters) + 16 of the key's SHA-256.
+    expect(event!.id).toMatch(/^evt_00m8arpl2p[A-Za-z0-9_-]{16}$/);
   });
 
   it('parses a captured object.propertyChange through objectTypeId', () => {

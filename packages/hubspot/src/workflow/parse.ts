@@ -60,6 +60,7 @@ export function parseWorkflowAction(
 
 function toEvent(execution: WorkflowActionExecution, receivedAt: Date): CrmEvent {
   return {
+    // A plain hash id: the only time here is the receive time, which a retry does not repeat.
     id: eventIdFor('hubspot', execution.portalId, execution.callbackId),
     platform: 'hubspot',
     accountId: execution.portalId,

@@ -44,7 +44,8 @@ describe('changeEventToCrmEvents', () => {
       AccountId: '001RM000003yMUCYA2',
     });
     expect(event?.properties).not.toHaveProperty('MailingState');
-    expect(event?.id).toMatch(/^evt_[\w-]{22}$/);
+    // `evt_` + commitTimestamp in base 36 (10 characters) + 16 of the key's SHA-256.
+    expect(event?.id).toMatch(/^evt_00lnc370jk[\w-]{16}$/);
   });
 
   it('UPDATE → updated with changes for changedFields, compound values and nulled fields', () => {

@@ -192,7 +192,8 @@ export function changeEventToCrmEvents(payload: unknown, context: ChangeEventCon
   return recordIds.map((recordId) => {
     const externalId = `${header.transactionKey}:${header.sequenceNumber}:${recordId}`;
     return {
-      id: salesforceEventId(accountId, externalId),
+      // commitTimestamp is fixed per change event: a replay gets the same time-prefixed id.
+      id: salesforceEventId(accountId, externalId, Date.parse(occurredAt)),
       platform: 'salesforce',
       accountId,
       externalId,

@@ -24,6 +24,7 @@ export function toCrmEvents(message: OutboundMessage, options: ToCrmEventsOption
   return message.notifications.map((notification: OutboundNotification): CrmEvent => {
     const hasData = Object.keys(notification.fields).length > 0;
     return {
+      // A plain hash id: a retry carries the record's fields as they are then, so no time in it is fixed.
       id: salesforceEventId(accountId, notification.id),
       platform: 'salesforce',
       accountId,
