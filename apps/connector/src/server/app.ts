@@ -4,6 +4,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import type { AdapterRegistry } from '../adapters/registry.js';
 import type { HookpostConfig } from '../config/schema.js';
 import type { DatabaseHandle } from '../db/connect.js';
+import { allowYoungGrowth } from '../heap.js';
 import type { Logger } from '../log.js';
 import { mailStatusRoutes } from '../mail/route.js';
 import type { Metrics } from '../metrics.js';
@@ -43,6 +44,8 @@ export interface AppDeps {
  * are hand-routed ahead of Express (see `handRouted`); Express serves everything else.
  */
 export function createApp(deps: AppDeps): RequestListener {
+  // Serving now, its modules loaded: the young generation may grow to its cap (see heap.ts).
+  allowYoungGrowth();
   const track = requestTracker(deps.logger, {
     secretPathPrefixes: deps.registry.secretPathPrefixes,
     secrets: deps.registry.secretsIn(deps.config.workspaces),

@@ -104,6 +104,9 @@ function answer(res: ServerResponse, status: number, body: string): void {
   res.end(body);
 }
 
+// The same bytes for every acknowledged message: built once.
+const ACK = buildAck(true);
+
 // One answer for every authentication failure: which check failed is logged, not told.
 const UNAUTHORISED = 'not authorised: check the endpoint URL of the outbound message';
 
@@ -156,7 +159,7 @@ export function createOutboundMessageMiddleware(options: OutboundMessageMiddlewa
         },
       );
     }
-    return buildAck(true);
+    return ACK;
   }
 
   return async function salesforceOutboundMessageMiddleware(
