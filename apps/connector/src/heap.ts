@@ -1,5 +1,4 @@
-import { PerformanceObserver } from 'node:perf_hooks';
-import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
+import { setFlagsFromString } from 'node:v8';
 
 /**
  * The connector's V8 heap defaults, applied by the `hookpost` command before anything else
@@ -10,24 +9,27 @@ import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
  * memory, and most of its peak under load (measured with bench/memory.ts).
  *
  * - Young generation: kept at V8's initial 2 × 1 MB (`--semi-space-growth-factor=1`) while
- *   modules load; once the process serves HTTP (`allowYoungGrowth`, from `createApp`) it may
- *   grow (`--semi-space-growth-factor=2`, one doubling per collection that finds enough
- *   survivors) up to 2 × 8 MB (`YOUNG_CAP_BYTES`: the first collection that leaves it there
- *   sets the factor back to 1; V8's own cap is 2 × 16 MB). Kept at 2 × 1 MB, the Salesforce ingest bench (one notification per request, about
- *   100 KB allocated per request by the XML validator and parser) spent 21 % of the
- *   connector's CPU in garbage collection, against 4 % for a minimal server on Node's
- *   defaults: a nursery that small is collected every few requests, while the requests in
- *   flight are still alive, so they are copied and promoted. At 2 × 8 MB collections fell to
- *   10 %, idle RSS rose by about 10 MB and the peak under HubSpot load stayed well below
- *   Node's (bench/memory.ts).
+ *   modules load, which keeps the idle footprint small; once the process serves HTTP
+ *   (`allowYoungGrowth`, from `createApp`) it grows as Node's does under load
+ *   (`--semi-space-growth-factor=2`, one doubling per collection that finds enough
+ *   survivors, up to V8's 2 × 16 MB). Kept at 2 × 1 MB under load, the Salesforce ingest
+ *   bench (one notification per request, about 140 KB allocated per request, mostly by the
+ *   XML validator and parser, as in the minimal server it is compared with) spent 21 % of
+ *   the connector's CPU in garbage collection against 4 % for that server on Node's
+ *   defaults: a nursery that small is collected every few requests while the requests in
+ *   flight are alive, so they are copied and promoted each time. Scavenge work per request
+ *   falls with the nursery's size (the survivors are the requests in flight, whatever the
+ *   size): 2 × 8 MB halved it, 2 × 16 MB brings it to the minimal server's. Idle RSS stayed
+ *   at 95 MB and the peak under HubSpot load at 137 MB ingest-only, 158 MB with the worker
+ *   (bench/memory.ts, targets 120 and 200 MB).
  * - Old generation: `--heap-growing-percent=100`, a full collection once the old generation
  *   has doubled its live size since the last one (V8 picks 1.1–4× by GC speed). At 50 the
  *   bench measured about 15 % more CPU per ingested event; at 100 none beyond its noise, and a
  *   peak under load about 70 MB lower than Node's.
  *
- * Node's `--max-semi-space-size` is read only when the process starts, hence the cap by
- * hand; the growth factor and `--heap-growing-percent` are read by V8 at every collection,
- * so they take effect when set at run time
+ * Node's `--max-semi-space-size` is read only when the process starts; the growth factor
+ * and `--heap-growing-percent` are read by V8 at every collection, so they take effect when
+ * set at run time
  * (https://nodejs.org/api/v8.html#v8setflagsfromstringflags).
  *
  * A user overrides them: `HOOKPOST_HEAP=node` keeps Node's defaults; any young- or
@@ -39,33 +41,20 @@ export const HEAP_DEFAULTS = {
   old: '--heap-growing-percent=100',
 } as const;
 
-/** The young generation's size (both semi-spaces) at which its growth is stopped: 2 × 8 MB. */
-export const YOUNG_CAP_BYTES = 16 * 2 ** 20;
+// V8's own default: the young generation doubles when a collection finds enough survivors.
 const YOUNG_GROWING = '--semi-space-growth-factor=2';
 // Whether `applyHeapDefaults` sized the young generation (the user set none of its flags).
 let youngIsOurs = false;
 
-function youngBytes(): number {
-  return getHeapSpaceStatistics().find((space) => space.space_name === 'new_space')?.space_size ?? 0;
-}
-
 /**
- * Lets the young generation grow up to `YOUNG_CAP_BYTES`, checked after each collection
- * (a `gc` performance entry); called once the process serves requests, after its modules
- * loaded. Does nothing unless `applyHeapDefaults` sized the young generation, or twice.
- * A long synchronous stretch with many survivors could still double it more than once
- * before the check runs (up to V8's 2 × 16 MB); request handling has none.
+ * Lets the young generation grow as Node's does (up to 2 × 16 MB): called once the process
+ * serves requests, after its modules loaded. Does nothing unless `applyHeapDefaults` sized
+ * the young generation (no `HOOKPOST_HEAP=node`, no young-generation flag of the user's).
  */
 export function allowYoungGrowth(): void {
   if (!youngIsOurs) return;
   youngIsOurs = false;
   setFlagsFromString(YOUNG_GROWING);
-  const observer = new PerformanceObserver(() => {
-    if (youngBytes() < YOUNG_CAP_BYTES) return;
-    setFlagsFromString(HEAP_DEFAULTS.young);
-    observer.disconnect();
-  });
-  observer.observe({ entryTypes: ['gc'] });
 }
 
 const YOUNG_FLAGS = ['--max-semi-space-size', '--min-semi-space-size', '--semi-space-growth-factor'];
