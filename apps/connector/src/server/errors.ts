@@ -15,7 +15,11 @@ export function statusOf(error: unknown): number {
  * The answer to a request whose handler failed: JSON, never an HTML stack trace; a 5xx is
  * logged with the error and told only by request id, a 4xx says what was wrong.
  */
-export function answerError(error: unknown, res: ServerResponse, request: RequestScope): void {
+export function answerError(
+  error: unknown,
+  res: ServerResponse,
+  request: Pick<RequestScope, 'id' | 'log'>,
+): void {
   const status = statusOf(error);
   if (status >= 500) request.log.error({ err: error }, 'request failed');
   if (res.headersSent) return;
