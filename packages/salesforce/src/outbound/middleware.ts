@@ -127,9 +127,12 @@ const UNAUTHORISED = 'not authorised: check the endpoint URL of the outbound mes
 export function createOutboundMessageMiddleware(options: OutboundMessageMiddlewareOptions) {
   const { resolveToken, onNotifications, onError, xmlLimits } = options;
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_OUTBOUND_MAX_BODY_BYTES;
+  const parseOptions = xmlLimits ? { limits: xmlLimits } : {};
 
   async function handle(req: OutboundMessageRequest): Promise<string> {
-    const workspace = await resolveToken(tokenOf(req));
+    // A synchronous resolver's answer is used as it is: no promise hop per request.
+    const resolved = resolveToken(tokenOf(req));
+    const workspace = resolved instanceof Promise ? await resolved : resolved;
     if (!workspace)
       throw new HookpostSalesforceError(
         'unknown_token',
@@ -137,7 +140,7 @@ export function createOutboundMessageMiddleware(options: OutboundMessageMiddlewa
       );
     checkContentType(req);
     const rawBody = await readBody(req, maxBodyBytes);
-    const message = parseOutboundMessage(rawBody, xmlLimits ? { limits: xmlLimits } : {});
+    const message = parseOutboundMessage(rawBody, parseOptions);
     if (!sameOrgId(message.organizationId, workspace.organizationId)) {
       throw new HookpostSalesforceError(
         'organization_mismatch',
