@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { HEAP_DEFAULTS, heapPlanFor } from './heap.js';
+import { HEAP_DEFAULTS, heapPlanFor, YOUNG_CAP_BYTES } from './heap.js';
 
 describe('heap defaults', () => {
   it('sizes both generations when the user set nothing', () => {
@@ -25,7 +25,7 @@ describe('heap defaults', () => {
     ).toEqual({ young: false, flags: [] });
   });
 
-  it('keeps the young generation at its initial size while modules load, and lets it grow once serving', () => {
+  it('keeps the young generation at its initial size while modules load, then lets it grow to its cap once serving', () => {
     const youngSizes = (env: NodeJS.ProcessEnv) => {
       const script = `
         import { allowYoungGrowth, applyHeapDefaults } from ${JSON.stringify(new URL('./heap.ts', import.meta.url).href)};
@@ -52,8 +52,10 @@ describe('heap defaults', () => {
     const applied = youngSizes({ HOOKPOST_HEAP: '' });
     expect(applied.loaded).toBe(applied.before);
     expect(applied.after).toBeGreaterThan(applied.before);
-    // Node's defaults let it grow during the synchronous stretch already.
+    expect(applied.after).toBeLessThanOrEqual(YOUNG_CAP_BYTES);
+    // Node's defaults let it grow during the synchronous stretch already, and past the cap.
     const node = youngSizes({ HOOKPOST_HEAP: 'node' });
     expect(node.loaded).toBeGreaterThan(node.before);
+    expect(node.after).toBeGreaterThan(YOUNG_CAP_BYTES);
   });
 });

@@ -1,4 +1,5 @@
-import { setFlagsFromString } from 'node:v8';
+import { PerformanceObserver } from 'node:perf_hooks';
+import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
 
 /**
  * The connector's V8 heap defaults, applied by the `hookpost` command before anything else
@@ -10,18 +11,18 @@ import { setFlagsFromString } from 'node:v8';
  *
  * - Young generation: kept at V8's initial 2 × 1 MB (`--semi-space-growth-factor=1`) while
  *   modules load, which keeps the idle footprint small; once the process serves HTTP
- *   (`allowYoungGrowth`, from `createApp`) it grows as Node's does under load
- *   (`--semi-space-growth-factor=2`, one doubling per collection that finds enough
- *   survivors, up to V8's 2 × 16 MB). Kept at 2 × 1 MB under load, the Salesforce ingest
- *   bench (one notification per request, about 140 KB allocated per request, mostly by the
- *   XML validator and parser, as in the minimal server it is compared with) spent 21 % of
- *   the connector's CPU in garbage collection against 4 % for that server on Node's
- *   defaults: a nursery that small is collected every few requests while the requests in
- *   flight are alive, so they are copied and promoted each time. Scavenge work per request
- *   falls with the nursery's size (the survivors are the requests in flight, whatever the
- *   size): 2 × 8 MB halved it, 2 × 16 MB brings it to the minimal server's. Idle RSS stayed
- *   at 95 MB and the peak under HubSpot load at 137 MB ingest-only, 158 MB with the worker
- *   (bench/memory.ts, targets 120 and 200 MB).
+ *   (`allowYoungGrowth`, from `createApp`) it may grow (`--semi-space-growth-factor=2`, one
+ *   doubling per collection that finds enough survivors) up to 2 × 4 MB (`YOUNG_CAP_BYTES`).
+ *   Kept at 2 × 1 MB under load, the Salesforce ingest bench (one notification per request,
+ *   about 140 KB allocated per request, mostly by the XML validator and parser, as in the
+ *   minimal server it is compared with) spent 21 % of the connector's CPU in garbage
+ *   collection against 4 % for that server on Node's 2 × 16 MB: a nursery that small is
+ *   collected every few requests while the requests in flight are alive, so they are copied
+ *   and promoted each time; scavenge work per request falls with the nursery's size (the
+ *   survivors are the requests in flight, whatever its size). The cap is for memory: peak
+ *   RSS under the HubSpot load, ingest only, measured in one session 147 MB at 2 × 1 MB,
+ *   158 MB at 2 × 4 MB, 169 MB at 2 × 8 MB, 174 MB at 2 × 16 MB (bench/memory.ts, target
+ *   200 MB); idle RSS stayed at about 92 MB.
  * - Old generation: `--heap-growing-percent=100`, a full collection once the old generation
  *   has doubled its live size since the last one (V8 picks 1.1–4× by GC speed). At 50 the
  *   bench measured about 15 % more CPU per ingested event; at 100 none beyond its noise, and a
@@ -46,15 +47,32 @@ const YOUNG_GROWING = '--semi-space-growth-factor=2';
 // Whether `applyHeapDefaults` sized the young generation (the user set none of its flags).
 let youngIsOurs = false;
 
+/** Where the young generation's growth stops (both semi-spaces): 2 × 4 MB, a quarter of V8's cap. */
+export const YOUNG_CAP_BYTES = 8 * 2 ** 20;
+
+function youngBytes(): number {
+  return getHeapSpaceStatistics().find((space) => space.space_name === 'new_space')?.space_size ?? 0;
+}
+
 /**
- * Lets the young generation grow as Node's does (up to 2 × 16 MB): called once the process
- * serves requests, after its modules loaded. Does nothing unless `applyHeapDefaults` sized
- * the young generation (no `HOOKPOST_HEAP=node`, no young-generation flag of the user's).
+ * Lets the young generation grow, up to `YOUNG_CAP_BYTES`: called once the process serves
+ * requests, after its modules loaded. After each collection (a `gc` performance entry) the
+ * size is checked; at the cap the growth factor goes back to 1. Does nothing unless
+ * `applyHeapDefaults` sized the young generation (no `HOOKPOST_HEAP=node`, no
+ * young-generation flag of the user's). A long synchronous stretch with many survivors
+ * could double it more than once before the check runs (up to V8's 2 × 16 MB); request
+ * handling has none.
  */
 export function allowYoungGrowth(): void {
   if (!youngIsOurs) return;
   youngIsOurs = false;
   setFlagsFromString(YOUNG_GROWING);
+  const observer = new PerformanceObserver(() => {
+    if (youngBytes() < YOUNG_CAP_BYTES) return;
+    setFlagsFromString(HEAP_DEFAULTS.young);
+    observer.disconnect();
+  });
+  observer.observe({ entryTypes: ['gc'] });
 }
 
 const YOUNG_FLAGS = ['--max-semi-space-size', '--min-semi-space-size', '--semi-space-growth-factor'];
