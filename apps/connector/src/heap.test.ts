@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { HEAP_DEFAULTS, heapPlanFor } from './heap.js';
+import { HEAP_DEFAULTS, heapPlanFor, YOUNG_CAP_BYTES } from './heap.js';
 
 describe('heap defaults', () => {
   it('sizes both generations when the user set nothing', () => {
@@ -25,10 +25,10 @@ describe('heap defaults', () => {
     ).toEqual({ young: false, flags: [] });
   });
 
-  it('keeps the young generation at its initial size under allocation; with Node defaults it grows', () => {
+  it('keeps the young generation at its initial size while modules load, then lets it grow to its cap once serving', () => {
     const youngSizes = (env: NodeJS.ProcessEnv) => {
       const script = `
-        import { applyHeapDefaults } from ${JSON.stringify(new URL('./heap.ts', import.meta.url).href)};
+        import { allowYoungGrowth, applyHeapDefaults } from ${JSON.stringify(new URL('./heap.ts', import.meta.url).href)};
         import v8 from 'node:v8';
         const young = () => v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space').space_size;
         applyHeapDefaults(process.env, []);
@@ -38,18 +38,24 @@ describe('heap defaults', () => {
         };
         const before = young();
         churn(300_000); // one long synchronous stretch, as modules load
-        for (let turn = 0; turn < 100; turn++) { churn(5_000); await new Promise((r) => setImmediate(r)); } // requests
-        process.stdout.write(JSON.stringify({ before, after: young() }));`;
+        const loaded = young();
+        allowYoungGrowth(); // serving HTTP
+        for (let turn = 0; turn < 300; turn++) { churn(5_000); await new Promise((r) => setImmediate(r)); } // requests
+        process.stdout.write(JSON.stringify({ before, loaded, after: young() }));`;
       const run = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
         encoding: 'utf8',
         env: { ...process.env, NODE_OPTIONS: '', ...env },
       });
       expect(run.stderr).toBe('');
-      return JSON.parse(run.stdout) as { before: number; after: number };
+      return JSON.parse(run.stdout) as { before: number; loaded: number; after: number };
     };
     const applied = youngSizes({ HOOKPOST_HEAP: '' });
-    expect(applied.after).toBe(applied.before);
+    expect(applied.loaded).toBe(applied.before);
+    expect(applied.after).toBeGreaterThan(applied.before);
+    expect(applied.after).toBeLessThanOrEqual(YOUNG_CAP_BYTES);
+    // Node's defaults let it grow during the synchronous stretch already, and past the cap.
     const node = youngSizes({ HOOKPOST_HEAP: 'node' });
-    expect(node.after).toBeGreaterThan(node.before);
+    expect(node.loaded).toBeGreaterThan(node.before);
+    expect(node.after).toBeGreaterThan(YOUNG_CAP_BYTES);
   });
 });

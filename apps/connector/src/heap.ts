@@ -1,4 +1,5 @@
-import { setFlagsFromString } from 'node:v8';
+import { PerformanceObserver } from 'node:perf_hooks';
+import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
 
 /**
  * The connector's V8 heap defaults, applied by the `hookpost` command before anything else
@@ -8,16 +9,28 @@ import { setFlagsFromString } from 'node:v8';
  * a webhook receiver that idles most of the day that headroom was a third of its resident
  * memory, and most of its peak under load (measured with bench/memory.ts).
  *
- * - Young generation: kept at V8's initial 2 × 1 MB (`--semi-space-growth-factor=1`). Young
- *   collections run more often, each short: little of a request outlives it. The bench
- *   measured no more CPU per ingested event than with Node's 2 × 16 MB.
+ * - Young generation: kept at V8's initial 2 × 1 MB (`--semi-space-growth-factor=1`) while
+ *   modules load, which keeps the idle footprint small; once the process serves HTTP
+ *   or runs the worker (`allowYoungGrowth`, from the runtime) it may grow (`--semi-space-growth-factor=2`, one
+ *   doubling per collection that finds enough survivors) up to 2 × 4 MB (`YOUNG_CAP_BYTES`).
+ *   Kept at 2 × 1 MB under load, the Salesforce ingest bench (one notification per request,
+ *   about 140 KB allocated per request, mostly by the XML validator and parser, as in the
+ *   minimal server it is compared with) spent 21 % of the connector's CPU in garbage
+ *   collection against 4 % for that server on Node's 2 × 16 MB: a nursery that small is
+ *   collected every few requests while the requests in flight are alive, so they are copied
+ *   and promoted each time; scavenge work per request falls with the nursery's size (the
+ *   survivors are the requests in flight, whatever its size). The cap is for memory: peak
+ *   RSS under the HubSpot load, ingest only, measured in one session 147 MB at 2 × 1 MB,
+ *   158 MB at 2 × 4 MB, 169 MB at 2 × 8 MB, 174 MB at 2 × 16 MB (bench/memory.ts, target
+ *   200 MB); idle RSS stayed at about 92 MB.
  * - Old generation: `--heap-growing-percent=100`, a full collection once the old generation
  *   has doubled its live size since the last one (V8 picks 1.1–4× by GC speed). At 50 the
  *   bench measured about 15 % more CPU per ingested event; at 100 none beyond its noise, and a
  *   peak under load about 70 MB lower than Node's.
  *
- * Node's `--max-semi-space-size` is read only when the process starts; these two are read by
- * V8 at every collection, so they take effect when set at run time
+ * Node's `--max-semi-space-size` is read only when the process starts; the growth factor
+ * and `--heap-growing-percent` are read by V8 at every collection, so they take effect when
+ * set at run time
  * (https://nodejs.org/api/v8.html#v8setflagsfromstringflags).
  *
  * A user overrides them: `HOOKPOST_HEAP=node` keeps Node's defaults; any young- or
@@ -28,6 +41,47 @@ export const HEAP_DEFAULTS = {
   young: '--semi-space-growth-factor=1',
   old: '--heap-growing-percent=100',
 } as const;
+
+// V8's own default: the young generation doubles when a collection finds enough survivors.
+const YOUNG_GROWING = '--semi-space-growth-factor=2';
+// Whether `applyHeapDefaults` sized the young generation (the user set none of its flags).
+let youngIsOurs = false;
+/** The heap flags this process runs with now, as `reapplyHeapDefaults` sets them again. */
+let applied: readonly string[] = [];
+
+/** Swaps one applied young-generation flag for another, here and in V8. */
+function setYoung(from: string, to: string): void {
+  applied = applied.map((flag) => (flag === from ? to : flag));
+  setFlagsFromString(to);
+}
+
+/** Where the young generation's growth stops (both semi-spaces): 2 × 4 MB, a quarter of V8's cap. */
+export const YOUNG_CAP_BYTES = 8 * 2 ** 20;
+
+function youngBytes(): number {
+  return getHeapSpaceStatistics().find((space) => space.space_name === 'new_space')?.space_size ?? 0;
+}
+
+/**
+ * Lets the young generation grow, up to `YOUNG_CAP_BYTES`: called once the process serves
+ * requests, after its modules loaded. After each collection (a `gc` performance entry) the
+ * size is checked; at the cap the growth factor goes back to 1. Does nothing unless
+ * `applyHeapDefaults` sized the young generation (no `HOOKPOST_HEAP=node`, no
+ * young-generation flag of the user's). A long synchronous stretch with many survivors
+ * could double it more than once before the check runs (up to V8's 2 × 16 MB); request
+ * handling has none.
+ */
+export function allowYoungGrowth(): void {
+  if (!youngIsOurs) return;
+  youngIsOurs = false;
+  setYoung(HEAP_DEFAULTS.young, YOUNG_GROWING);
+  const observer = new PerformanceObserver(() => {
+    if (youngBytes() < YOUNG_CAP_BYTES) return;
+    setYoung(YOUNG_GROWING, HEAP_DEFAULTS.young);
+    observer.disconnect();
+  });
+  observer.observe({ entryTypes: ['gc'] });
+}
 
 const YOUNG_FLAGS = ['--max-semi-space-size', '--min-semi-space-size', '--semi-space-growth-factor'];
 const OLD_FLAGS = ['--max-old-space-size', '--heap-growing-percent', '--max-heap-size'];
@@ -52,9 +106,6 @@ export function heapPlanFor(env: NodeJS.ProcessEnv, execArgv: readonly string[])
   };
 }
 
-/** The flags `applyHeapDefaults` set in this process (none until it runs). */
-let applied: readonly string[] = [];
-
 /** Applies the heap defaults to this process, before its modules load; returns the plan. */
 export function applyHeapDefaults(
   env: NodeJS.ProcessEnv = process.env,
@@ -62,6 +113,7 @@ export function applyHeapDefaults(
 ): HeapPlan {
   const plan = heapPlanFor(env, execArgv);
   if (plan.flags.length > 0) setFlagsFromString(plan.flags.join(' '));
+  youngIsOurs = plan.young;
   applied = plan.flags;
   return plan;
 }

@@ -1,5 +1,6 @@
+import type { RequestListener } from 'node:http';
 import type { StreamStatus } from '@hookpost/core';
-import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import express, { type NextFunction, type Request, type Response } from 'express';
 import type { AdapterRegistry } from '../adapters/registry.js';
 import type { HookpostConfig } from '../config/schema.js';
 import type { DatabaseHandle } from '../db/connect.js';
@@ -7,10 +8,12 @@ import type { Logger } from '../log.js';
 import { mailStatusRoutes } from '../mail/route.js';
 import type { Metrics } from '../metrics.js';
 import type { Inbox } from '../store/inbox.js';
+import { answerError } from './errors.js';
+import { handRouted } from './hand-routed.js';
 import { healthRoutes } from './health.js';
-import { bodiesInFlight, DEFAULT_MAX_BODIES_IN_FLIGHT } from './limits.js';
-import { requestContext } from './request-id.js';
-import { inboundRoutes } from './routes/inbound.js';
+import { bodiesInFlight, bodyGate, DEFAULT_MAX_BODIES_IN_FLIGHT } from './limits.js';
+import { requestContext, requestTracker } from './request-id.js';
+import { inboundHandlers, inboundRouter } from './routes/inbound.js';
 
 export interface AppDeps {
   config: HookpostConfig;
@@ -34,22 +37,32 @@ export interface AppDeps {
   console?: express.Router;
 }
 
-/** The connector's HTTP surface: health, the CRM adapters' routes, the mail platform's status webhooks and the admin API. Adapter routes read raw bodies themselves. */
-export function createApp(deps: AppDeps): Express {
+/**
+ * The connector's HTTP surface: health, the CRM adapters' routes, the mail platform's status
+ * webhooks and the admin API. Adapter routes read raw bodies themselves. The CRM ingest POSTs
+ * are hand-routed ahead of Express (see `handRouted`); Express serves everything else.
+ */
+export function createApp(deps: AppDeps): RequestListener {
+  const track = requestTracker(deps.logger, {
+    secretPathPrefixes: deps.registry.secretPathPrefixes,
+    secrets: deps.registry.secretsIn(deps.config.workspaces),
+  });
+  const admit = bodyGate(deps.maxBodiesInFlight ?? DEFAULT_MAX_BODIES_IN_FLIGHT, (n) =>
+    deps.metrics.bodiesInFlight.set(n),
+  );
+  const routes = inboundHandlers({
+    config: deps.config,
+    registry: deps.registry,
+    inbox: deps.inbox,
+    metrics: deps.metrics,
+    logger: deps.logger,
+    onStored: deps.onStored,
+  });
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', true);
-  app.use(
-    requestContext(deps.logger, {
-      secretPathPrefixes: deps.registry.secretPathPrefixes,
-      secrets: deps.registry.secretsIn(deps.config.workspaces),
-    }),
-  );
-  app.use(
-    bodiesInFlight(deps.maxBodiesInFlight ?? DEFAULT_MAX_BODIES_IN_FLIGHT, (n) =>
-      deps.metrics.bodiesInFlight.set(n),
-    ),
-  );
+  app.use(requestContext(track));
+  app.use(bodiesInFlight(admit));
   app.use(
     healthRoutes({
       ping: deps.handle.ping,
@@ -59,16 +72,7 @@ export function createApp(deps: AppDeps): Express {
       ...(deps.streams ? { streams: deps.streams } : {}),
     }),
   );
-  app.use(
-    inboundRoutes({
-      config: deps.config,
-      registry: deps.registry,
-      inbox: deps.inbox,
-      metrics: deps.metrics,
-      logger: deps.logger,
-      onStored: deps.onStored,
-    }),
-  );
+  app.use(inboundRouter(routes));
   app.use(mailStatusRoutes(deps));
   if (deps.api) app.use('/api', deps.api);
   if (deps.console) app.use(deps.console);
@@ -77,22 +81,7 @@ export function createApp(deps: AppDeps): Express {
   });
   // Express 5 forwards rejected promises here: answer JSON, never an HTML stack trace.
   app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
-    const status = statusOf(error);
-    if (status >= 500) req.log.error({ err: error }, 'request failed');
-    if (res.headersSent) return;
-    res.status(status).json({
-      error: status >= 500 ? 'internal_error' : 'bad_request',
-      message: status >= 500 ? `request failed (request id ${req.id})` : (error as Error).message,
-    });
+    answerError(error, res, req);
   });
-  return app;
-}
-
-/** A client error's own status (body-parser, a bad %-escape in the path), else 500. */
-function statusOf(error: unknown): number {
-  const status = (error as { status?: unknown } | null)?.status;
-  if (typeof status === 'number' && status >= 400 && status < 600) return status;
-  // Express 5 throws a URIError for a malformed %-escape in a path parameter.
-  if (error instanceof URIError) return 400;
-  return 500;
+  return handRouted(routes, app, { track, admit });
 }

@@ -1,4 +1,10 @@
-import { createServer, type RequestListener, type Server } from 'node:http';
+import {
+  createServer,
+  type IncomingMessage,
+  type RequestListener,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import type { NextFunction, Request, Response } from 'express';
 
 /**
@@ -46,23 +52,26 @@ export function createHttpServer(app: RequestListener, limits: HttpLimits): Serv
   return server;
 }
 
-/** Refuses a request body beyond `max` being received at once (503, Retry-After: 1, connection closed). */
-export function bodiesInFlight(max: number, onChange: (inFlight: number) => void = () => {}) {
+/**
+ * Counts request bodies being received at once and refuses one beyond `max` (503,
+ * `Retry-After: 1`, connection closed). One gate serves the hand-routed ingest POSTs and
+ * Express alike, so the cap holds across both. `admit` answers the refusal itself and
+ * returns false; a request without a body, or whose body already arrived, is always admitted.
+ */
+export function bodyGate(max: number, onChange: (inFlight: number) => void = () => {}) {
   let inFlight = 0;
-  return function limitBodiesInFlight(req: Request, res: Response, next: NextFunction): void {
+  return function admit(req: IncomingMessage, res: ServerResponse): boolean {
     const hasBody =
       req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length']) > 0;
-    if (!hasBody || req.complete) {
-      next();
-      return;
-    }
+    if (!hasBody || req.complete) return true;
     if (inFlight >= max) {
       res.setHeader('retry-after', '1');
       res.setHeader('connection', 'close');
-      res
-        .status(503)
-        .json({ error: 'overloaded', message: 'too many request bodies in flight; retry shortly' });
-      return;
+      sendJson(res, 503, {
+        error: 'overloaded',
+        message: 'too many request bodies in flight; retry shortly',
+      });
+      return false;
     }
     inFlight++;
     onChange(inFlight);
@@ -76,6 +85,22 @@ export function bodiesInFlight(max: number, onChange: (inFlight: number) => void
     req.once('end', done);
     req.once('close', done);
     res.once('close', done);
-    next();
+    return true;
   };
+}
+
+/** `bodyGate`'s check as Express middleware. */
+export function bodiesInFlight(admit: ReturnType<typeof bodyGate>) {
+  return function limitBodiesInFlight(req: Request, res: Response, next: NextFunction): void {
+    if (admit(req, res)) next();
+  };
+}
+
+/** A JSON answer with plain `node:http` (what Express's `res.status(…).json(…)` sends). */
+export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.statusCode = status;
+  res.setHeader('content-type', 'application/json; charset=utf-8');
+  res.setHeader('content-length', Buffer.byteLength(text));
+  res.end(text);
 }

@@ -104,6 +104,9 @@ function answer(res: ServerResponse, status: number, body: string): void {
   res.end(body);
 }
 
+// The same bytes for every acknowledged message: built once.
+const ACK = buildAck(true);
+
 // One answer for every authentication failure: which check failed is logged, not told.
 const UNAUTHORISED = 'not authorised: check the endpoint URL of the outbound message';
 
@@ -124,9 +127,12 @@ const UNAUTHORISED = 'not authorised: check the endpoint URL of the outbound mes
 export function createOutboundMessageMiddleware(options: OutboundMessageMiddlewareOptions) {
   const { resolveToken, onNotifications, onError, xmlLimits } = options;
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_OUTBOUND_MAX_BODY_BYTES;
+  const parseOptions = xmlLimits ? { limits: xmlLimits } : {};
 
   async function handle(req: OutboundMessageRequest): Promise<string> {
-    const workspace = await resolveToken(tokenOf(req));
+    // A synchronous resolver's answer is used as it is: no promise hop per request.
+    const resolved = resolveToken(tokenOf(req));
+    const workspace = resolved instanceof Promise ? await resolved : resolved;
     if (!workspace)
       throw new HookpostSalesforceError(
         'unknown_token',
@@ -134,7 +140,7 @@ export function createOutboundMessageMiddleware(options: OutboundMessageMiddlewa
       );
     checkContentType(req);
     const rawBody = await readBody(req, maxBodyBytes);
-    const message = parseOutboundMessage(rawBody, xmlLimits ? { limits: xmlLimits } : {});
+    const message = parseOutboundMessage(rawBody, parseOptions);
     if (!sameOrgId(message.organizationId, workspace.organizationId)) {
       throw new HookpostSalesforceError(
         'organization_mismatch',
@@ -156,7 +162,7 @@ export function createOutboundMessageMiddleware(options: OutboundMessageMiddlewa
         },
       );
     }
-    return buildAck(true);
+    return ACK;
   }
 
   return async function salesforceOutboundMessageMiddleware(

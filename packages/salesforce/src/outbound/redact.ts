@@ -18,5 +18,7 @@ export function redactSessionId(raw: Buffer | string): Buffer {
     (match, open: string, value: string | undefined, close: string | undefined) =>
       value === undefined || value.trim() === '' ? match : `${open}>${REDACTED}${close}`,
   );
+  // Nothing to hide (no SessionId, or a nil one): the body as received, not a copy.
+  if (redacted === text && Buffer.isBuffer(raw)) return raw;
   return Buffer.from(redacted, 'utf8');
 }

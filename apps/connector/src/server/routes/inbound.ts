@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { InboundRoute } from '@hookpost/core';
-import { type Request, type Response, Router } from 'express';
+import { Router } from 'express';
 import type { AdapterRegistry } from '../../adapters/registry.js';
 import type { HookpostConfig } from '../../config/schema.js';
 import type { Logger } from '../../log.js';
@@ -17,14 +17,32 @@ export interface InboundOptions {
   onStored: () => void;
 }
 
+/** One CRM-facing route with its handler counted in the metrics. */
+export type CountedRoute = Pick<InboundRoute, 'method' | 'path' | 'channel'> & {
+  handler(req: IncomingMessage, res: ServerResponse): Promise<void>;
+};
+
+/** A prom-client child per label value, made once: `inc(labels)` hashes its labels on every call. */
+function childrenOf<C>(make: (value: string) => C): (value: string) => C {
+  const children = new Map<string, C>();
+  return (value) => {
+    let child = children.get(value);
+    if (child === undefined) {
+      child = make(value);
+      children.set(value, child);
+    }
+    return child;
+  };
+}
+
 /** Counts every inbound delivery by channel and the status it was answered with. */
-function counted(route: InboundRoute, metrics: Metrics) {
-  return async function countedHandler(req: Request, res: Response) {
-    const channel = route.channel;
-    if (channel !== undefined)
-      res.once('finish', () => metrics.deliveriesReceived.inc({ channel, status: String(res.statusCode) }));
-    // Adapter handlers take plain Node requests; Express's is one, with extras.
-    await route.handler(req as unknown as IncomingMessage, res as unknown as ServerResponse);
+function counted(route: InboundRoute, metrics: Metrics): CountedRoute['handler'] {
+  const channel = route.channel;
+  if (channel === undefined) return route.handler;
+  const byStatus = childrenOf((status) => metrics.deliveriesReceived.labels({ channel, status }));
+  return async function countedHandler(req, res) {
+    res.once('finish', () => byStatus(String(res.statusCode)).inc());
+    await route.handler(req, res);
   };
 }
 
@@ -32,22 +50,20 @@ function counted(route: InboundRoute, metrics: Metrics) {
  * The CRM-facing routes: whatever each registered adapter serves. An adapter verifies and
  * parses; `accept` is the inbox write, and the adapter answers only after it resolved.
  */
-export function inboundRoutes({
+export function inboundHandlers({
   config,
   registry,
   inbox,
   metrics,
   logger,
   onStored,
-}: InboundOptions): Router {
-  // Case-sensitive and strict: a path written differently (`/Webhooks/…`, a trailing slash)
-  // is not the route, so it cannot reach a handler past the log redaction.
-  const router = Router({ caseSensitive: true, strict: true });
+}: InboundOptions): CountedRoute[] {
+  const accepted = childrenOf((platform) => metrics.eventsAccepted.labels({ platform }));
+  const duplicates = childrenOf((platform) => metrics.eventsDuplicate.labels({ platform }));
   const accept = async (delivery: InboundDelivery) => {
     const result = await inbox.ingest(delivery);
-    metrics.eventsAccepted.inc({ platform: delivery.platform }, result.accepted);
-    if (result.duplicates > 0)
-      metrics.eventsDuplicate.inc({ platform: delivery.platform }, result.duplicates);
+    accepted(delivery.platform).inc(result.accepted);
+    if (result.duplicates > 0) duplicates(delivery.platform).inc(result.duplicates);
     if (result.accepted > 0) onStored();
     if (delivery.malformed?.length)
       logger.warn(
@@ -56,8 +72,22 @@ export function inboundRoutes({
       );
     return result;
   };
-  for (const route of registry.routes(config.workspaces, accept, logger)) {
-    const handler = counted(route, metrics);
+  return registry.routes(config.workspaces, accept, logger).map((route) => ({
+    method: route.method,
+    path: route.path,
+    ...(route.channel !== undefined ? { channel: route.channel } : {}),
+    handler: counted(route, metrics),
+  }));
+}
+
+/** The routes as an Express router (every request the hand router does not take comes here). */
+export function inboundRouter(routes: readonly CountedRoute[]): Router {
+  // Case-sensitive and strict: a path written differently (`/Webhooks/…`, a trailing slash)
+  // is not the route, so it cannot reach a handler past the log redaction.
+  const router = Router({ caseSensitive: true, strict: true });
+  for (const route of routes) {
+    // Adapter handlers take plain Node requests; Express's is one, with extras.
+    const handler = (req: IncomingMessage, res: ServerResponse) => route.handler(req, res);
     if (route.method === 'GET') router.get(route.path, handler);
     else router.post(route.path, handler);
   }
