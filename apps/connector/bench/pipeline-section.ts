@@ -129,10 +129,19 @@ export async function postgresPipelineSection(
         `| ${f.processes} | ${fmt(f.eventsPerSec)} | ${fmt(f.eventsPerSec / sqliteEventsPerSec, 2)} | ${fmt(f.eventsPerSec / one.eventsPerSec, 2)} | ${fmt(f.workerCpuUsPerEvent)} | ${fmt(f.machineBusy * 100)} % | ${waitsOf(f)} |`,
     ),
     '',
-    '`idle in transaction` is a worker session waiting for its own process (JavaScript between statements): the database is not what the workers wait for. The campaigns here have no policy that needs the decide lock (once-per-recipient is held by the UNIQUE dedupe key), so batches of different workers do not serialise.',
+    "`idle in transaction` is a worker session waiting for its own process (JavaScript between statements). `Lock:transactionid` is a session waiting for another worker's open transaction to end: the campaigns here have no policy that needs the decide lock, but once-per-recipient is held by the UNIQUE dedupe key of `triggers`, so a worker inserting a piece for a person another worker is deciding at the same moment waits for that worker's commit (the bench's 50,000 events concern 1,000 contacts, so concurrent batches share people).",
   ];
-  const cpuBound = (f: PipelineScaleFigures) =>
-    `the machine's CPU: ${fmt(f.machineBusy * 100)} % of all cores busy while draining, the workers' sessions ${waitsOf(f)} (waiting for the worker process, not for locks or I/O), ${fmt(f.workerCpuUsPerEvent)} µs of worker CPU per event`;
+  const cpuBound = (f: PipelineScaleFigures) => {
+    const locked = f.lockWaits.reduce((n, w) => n + w.share, 0);
+    const waitingFor =
+      locked >= 0.05
+        ? `lock waits ${fmt(locked * 100)} % of session samples, in ${f.lockWaits
+            .slice(0, 2)
+            .map((w) => `\`${w.state}\` ${fmt(w.share * 100)} %`)
+            .join(', ')}`
+        : 'waiting for the worker process, not for locks or I/O';
+    return `the machine's CPU: ${fmt(f.machineBusy * 100)} % of all cores busy while draining, the workers' sessions ${waitsOf(f)} (${waitingFor}), ${fmt(f.workerCpuUsPerEvent)} µs of worker CPU per event`;
+  };
   const targets = [
     {
       name: 'pipeline, PostgreSQL, 1 worker vs SQLite',

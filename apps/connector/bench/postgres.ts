@@ -109,6 +109,11 @@ function processCpuSeconds(pid: number | undefined): number {
 export interface PipelineScaleFigures extends ScaleFigures {
   /** Sessions of the workers by state, sampled while they drained. */
   waits: WaitSample[];
+  /**
+   * The statements worker sessions waited in for a lock (`wait_event_type = 'Lock'`), by
+   * their first words (`insert into triggers`), as a share of all session samples.
+   */
+  lockWaits: WaitSample[];
   /** Share of the machine's CPU (all cores) busy while draining, 0–1. */
   machineBusy: number;
   /** CPU the worker processes used per event, in microseconds. */
@@ -143,6 +148,7 @@ async function pipeline(
     ),
   );
   const tally = new Map<string, number>();
+  const lockTally = new Map<string, number>();
   let samples = 0;
   try {
     // Time from the first decided event to the last, so process start-up is not counted.
@@ -158,18 +164,28 @@ async function pipeline(
     while (left > 0) {
       // Pool connections with nothing to do are left out: `idle in transaction` is a worker
       // session waiting for its process (JavaScript between statements, or the round trip).
-      const rows = await sql<{ state: string }>`
-        select case when state = 'active' then coalesce(wait_event_type || ':' || wait_event, 'CPU') else state end as state
+      const rows = await sql<{ state: string; query: string | null }>`
+        select case when state = 'active' then coalesce(wait_event_type || ':' || wait_event, 'CPU') else state end as state,
+          case when wait_event_type = 'Lock' then left(query, 60) end as query
         from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()
           and backend_type = 'client backend' and state <> 'idle'`.execute(handle.db);
-      for (const r of rows.rows) tally.set(r.state, (tally.get(r.state) ?? 0) + 1);
+      for (const r of rows.rows) {
+        tally.set(r.state, (tally.get(r.state) ?? 0) + 1);
+        if (r.query === null) continue;
+        // `insert into "triggers" (…` → `insert into triggers`: which write waited, no values.
+        const statement = r.query.replaceAll('"', '').trim().split(/\s+/).slice(0, 3).join(' ');
+        lockTally.set(statement, (lockTally.get(statement) ?? 0) + 1);
+      }
       samples += rows.rows.length;
       await new Promise((r) => setTimeout(r, 25));
       left = await pending();
     }
-    const waits = [...tally]
-      .map(([state, n]) => ({ state, share: n / Math.max(1, samples) }))
-      .sort((x, y) => y.share - x.share);
+    const shares = (counts: Map<string, number>) =>
+      [...counts]
+        .map(([state, n]) => ({ state, share: n / Math.max(1, samples) }))
+        .sort((x, y) => y.share - x.share);
+    const waits = shares(tally);
+    const lockWaits = shares(lockTally);
     const seconds = (performance.now() - started) / 1000;
     const machineAfter = machineJiffies();
     const cpu = workers.reduce((n, w) => n + processCpuSeconds(w.pid), 0) - cpuBefore;
@@ -177,6 +193,7 @@ async function pipeline(
       processes,
       eventsPerSec: firstLeft / seconds,
       waits,
+      lockWaits,
       machineBusy:
         (machineAfter.busy - machineBefore.busy) / Math.max(1, machineAfter.total - machineBefore.total),
       workerCpuUsPerEvent: (cpu * 1e6) / firstLeft,

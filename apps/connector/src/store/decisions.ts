@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Dialect } from '../db/connect.js';
 import type { Database, DecisionSetTable, DecisionTable } from '../db/types.js';
+import { inValues } from '../db/value-list.js';
 import { insertManyIgnoringConflicts } from './insert-many.js';
 
 // Well under SQLite's 32,766 bound parameters per statement (10 columns per decision row).
@@ -106,9 +107,14 @@ export async function writeDecisions(
   for (const [from, to] of insertChunks(rows.length, dialect))
     await insertManyIgnoringConflicts(trx, dialect, 'decision_rows', DECISION_COLUMNS, rows.slice(from, to));
   // In id order, so two PostgreSQL batches never wait on each other's new sets crosswise
-  // (a deadlock); an existing set is touched, not skipped, so its row is locked until this
-  // batch commits and pruning cannot delete it under the events about to name it.
+  // (a deadlock). An existing set must stay locked until this batch commits, so pruning
+  // cannot delete it under the events about to name it.
   const setRows = [...sets.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  if (dialect === 'postgres') {
+    await writeSetsSharing(trx, setRows);
+    return named;
+  }
+  // SQLite: one writer at a time, so touching the row costs no other batch a wait.
   for (let i = 0; i < setRows.length; i += ROWS_PER_INSERT)
     await trx
       .insertInto('decision_sets')
@@ -187,4 +193,35 @@ export async function deleteDecisions(trx: Kysely<Database>, eventIds: readonly 
         .execute();
   }
   return count;
+}
+
+/**
+ * PostgreSQL: the sets already stored are locked `FOR KEY SHARE` (a prune's DELETE waits
+ * for this batch; other batches naming the same sets do not), the others inserted. An
+ * upsert that touched every set took a row lock each: every worker's batch names the same
+ * few shared sets, so concurrent workers waited on each other's commit
+ * (`Lock:transactionid` on that upsert, sampled from pg_stat_activity in bench/postgres.ts).
+ */
+async function writeSetsSharing(trx: Kysely<Database>, setRows: readonly DecisionSetTable[]): Promise<void> {
+  if (setRows.length === 0) return;
+  const stored = await trx
+    .selectFrom('decision_sets')
+    .select('id')
+    .where(
+      inValues(
+        trx,
+        'id',
+        setRows.map((r) => r.id),
+      ),
+    )
+    .forKeyShare()
+    .execute();
+  const present = new Set(stored.map((r) => r.id));
+  const missing = setRows.filter((r) => !present.has(r.id));
+  for (let i = 0; i < missing.length; i += ROWS_PER_INSERT)
+    await trx
+      .insertInto('decision_sets')
+      .values(missing.slice(i, i + ROWS_PER_INSERT))
+      .onConflict((oc) => oc.column('id').doNothing())
+      .execute();
 }
