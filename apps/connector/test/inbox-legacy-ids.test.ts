@@ -2,13 +2,11 @@ import { type CrmEvent, eventIdFor } from '@hookpost/core';
 import { parseWebhookBatch } from '@hookpost/hubspot';
 import { Migrator } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { createRegistry } from '../src/adapters/compose.js';
 import { parseConfigText } from '../src/config/load.js';
 import { openDatabase } from '../src/db/connect.js';
 import { migrateToLatest, migrations } from '../src/db/migrations.js';
-import { createInbox } from '../src/store/inbox.js';
-import { createWorkspaceIndex } from '../src/workspaces.js';
 import { dialectCases } from './support/databases.js';
+import { inboxFor } from './support/inbox.js';
 
 const CONFIG = `
 server: { publicUrl: https://hooks.example.com }
@@ -77,20 +75,7 @@ for (const dialect of dialectCases()) {
         await handle.db.insertInto('events').values(storedBeforeUpgrade(resent)).execute();
 
         expect(await migrateToLatest(handle.db as never)).toContain('0014_ids_time_prefixed');
-        const inbox = createInbox({
-          db: handle.db,
-          dialect: handle.dialect,
-          workspaces: createWorkspaceIndex(
-            parsed.value,
-            createRegistry({
-              config: parsed.value,
-              configDir: '.',
-              db: handle.db,
-              dialect: handle.dialect,
-              env: {},
-            }),
-          ),
-        });
+        const inbox = inboxFor(handle, parsed.value);
         const delivery = (text: string) => ({
           platform: 'hubspot' as const,
           channel: 'webhook' as const,

@@ -1,12 +1,10 @@
 import { parseWebhookBatch } from '@hookpost/hubspot';
 import { describe, expect, it } from 'vitest';
-import { createRegistry } from '../src/adapters/compose.js';
 import { parseConfigText } from '../src/config/load.js';
 import { openDatabase } from '../src/db/connect.js';
 import { migrateToLatest } from '../src/db/migrations.js';
-import { createInbox } from '../src/store/inbox.js';
-import { createWorkspaceIndex } from '../src/workspaces.js';
 import { dialectCases } from './support/databases.js';
+import { inboxFor } from './support/inbox.js';
 
 const CONFIG = `
 server: { publicUrl: https://hooks.example.com }
@@ -35,20 +33,7 @@ for (const dialect of dialectCases()) {
       if (!parsed.ok) throw new Error('config');
       const handle = openDatabase(await dialect.url());
       await migrateToLatest(handle.db as never);
-      const inbox = createInbox({
-        db: handle.db,
-        dialect: handle.dialect,
-        workspaces: createWorkspaceIndex(
-          parsed.value,
-          createRegistry({
-            config: parsed.value,
-            configDir: '.',
-            db: handle.db,
-            dialect: handle.dialect,
-            env: {},
-          }),
-        ),
-      });
+      const inbox = inboxFor(handle, parsed.value);
       const delivery = (events: object[]) => {
         const body = JSON.stringify(events);
         return {
