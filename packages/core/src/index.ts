@@ -7,6 +7,7 @@ export * from './event.js';
 export { eventIdFor, eventIdTime } from './event-id.js';
 export { jsonDepth, MAX_JSON_DEPTH } from './json-depth.js';
 export * from './mail-status/index.js';
+export { type BoundedCacheOptions, boundedCache } from './memo/bounded.js';
 export { parseCampaign, parseCrmEvent } from './parse.js';
 export { checkAddress } from './policies/address-policy.js';
 export { type ApplyPoliciesInput, type ApplyPoliciesResult, applyPolicies } from './policies/apply.js';

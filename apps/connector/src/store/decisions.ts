@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { boundedCache } from '@hookpost/core';
 import type { Kysely } from 'kysely';
 import type { Dialect } from '../db/connect.js';
 import type { Database, DecisionSetTable, DecisionTable } from '../db/types.js';
@@ -39,18 +40,11 @@ const isQuiet = (d: DecisionTable) =>
   d.outcome === 'no_match' && d.recipient_ref === '' && d.trigger_id === null;
 
 // Set ids by entries text: a pure function of the text, so the cache never goes stale.
-const SET_ID_CACHE_SIZE = 5_000;
-const setIds = new Map<string, string>();
+const setIds = boundedCache<string>({ maxEntries: 5_000 });
 
 /** The `decision_sets` id of an entries text: 128 bits of its SHA-256, base64url. */
 export function decisionSetId(entries: string): string {
-  let id = setIds.get(entries);
-  if (id === undefined) {
-    id = createHash('sha256').update(entries).digest('base64url').slice(0, 22);
-    if (setIds.size >= SET_ID_CACHE_SIZE) setIds.clear();
-    setIds.set(entries, id);
-  }
-  return id;
+  return setIds(entries, () => createHash('sha256').update(entries).digest('base64url').slice(0, 22));
 }
 
 /** An event's quiet decisions as its row names them (`events.decision_set`, `decision_run`). */

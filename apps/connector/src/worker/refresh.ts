@@ -1,4 +1,4 @@
-import { type CampaignTrigger, type Recipient, suppressionQuery } from '@hookpost/core';
+import { boundedCache, type CampaignTrigger, type Recipient, suppressionQuery } from '@hookpost/core';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/types.js';
 import { inValues } from '../db/value-list.js';
@@ -25,17 +25,25 @@ export interface Refresher {
   forget(): void;
 }
 
-// Across batches, both pure functions of their key (bounded; cleared when full):
-// a recipient's hashes text (three SHA-256s) by the recipient's JSON, and, by a piece's
-// stored payload text, the recipient JSON it was found to print already. A record's pieces
-// wait for days while its events keep asking to refresh them, batch after batch.
+// Across batches, both pure functions of their key, kept as core keeps its hashes (bounded
+// in size and age, since keys are personal data): a recipient's hashes text (three SHA-256s)
+// by the recipient's JSON, and, by a piece's stored payload text, the recipient JSON it was
+// found to print already. A record's pieces wait for days while its events keep asking to
+// refresh them, batch after batch.
 const CACHE_SIZE = 1_000;
-const hashTexts = new Map<string, string>();
+const PRINTS_ALREADY_MAX_AGE_MS = 10_000;
+const hashTexts = boundedCache<string>({ maxEntries: CACHE_SIZE });
 const printsAlready = new Map<string, string>();
+let printsAlreadySince = Date.now();
 
-function remember(cache: Map<string, string>, key: string, value: string): void {
-  if (cache.size >= CACHE_SIZE) cache.clear();
-  cache.set(key, value);
+/** `printsAlready` is written after a check, not computed from its key: the same bounds by hand. */
+function rememberPrinting(payload: string, recipientJson: string): void {
+  const now = Date.now();
+  if (printsAlready.size >= CACHE_SIZE || now - printsAlreadySince >= PRINTS_ALREADY_MAX_AGE_MS) {
+    printsAlready.clear();
+    printsAlreadySince = now;
+  }
+  printsAlready.set(payload, recipientJson);
 }
 
 /**
@@ -67,12 +75,7 @@ export async function createRefresher(
   }
 
   function hashesOf(recipient: Recipient, key: string): string {
-    let text = hashTexts.get(key);
-    if (text === undefined) {
-      text = writeRecipientHashes(suppressionQuery(recipient));
-      remember(hashTexts, key, text);
-    }
-    return text;
+    return hashTexts(key, () => writeRecipientHashes(suppressionQuery(recipient)));
   }
 
   async function read(triggerId: string): Promise<Known | undefined> {
@@ -117,7 +120,7 @@ export async function createRefresher(
       const hashes = hashesOf(recipient, asked);
       if (same === entry.payload && hashes === entry.hashes) {
         entry.printing = asked;
-        remember(printsAlready, entry.payload, asked);
+        rememberPrinting(entry.payload, asked);
         return;
       }
       const payload = readTriggerPayload(entry.payload);
