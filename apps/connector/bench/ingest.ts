@@ -165,6 +165,11 @@ export async function measureIngest(
     const events = result.total * workload.eventsPerRequest;
     const cpuMsPer1kEvents = ((cpuSeconds(server.pid) - cpuBefore) * 1e6) / events;
     const rssMb = peakRssMb(server.pid);
+    // The open-loop run measures the server below saturation: it starts once the saturated
+    // run's last requests are done (autocannon stops with up to `connections` requests in
+    // flight, which the server still handles; the stall probe showed the open-loop run's
+    // slowest requests all queued behind them when it started at once).
+    if (openLoopShare > 0) await settled(server.url);
     const openLoopResult =
       openLoopShare > 0
         ? await openLoop({
@@ -185,6 +190,24 @@ export async function measureIngest(
     };
   } finally {
     await server.close();
+  }
+}
+
+/**
+ * Waits until the server answers `/healthz` within `quickMs` twice in a row (its event loop
+ * free again), at most `timeoutMs`.
+ */
+async function settled(url: string, quickMs = 10, timeoutMs = 5_000): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  let quick = 0;
+  while (quick < 2 && performance.now() < deadline) {
+    const started = performance.now();
+    await fetch(`${url}/healthz`).then(
+      (response) => response.arrayBuffer(),
+      () => undefined,
+    );
+    quick = performance.now() - started <= quickMs ? quick + 1 : 0;
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
 

@@ -12,6 +12,8 @@ export const stallProbe = (out: string) => ({
 
 interface ProbeRecords {
   delays: [endMs: number, p99Ms: number, maxMs: number][];
+  blocks?: [endMs: number, ms: number, ranMs: number, waitedMs: number][];
+  threadStarts?: [startMs: number, ms: number, name: string][];
   gcs: [startMs: number, ms: number, kind: number][];
   commits: [startMs: number, ms: number, fileWritten: 0 | 1, kind?: 'begin' | 'commit'][];
   checkpoints: [endMs: number, ms: number, mode: string, log: number, checkpointed: number][];
@@ -32,6 +34,8 @@ export interface StallEvidence {
   gc: { count: number; totalMs: number; maxMs: number };
   /** Checkpoint-thread passes (off the event loop): PASSIVE and RESTART counts and longest. */
   thread: { passive: number; passiveMaxMs: number; restart: number; restartMaxMs: number };
+  /** Event-loop blocks over the probe's threshold (20 ms), each with what it was (`blockCause`), longest first. */
+  blocks: LongBlock[];
   /** Of the requests at or above p99: how many were in flight during each kind of stall. */
   slowest: {
     count: number;
@@ -40,11 +44,38 @@ export interface StallEvidence {
     duringLockWait: number;
     duringGc: number;
     duringRestart: number;
+    /** By the kind of the longest event-loop block each was in flight during (none: no block over 20 ms). */
+    byBlock: Partial<Record<LongBlock['kind'] | 'none', number>>;
   };
+}
+
+/**
+ * One event-loop block, and what it was. The kernel's scheduler statistics split its wall
+ * time: `ranMs` on a CPU (JavaScript, GC, native code), `waitedMs` runnable but not given
+ * the CPU (other threads or processes on the pinned core), and the rest asleep in a system
+ * call (an fsync in a commit, `Atomics.wait`). The cause names the largest share and what
+ * overlapped it.
+ */
+export interface LongBlock {
+  /** When it began, ms after the open-loop run's first request was due (negative: before). */
+  startsAtMs: number;
+  ms: number;
+  ranMs: number;
+  waitedMs: number;
+  sleptMs: number;
+  /** Short name of the cause, for counting. */
+  kind: 'thread start' | 'saturated run' | 'CPU wait' | 'system call' | 'running';
+  cause: string;
 }
 
 const SLOW_COMMIT_MS = 50;
 const LONG_GC_MS = 10;
+
+const countBy = <K extends string>(keys: K[]): Partial<Record<K, number>> => {
+  const counts: Partial<Record<K, number>> = {};
+  for (const key of keys) counts[key] = (counts[key] ?? 0) + 1;
+  return counts;
+};
 
 const quantile = (xs: number[], q: number) => {
   const sorted = [...xs].sort((a, b) => a - b);
@@ -73,7 +104,41 @@ export function stallEvidence(file: string, run: OpenLoopResult, seconds: number
       windows.some(([start, ms]) => due <= start + ms && due + latency >= start),
     ).length;
   const durations = commits.map(([, ms]) => ms);
+  const overlapMs = (start: number, end: number, windows: [number, number][]) =>
+    windows.reduce((sum, [s, ms]) => sum + Math.max(0, Math.min(end, s + ms) - Math.max(start, s)), 0);
+  const threadStarts = records.threadStarts ?? [];
+  const blocks = (records.blocks ?? [])
+    .filter(([end]) => inRun(end))
+    .map(([end, ms, ranMs, waitedMs]): LongBlock => {
+      const start = end - ms;
+      const sleptMs = Math.max(0, ms - ranMs - waitedMs);
+      const within = (windows: [number, number][]) => overlapMs(start, end, windows);
+      const share = Math.max(ranMs, waitedMs, sleptMs);
+      const started = threadStarts.filter(([s, d]) => s <= end && s + d >= start).map(([, , n]) => n);
+      const [kind, cause]: [LongBlock['kind'], string] =
+        started.length > 0
+          ? ['thread start', `starting the ${started.join(', ')} thread`]
+          : start < from
+            ? ['saturated run', 'the saturated run before it (requests still in flight when it stopped)']
+            : share === waitedMs
+              ? [
+                  'CPU wait',
+                  `waiting for the CPU (checkpoint passes ran for ${fmt(within(passes.map(([e, d]) => [e - d, d])), 0)} ms of it; the rest, other processes on the core)`,
+                ]
+              : share === sleptMs
+                ? [
+                    'system call',
+                    `asleep in a system call (commits overlapping it for ${fmt(within(commits.map(([s, d]) => [s, d])), 0)} ms: their fsync)`,
+                  ]
+                : [
+                    'running',
+                    `running on the thread (GC ${fmt(within(gcs.map(([s, d]) => [s, d])), 0)} ms of it, the rest JavaScript and native code)`,
+                  ];
+      return { startsAtMs: start - from, ms, ranMs, waitedMs, sleptMs, kind, cause };
+    })
+    .sort((a, b) => b.ms - a.ms);
   return {
+    blocks,
     loopDelayP99Ms: Math.max(0, ...delays.map((d) => d[1])),
     loopDelayMaxMs: Math.max(0, ...delays.map((d) => d[2])),
     commits: {
@@ -104,6 +169,15 @@ export function stallEvidence(file: string, run: OpenLoopResult, seconds: number
       duringLockWait: during(slowBegins.map(([start, ms]) => [start, ms])),
       duringGc: during(gcs.filter(([, ms]) => ms > LONG_GC_MS).map(([start, ms]) => [start, ms])),
       duringRestart: during(restarts.map(([end, ms]) => [end - ms, ms])),
+      byBlock: countBy(
+        run.slowest.map(([due, latency]) => {
+          // Sorted longest first: the first overlapping block is the longest.
+          const block = blocks.find(
+            (b) => due <= from + b.startsAtMs + b.ms && due + latency >= from + b.startsAtMs,
+          );
+          return block?.kind ?? 'none';
+        }),
+      ),
     },
   };
 }
@@ -121,8 +195,26 @@ export function describeStalls(e: StallEvidence): string {
     `${e.lockWaits} transactions waited over ${SLOW_COMMIT_MS} ms for the write lock (longest ${ms(e.lockWaitMaxMs)} ms)`,
     `${fmt(e.gc.count)} GC pauses, ${ms(e.gc.totalMs)} ms in all, longest ${ms(e.gc.maxMs)} ms`,
     thread,
-    `of the ${e.slowest.count} requests at or above p99, ${e.slowest.duringSlowCommit} were in flight during a commit over ${SLOW_COMMIT_MS} ms (${e.slowest.duringCheckpointCommit} a checkpointing one), ${e.slowest.duringLockWait} during a wait for the write lock, ${e.slowest.duringGc} during a GC pause over ${LONG_GC_MS} ms, ${e.slowest.duringRestart} during a RESTART`,
+    describeBlocks(e.blocks),
+    `of the ${e.slowest.count} requests at or above p99, ${e.slowest.duringSlowCommit} were in flight during a commit over ${SLOW_COMMIT_MS} ms (${e.slowest.duringCheckpointCommit} a checkpointing one), ${e.slowest.duringLockWait} during a wait for the write lock, ${e.slowest.duringGc} during a GC pause over ${LONG_GC_MS} ms, ${e.slowest.duringRestart} during a RESTART; by the longest event-loop block each was in flight during: ${
+      Object.entries(e.slowest.byBlock)
+        .map(([kind, n]) => `${kind} ${n}`)
+        .join(', ') || 'none'
+    }`,
   ].join('; ');
+}
+
+/** The longest event-loop blocks, each with what it was. */
+function describeBlocks(blocks: LongBlock[]): string {
+  if (blocks.length === 0) return 'no event-loop block over 20 ms';
+  const ms = (n: number) => fmt(n, 0);
+  const longest = blocks
+    .slice(0, 3)
+    .map(
+      (b) =>
+        `${ms(b.ms)} ms at ${fmt(b.startsAtMs / 1000, 2)} s (ran ${ms(b.ranMs)}, waited for the CPU ${ms(b.waitedMs)}, asleep ${ms(b.sleptMs)}): ${b.cause}`,
+    );
+  return `${blocks.length} event-loop blocks over 20 ms (kernel scheduler statistics of the thread), the longest ${longest.join('; ')}`;
 }
 
 /**

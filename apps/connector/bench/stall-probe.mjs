@@ -5,7 +5,7 @@
 // through better-sqlite3 (a commit blocks the thread: its WAL fsync, and a WAL
 // auto-checkpoint when the commit crosses `wal_autocheckpoint`), and the passes of the
 // checkpoint thread (src/db/checkpoint.ts) when there is one. Read by bench/stall-evidence.ts.
-import { statSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire, syncBuiltinESMExports } from 'node:module';
 import { monitorEventLoopDelay, PerformanceObserver, performance } from 'node:perf_hooks';
 import workerThreads from 'node:worker_threads';
@@ -21,6 +21,38 @@ setInterval(() => {
   delays.push([now(), delay.percentile(99) / 1e6, delay.max / 1e6]);
   delay.reset();
 }, 1000).unref();
+/**
+ * [end, epoch ms; duration ms; ms the main thread ran on a CPU meanwhile; ms it waited,
+ * runnable, for a CPU] of each event-loop block over LONG_BLOCK_MS: a timer due every TICK_MS
+ * that ran late by that much means the thread did something else, or was not given a CPU,
+ * for that long. Run and wait times come from the kernel's scheduler statistics for this
+ * thread (`/proc/thread-self/schedstat`: ns on a CPU, ns waiting on a run queue,
+ * https://docs.kernel.org/scheduler/sched-stats.html): a block the thread spent waiting was
+ * other threads or processes on its core, not its own work. Lined up afterwards with the
+ * other records (bench/stall-evidence.ts) to name what each long block was.
+ */
+const blocks = [];
+const TICK_MS = 2;
+const LONG_BLOCK_MS = Number(process.env.STALL_PROBE_BLOCK_MS ?? 20);
+const schedstat = () => {
+  try {
+    const [ran, waited] = readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ');
+    return [Number(ran) / 1e6, Number(waited) / 1e6];
+  } catch {
+    return [Number.NaN, Number.NaN];
+  }
+};
+let lastTick = performance.now();
+let lastSched = schedstat();
+setInterval(() => {
+  const t = performance.now();
+  const sched = schedstat();
+  const late = t - lastTick - TICK_MS;
+  if (late > LONG_BLOCK_MS)
+    blocks.push([performance.timeOrigin + t, late, sched[0] - lastSched[0], sched[1] - lastSched[1]]);
+  lastTick = t;
+  lastSched = sched;
+}, TICK_MS).unref();
 /** [start, epoch ms; duration ms; kind] */
 const gcs = [];
 new PerformanceObserver((list) => {
@@ -64,11 +96,20 @@ try {
 
 /** [end, epoch ms (the thread's clock); duration ms; mode; WAL frames; frames copied] per checkpoint pass on the thread */
 const checkpoints = [];
+/**
+ * [start, epoch ms; duration ms; thread name] per `worker_threads` thread started: from the
+ * constructor call until the starting code got the event loop back (for the checkpoint
+ * thread that includes its wait for the new thread's heap).
+ */
+const threadStarts = [];
 const Worker = workerThreads.Worker;
 workerThreads.Worker = class extends Worker {
   constructor(...args) {
+    const t0 = now();
     super(...args);
-    if (args[1]?.name !== 'hookpost-checkpointer') return;
+    const name = args[1]?.name ?? 'thread';
+    setImmediate(() => threadStarts.push([t0, now() - t0, name]));
+    if (name !== 'hookpost-checkpointer') return;
     this.on('message', (r) =>
       checkpoints.push([r.endedAtEpochMs ?? now(), r.ms, r.mode, r.log, r.checkpointed]),
     );
@@ -78,5 +119,5 @@ syncBuiltinESMExports();
 
 process.on('exit', () => {
   if (!out) return;
-  writeFileSync(out, JSON.stringify({ delays, gcs, commits, checkpoints }));
+  writeFileSync(out, JSON.stringify({ delays, blocks, gcs, commits, checkpoints, threadStarts }));
 });
