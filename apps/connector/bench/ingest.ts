@@ -169,7 +169,8 @@ export async function measureIngest(
     // run's last requests are done (autocannon stops with up to `connections` requests in
     // flight, which the server still handles; the stall probe showed the open-loop run's
     // slowest requests all queued behind them when it started at once).
-    if (openLoopShare > 0) await settled(server.url);
+    // (BENCH_OPEN_LOOP_SETTLE=0 starts it at once, as before, to compare.)
+    if (openLoopShare > 0 && process.env.BENCH_OPEN_LOOP_SETTLE !== '0') await settled(server.url);
     const openLoopResult =
       openLoopShare > 0
         ? await openLoop({

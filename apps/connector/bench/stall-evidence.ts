@@ -16,7 +16,7 @@ interface ProbeRecords {
   threadStarts?: [startMs: number, ms: number, name: string][];
   gcs: [startMs: number, ms: number, kind: number][];
   commits: [startMs: number, ms: number, fileWritten: 0 | 1, kind?: 'begin' | 'commit'][];
-  checkpoints: [endMs: number, ms: number, mode: string, log: number, checkpointed: number][];
+  checkpoints: [endMs: number, ms: number, mode: string, log: number, checkpointed: number, cpuMs?: number][];
 }
 
 /** What stalled a server during an open-loop run, from its stall-probe records. */
@@ -33,7 +33,7 @@ export interface StallEvidence {
   slowCommitsWritingFile: number;
   gc: { count: number; totalMs: number; maxMs: number };
   /** Checkpoint-thread passes (off the event loop): PASSIVE and RESTART counts and longest. */
-  thread: { passive: number; passiveMaxMs: number; restart: number; restartMaxMs: number };
+  thread: { passive: number; passiveMaxMs: number; restart: number; restartMaxMs: number; cpuMs: number };
   /** Event-loop blocks over the probe's threshold (20 ms), each with what it was (`blockCause`), longest first. */
   blocks: LongBlock[];
   /** Of the requests at or above p99: how many were in flight during each kind of stall. */
@@ -107,6 +107,12 @@ export function stallEvidence(file: string, run: OpenLoopResult, seconds: number
   const overlapMs = (start: number, end: number, windows: [number, number][]) =>
     windows.reduce((sum, [s, ms]) => sum + Math.max(0, Math.min(end, s + ms) - Math.max(start, s)), 0);
   const threadStarts = records.threadStarts ?? [];
+  // A pass's CPU time spread evenly over its wall time, counted where it overlaps a block.
+  const checkpointCpuMs = (start: number, end: number) =>
+    passes.reduce((sum, [e, d, , , , cpu]) => {
+      const overlap = Math.max(0, Math.min(end, e) - Math.max(start, e - d));
+      return sum + (d > 0 && cpu !== undefined && Number.isFinite(cpu) ? (overlap * cpu) / d : 0);
+    }, 0);
   const blocks = (records.blocks ?? [])
     .filter(([end]) => inRun(end))
     .map(([end, ms, ranMs, waitedMs]): LongBlock => {
@@ -123,7 +129,7 @@ export function stallEvidence(file: string, run: OpenLoopResult, seconds: number
             : share === waitedMs
               ? [
                   'CPU wait',
-                  `waiting for the CPU (checkpoint passes ran for ${fmt(within(passes.map(([e, d]) => [e - d, d])), 0)} ms of it; the rest, other processes on the core)`,
+                  `waiting for the CPU (the checkpoint thread used about ${fmt(checkpointCpuMs(start, end), 0)} ms of CPU meanwhile; the rest, other processes on the core)`,
                 ]
               : share === sleptMs
                 ? [
@@ -161,6 +167,7 @@ export function stallEvidence(file: string, run: OpenLoopResult, seconds: number
       passiveMaxMs: Math.max(0, ...passes.filter((p) => p[2] === 'passive').map((p) => p[1])),
       restart: restarts.length,
       restartMaxMs: Math.max(0, ...restarts.map((p) => p[1])),
+      cpuMs: passes.reduce((sum, p) => sum + (Number.isFinite(p[5]) ? (p[5] ?? 0) : 0), 0),
     },
     slowest: {
       count: run.slowest.length,
@@ -187,7 +194,7 @@ export function describeStalls(e: StallEvidence): string {
   const ms = (n: number) => fmt(n, n < 10 ? 1 : 0);
   const thread =
     e.thread.passive + e.thread.restart > 0
-      ? `checkpoint thread (off the event loop): ${e.thread.passive} PASSIVE passes (longest ${ms(e.thread.passiveMaxMs)} ms), ${e.thread.restart} RESTARTs (longest ${ms(e.thread.restartMaxMs)} ms, writers wait meanwhile)`
+      ? `checkpoint thread (off the event loop): ${e.thread.passive} PASSIVE passes (longest ${ms(e.thread.passiveMaxMs)} ms), ${e.thread.restart} RESTARTs (longest ${ms(e.thread.restartMaxMs)} ms, writers wait meanwhile), ${ms(e.thread.cpuMs)} ms of CPU in all`
       : 'no checkpoint thread';
   return [
     `event-loop delay worst per-second p99 ${ms(e.loopDelayP99Ms)} ms, max ${ms(e.loopDelayMaxMs)} ms`,

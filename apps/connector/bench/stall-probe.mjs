@@ -94,7 +94,7 @@ try {
   process.stderr.write(`stall-probe: better-sqlite3 not patched: ${error}\n`);
 }
 
-/** [end, epoch ms (the thread's clock); duration ms; mode; WAL frames; frames copied] per checkpoint pass on the thread */
+/** [end, epoch ms (the thread's clock); duration ms; mode; WAL frames; frames copied; CPU ms] per checkpoint pass on the thread */
 const checkpoints = [];
 /**
  * [start, epoch ms; duration ms; thread name] per `worker_threads` thread started: from the
@@ -111,7 +111,14 @@ workerThreads.Worker = class extends Worker {
     setImmediate(() => threadStarts.push([t0, now() - t0, name]));
     if (name !== 'hookpost-checkpointer') return;
     this.on('message', (r) =>
-      checkpoints.push([r.endedAtEpochMs ?? now(), r.ms, r.mode, r.log, r.checkpointed]),
+      checkpoints.push([
+        r.endedAtEpochMs ?? now(),
+        r.ms,
+        r.mode,
+        r.log,
+        r.checkpointed,
+        r.cpuMs ?? Number.NaN,
+      ]),
     );
   }
 };

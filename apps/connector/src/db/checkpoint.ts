@@ -15,6 +15,11 @@ export interface CheckpointReport {
   log: number;
   checkpointed: number;
   ms: number;
+  /**
+   * CPU time the thread used during the pass, ms (Linux: `/proc/thread-self/schedstat`;
+   * NaN elsewhere): the rest of `ms` it waited for I/O (fsync) or for a CPU.
+   */
+  cpuMs: number;
   /** When the pass ended, epoch ms (the thread's clock, unaffected by this thread being busy). */
   endedAtEpochMs: number;
 }
@@ -188,8 +193,17 @@ function checkpointLoop(data: LoopData, require: (id: string) => unknown): void 
   const restartAfterFrames = Math.max(1, Math.floor(data.restartAfterBytes / pageSize));
   let timer: ReturnType<typeof setTimeout> | undefined;
   let stopped = false;
+  const fs = require('node:fs') as typeof import('node:fs');
+  const cpuMs = () => {
+    try {
+      return Number(fs.readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ')[0]) / 1e6;
+    } catch {
+      return Number.NaN;
+    }
+  };
   const checkpoint = (mode: 'passive' | 'restart') => {
     const started = performance.now();
+    const cpuBefore = cpuMs();
     const [row] = db.pragma(`wal_checkpoint(${mode})`) as {
       busy: number;
       log: number;
@@ -201,6 +215,7 @@ function checkpointLoop(data: LoopData, require: (id: string) => unknown): void 
       log: row?.log ?? 0,
       checkpointed: row?.checkpointed ?? 0,
       ms: performance.now() - started,
+      cpuMs: cpuMs() - cpuBefore,
       endedAtEpochMs: performance.timeOrigin + performance.now(),
     };
   };
