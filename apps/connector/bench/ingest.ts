@@ -198,7 +198,7 @@ export async function measureIngest(
  * Waits until the server answers `/healthz` within `quickMs` twice in a row (its event loop
  * free again), at most `timeoutMs`.
  */
-async function settled(url: string, quickMs = 10, timeoutMs = 5_000): Promise<void> {
+export async function settled(url: string, quickMs = 10, timeoutMs = 5_000): Promise<void> {
   const deadline = performance.now() + timeoutMs;
   let quick = 0;
   while (quick < 2 && performance.now() < deadline) {

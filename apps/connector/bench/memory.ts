@@ -11,13 +11,16 @@ import { pathToFileURL } from 'node:url';
 import {
   baselineTarget,
   connectorTarget,
+  HUBSPOT_BATCHES,
   type IngestFigures,
   measureHubSpot,
+  settled,
   type Target,
 } from './ingest.js';
+import { openLoop } from './open-loop.js';
 import { type GcTime, type HeapShare, liveHeapByPackage, readGcTime } from './profiles.js';
 import { type BenchSection, type BenchTarget, fmt } from './report.js';
-import { freePort, startPinned, stop, waitFor } from './support.js';
+import { cpuSeconds, freePort, load, peakRssMb, startPinned, stop, waitFor } from './support.js';
 
 const _CONNECTOR_BIN = path.resolve(import.meta.dirname, '../dist/bin.js');
 const GC_PRELOAD = path.resolve(import.meta.dirname, 'gc-time.mjs');
@@ -109,8 +112,40 @@ const eventsPerSec = (f: IngestFigures) => f.result.requestsPerSec * f.eventsPer
 /** A HubSpot ingest run (ingest.ts's load, with the server's CPU time per 1,000 events). */
 type CostedIngest = IngestFigures;
 
-const measureIngest = (target: Target, seconds: number): Promise<CostedIngest> =>
-  measureHubSpot(target, seconds);
+/** Requests/s (of 100 events) of the fixed-rate run that CPU per event is counted over. */
+export const FIXED_RATE = 80;
+
+/**
+ * A HubSpot ingest run for the memory rows: a 2 s warm-up and a saturated run (`seconds`,
+ * 50 connections: events/s and peak RSS), then, once the server answers at once again, a
+ * fixed-rate open-loop run of `FIXED_RATE` requests/s over which the server's CPU per 1,000
+ * events is counted. Saturated, each group commit holds as many requests as the throughput
+ * of the moment allows, and the CPU per event moved with whatever else the shared machine
+ * ran (±30 % between runs of one build); at a fixed rate two heap settings do the same work.
+ */
+export async function measureCostedIngest(target: Target, seconds: number): Promise<CostedIngest> {
+  const server = await target.start();
+  try {
+    const { path: route, next } = HUBSPOT_BATCHES;
+    await load({ url: server.url, path: route, connections: 50, seconds: 2, next });
+    const result = await load({ url: server.url, path: route, connections: 50, seconds, next });
+    await settled(server.url);
+    const before = cpuSeconds(server.pid);
+    const fixed = await openLoop({ url: server.url, path: route, rate: FIXED_RATE, seconds, next });
+    const cpuMsPer1kEvents = ((cpuSeconds(server.pid) - before) * 1e6) / (fixed.sent * 100);
+    return {
+      name: target.name,
+      eventsPerRequest: 100,
+      result,
+      rssMb: peakRssMb(server.pid),
+      cpuMsPer1kEvents,
+    };
+  } finally {
+    await server.close();
+  }
+}
+
+const measureIngest = measureCostedIngest;
 
 /** Two runs' mean, so one noisy run on a shared machine weighs half. */
 function meanOf(runs: CostedIngest[]): CostedIngest {
@@ -187,7 +222,7 @@ export async function measureMemory({ seconds, idleSeconds = 30 }: MemoryOptions
     row(ingest.name, undefined, undefined, ingestLoad),
     row(ingestNodeHeap.name, undefined, undefined, ingestLoadNodeHeap),
     '',
-    `The two \`--no-worker\` rows are the mean of two runs each, alternated. With the heap defaults ingest costs ${fmt(ingestLoad.cpuMsPer1kEvents, 1)} ms of server CPU per 1,000 events against ${fmt(ingestLoadNodeHeap.cpuMsPer1kEvents, 1)} ms with Node's (${fmt(cpuRatio, 2)}×), and runs at ${fmt(throughputRatio, 2)}× the rate (events/s moves with the other load on the machine; CPU per event much less). Garbage collection, in one more run of each with a perf_hooks observer: heap defaults ${gc}; Node's ${gcNodeHeap}. What stays resident at idle, from a sampling heap profile of the live heap (\`--heap-prof\`, 16 KB interval, ${fmt(heapTotal, 1)} MB sampled): Node's module loader holds the source text and compiled code of every module loaded (\`encoding decode\`, \`compileSourceTextModule\`, \`readFileSync\`); the rest of the RSS is Node itself (the bare node:http row), V8's code space and native libraries (better-sqlite3).`,
+    `The two \`--no-worker\` rows are the mean of two runs each, alternated. With the heap defaults ingest costs ${fmt(ingestLoad.cpuMsPer1kEvents, 1)} ms of server CPU per 1,000 events (counted over a fixed-rate run of ${FIXED_RATE} requests/s after the saturated one, where both settings do the same work) against ${fmt(ingestLoadNodeHeap.cpuMsPer1kEvents, 1)} ms with Node's (${fmt(cpuRatio, 2)}×), and runs at ${fmt(throughputRatio, 2)}× the rate (events/s moves with the other load on the machine; CPU per event much less). Garbage collection, in one more run of each with a perf_hooks observer: heap defaults ${gc}; Node's ${gcNodeHeap}. What stays resident at idle, from a sampling heap profile of the live heap (\`--heap-prof\`, 16 KB interval, ${fmt(heapTotal, 1)} MB sampled): Node's module loader holds the source text and compiled code of every module loaded (\`encoding decode\`, \`compileSourceTextModule\`, \`readFileSync\`); the rest of the RSS is Node itself (the bare node:http row), V8's code space and native libraries (better-sqlite3).`,
     '',
     '| allocated by | live heap MB |',
     '|---|---|',

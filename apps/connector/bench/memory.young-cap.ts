@@ -6,15 +6,17 @@
  * defaults once the process serves), against Node's defaults (`HOOKPOST_HEAP=node`), on
  * `hookpost start --no-worker` and on `hookpost start`, variants alternated round by round
  * (BENCH_ROUNDS, default 3; BENCH_SECONDS, default 5). On `--no-worker`: CPU per event over
- * a fixed-rate run (BENCH_RATE requests/s of 100 events, default 80) and peak RSS after a
+ * a fixed-rate run (`FIXED_RATE` in memory.ts) and peak RSS after a
  * saturated one; on `hookpost start`: peak RSS after a saturated run. Prints one line per
  * run, then the medians.
  */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { connectorTarget, HUBSPOT_BATCHES, measureHubSpot, type Target } from './ingest.js';
-import { startTarget } from './memory.js';
-import { openLoop } from './open-loop.js';
-import { cpuSeconds, load, peakRssMb } from './support.js';
+import { pathToFileURL } from 'node:url';
+import { connectorTarget, measureHubSpot } from './ingest.js';
+import { measureCostedIngest, startTarget } from './memory.js';
+import { readGcTime } from './profiles.js';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -26,33 +28,9 @@ const variants: [name: string, env: NodeJS.ProcessEnv][] = [
   ["Node's defaults", { HOOKPOST_HEAP: 'node' }],
 ];
 const results = new Map<string, { cpu: number[]; rss: number[]; startRss: number[] }>();
-/** Requests/s of the fixed-rate run that CPU per event is measured over (100 events each). */
-const FIXED_RATE = Number(process.env.BENCH_RATE ?? 80);
-
-/**
- * CPU per 1,000 events at a fixed request rate, and peak RSS after a saturated run. At a
- * fixed rate the group commits hold about as many requests whatever else the machine runs;
- * at saturation the group size, and with it the CPU per event, follows the throughput the
- * shared machine allows.
- */
-async function measure(target: Target): Promise<{ cpuMsPer1kEvents: number; rssMb: number }> {
-  const server = await target.start();
-  try {
-    const { path: route, next } = HUBSPOT_BATCHES;
-    await load({ url: server.url, path: route, connections: 50, seconds, next });
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-    const before = cpuSeconds(server.pid);
-    const run = await openLoop({ url: server.url, path: route, rate: FIXED_RATE, seconds, next });
-    const cpuMsPer1kEvents = ((cpuSeconds(server.pid) - before) * 1e6) / (run.sent * 100);
-    return { cpuMsPer1kEvents, rssMb: peakRssMb(server.pid) };
-  } finally {
-    await server.close();
-  }
-}
-
 for (let round = 0; round < rounds; round++) {
   for (const [name, env] of variants) {
-    const ingest = await measure(connectorTarget(sqlite, name, env));
+    const ingest = await measureCostedIngest(connectorTarget(sqlite, name, env), seconds);
     const started = await measureHubSpot(startTarget(name, env), seconds);
     const r = results.get(name) ?? { cpu: [], rss: [], startRss: [] };
     r.cpu.push(ingest.cpuMsPer1kEvents);
@@ -70,3 +48,21 @@ for (const [name, r] of results)
   process.stdout.write(
     `${name}: CPU ${mean(r.cpu).toFixed(1)} ms/1k median (${node ? (mean(r.cpu) / mean(node.cpu)).toFixed(2) : '–'}× Node's; runs ${r.cpu.map((c) => c.toFixed(1)).join(', ')}), peak --no-worker max ${Math.max(...r.rss)} MB, hookpost start max ${Math.max(...r.startRss)} MB\n`,
   );
+
+// Garbage collection in one more run of each (a perf_hooks observer costs a little per
+// collection, so not in the runs above): pauses as a share of the process's CPU time, over
+// its whole life (start-up, warm-up, saturated and fixed-rate runs).
+const GC_PRELOAD = pathToFileURL(path.resolve(import.meta.dirname, 'gc-time.mjs')).href;
+for (const [name, env] of variants) {
+  const file = path.join(mkdtempSync(path.join(tmpdir(), 'hookpost-gc-')), 'gc.json');
+  const options = `${env.NODE_OPTIONS ?? ''} --import ${GC_PRELOAD}`.trim();
+  await measureCostedIngest(
+    connectorTarget(sqlite, name, { ...env, NODE_OPTIONS: options, HOOKPOST_GC_FILE: file }),
+    seconds,
+  );
+  const gc = readGcTime(file);
+  if (gc)
+    process.stdout.write(
+      `${name}: GC ${gc.gcMs.toFixed(0)} ms of ${gc.cpuMs.toFixed(0)} ms CPU (${((100 * gc.gcMs) / gc.cpuMs).toFixed(1)} %), ${gc.young} young + ${gc.full} full collections\n`,
+    );
+}
