@@ -106,6 +106,8 @@ async function decideBatch(
       mine.flatMap((i) => i.evaluation.pending.map((p) => p.id)),
     );
     const committed: Committed[] = [];
+    // One time for the whole batch (the policies only read it).
+    const decidedAt = new Date(now);
     const decisionRows: DecisionTable[] = [];
     const quietRuns: QuietRun[] = [];
     // The summary reason of each committed event, by position.
@@ -115,7 +117,7 @@ async function decideBatch(
       const workspaceLookups = lookups.get(workspaceId) as BatchLookups;
       const plan = guards.explain(
         row.id,
-        await decideEvent(guards.judge(evaluation), workspaceLookups, new Date(now)),
+        await decideEvent(guards.judge(evaluation), workspaceLookups, decidedAt),
       );
       const triggers: string[] = [];
       for (const decision of plan.decisions) {
