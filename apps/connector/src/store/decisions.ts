@@ -28,16 +28,22 @@ export const DECISION_COLUMNS = [
 /** A quiet decision as its set stores it: `[campaign_id, reason, detail]`. */
 type QuietEntry = [string, string | null, string | null];
 
-const sameEntries = (a: readonly QuietEntry[], b: readonly QuietEntry[]) =>
-  a.length === b.length &&
-  a.every((x, i) => {
-    const y = b[i] as QuietEntry;
-    return x[0] === y[0] && x[1] === y[1] && x[2] === y[2];
-  });
+/**
+ * A decision that only says the campaign is not about this event (`no_match`, no recipient,
+ * no piece): the worker hands these to `writeDecisions` as an event's quiet list, not as rows.
+ */
+export interface QuietDecision {
+  readonly campaignId: string;
+  readonly reason: string | null;
+  readonly detail: string | null;
+}
 
-/** A decision that only says the campaign is not about this event: no recipient, no piece. */
-const isQuiet = (d: DecisionTable) =>
-  d.outcome === 'no_match' && d.recipient_ref === '' && d.trigger_id === null;
+/** One event run's quiet decisions, in campaign order. */
+export interface QuietRun {
+  eventId: string;
+  run: number;
+  decisions: readonly QuietDecision[];
+}
 
 // Set ids by entries text: a pure function of the text, so the cache never goes stale.
 const setIds = boundedCache<string>({ maxEntries: 5_000 });
@@ -45,6 +51,53 @@ const setIds = boundedCache<string>({ maxEntries: 5_000 });
 /** The `decision_sets` id of an entries text: 128 bits of its SHA-256, base64url. */
 export function decisionSetId(entries: string): string {
   return setIds(entries, () => createHash('sha256').update(entries).digest('base64url').slice(0, 22));
+}
+
+/** A stored quiet set: its id and its entries text (JSON `[[campaign_id, reason, detail], …]`). */
+export interface QuietSet {
+  id: string;
+  entries: string;
+}
+
+// The sets named last, newest first: a batch's events name a handful of sets over and over.
+const RECENT_SETS = 32;
+const recentSets: { decisions: readonly QuietDecision[]; set: QuietSet }[] = [];
+
+const sameDecision = (a: QuietDecision, b: QuietDecision) =>
+  a === b || (a.campaignId === b.campaignId && a.reason === b.reason && a.detail === b.detail);
+
+const sameDecisions = (a: readonly QuietDecision[], b: readonly QuietDecision[]) => {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++)
+    if (!sameDecision(a[i] as QuietDecision, b[i] as QuietDecision)) return false;
+  return true;
+};
+
+/**
+ * The set storing these quiet decisions, exactly `decisionSetId(JSON.stringify(entries))` of
+ * their `[campaign_id, reason, detail]` entries. Lists equal to one of the last sets named
+ * are recognised field by field (the worker's shared quiet decisions by reference first):
+ * with 50 campaigns serialising and hashing a ~3 KB text per event was a tenth of the
+ * drain (cpu-prof). The kept lists are frozen copies, so a caller's later change cannot alter them.
+ */
+export function quietSetOf(decisions: readonly QuietDecision[]): QuietSet {
+  for (let i = 0; i < recentSets.length; i++) {
+    const known = recentSets[i] as (typeof recentSets)[number];
+    if (!sameDecisions(decisions, known.decisions)) continue;
+    if (i > 0) {
+      recentSets.splice(i, 1);
+      recentSets.unshift(known);
+    }
+    return known.set;
+  }
+  const entries = JSON.stringify(decisions.map((d): QuietEntry => [d.campaignId, d.reason, d.detail]));
+  const set = { id: decisionSetId(entries), entries };
+  const kept = decisions.map((d) =>
+    Object.isFrozen(d) ? d : Object.freeze({ campaignId: d.campaignId, reason: d.reason, detail: d.detail }),
+  );
+  recentSets.unshift({ decisions: Object.freeze(kept), set });
+  if (recentSets.length > RECENT_SETS) recentSets.pop();
+  return set;
 }
 
 /** An event's quiet decisions as its row names them (`events.decision_set`, `decision_run`). */
@@ -55,48 +108,28 @@ export interface QuietDecisions {
 
 /**
  * Writes decisions as the `decisions` view reads them back: each event run's quiet ones
- * (`no_match`, no recipient, no piece) as one `decision_sets` entry (JSON
+ * (`quiet`: `no_match`, no recipient, no piece) as one `decision_sets` entry (JSON
  * `[[campaign_id, reason, detail], …]`, written once and shared by every run that decided
- * alike), every other one as a `decision_rows` row. Returns, per event id, the set the
- * caller must name on the event row (it rewrites the row for its status anyway): an event
- * that 50 campaigns do not concern costs no decision row at all. The quiet decisions' time
- * is the event's `processed_at`, so the caller writes it with the same `created_at`.
- * Conflicts are ignored (what is written stays). Runs inside the caller's transaction.
+ * alike), every other one (`rows`) as a `decision_rows` row. Returns, per event id with
+ * quiet decisions, the set the caller must name on the event row (it rewrites the row for
+ * its status anyway): an event that 50 campaigns do not concern costs no decision row at
+ * all. The quiet decisions' time is the event's `processed_at`, so the caller writes it
+ * with the same `created_at`. Conflicts are ignored (what is written stays). Runs inside
+ * the caller's transaction.
  */
 export async function writeDecisions(
   trx: Kysely<Database>,
   dialect: Dialect,
-  decisions: readonly DecisionTable[],
+  rows: readonly DecisionTable[],
+  quiet: readonly QuietRun[],
 ): Promise<Map<string, QuietDecisions>> {
-  const rows: DecisionTable[] = [];
-  const quiet = new Map<string, { run: number; entries: QuietEntry[] }>();
-  // An event's decisions come together: the current event's entry saves a lookup per decision.
-  let current: { eventId: string; run: number; entries: QuietEntry[] } | undefined;
-  for (const d of decisions) {
-    if (!isQuiet(d)) {
-      rows.push(d);
-      continue;
-    }
-    if (current?.eventId !== d.event_id) {
-      const known = quiet.get(d.event_id);
-      current = { eventId: d.event_id, run: known?.run ?? d.run, entries: known?.entries ?? [] };
-      if (!known) quiet.set(d.event_id, current);
-    }
-    current.entries.push([d.campaign_id, d.reason, d.detail]);
-  }
   const sets = new Map<string, DecisionSetTable>();
   const named = new Map<string, QuietDecisions>();
-  // Most events of a batch decide alike: compared with the event before, entry by entry,
-  // the set is known without serialising and hashing its text again (50 campaigns: ~3 KB).
-  let previous: { entries: QuietEntry[]; id: string } | undefined;
-  for (const [eventId, { run, entries }] of quiet) {
-    if (!previous || !sameEntries(entries, previous.entries)) {
-      const text = JSON.stringify(entries);
-      const id = decisionSetId(text);
-      sets.set(id, { id, entries: text });
-      previous = { entries, id };
-    }
-    named.set(eventId, { set: previous.id, run });
+  for (const { eventId, run, decisions } of quiet) {
+    if (decisions.length === 0) continue;
+    const set = quietSetOf(decisions);
+    if (!sets.has(set.id)) sets.set(set.id, { id: set.id, entries: set.entries });
+    named.set(eventId, { set: set.id, run });
   }
   for (const [from, to] of insertChunks(rows.length, dialect))
     await insertManyIgnoringConflicts(trx, dialect, 'decision_rows', DECISION_COLUMNS, rows.slice(from, to));

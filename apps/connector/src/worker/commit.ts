@@ -5,7 +5,7 @@ import type { Database, DecisionTable, EventStatus } from '../db/types.js';
 import { inValues } from '../db/value-list.js';
 import { requestPlatformCancel } from '../mail/cancel.js';
 import type { EventRow } from '../queue/claim.js';
-import { writeDecisions } from '../store/decisions.js';
+import { type QuietDecision, type QuietRun, writeDecisions } from '../store/decisions.js';
 import { applyMerge } from '../store/merges.js';
 import { outboxRow } from '../store/outbox-row.js';
 import { triggerInsert } from '../store/trigger-row.js';
@@ -106,13 +106,18 @@ async function decideBatch(
       mine.flatMap((i) => i.evaluation.pending.map((p) => p.id)),
     );
     const committed: Committed[] = [];
+    // One time for the whole batch (the policies only read it).
+    const decidedAt = new Date(now);
     const decisionRows: DecisionTable[] = [];
+    const quietRuns: QuietRun[] = [];
+    // The summary reason of each committed event, by position.
+    const reasons: string[] = [];
     for (const { row, evaluation } of mine) {
       const workspaceId = evaluation.workspace.id;
       const workspaceLookups = lookups.get(workspaceId) as BatchLookups;
       const plan = guards.explain(
         row.id,
-        await decideEvent(guards.judge(evaluation), workspaceLookups, new Date(now)),
+        await decideEvent(guards.judge(evaluation), workspaceLookups, decidedAt),
       );
       const triggers: string[] = [];
       for (const decision of plan.decisions) {
@@ -169,7 +174,13 @@ async function decideBatch(
             ),
           )
           .execute();
+      const quiet: QuietDecision[] = [];
       for (const d of plan.decisions) {
+        // Quiet ones (no_match, no recipient) go to the event's decision set, not a row each.
+        if (d.outcome === 'no_match' && !d.recipientRef) {
+          quiet.push(d);
+          continue;
+        }
         decisionRows.push({
           event_id: row.id,
           run: runOf(row.id),
@@ -184,7 +195,10 @@ async function decideBatch(
           created_at: now,
         });
       }
-      committed.push({ eventId: row.id, status: summarise(plan.decisions).status, plan, triggers });
+      if (quiet.length > 0) quietRuns.push({ eventId: row.id, run: runOf(row.id), decisions: quiet });
+      const summary = summarise(plan.decisions);
+      reasons.push(summary.reason);
+      committed.push({ eventId: row.id, status: summary.status, plan, triggers });
     }
     if (committed.length === 0) return committed;
     await guards.save();
@@ -192,15 +206,16 @@ async function decideBatch(
       trx,
       mine.filter((i) => i.row.processed_at !== null).map((i) => i.row.id),
     );
-    const quiet = await writeDecisions(trx, dialect, decisionRows);
+    const quiet = await writeDecisions(trx, dialect, decisionRows, quietRuns);
     // Most events of a batch end alike ("none of 5 campaigns matched", the same quiet set):
     // one UPDATE per outcome.
     const byOutcome = new Map<
       string,
       { status: EventStatus; reason: string; set: string | null; run: number | null; ids: string[] }
     >();
-    for (const c of committed) {
-      const { status, reason } = summarise(c.plan.decisions);
+    for (const [i, c] of committed.entries()) {
+      const status = c.status;
+      const reason = reasons[i] as string;
       const named = quiet.get(c.eventId);
       const key = `${status}\u0000${reason}\u0000${named?.set ?? ''}\u0000${named?.run ?? ''}`;
       const group = byOutcome.get(key) ?? {

@@ -107,10 +107,15 @@ export async function planEvent(input: PlanInput): Promise<EventPlan> {
  * the first skip with its reason, else `no_match` — every event ends with a reason.
  */
 export function summarise(decisions: readonly PlannedDecision[]): { status: EventStatus; reason: string } {
-  const triggered = decisions.filter((d) => d.outcome === 'triggered');
-  if (triggered.length > 0)
-    return { status: 'triggered', reason: triggered.map((d) => d.campaignId).join(', ') };
-  const skipped = decisions.find((d) => d.outcome === 'skipped');
+  // One walk, no list: with 50 campaigns this runs over 50 decisions an event.
+  let triggered: string | null = null;
+  let skipped: PlannedDecision | undefined;
+  for (const d of decisions) {
+    if (d.outcome === 'triggered')
+      triggered = triggered === null ? d.campaignId : `${triggered}, ${d.campaignId}`;
+    else if (d.outcome === 'skipped') skipped ??= d;
+  }
+  if (triggered !== null) return { status: 'triggered', reason: triggered };
   if (skipped) return { status: 'skipped', reason: skipped.reason ?? 'skipped' };
   if (decisions.length === 1) return { status: 'no_match', reason: decisions[0]?.reason ?? 'no match' };
   if (decisions.length === 0) return { status: 'no_match', reason: 'no campaign listens to this platform' };

@@ -14,6 +14,7 @@ import { recordRef } from '../store/ids.js';
 import { eventAsSurvivor, survivorsOf } from '../store/merges.js';
 import type { WorkspaceIndex } from '../workspaces.js';
 import { commitBatch } from './commit.js';
+import { countDecisions } from './decision-counts.js';
 import { pendingKey, pendingTriggersFor } from './pending.js';
 import { type Evaluation, evaluateEvent, type PendingTrigger } from './plan.js';
 
@@ -159,24 +160,20 @@ export function createWorker(options: WorkerOptions): Worker {
     const items = prepared.flatMap((p) => (p.evaluation ? [{ row: p.row, evaluation: p.evaluation }] : []));
     try {
       const committed = await relaxed((db) => commitBatch(db, dialect, owner, items, at, { leaseMs }));
-      // Counted per batch: a labelled inc per decision hashed its labels 50 times an event (cpu-prof).
-      const decided = new Map<string, { outcome: string; campaign: string; n: number }>();
       for (const c of committed) {
-        for (const d of c.plan.decisions) {
-          const key = `${d.outcome}\u0000${d.campaignId}`;
-          const entry = decided.get(key);
-          if (entry) entry.n++;
-          else decided.set(key, { outcome: d.outcome, campaign: d.campaignId, n: 1 });
-          const t = d.trigger;
-          // Only the pieces actually stored (a dedupe-key conflict stores none), so the counter agrees with the table.
-          if (t && c.triggers.includes(t.id))
-            metrics.triggers.inc({
-              status: 'pending',
-              workspace: t.workspace_id,
-              campaign: t.campaign_id,
-              destination: t.destination,
-            });
-        }
+        // Only triggered decisions carry a piece: events whose decisions all are quiet skip the walk.
+        if (c.triggers.length > 0)
+          for (const d of c.plan.decisions) {
+            const t = d.trigger;
+            // Only the pieces actually stored (a dedupe-key conflict stores none), so the counter agrees with the table.
+            if (t && c.triggers.includes(t.id))
+              metrics.triggers.inc({
+                status: 'pending',
+                workspace: t.workspace_id,
+                campaign: t.campaign_id,
+                destination: t.destination,
+              });
+          }
         if (c.plan.cancels.length > 0) metrics.triggers.inc({ status: 'cancelled' }, c.plan.cancels.length);
         // The reason's code only: its detail may quote CRM values (an address, a name).
         for (const cancel of c.plan.cancels)
@@ -185,7 +182,8 @@ export function createWorker(options: WorkerOptions): Worker {
             'trigger cancelled',
           );
       }
-      for (const { outcome, campaign, n } of decided.values())
+      // Counted per batch: a labelled inc per decision hashed its labels 50 times an event (cpu-prof).
+      for (const { outcome, campaign, n } of countDecisions(committed.map((c) => c.plan.decisions)))
         metrics.decisions.inc({ outcome, campaign }, n);
       logger.debug({ claimed: rows.length, decided: committed.length }, 'events decided');
     } catch (error) {
