@@ -83,15 +83,18 @@ function readFields(
   prefix = '',
   fields: Record<string, string | null> = {},
 ): Record<string, string | null> {
-  const seen = new Set<string>();
+  // Counted first, so a body of 200 000 fields stays one linear pass.
+  const count = new Map<string, number>();
+  for (const field of sObject.children) count.set(field.name, (count.get(field.name) ?? 0) + 1);
   for (const field of sObject.children) {
+    const times = count.get(field.name);
     // A repeated element: its first occurrence counts.
-    if (seen.has(field.name)) continue;
-    seen.add(field.name);
-    const repeated = sObject.children.some((c) => c !== field && c.name === field.name);
+    if (times === 0) continue;
+    count.set(field.name, 0);
+    const key = `${prefix}${field.name}`;
     // Outbound messages carry flat fields; a nested element is kept as `Parent.Child`.
-    if (field.children.length > 0 && !repeated) readFields(field, `${prefix}${field.name}.`, fields);
-    else fields[`${prefix}${field.name}`] = textOf(field);
+    if (field.children.length > 0 && times === 1) readFields(field, `${key}.`, fields);
+    else fields[key] = textOf(field);
   }
   return fields;
 }
