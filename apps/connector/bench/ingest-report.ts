@@ -135,7 +135,7 @@ export async function ingestSection(
       ...(profile
         ? [
             '',
-            `Self time (\`node --cpu-prof\` over the whole process: start-up, a 2 s warm-up and a ${Math.min(seconds, 5)} s saturated run; wall-clock samples, so time blocked in fsync counts): connector by area — ${profile.connector.areas}; by function — ${profile.connector.functions}. Group-commit baseline by area — ${profile.baseline.areas}.`,
+            `Self time (\`node --cpu-prof\`, main thread: start-up, a 2 s warm-up and a ${Math.min(seconds, 5)} s saturated run; wall-clock samples, so time blocked in fsync counts): connector by area — ${profile.connector.areas}; by function — ${profile.connector.functions}. Group-commit baseline by area — ${profile.baseline.areas}.`,
           ]
         : []),
     ],

@@ -41,13 +41,13 @@ export function outboundMessageRoute(
     handler: createOutboundMessageMiddleware({
       resolveToken,
       ...(maxBodyBytes !== undefined ? { maxBodyBytes } : {}),
-      onNotifications: async (message, { rawBody, organizationId }) => {
+      onNotifications: async (message, { rawText, organizationId }) => {
         await accept({
           platform: 'salesforce',
           channel: 'outbound_message',
           accountId: organizationId,
           signatureVersion: null,
-          body: rawBody.toString('utf8'),
+          body: rawText,
           events: toCrmEvents(message),
           malformed: message.failedNotifications.map((failed) => malformedNotification(failed)),
         });

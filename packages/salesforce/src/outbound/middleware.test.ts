@@ -181,6 +181,8 @@ describe('createOutboundMessageMiddleware over Express', () => {
     const raw = stored.at(-1)?.context.rawBody.toString('utf8') ?? '';
     expect(raw).not.toContain('LiveSessionToken');
     expect(raw).toContain('<SessionId>[redacted]</SessionId>');
+    // The text handed over beside it is the same redacted body, decoded.
+    expect(stored.at(-1)?.context.rawText).toBe(raw);
   });
 
   it('acknowledges a message with an unreadable Notification and hands it over as failed', async () => {

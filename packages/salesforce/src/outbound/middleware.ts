@@ -4,7 +4,7 @@ import { sameOrgId, toOrgId18 } from '../org-id.js';
 import { buildAck, buildSoapFault, SOAP_CONTENT_TYPE } from './ack.js';
 import { readRawBody } from './body.js';
 import { parseOutboundMessage } from './parse.js';
-import { redactSessionId } from './redact.js';
+import { redactSessionIdText } from './redact.js';
 import type { ResolveToken } from './token.js';
 import type { OutboundMessage } from './types.js';
 import type { XmlLimits } from './xml-limits.js';
@@ -23,6 +23,8 @@ export interface OutboundMessageContext {
   organizationId: string;
   /** The body as received except a `SessionId`'s text, replaced by `[redacted]`: safe to store. */
   rawBody: Buffer;
+  /** `rawBody` as UTF-8 text (decoded once per request, for a store that keeps text). */
+  rawText: string;
 }
 
 /** Options of {@link createOutboundMessageMiddleware}. */
@@ -140,18 +142,23 @@ export function createOutboundMessageMiddleware(options: OutboundMessageMiddlewa
       );
     checkContentType(req);
     const rawBody = await readBody(req, maxBodyBytes);
-    const message = parseOutboundMessage(rawBody, parseOptions);
+    // Decoded once: parsed, redacted and handed over as this text.
+    const text = rawBody.toString('utf8');
+    const message = parseOutboundMessage(text, parseOptions);
     if (!sameOrgId(message.organizationId, workspace.organizationId)) {
       throw new HookpostSalesforceError(
         'organization_mismatch',
         'OrganizationId does not match the workspace of this endpoint token',
       );
     }
+    const rawText = redactSessionIdText(text);
     try {
       await onNotifications(message, {
         workspaceId: workspace.workspaceId,
         organizationId: toOrgId18(workspace.organizationId),
-        rawBody: redactSessionId(rawBody),
+        // Nothing redacted: the body as received, not a copy.
+        rawBody: rawText === text ? rawBody : Buffer.from(rawText, 'utf8'),
+        rawText,
       });
     } catch (cause) {
       throw new HookpostSalesforceError(

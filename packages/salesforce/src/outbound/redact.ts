@@ -13,12 +13,17 @@ export const REDACTED = '[redacted]';
  */
 export function redactSessionId(raw: Buffer | string): Buffer {
   const text = typeof raw === 'string' ? raw : raw.toString('utf8');
-  const redacted = text.replace(
+  const redacted = redactSessionIdText(text);
+  // Nothing to hide (no SessionId, or a nil one): the body as received, not a copy.
+  if (redacted === text && Buffer.isBuffer(raw)) return raw;
+  return Buffer.from(redacted, 'utf8');
+}
+
+/** {@link redactSessionId} on text: the same string back when there is nothing to hide. */
+export function redactSessionIdText(text: string): string {
+  return text.replace(
     SESSION_ID,
     (match, open: string, value: string | undefined, close: string | undefined) =>
       value === undefined || value.trim() === '' ? match : `${open}>${REDACTED}${close}`,
   );
-  // Nothing to hide (no SessionId, or a nil one): the body as received, not a copy.
-  if (redacted === text && Buffer.isBuffer(raw)) return raw;
-  return Buffer.from(redacted, 'utf8');
 }
