@@ -302,3 +302,48 @@ export async function measurePostgresIngest(seconds: number) {
     cluster.stop();
   }
 }
+
+/**
+ * What one worker's events cost and what that allows on this machine, from the measured CPU
+ * per event of the worker processes and of PostgreSQL's processes (attributed by pid, so
+ * other load on a shared machine does not count). One worker and its session work in turn
+ * (the session is `idle in transaction` while the worker runs JavaScript, the worker waits
+ * while the session runs SQL), so one worker is bounded by 1 / (worker + PostgreSQL CPU per
+ * event); any number of workers by cores / (worker + PostgreSQL CPU per event).
+ */
+export function ceilingOf(f: PipelineScaleFigures): { serial: number; machine: number; usPerEvent: number } {
+  const usPerEvent = f.workerCpuUsPerEvent + f.postgresCpuUsPerEvent;
+  return { serial: 1e6 / usPerEvent, machine: (CORES * 1e6) / usPerEvent, usPerEvent };
+}
+
+/** Markdown: CPU split, WAL, ceilings and the top statements of each run. */
+export function postgresEvidence(figures: readonly PipelineScaleFigures[]): string[] {
+  const round = (n: number) => Math.round(n).toLocaleString('en-US');
+  const lines = [
+    '',
+    `Where the CPU goes (µs per event, by process: the worker processes; PostgreSQL's backends, WAL writer and checkpointer; the whole machine, ${CORES} cores, other load included) and what that allows: one worker and its session take turns, so one worker cannot exceed 1 s / (worker + PostgreSQL µs); no number of workers can exceed ${CORES} cores / (worker + PostgreSQL µs).`,
+    '',
+    '| workers | worker µs/event | PostgreSQL µs/event | machine µs/event | WAL bytes/event | ceiling, one worker | ceiling, this machine |',
+    '|---|---|---|---|---|---|---|',
+    ...figures.map((f) => {
+      const c = ceilingOf(f);
+      return `| ${f.processes} | ${round(f.workerCpuUsPerEvent)} | ${round(f.postgresCpuUsPerEvent)} | ${round(f.machineCpuUsPerEvent)} | ${round(f.walBytesPerEvent)} | ${round(c.serial)} events/s | ${round(c.machine)} events/s |`;
+    }),
+  ];
+  for (const f of figures) {
+    lines.push(
+      '',
+      `Top statements with ${f.processes} worker${f.processes === 1 ? '' : 's'} (\`pg_stat_statements\`, execution and planning time summed over sessions, per event):`,
+      '',
+      '| statement | calls | exec µs/event | plan µs/event | rows/call |',
+      '|---|---|---|---|---|',
+      ...f.statements
+        .slice(0, 8)
+        .map(
+          (s) =>
+            `| \`${s.statement}…\` | ${s.calls} | ${s.execUsPerEvent.toFixed(1)} | ${s.planUsPerEvent.toFixed(1)} | ${s.rowsPerCall.toFixed(1)} |`,
+        ),
+    );
+  }
+  return lines;
+}
