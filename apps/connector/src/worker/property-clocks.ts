@@ -41,10 +41,6 @@ const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
  */
 export async function saveClocks(trx: Kysely<Database>, rows: readonly PropertyClockTable[]): Promise<void> {
   if (rows.length === 0) return;
-  // In key order: concurrent batches (several workers) upserting the same records' clocks
-  // then take the row locks in the same order, so one waits for the other instead of both
-  // deadlocking (PostgreSQL would abort one of them). https://www.postgresql.org/docs/current/explicit-locking.html#LOCKING-DEADLOCKS
-  const ordered = [...rows].sort(byClockKey);
   // `$1` for PostgreSQL, `?` for SQLite: as the connection's own compiler writes a parameter.
   const numbered = trx
     .selectFrom('property_clocks')
@@ -52,6 +48,12 @@ export async function saveClocks(trx: Kysely<Database>, rows: readonly PropertyC
     .where('property', '=', '')
     .compile()
     .sql.includes('$1');
+  // PostgreSQL, in key order: concurrent batches (several workers) upserting the same
+  // records' clocks then take the row locks in the same order, so one waits for the other
+  // instead of both deadlocking (PostgreSQL would abort one of them and its whole batch is
+  // redone; property-clocks.test.ts). SQLite has one writer at a time.
+  // https://www.postgresql.org/docs/current/explicit-locking.html#LOCKING-DEADLOCKS
+  const ordered = numbered ? [...rows].sort(byClockKey) : rows;
   for (const [from, to] of insertChunks(ordered.length, numbered ? 'postgres' : 'sqlite')) {
     const chunk = ordered.slice(from, to);
     const parameters: unknown[] = [];
