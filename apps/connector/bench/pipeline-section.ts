@@ -2,7 +2,12 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { measurePipeline, type PipelineFigures } from './pipeline.js';
-import { measurePostgresPipeline, type PipelineScaleFigures } from './postgres.js';
+import {
+  ceilingOf,
+  measurePostgresPipeline,
+  type PipelineScaleFigures,
+  postgresEvidence,
+} from './postgres.js';
 import { topSelfTime } from './profile.js';
 import { type BenchSection, fmt } from './report.js';
 
@@ -130,6 +135,7 @@ export async function postgresPipelineSection(
     ),
     '',
     "`idle in transaction` is a worker session waiting for its own process (JavaScript between statements). `Lock:transactionid` is a session waiting for another worker's open transaction to end: the campaigns here have no policy that needs the decide lock, but once-per-recipient is held by the UNIQUE dedupe key of `triggers`, so a worker inserting a piece for a person another worker is deciding at the same moment waits for that worker's commit (the bench's 50,000 events concern 1,000 contacts, so concurrent batches share people).",
+    ...postgresEvidence(figures),
   ];
   const cpuBound = (f: PipelineScaleFigures) => {
     const locked = f.lockWaits.reduce((n, w) => n + w.share, 0);
@@ -140,7 +146,8 @@ export async function postgresPipelineSection(
             .map((w) => `\`${w.state}\` ${fmt(w.share * 100)} %`)
             .join(', ')}`
         : 'waiting for the worker process, not for locks or I/O';
-    return `the machine's CPU: ${fmt(f.machineBusy * 100)} % of all cores busy while draining, the workers' sessions ${waitsOf(f)} (${waitingFor}), ${fmt(f.workerCpuUsPerEvent)} µs of worker CPU per event`;
+    const ceiling = ceilingOf(f);
+    return `the machine's CPU: ${fmt(f.machineBusy * 100)} % of all cores busy while draining, the workers' sessions ${waitsOf(f)} (${waitingFor}), ${fmt(f.workerCpuUsPerEvent)} µs of worker CPU + ${fmt(f.postgresCpuUsPerEvent)} µs of PostgreSQL CPU per event: one worker can reach at most 1 s / ${fmt(ceiling.usPerEvent)} µs = ${fmt(ceiling.serial)} events/s, this machine at most ${fmt(ceiling.machine)} events/s (cores / CPU per event)`;
   };
   const targets = [
     {

@@ -1,4 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
 import { findPostgresBin, startTestCluster } from '../test/support/postgres.js';
@@ -118,6 +119,59 @@ export interface PipelineScaleFigures extends ScaleFigures {
   machineBusy: number;
   /** CPU the worker processes used per event, in microseconds. */
   workerCpuUsPerEvent: number;
+  /** CPU the whole machine (all processes, all cores) used per event, in microseconds. */
+  machineCpuUsPerEvent: number;
+  /** CPU PostgreSQL's processes (backends, WAL writer, checkpointer…) used per event, µs. */
+  postgresCpuUsPerEvent: number;
+  /** WAL bytes written per event while draining (`pg_current_wal_lsn()` before and after). */
+  walBytesPerEvent: number;
+  /** The statements PostgreSQL spent most time in while draining (`pg_stat_statements`). */
+  statements: StatementFigures[];
+}
+
+/** One normalised statement's share of the drain, from `pg_stat_statements`. */
+export interface StatementFigures {
+  /** The statement's first words (`insert into property_clocks`). */
+  statement: string;
+  calls: number;
+  /** Execution time per event, µs (all calls, summed over sessions). */
+  execUsPerEvent: number;
+  /** Planning time per event, µs (`pg_stat_statements.track_planning`). */
+  planUsPerEvent: number;
+  rowsPerCall: number;
+}
+
+/** The machine's core count, for the ceiling `cores / CPU per event`. */
+export const CORES = availableParallelism();
+
+/** The server settings of the bench's cluster: statement statistics, planning included. */
+export const STATEMENT_STATISTICS = {
+  shared_preload_libraries: 'pg_stat_statements',
+  'pg_stat_statements.track_planning': 'on',
+};
+
+type Db = Awaited<ReturnType<typeof fillInbox>>['db'];
+
+/** PostgreSQL's own processes (background and client), by pid: their CPU is counted apart. */
+async function postgresPids(db: Db): Promise<number[]> {
+  const rows = await sql<{ pid: number }>`select pid from pg_stat_activity`.execute(db);
+  return rows.rows.map((r) => Number(r.pid));
+}
+
+/** The drain's statements by total time, without the bench's own sampling queries. */
+async function topStatements(db: Db, events: number): Promise<StatementFigures[]> {
+  const rows = await sql<{ query: string; calls: number; exec: number; plan: number; rows: number }>`
+    select query, calls, total_exec_time as exec, total_plan_time as plan, rows
+    from pg_stat_statements where dbid = (select oid from pg_database where datname = current_database())
+      and query not like '%pg_stat%' and query not like '%count(*)%'
+    order by total_exec_time + total_plan_time desc limit 12`.execute(db);
+  return rows.rows.map((r) => ({
+    statement: r.query.replaceAll('"', '').trim().split(/\s+/).slice(0, 4).join(' '),
+    calls: Number(r.calls),
+    execUsPerEvent: (Number(r.exec) * 1000) / events,
+    planUsPerEvent: (Number(r.plan) * 1000) / events,
+    rowsPerCall: Number(r.rows) / Math.max(1, Number(r.calls)),
+  }));
 }
 
 /** The decision pipeline on PostgreSQL: `processes` × `hookpost worker` draining a filled inbox. */
@@ -147,6 +201,7 @@ async function pipeline(
       '0,1',
     ),
   );
+  await sql`create extension if not exists pg_stat_statements`.execute(handle.db);
   const tally = new Map<string, number>();
   const lockTally = new Map<string, number>();
   let samples = 0;
@@ -157,10 +212,16 @@ async function pipeline(
       await new Promise((r) => setTimeout(r, 20));
       left = await pending();
     }
+    await sql`select pg_stat_statements_reset()`.execute(handle.db);
     const started = performance.now();
     const firstLeft = left;
     const machineBefore = machineJiffies();
     const cpuBefore = workers.reduce((n, w) => n + processCpuSeconds(w.pid), 0);
+    const pids = await postgresPids(handle.db);
+    const postgresBefore = pids.reduce((n, pid) => n + processCpuSeconds(pid), 0);
+    const walBefore = (
+      await sql<{ lsn: string }>`select pg_current_wal_lsn()::text as lsn`.execute(handle.db)
+    ).rows[0]?.lsn;
     while (left > 0) {
       // Pool connections with nothing to do are left out: `idle in transaction` is a worker
       // session waiting for its process (JavaScript between statements, or the round trip).
@@ -189,6 +250,12 @@ async function pipeline(
     const seconds = (performance.now() - started) / 1000;
     const machineAfter = machineJiffies();
     const cpu = workers.reduce((n, w) => n + processCpuSeconds(w.pid), 0) - cpuBefore;
+    // Pids still alive at the end; a backend that ended meanwhile is left out of both sums.
+    const postgresCpu = pids.reduce((n, pid) => n + processCpuSeconds(pid), 0) - postgresBefore;
+    const wal = await sql<{
+      bytes: string;
+    }>`select pg_wal_lsn_diff(pg_current_wal_lsn(), ${walBefore}::pg_lsn)::text as bytes`.execute(handle.db);
+    const statements = await topStatements(handle.db, firstLeft);
     return {
       processes,
       eventsPerSec: firstLeft / seconds,
@@ -197,6 +264,10 @@ async function pipeline(
       machineBusy:
         (machineAfter.busy - machineBefore.busy) / Math.max(1, machineAfter.total - machineBefore.total),
       workerCpuUsPerEvent: (cpu * 1e6) / firstLeft,
+      machineCpuUsPerEvent: ((machineAfter.busy - machineBefore.busy) / 100 / firstLeft) * 1e6,
+      postgresCpuUsPerEvent: (postgresCpu * 1e6) / firstLeft,
+      walBytesPerEvent: Number(wal.rows[0]?.bytes ?? 0) / firstLeft,
+      statements,
     };
   } finally {
     await Promise.all(workers.map((w) => stop(w)));
@@ -207,7 +278,7 @@ async function pipeline(
 /** The pipeline part alone: 1 and 3 worker processes, each on a fresh database of `count` events. */
 export async function measurePostgresPipeline(count: number, processCounts: readonly number[] = [1, 3]) {
   if (!findPostgresBin()) return null;
-  const cluster = await startTestCluster({ durable: true });
+  const cluster = await startTestCluster({ durable: true, settings: STATEMENT_STATISTICS });
   try {
     const figures = [];
     for (const processes of processCounts)
@@ -230,4 +301,49 @@ export async function measurePostgresIngest(seconds: number) {
   } finally {
     cluster.stop();
   }
+}
+
+/**
+ * What one worker's events cost and what that allows on this machine, from the measured CPU
+ * per event of the worker processes and of PostgreSQL's processes (attributed by pid, so
+ * other load on a shared machine does not count). One worker and its session work in turn
+ * (the session is `idle in transaction` while the worker runs JavaScript, the worker waits
+ * while the session runs SQL), so one worker is bounded by 1 / (worker + PostgreSQL CPU per
+ * event); any number of workers by cores / (worker + PostgreSQL CPU per event).
+ */
+export function ceilingOf(f: PipelineScaleFigures): { serial: number; machine: number; usPerEvent: number } {
+  const usPerEvent = f.workerCpuUsPerEvent + f.postgresCpuUsPerEvent;
+  return { serial: 1e6 / usPerEvent, machine: (CORES * 1e6) / usPerEvent, usPerEvent };
+}
+
+/** Markdown: CPU split, WAL, ceilings and the top statements of each run. */
+export function postgresEvidence(figures: readonly PipelineScaleFigures[]): string[] {
+  const round = (n: number) => Math.round(n).toLocaleString('en-US');
+  const lines = [
+    '',
+    `Where the CPU goes (µs per event, by process: the worker processes; PostgreSQL's backends, WAL writer and checkpointer; the whole machine, ${CORES} cores, other load included) and what that allows: one worker and its session take turns, so one worker cannot exceed 1 s / (worker + PostgreSQL µs); no number of workers can exceed ${CORES} cores / (worker + PostgreSQL µs).`,
+    '',
+    '| workers | worker µs/event | PostgreSQL µs/event | machine µs/event | WAL bytes/event | ceiling, one worker | ceiling, this machine |',
+    '|---|---|---|---|---|---|---|',
+    ...figures.map((f) => {
+      const c = ceilingOf(f);
+      return `| ${f.processes} | ${round(f.workerCpuUsPerEvent)} | ${round(f.postgresCpuUsPerEvent)} | ${round(f.machineCpuUsPerEvent)} | ${round(f.walBytesPerEvent)} | ${round(c.serial)} events/s | ${round(c.machine)} events/s |`;
+    }),
+  ];
+  for (const f of figures) {
+    lines.push(
+      '',
+      `Top statements with ${f.processes} worker${f.processes === 1 ? '' : 's'} (\`pg_stat_statements\`, execution and planning time summed over sessions, per event):`,
+      '',
+      '| statement | calls | exec µs/event | plan µs/event | rows/call |',
+      '|---|---|---|---|---|',
+      ...f.statements
+        .slice(0, 8)
+        .map(
+          (s) =>
+            `| \`${s.statement}…\` | ${s.calls} | ${s.execUsPerEvent.toFixed(1)} | ${s.planUsPerEvent.toFixed(1)} | ${s.rowsPerCall.toFixed(1)} |`,
+        ),
+    );
+  }
+  return lines;
 }

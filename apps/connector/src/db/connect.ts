@@ -5,6 +5,7 @@ import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import type { Pool } from 'pg';
 import { beginImmediate } from './begin-immediate.js';
 import { CHECKPOINT_DEFAULTS, type CheckpointerOptions, startCheckpointer } from './checkpoint.js';
+import { namingClient } from './pg-named.js';
 import { cachingStatements, rememberSqlite } from './statement-cache.js';
 import type { Database } from './types.js';
 
@@ -168,6 +169,9 @@ function openPostgres(url: string, cwd: string, { readOnly = false }: OpenOption
     const created = new pg.Pool({
       connectionString: url,
       max: Number(process.env.HOOKPOST_PG_POOL_SIZE ?? 10),
+      // The hot statements prepared once per connection (db/pg-named.ts); `0` sends every
+      // statement unnamed, parsed and planned each time.
+      ...(process.env.HOOKPOST_PG_NAMED_STATEMENTS === '0' ? {} : { Client: namingClient(pg.Client) }),
       ...(readOnly ? { options: '-c default_transaction_read_only=on' } : {}),
     });
     // An idle client losing its connection must not crash the process; the pool replaces it.

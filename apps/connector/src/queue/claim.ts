@@ -42,6 +42,13 @@ export async function claim<T extends LeasedTable>(options: ClaimOptions<T>): Pr
   // A lost claim is harmless (the rows stay claimable), so PostgreSQL need not flush it.
   const rows = await db.transaction().execute(async (trx) => {
     await relaxCommit(trx, dialect);
+    // The candidates in the work index's order (`status, received_at` / `status,
+    // next_attempt_at`), stopping at `limit`. Right after a burst the table's statistics
+    // still say few rows are pending (autovacuum analyses at most once a minute), and the
+    // planner then chose a bitmap scan of EVERY pending row and a sort, per claim: the
+    // claim's cost grew with the backlog (20,000 pending: 24 of a claim's 40 ms, EXPLAIN
+    // ANALYZE in bench/postgres.ts). Without bitmap scans the ordered index scan is the plan.
+    await sql`set local enable_bitmapscan = off`.execute(trx);
     return trx
       .updateTable(table)
       .set({ lease_owner: owner, lease_until: now + leaseMs })

@@ -242,12 +242,20 @@ async function decideBatch(
           decision_run: group.run,
         })
         .where(inValues(trx, 'id', group.ids));
-      // SQLite `+status`: the id list is what selects the rows; with a plain `status = ` its
-      // planner walks the status index over every pending row instead (EXPLAIN QUERY PLAN).
+      // SQLite `+status`, PostgreSQL `status || ''`: the id list is what selects the rows;
+      // with a plain `status = ` the planner walks the status index over every pending row
+      // instead (SQLite: EXPLAIN QUERY PLAN; PostgreSQL: whenever its statistics still say
+      // few rows are pending, as right after a burst — bench/postgres.ts).
       if (!checkLeases)
         update = update
           .where('lease_owner', '=', owner)
-          .where(dialect === 'sqlite' ? sql<string>`+${sql.ref('status')}` : 'status', '=', 'pending');
+          .where(
+            dialect === 'sqlite'
+              ? sql<string>`+${sql.ref('status')}`
+              : sql<string>`${sql.ref('status')} || ''`,
+            '=',
+            'pending',
+          );
       updated += Number((await update.executeTakeFirst()).numUpdatedRows);
     }
     if (!checkLeases && updated !== committed.length) throw LEASE_LOST;

@@ -23,6 +23,16 @@ function upsertText(numbered: boolean, rows: number): string {
   return text;
 }
 
+function byClockKey(a: PropertyClockTable, b: PropertyClockTable): number {
+  return (
+    compare(a.workspace_id, b.workspace_id) ||
+    compare(a.record_ref, b.record_ref) ||
+    compare(a.property, b.property)
+  );
+}
+
+const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
 /**
  * Writes the advanced clocks: one upsert per chunk, which never moves a concurrent batch's
  * newer clock back (`where occurred_at < excluded.occurred_at`). The same statement Kysely's
@@ -38,8 +48,14 @@ export async function saveClocks(trx: Kysely<Database>, rows: readonly PropertyC
     .where('property', '=', '')
     .compile()
     .sql.includes('$1');
-  for (const [from, to] of insertChunks(rows.length, numbered ? 'postgres' : 'sqlite')) {
-    const chunk = rows.slice(from, to);
+  // PostgreSQL, in key order: concurrent batches (several workers) upserting the same
+  // records' clocks then take the row locks in the same order, so one waits for the other
+  // instead of both deadlocking (PostgreSQL would abort one of them and its whole batch is
+  // redone; property-clocks.test.ts). SQLite has one writer at a time.
+  // https://www.postgresql.org/docs/current/explicit-locking.html#LOCKING-DEADLOCKS
+  const ordered = numbered ? [...rows].sort(byClockKey) : rows;
+  for (const [from, to] of insertChunks(ordered.length, numbered ? 'postgres' : 'sqlite')) {
+    const chunk = ordered.slice(from, to);
     const parameters: unknown[] = [];
     for (const row of chunk)
       parameters.push(row.workspace_id, row.record_ref, row.property, row.occurred_at, row.event_id);

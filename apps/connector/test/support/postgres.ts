@@ -44,11 +44,17 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** `durable`: keep fsync on (benchmarks); tests run without it for speed. */
+/**
+ * `durable`: keep fsync on (benchmarks); tests run without it for speed. `settings`: extra
+ * server settings (`-c name=value`), e.g. `shared_preload_libraries` for the bench's
+ * `pg_stat_statements`.
+ */
 export async function startTestCluster({
   durable = false,
+  settings = {},
 }: {
   durable?: boolean;
+  settings?: Record<string, string>;
 } = {}): Promise<TestCluster> {
   const bin = findPostgresBin();
   if (!bin) throw new Error('PostgreSQL binaries not found (apt-get install postgresql)');
@@ -69,7 +75,11 @@ export async function startTestCluster({
   run('initdb', ['-D', dataDir, '-A', 'trust', '-U', 'postgres', '-E', 'UTF8', '--no-sync']);
   const port = await freePort();
   const speed = durable ? '' : ' -c fsync=off -c synchronous_commit=off';
-  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c max_connections=200${speed}`;
+  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c max_connections=200${speed}${Object.entries(
+    settings,
+  )
+    .map(([name, value]) => ` -c ${name}=${value}`)
+    .join('')}`;
   run('pg_ctl', [
     '-D',
     dataDir,
