@@ -91,7 +91,7 @@ async function ingestInto(label: string, file: string, seconds: number) {
 }
 
 /** Runs `measurePipeline` and notes this process's bytes written per event (inbox fill and decisions). */
-async function pipelineOn(count: number, databaseUrl?: string) {
+export async function pipelineOn(count: number, databaseUrl?: string) {
   const before = bytesWritten('self');
   const figures = await measurePipeline(count, 5, databaseUrl ? { databaseUrl } : {});
   return { figures, bytesPerEvent: (bytesWritten('self') - before) / count };

@@ -28,7 +28,8 @@ const endsWithId = (id: string) => `%:${id.replace(/[%\\]/g, '')}`;
 /**
  * Which events concern a recipient. What can be found, honestly:
  * - a CRM id matches the event's own record (indexed), any event whose piece went to that
- *   record (an opportunity's contact) and any event with a decision that checked it;
+ *   record (an opportunity's contact) and any event with a decision that checked it (indexed
+ *   by `decision_rows.recipient_id` when that record is not the event's own);
  * - an e-mail matches events whose piece went to it, by its normalised hash (as suppressions
  *   do), and events whose stored payload carries it (Salesforce outbound messages send the
  *   record's fields; HubSpot webhooks send ids only, so a HubSpot contact's e-mail is known
@@ -53,14 +54,17 @@ export function recipientFilter(
             .select('triggers.event_id')
             .where('triggers.recipient_ref', 'like', endsWithId(term.value)),
         ),
-        // Every decision names the recipient it checked, also when it made no piece.
+        // Every decision names the recipient it checked, also when it made no piece: about
+        // the event's own record, found by `object_id` above; about another record (an
+        // opportunity's contact), by the id `decision_rows` keeps for those alone
+        // (src/store/recipient-id.ts; quiet decisions name no recipient).
         eb(
           'events.id',
           'in',
           eb
-            .selectFrom('decisions')
-            .select('decisions.event_id')
-            .where('decisions.recipient_ref', 'like', endsWithId(term.value)),
+            .selectFrom('decision_rows')
+            .select('decision_rows.event_id')
+            .where('decision_rows.recipient_id', '=', term.value),
         ),
       ]);
     case 'email':
