@@ -2,7 +2,8 @@
  * The scale section's pipeline half alone, on a kept file, to compare code changes in one
  * session: `npx tsx bench/scale-pipeline.main.ts fill <file>` clones a 1,000,000-event history
  * into `<file>`; `… measure <file> [rounds]` alternates the pipeline on an empty store and on
- * `<file>` (`BENCH_SCALE_PIPELINE_EVENTS` each), then prints KiB written per event by B-tree.
+ * `<file>` (`BENCH_SCALE_PIPELINE_EVENTS` each), then prints KiB written per event by B-tree
+ * (`BENCH_SCALE_WRITES=0`: not).
  */
 import { copyFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -31,6 +32,7 @@ if (mode === 'fill') {
     );
   }
   process.stdout.write(`ratios ${ratios.map((r) => fmt(r, 2)).join(' ')}\n`);
+  if (process.env.BENCH_SCALE_WRITES === '0') process.exit(0);
   const emptyPages = path.join(mkdtempSync(path.join(tmpdir(), 'hookpost-scale-')), 'pages.db');
   const writes = { empty: await writesByTree(emptyPages), filled: await writesByTree(file) };
   for (const phase of ['ingest', 'pipeline'] as const) {

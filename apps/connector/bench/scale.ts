@@ -200,6 +200,8 @@ export async function scaleSection(seconds = Number(process.env.BENCH_SECONDS ??
       ...treeRows('pipeline'),
       '',
       "Found with EXPLAIN QUERY PLAN and fixed (`0013_scale_trigger_refs`): the lookup of a record's pending or still cancellable pieces walked every delivered trigger through `triggers_due` (status); it now searches `triggers_source_ref` / `triggers_recipient_ref` (MULTI-INDEX OR), 129 → 2 ms per batch of 500 events with 70,000 triggers stored. The claims (`events_work`, status first) and the policy lookups (`triggers_recipient`) stay index searches at any size.",
+      '',
+      "Written less (`0015_scale_decision_recipient_id`): `decisions_recipient`, an index of every decision row's recipient, was the pipeline's largest growing B-tree (0.08 → 1.9–2.3 KiB per event: its keys have no time order) and no reader could seek it — the recipient search asked `like '%:<id>'`. A decision about the event's own record is found by `events.object_id`; only a decision about another record (an opportunity's contact) keeps that record's id, `decision_rows.recipient_id`, in a partial index the search seeks by equality, so the index grows with those decisions alone. The search also reads the pieces' references from their index alone before seeking the matches (it scanned every piece's payload): `GET /api/events?recipient=<id>` on this history 260 → 9 ms p50. `events_object` (privacy deletion, `objectId` filter, the same search) and `events_decision_set` (pruning a set no event names) keep their readers and stay.",
     ],
     targets: [
       {
