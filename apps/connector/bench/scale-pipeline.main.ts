@@ -28,7 +28,7 @@ if (mode === 'fill') {
     const ratio = filled.figures.eventsPerSec / empty.figures.eventsPerSec;
     ratios.push(ratio);
     process.stdout.write(
-      `round ${round}: empty ${fmt(empty.figures.eventsPerSec)}/s ${fmt(empty.bytesPerEvent / 1024, 1)} KiB, filled ${fmt(filled.figures.eventsPerSec)}/s ${fmt(filled.bytesPerEvent / 1024, 1)} KiB, ratio ${fmt(ratio, 2)}\n`,
+      `round ${round}: empty ${fmt(empty.figures.eventsPerSec)}/s ${fmt(empty.bytesPerEvent / 1024, 1)} KiB, filled ${fmt(filled.figures.eventsPerSec)}/s ${fmt(filled.bytesPerEvent / 1024, 1)} KiB, ratio ${fmt(ratio, 2)}; CPU µs/event ${fmt(empty.figures.cpuUsPerEvent)} → ${fmt(filled.figures.cpuUsPerEvent)}\n`,
     );
   }
   process.stdout.write(`ratios ${ratios.map((r) => fmt(r, 2)).join(' ')}\n`);
