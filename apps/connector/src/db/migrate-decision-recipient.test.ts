@@ -84,6 +84,8 @@ describe('recipientIdOf', () => {
     expect(otherRecipientId('', own)).toBeNull();
     expect(otherRecipientId('hubspot:contact:7006', own)).toBe('7006');
     expect(otherRecipientId('hubspot:deal:7005', own)).toBe('7005');
+    const salesforce = { platform: 'salesforce', object_type: 'Contact', object_id: '0035e00000AbCdE' };
+    expect(otherRecipientId('salesforce:contact:0035e00000AbCdE', salesforce)).toBeNull();
   });
 });
 
@@ -99,6 +101,7 @@ for (const dialect of dialectCases()) {
             event('evt_deal', 'deal', '9001'),
             event('evt_contact', 'contact', '7005'),
             event('evt_other', 'contact', '7001'),
+            { ...event('evt_sf', 'Contact', '0035e00000AbCdE'), platform: 'salesforce' },
           ])
           .execute();
         // Stored as the previous release wrote them: no recipient_id column yet.
@@ -109,6 +112,7 @@ for (const dialect of dialectCases()) {
             decision('evt_deal', 'gift-primary', 'hubspot:contact:7005'),
             decision('evt_contact', 'welcome', 'hubspot:contact:7005'),
             decision('evt_other', 'welcome', ''),
+            decision('evt_sf', 'welcome', 'salesforce:contact:0035e00000AbCdE'),
           ])
           .execute();
         expect(await migrateToLatest(handle.db as never)).toEqual(
@@ -128,6 +132,7 @@ for (const dialect of dialectCases()) {
           { event_id: 'evt_deal', campaign_id: 'gift-all', recipient_id: '7006' },
           { event_id: 'evt_deal', campaign_id: 'gift-primary', recipient_id: '7005' },
           { event_id: 'evt_other', campaign_id: 'welcome', recipient_id: null },
+          { event_id: 'evt_sf', campaign_id: 'welcome', recipient_id: null },
         ]);
         // 7006 only ever had a decision on the deal (no piece, not the deal's own record).
         expect(await found(handle.db, '7006')).toEqual(['evt_deal']);

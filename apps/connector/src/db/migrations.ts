@@ -459,7 +459,7 @@ export const migrations: Record<string, Migration> = {
       await sql`update decision_rows set recipient_id = ${idPart}
         where recipient_ref <> '' and not exists (
           select 1 from events e where e.id = decision_rows.event_id
-            and e.platform || ':' || e.object_type || ':' || e.object_id = decision_rows.recipient_ref)`.execute(
+            and e.platform || ':' || lower(e.object_type) || ':' || e.object_id = decision_rows.recipient_ref)`.execute(
         db,
       );
       await db.schema.dropIndex('decisions_recipient').execute();

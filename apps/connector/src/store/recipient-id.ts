@@ -15,7 +15,8 @@ export function otherRecipientId(
   event: { platform: string; object_type: string; object_id: string },
 ): string | null {
   if (!recipientRef) return null;
-  if (recipientRef === `${event.platform}:${event.object_type}:${event.object_id}`) return null;
+  // Recipient keys lower-case the type (`recipientKey` in @hookpost/core); events keep the CRM's (`Contact`).
+  if (recipientRef === `${event.platform}:${event.object_type.toLowerCase()}:${event.object_id}`) return null;
   return recipientIdOf(recipientRef);
 }
 
