@@ -216,7 +216,8 @@ export async function scaleSection(seconds = Number(process.env.BENCH_SECONDS ??
         value: `${fmt(pipelineRatio, 2)}×`,
         target: `≥ ${fmt(1 - MAX_SLOWDOWN, 2)}×`,
         met: pipelineRatio >= 1 - MAX_SLOWDOWN,
-        bound: amplification(pipeline, 'pipeline'),
+        // The rate times the drain alone; its bytes per event also count the (untimed) inbox fill.
+        bound: `${amplification(pipeline, 'pipeline')}; the events/s time the drain alone, the bytes include the untimed inbox fill (its \`events_object\` growth is the ingest phase's)`,
       },
     ],
   };
