@@ -52,6 +52,78 @@ function eventRow(i: number, salt: string) {
   };
 }
 
+/**
+ * The decisions and pieces a decided history holds beside its events, so a recipient search
+ * meets them (`recipient=CRM id` reads both): a triggered event made a piece (~800-byte
+ * payload) for its own record; every triggered or skipped event has a decision row, one in
+ * ten about another record (an opportunity's contact: `recipient_id`, the id a search seeks).
+ */
+function historyRows(i: number, salt: string) {
+  const event = eventRow(i, salt);
+  const status = event.status;
+  if (status !== 'triggered' && status !== 'skipped') return null;
+  const other = i % 10 === 0 ? String(200_001 + (i % 50_000)) : null;
+  const recipientRef = `${event.platform}:contact:${other ?? event.object_id}`;
+  const triggerId = status === 'triggered' ? `trg_${salt}_${i.toString(36).padStart(8, '0')}` : null;
+  const decision = {
+    event_id: event.id,
+    run: 1,
+    campaign_id: 'welcome',
+    workspace_id: event.workspace_id,
+    outcome: status,
+    reason: status === 'skipped' ? 'incomplete_address' : null,
+    detail: null,
+    trigger_id: triggerId,
+    recipient_ref: recipientRef,
+    recipient_id: other,
+    created_at: event.processed_at,
+  };
+  const trigger = triggerId && {
+    id: triggerId,
+    dedupe_key: triggerId,
+    workspace_id: event.workspace_id,
+    campaign_id: 'welcome',
+    destination: 'lob',
+    event_id: event.id,
+    recipient_key: recipientRef,
+    recipient_ref: recipientRef,
+    source_ref: `${event.platform}:contact:${event.object_id}`,
+    recipient_hashes: '{}',
+    status: 'delivered' as const,
+    reason: null,
+    payload: JSON.stringify({ recipient: { name: 'Erika Mustermann' }, padding: 'x'.repeat(700) }),
+    send_at: null,
+    next_attempt_at: event.received_at,
+    attempts: 1,
+    retry_window_start: event.received_at,
+    created_at: event.received_at,
+    updated_at: event.received_at,
+    delivered_at: event.received_at,
+    lease_owner: null,
+    lease_until: 0,
+    callback_id: null,
+    last_error: null,
+  };
+  return { decision, trigger };
+}
+
+/** Adds `historyRows` for the first `count` events, in transactions of BATCH events. */
+async function insertHistory(db: Kysely<Database>, count: number, salt: string): Promise<void> {
+  for (let from = 0; from < count; from += BATCH) {
+    const rows = Array.from({ length: Math.min(BATCH, count - from) }, (_, k) =>
+      historyRows(from + k, salt),
+    ).filter((r) => r !== null);
+    await db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('decision_rows')
+        .values(rows.map((r) => r.decision))
+        .execute();
+      const triggers = rows.flatMap((r) => (r.trigger ? [r.trigger] : []));
+      if (triggers.length > 0) await trx.insertInto('triggers').values(triggers).execute();
+    });
+  }
+}
+
 /** Inserts `count` events in transactions of BATCH rows; returns events per second. */
 async function insertEvents(db: Kysely<Database>, count: number, salt: string): Promise<number> {
   const started = performance.now();
@@ -115,6 +187,7 @@ async function main() {
     await migrateToLatest(seed.db as never);
     process.stderr.write(`seeding ${EVENTS} events…\n`);
     await insertEvents(seed.db, EVENTS, 'l');
+    await insertHistory(seed.db, EVENTS, 'l');
     await seed.close();
 
     const parsed = parseConfigText(
@@ -161,6 +234,8 @@ async function main() {
         `?from=${encodeURIComponent(weekAgo)}&to=${encodeURIComponent(dayAgo)}&limit=50`,
       ],
       ['recipient=CRM id', '?recipient=4242&limit=50'],
+      // A record only other records' decisions name (an opportunity's contact, no piece).
+      ['recipient=CRM id, another record’s decision', '?recipient=200011&limit=50'],
     ];
     const lines = [
       `## Console listing: ${EVENTS.toLocaleString('en-US')} stored events (SQLite)`,

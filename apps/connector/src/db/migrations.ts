@@ -441,6 +441,52 @@ export const migrations: Record<string, Migration> = {
       await sql`insert into event_id_formats (name, since) values ('time_prefixed', ${since})`.execute(db);
     },
   },
+  // `decisions_recipient` (every decision row's recipient) had no reader that could seek it:
+  // the recipient search asked `like '%:<id>'`, which walks the whole index. Its keys have no
+  // time order, so with 1,000,000 events stored each decision row wrote its own leaf (2.25
+  // KiB per event in the pipeline, 0.08 on an empty store; bench/scale.ts). A decision about
+  // the event's own record is found by `events.object_id`; only decisions about another
+  // record keep their recipient's id (`recipient_id`, src/store/recipient-id.ts), in a
+  // partial index the search looks up by equality. Rows stored before get theirs here.
+  '0015_scale_decision_recipient_id': {
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable('decision_rows').addColumn('recipient_id', 'text').execute();
+      const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
+      // Everything after the second `:` of `platform:objectType:objectId`.
+      const idPart = postgres
+        ? sql`regexp_replace(recipient_ref, '^[^:]*:[^:]*:', '')`
+        : sql`substr(recipient_ref, instr(recipient_ref, ':') + instr(substr(recipient_ref, instr(recipient_ref, ':') + 1), ':') + 1)`;
+      await sql`update decision_rows set recipient_id = ${idPart}
+        where recipient_ref <> '' and not exists (
+          select 1 from events e where e.id = decision_rows.event_id
+            and e.platform || ':' || lower(e.object_type) || ':' || e.object_id = decision_rows.recipient_ref)`.execute(
+        db,
+      );
+      await db.schema.dropIndex('decisions_recipient').execute();
+      await db.schema
+        .createIndex('decision_rows_recipient_id')
+        .on('decision_rows')
+        .column('recipient_id')
+        .where(sql.ref('recipient_id'), 'is not', null)
+        .execute();
+    },
+  },
+  // `events_decision_set`'s one reader (pruning a set no event names, `decision_set = <id>`)
+  // never asks for events without a set, yet every event entered the index at ingest with
+  // none and left that entry when decided (0.11–0.17 KiB per event at ingest, part of the
+  // pipeline's 0.16–0.24; bench/scale.ts). Events with a set alone are indexed: both
+  // databases use a partial index `… is not null` for an equality on the column.
+  '0015_scale_events_decision_set_partial': {
+    async up(db: Kysely<unknown>) {
+      await db.schema.dropIndex('events_decision_set').execute();
+      await db.schema
+        .createIndex('events_decision_set')
+        .on('events')
+        .column('decision_set')
+        .where(sql.ref('decision_set'), 'is not', null)
+        .execute();
+    },
+  },
   // PostgreSQL: every event row is rewritten twice by the worker — the claim (lease columns)
   // and the settle (status) — and every batch upserts the clocks of the records it saw
   // (`occurred_at`, `event_id`). The claim and the clock update change no indexed column, so

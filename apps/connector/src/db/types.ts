@@ -13,7 +13,7 @@ export interface Database {
    * `decision_sets` and the event's columns (`writeDecisions`).
    */
   decisions: DecisionTable;
-  decision_rows: DecisionTable;
+  decision_rows: DecisionRowTable;
   decision_sets: DecisionSetTable;
   triggers: TriggerTable;
   delivery_attempts: DeliveryAttemptTable;
@@ -147,6 +147,16 @@ export interface DecisionTable {
    */
   recipient_ref: string;
   created_at: number;
+}
+
+/** A stored decision that names a recipient or a piece (`decision_rows`). */
+export interface DecisionRowTable extends DecisionTable {
+  /**
+   * The recipient's CRM id (`7005`) when the recipient is another record than the event's
+   * own, else null: what a recipient search seeks (partial index `decision_rows_recipient_id`);
+   * decisions about the event's own record are found by `events.object_id`.
+   */
+  recipient_id?: string | null;
 }
 
 /** A list of quiet decisions shared by the event runs that decided alike: JSON `[[campaign_id, reason, detail], …]`; `id` hashes it. */

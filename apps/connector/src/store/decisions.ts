@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { boundedCache } from '@hookpost/core';
 import type { Kysely } from 'kysely';
 import type { Dialect } from '../db/connect.js';
-import type { Database, DecisionSetTable, DecisionTable } from '../db/types.js';
+import type { Database, DecisionRowTable, DecisionSetTable } from '../db/types.js';
 import { inValues } from '../db/value-list.js';
 import { insertManyIgnoringConflicts } from './insert-many.js';
 
@@ -24,6 +24,9 @@ export const DECISION_COLUMNS = [
   'recipient_ref',
   'created_at',
 ] as const;
+
+/** `decision_rows` also holds the id a recipient search finds a decision about another record by (src/store/recipient-id.ts). */
+const DECISION_ROW_COLUMNS = [...DECISION_COLUMNS, 'recipient_id'] as const;
 
 /** A quiet decision as its set stores it: `[campaign_id, reason, detail]`. */
 type QuietEntry = [string, string | null, string | null];
@@ -120,7 +123,7 @@ export interface QuietDecisions {
 export async function writeDecisions(
   trx: Kysely<Database>,
   dialect: Dialect,
-  rows: readonly DecisionTable[],
+  rows: readonly DecisionRowTable[],
   quiet: readonly QuietRun[],
 ): Promise<Map<string, QuietDecisions>> {
   const sets = new Map<string, DecisionSetTable>();
@@ -132,7 +135,13 @@ export async function writeDecisions(
     named.set(eventId, { set: set.id, run });
   }
   for (const [from, to] of insertChunks(rows.length, dialect))
-    await insertManyIgnoringConflicts(trx, dialect, 'decision_rows', DECISION_COLUMNS, rows.slice(from, to));
+    await insertManyIgnoringConflicts(
+      trx,
+      dialect,
+      'decision_rows',
+      DECISION_ROW_COLUMNS,
+      rows.slice(from, to),
+    );
   // In id order, so two PostgreSQL batches never wait on each other's new sets crosswise
   // (a deadlock). An existing set must stay locked until this batch commits, so pruning
   // cannot delete it under the events about to name it.

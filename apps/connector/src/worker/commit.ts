@@ -1,13 +1,14 @@
 import { type Kysely, sql } from 'kysely';
 import type { Dialect } from '../db/connect.js';
 import { relaxCommit } from '../db/relaxed-commit.js';
-import type { Database, DecisionTable, EventStatus } from '../db/types.js';
+import type { Database, DecisionRowTable, EventStatus } from '../db/types.js';
 import { inValues } from '../db/value-list.js';
 import { requestPlatformCancel } from '../mail/cancel.js';
 import type { EventRow } from '../queue/claim.js';
 import { type QuietDecision, type QuietRun, writeDecisions } from '../store/decisions.js';
 import { applyMerge } from '../store/merges.js';
 import { outboxRow } from '../store/outbox-row.js';
+import { otherRecipientId } from '../store/recipient-id.js';
 import { triggerInsert } from '../store/trigger-row.js';
 import { type BatchLookups, lookupsFor } from './batch-lookups.js';
 import { decideLockKeys, takeDecideLocks } from './decide-lock.js';
@@ -108,7 +109,7 @@ async function decideBatch(
     const committed: Committed[] = [];
     // One time for the whole batch (the policies only read it).
     const decidedAt = new Date(now);
-    const decisionRows: DecisionTable[] = [];
+    const decisionRows: DecisionRowTable[] = [];
     const quietRuns: QuietRun[] = [];
     // The summary reason of each committed event, by position.
     const reasons: string[] = [];
@@ -192,6 +193,7 @@ async function decideBatch(
           trigger_id:
             d.outcome === 'triggered' ? (d.trigger?.id ?? standing?.get(standingKey(d)) ?? null) : null,
           recipient_ref: d.recipientRef ?? '',
+          recipient_id: otherRecipientId(d.recipientRef, row),
           created_at: now,
         });
       }
