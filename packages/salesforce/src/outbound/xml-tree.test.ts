@@ -210,6 +210,11 @@ describe('the saxes tree refuses XML that is not well-formed, saying what and wh
       /\(line 9, column \d+\): a close tag does not match <sf:B>/,
     ],
     ['a control character', '\u0001', /\(line 9, column \d+\): disallowed character/],
+    [
+      'a mismatched close tag after a bare & in CDATA (allowed there)',
+      '<![CDATA[a & b]]><sf:B></sf:A>',
+      /\(line 9, column \d+\): a close tag does not match <sf:B>/,
+    ],
   ])('%s', (_name, value, message) => {
     const refused = (() => {
       try {

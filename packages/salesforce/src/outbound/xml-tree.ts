@@ -26,7 +26,9 @@ const CRITICAL_NAMES = new Set(['__proto__', 'constructor', 'prototype']);
 const POSITION_PREFIX = /^(\d+):(\d+): /;
 // An `&` that starts no entity or character reference. saxes reads the name after a bare
 // `&` up to the next `;` (or the end), so it reports the fault far from it, e.g.
-// "unclosed tag" at the last line; the 400 points at the `&` itself instead.
+// "unclosed tag" at the last line; the 400 points at the `&` itself instead. Only for those
+// faults: a bare `&` is allowed in CDATA and comments and must not hide another fault.
+const ENTITY_FAULT = /entity|^unclosed tag/;
 const BARE_AMPERSAND = /&(?![A-Za-z_:][\w.:-]*;|#[0-9]+;|#x[0-9a-fA-F]+;)/g;
 
 function malformed(line: number, column: number, fault: string) {
@@ -38,16 +40,19 @@ function malformed(line: number, column: number, fault: string) {
 
 /** The 400 for saxes' first fault at `offset`, or for a bare `&` before it. Error path only. */
 function notWellFormed(text: string, offset: number, error: Error, lastClosed: string) {
+  const [position = '', line = '0', column = '0'] = POSITION_PREFIX.exec(error.message) ?? [];
+  let fault = error.message.slice(position.length);
   BARE_AMPERSAND.lastIndex = 0;
-  const bare = BARE_AMPERSAND.exec(text);
+  const bare = ENTITY_FAULT.test(fault) ? BARE_AMPERSAND.exec(text) : null;
   if (bare !== null && bare.index < offset) {
     const before = text.slice(0, bare.index);
     const lineStart = before.lastIndexOf('\n') + 1;
-    const line = before.split('\n').length;
-    return malformed(line, bare.index - lineStart + 1, "'&' starts no entity reference (write &amp;)");
+    return malformed(
+      before.split('\n').length,
+      bare.index - lineStart + 1,
+      "'&' starts no entity reference (write &amp;)",
+    );
   }
-  const [position = '', line = '0', column = '0'] = POSITION_PREFIX.exec(error.message) ?? [];
-  let fault = error.message.slice(position.length);
   // saxes has just reported the element it closed instead; it does not name it in the fault.
   if (fault === 'unexpected close tag.') fault = `a close tag does not match <${lastClosed}>.`;
   return malformed(Number(line), Number(column), fault);
