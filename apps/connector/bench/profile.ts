@@ -32,6 +32,7 @@ const AREAS: [RegExp, string][] = [
     'Express',
   ],
   [/^(fast-xml-parser|path-expression-matcher|@nodable)\//, 'fast-xml-parser'],
+  [/^(saxes|xmlchars)\//, 'saxes'],
   [/^zod\//, 'zod'],
   [/^(pino|@pinojs|prom-client)\//, 'logging and metrics'],
   [/^raw-body\//, 'body reading (raw-body)'],

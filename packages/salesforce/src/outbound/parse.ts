@@ -1,8 +1,6 @@
-import { XMLValidator } from 'fast-xml-parser';
 import { HookpostSalesforceError } from '../errors.js';
 import type { FailedNotification, OutboundMessage, OutboundNotification } from './types.js';
 import { checkXmlLimits, type XmlLimits } from './xml-limits.js';
-import { decodeXmlText } from './xml-text.js';
 import { readXmlTree, type XmlElement } from './xml-tree.js';
 
 /** Salesforce sends 1–100 notifications per message. */
@@ -24,7 +22,7 @@ function container(node: XmlElement | undefined, name: string): XmlElement | und
 /** Text of an element, or `null` for `xsi:nil="true"` or an absent element. */
 function textOf(node: XmlElement | undefined): string | null {
   if (node === undefined || node.nil) return null;
-  return decodeXmlText(node.text);
+  return node.text;
 }
 
 /** The body as text, refused early when it cannot be an outbound message. */
@@ -58,15 +56,7 @@ const NOTIFICATION_FRAGMENT =
 
 function parseXml(text: string, limits: XmlLimits | undefined): XmlElement[] {
   checkXmlLimits(text, limits);
-  // fast-xml-parser's validator decides what is well-formed; the tree is read only after it.
-  const valid = XMLValidator.validate(text);
-  if (valid !== true) {
-    const { msg, line, col } = valid.err;
-    throw new HookpostSalesforceError(
-      'malformed_xml',
-      `XML is not well-formed (line ${line}, column ${col}): ${msg}`,
-    );
-  }
+  // One pass: saxes decides what is well-formed while the tree is read.
   return readXmlTree(text);
 }
 

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { fixture } from '../../test/fixtures.js';
 import { HookpostSalesforceError } from '../errors.js';
 import { parseOutboundMessage } from './parse.js';
-import { decodeXmlText, escapeXml } from './xml-text.js';
+import { escapeXml } from './xml-text.js';
 
 // The oracle: what this package read with fast-xml-parser's XMLParser (its options and the
 // way it walked the object), before the validated text was read by `readXmlTree`.
@@ -20,6 +20,15 @@ const parser = new XMLParser({
   ignorePiTags: true,
   isArray: (tagName) => tagName === 'Notification',
 });
+// How this package decoded XMLParser's text (it ran with `processEntities: false`).
+const PREDEFINED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+const REFERENCE = /&(?:#x([0-9a-fA-F]{1,6})|#([0-9]{1,7})|(amp|lt|gt|quot|apos));/g;
+const decodeXmlText = (text: string) =>
+  text.replace(REFERENCE, (whole, hex: string | undefined, dec: string | undefined, name?: string) => {
+    if (name) return PREDEFINED[name] ?? whole;
+    const codePoint = Number.parseInt(hex ?? dec ?? '', hex ? 16 : 10);
+    return codePoint <= 0x10ffff ? String.fromCodePoint(codePoint) : whole;
+  });
 type Node = Record<string, unknown>;
 const isNode = (v: unknown): v is Node => typeof v === 'object' && v !== null && !Array.isArray(v);
 function textOf(value: unknown): string | null {
@@ -128,7 +137,7 @@ const envelope = (prefix: string, session: string, notes: string[]) =>
  </${prefix}Body>
 </${prefix}Envelope>`;
 
-describe('readXmlTree reads an outbound message as XMLParser did', () => {
+describe('the saxes tree reads an outbound message as XMLParser did', () => {
   it('on generated messages: ids, types, fields, nil and escaped values, prefixes, comments, CDATA', () => {
     fc.assert(
       fc.property(
@@ -177,5 +186,45 @@ describe('readXmlTree reads an outbound message as XMLParser did', () => {
       '<Notification><Id>04l1</Id><sObject><sf:toString>x</sf:toString></sObject></Notification>',
     ]);
     expect(parseOutboundMessage(xml).notifications[0]?.fields).toEqual({ toString: 'x' });
+  });
+
+  it('reads entities as XML defines them: references decoded, CDATA kept as written', () => {
+    const xml = envelope('soapenv:', '', [
+      '<Notification><Id>04l1</Id><sObject><sf:A>&#x41;&amp;&lt;</sf:A><sf:B><![CDATA[&amp;]]></sf:B></sObject></Notification>',
+    ]);
+    expect(parseOutboundMessage(xml).notifications[0]?.fields).toEqual({ A: 'A&<', B: '&amp;' });
+  });
+});
+
+describe('the saxes tree refuses XML that is not well-formed, saying what and where', () => {
+  const body = (value: string) =>
+    envelope('soapenv:', '', [
+      `<Notification><Id>04l1</Id><sObject>\n<sf:A>${value}</sf:A></sObject></Notification>`,
+    ]);
+  it.each([
+    ['a bare ampersand, at the ampersand', 'a & b', /\(line 9, column 9\): '&' starts no entity reference/],
+    ['an entity no DTD defines', '&nbsp;', /\(line 9, column \d+\): undefined entity/],
+    [
+      'a close tag that does not match',
+      '<sf:B>x</sf:A>',
+      /\(line 9, column \d+\): a close tag does not match <sf:B>/,
+    ],
+    ['a control character', '\u0001', /\(line 9, column \d+\): disallowed character/],
+    [
+      'a mismatched close tag after a bare & in CDATA (allowed there)',
+      '<![CDATA[a & b]]><sf:B></sf:A>',
+      /\(line 9, column \d+\): a close tag does not match <sf:B>/,
+    ],
+  ])('%s', (_name, value, message) => {
+    const refused = (() => {
+      try {
+        parseOutboundMessage(body(value));
+      } catch (error) {
+        return error as HookpostSalesforceError;
+      }
+    })();
+    expect(refused?.code).toBe('malformed_xml');
+    expect(refused?.status).toBe(400);
+    expect(refused?.message).toMatch(message);
   });
 });
