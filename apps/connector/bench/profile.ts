@@ -68,12 +68,15 @@ export function selfTimeByArea(dir: string, top = 8): ProfileLine[] {
 }
 
 /**
- * Whether a `--cpu-prof` file is the main thread's: Node names them
- * `CPU.<date>.<time>.<pid>.<thread id>.<seq>.cpuprofile`, thread 0 the main one. A worker
+ * Whether a `.cpuprofile` file is a main thread's: `node --cpu-prof` names its files
+ * `CPU.<date>.<time>.<pid>.<thread id>.<seq>.cpuprofile`, thread 0 the main one, and a worker
  * thread writes its own (the connector's WAL checkpoint thread sleeps between passes): merged
  * in, its samples showed as 45 % idle of a saturated connector whose main thread idled 5 %.
+ * Profiles the bench writes itself (`pipeline-<campaigns>.cpuprofile`, the drain alone) are
+ * the main thread's.
  */
-const isMainThread = (file: string) => /^CPU\.\d+\.\d+\.\d+\.0\.\d+\.cpuprofile$/.test(file);
+const isMainThread = (file: string) =>
+  file.endsWith('.cpuprofile') && !/^CPU\.\d+\.\d+\.\d+\.[1-9]\d*\.\d+\.cpuprofile$/.test(file);
 
 /**
  * The functions with the most self time in the `.cpuprofile` files of `dir` (written by
