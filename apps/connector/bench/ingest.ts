@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type OpenLoopResult, openLoop } from './open-loop.js';
@@ -45,6 +45,12 @@ export interface Target {
 }
 
 /** A connector (`hookpost start --no-worker`) on a fresh database: ingest only. */
+/** Stops a server and removes its directory: each run's database is hundreds of MB. */
+async function stopAndRemove(child: Parameters<typeof stop>[0], dir: string): Promise<void> {
+  await stop(child);
+  rmSync(dir, { recursive: true, force: true });
+}
+
 export function connectorTarget(
   databaseUrl: (dir: string) => string,
   label = 'connector',
@@ -71,7 +77,7 @@ export function connectorTarget(
       });
       const url = `http://127.0.0.1:${port}`;
       await waitFor(`${url}/healthz`);
-      return { url, pid: child.pid, close: () => stop(child) };
+      return { url, pid: child.pid, close: () => stopAndRemove(child, dir) };
     },
   };
 }
@@ -88,7 +94,7 @@ export const baselineTarget: Target = {
     );
     const url = `http://127.0.0.1:${port}`;
     await waitFor(`${url}/healthz`);
-    return { url, pid: child.pid, close: () => stop(child) };
+    return { url, pid: child.pid, close: () => stopAndRemove(child, dir) };
   },
 };
 
@@ -118,7 +124,7 @@ export function groupCommitBaseline(nodeArgs: string[] = []): Target {
       );
       const url = `http://127.0.0.1:${port}`;
       await waitFor(`${url}/healthz`);
-      return { url, pid: child.pid, close: () => stop(child) };
+      return { url, pid: child.pid, close: () => stopAndRemove(child, dir) };
     },
   };
 }

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -139,6 +139,21 @@ export async function measurePipeline(
   options: { databaseUrl?: string; profileDir?: string } = {},
 ): Promise<PipelineFigures> {
   const { dir, config } = setupWorkspace(campaignCount);
+  try {
+    return await drainPipeline(campaignCount, count, options, dir, config);
+  } finally {
+    // The run's database (a fresh file unless given) is hundreds of MB.
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function drainPipeline(
+  campaignCount: number,
+  count: number,
+  options: { databaseUrl?: string; profileDir?: string },
+  dir: string,
+  config: ReturnType<typeof setupWorkspace>['config'],
+): Promise<PipelineFigures> {
   const events = makeEvents(count);
   const databaseUrl = options.databaseUrl ?? `sqlite:${path.join(dir, 'pipeline.db')}`;
   const handle = await fillInbox(databaseUrl, config, events);
