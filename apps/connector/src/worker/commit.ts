@@ -27,6 +27,8 @@ export interface CommitItem {
 export interface Committed {
   eventId: string;
   status: EventStatus;
+  /** The event's summary reason, as its row states it (`summarise`). */
+  reason: string;
   plan: EventPlan;
   triggers: string[];
 }
@@ -111,8 +113,6 @@ async function decideBatch(
     const decidedAt = new Date(now);
     const decisionRows: DecisionRowTable[] = [];
     const quietRuns: QuietRun[] = [];
-    // The summary reason of each committed event, by position.
-    const reasons: string[] = [];
     for (const { row, evaluation } of mine) {
       const workspaceId = evaluation.workspace.id;
       const workspaceLookups = lookups.get(workspaceId) as BatchLookups;
@@ -199,11 +199,10 @@ async function decideBatch(
       }
       if (quiet.length > 0) quietRuns.push({ eventId: row.id, run: runOf(row.id), decisions: quiet });
       const summary = summarise(plan.decisions);
-      reasons.push(summary.reason);
-      committed.push({ eventId: row.id, status: summary.status, plan, triggers });
+      committed.push({ eventId: row.id, status: summary.status, reason: summary.reason, plan, triggers });
     }
     if (committed.length === 0) return committed;
-    await guards.save();
+    await guards.save(dialect);
     await archiveRuns(
       trx,
       mine.filter((i) => i.row.processed_at !== null).map((i) => i.row.id),
@@ -215,10 +214,8 @@ async function decideBatch(
       string,
       { status: EventStatus; reason: string; set: string | null; run: number | null; ids: string[] }
     >();
-    for (const [i, c] of committed.entries()) {
-      const status = c.status;
-      const reason = reasons[i] as string;
-      const named = quiet.get(c.eventId);
+    for (const { eventId, status, reason } of committed) {
+      const named = quiet.get(eventId);
       const key = `${status}\u0000${reason}\u0000${named?.set ?? ''}\u0000${named?.run ?? ''}`;
       const group = byOutcome.get(key) ?? {
         status,
@@ -227,7 +224,7 @@ async function decideBatch(
         run: named?.run ?? null,
         ids: [],
       };
-      group.ids.push(c.eventId);
+      group.ids.push(eventId);
       byOutcome.set(key, group);
     }
     let updated = 0;

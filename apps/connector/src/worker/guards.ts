@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { Dialect } from '../db/connect.js';
 import type { Database, PropertyClockTable } from '../db/types.js';
 import { inValues } from '../db/value-list.js';
 import { recordRef } from '../store/ids.js';
@@ -28,7 +29,7 @@ export interface Guards {
   /** Puts the explanation on the decisions `judge` turned into skips. */
   explain(eventId: string, plan: EventPlan): EventPlan;
   /** Writes the advanced clocks and redacts the stored payloads of erased records' events. */
-  save(): Promise<void>;
+  save(dialect: Dialect): Promise<void>;
 }
 
 /**
@@ -125,7 +126,7 @@ export async function loadGuards(trx: Kysely<Database>, evaluations: readonly Ev
       if (found) for (const d of plan.decisions) if (d.reason === found.reason) d.detail = found.detail;
       return plan;
     },
-    async save() {
+    async save(dialect) {
       const rows: PropertyClockTable[] = [];
       for (const clock of dirty.values())
         rows.push({
@@ -135,7 +136,7 @@ export async function loadGuards(trx: Kysely<Database>, evaluations: readonly Ev
           occurred_at: clock.occurredAt,
           event_id: clock.eventId,
         });
-      await saveClocks(trx, rows);
+      await saveClocks(trx, dialect, rows);
       for (const id of redact) {
         const row = await trx.selectFrom('events').select('payload').where('id', '=', id).executeTakeFirst();
         if (row)

@@ -40,6 +40,7 @@ describe.skipIf(!postgres || postgres.skipReason !== null)('saveClocks on Postgr
             handle.db.transaction().execute((trx) =>
               saveClocks(
                 trx,
+                handle.dialect,
                 records.flatMap((r) => properties.map((p) => clock(r, p, round + b))),
               ),
             ),

@@ -1,4 +1,5 @@
 import { CompiledQuery, type Kysely } from 'kysely';
+import type { Dialect } from '../db/connect.js';
 import type { Database, PropertyClockTable } from '../db/types.js';
 import { insertChunks } from '../store/decisions.js';
 
@@ -39,22 +40,21 @@ const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
  * builder made, as text cached by shape: building it per batch (500 rows) was most of the
  * clocks' cost in the decision pipeline's cpu-prof, not SQLite running it.
  */
-export async function saveClocks(trx: Kysely<Database>, rows: readonly PropertyClockTable[]): Promise<void> {
+export async function saveClocks(
+  trx: Kysely<Database>,
+  dialect: Dialect,
+  rows: readonly PropertyClockTable[],
+): Promise<void> {
   if (rows.length === 0) return;
-  // `$1` for PostgreSQL, `?` for SQLite: as the connection's own compiler writes a parameter.
-  const numbered = trx
-    .selectFrom('property_clocks')
-    .select('property')
-    .where('property', '=', '')
-    .compile()
-    .sql.includes('$1');
+  // `$1` for PostgreSQL, `?` for SQLite.
+  const numbered = dialect === 'postgres';
   // PostgreSQL, in key order: concurrent batches (several workers) upserting the same
   // records' clocks then take the row locks in the same order, so one waits for the other
   // instead of both deadlocking (PostgreSQL would abort one of them and its whole batch is
   // redone; property-clocks.test.ts). SQLite has one writer at a time.
   // https://www.postgresql.org/docs/current/explicit-locking.html#LOCKING-DEADLOCKS
   const ordered = numbered ? [...rows].sort(byClockKey) : rows;
-  for (const [from, to] of insertChunks(ordered.length, numbered ? 'postgres' : 'sqlite')) {
+  for (const [from, to] of insertChunks(ordered.length, dialect)) {
     const chunk = ordered.slice(from, to);
     const parameters: unknown[] = [];
     for (const row of chunk)
