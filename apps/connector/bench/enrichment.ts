@@ -5,7 +5,7 @@
  * 1,100 records/s. Measured: records read per second as a share of that ceiling, the batch
  * fill, 429s answered, and events whose decision failed.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import type { CrmEvent } from '@hookpost/core';
@@ -157,6 +157,7 @@ export async function measureEnrichment(
       };
     } finally {
       await handle.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   } finally {
     await fake.close();

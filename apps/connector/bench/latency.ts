@@ -8,7 +8,7 @@
  * Baseline (the floor of the path): the round trip of the ingest request alone — the event
  * must be durably stored before anything else can happen.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseWebhookBatch, signRequestV3 } from '@hookpost/hubspot';
@@ -161,6 +161,7 @@ export async function measureLatency(
   } finally {
     await stop(child);
     await receiver.close();
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 

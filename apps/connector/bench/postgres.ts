@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
@@ -27,7 +27,7 @@ function configFile(): { dir: string; file: string } {
 
 /** Ingest on PostgreSQL (fsync on) with `processes` connector processes, load spread over them. */
 async function ingest(databaseUrl: string, processes: number, seconds: number): Promise<ScaleFigures> {
-  const { file } = configFile();
+  const { dir, file } = configFile();
   const servers = [];
   for (let i = 0; i < processes; i++) {
     const port = await freePort();
@@ -73,6 +73,7 @@ async function ingest(databaseUrl: string, processes: number, seconds: number): 
     };
   } finally {
     await Promise.all(servers.map((s) => stop(s.child)));
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 
@@ -180,9 +181,9 @@ async function pipeline(
   processes: number,
   count: number,
 ): Promise<PipelineScaleFigures> {
-  const { config } = setupWorkspace();
-  const { file } = configFile();
-  const handle = await fillInbox(databaseUrl, config, makeEvents(count));
+  const workspace = setupWorkspace();
+  const { dir, file } = configFile();
+  const handle = await fillInbox(databaseUrl, workspace.config, makeEvents(count));
   const pending = async () =>
     Number(
       (
@@ -272,6 +273,7 @@ async function pipeline(
   } finally {
     await Promise.all(workers.map((w) => stop(w)));
     await handle.close();
+    for (const made of [workspace.dir, dir]) rmSync(made, { recursive: true, force: true });
   }
 }
 
