@@ -15,7 +15,7 @@ interface ProbeRecords {
   blocks?: [endMs: number, ms: number, ranMs: number, waitedMs: number][];
   threadStarts?: [startMs: number, ms: number, name: string][];
   gcs: [startMs: number, ms: number, kind: number][];
-  commits: [startMs: number, ms: number, fileWritten: 0 | 1, kind?: 'begin' | 'commit'][];
+  commits: [startMs: number, ms: number, fileWritten: 0 | 1, kind?: 'begin' | 'commit', walGrew?: 0 | 1][];
   checkpoints: [endMs: number, ms: number, mode: string, log: number, checkpointed: number, cpuMs?: number][];
 }
 
@@ -31,6 +31,11 @@ export interface StallEvidence {
   /** Commits over 50 ms, and those of them during which the database file was written. */
   slowCommits: number;
   slowCommitsWritingFile: number;
+  /**
+   * Commits that made the WAL file longer than it had been (appended past its end), all and
+   * over 50 ms: on ext4 such a commit's fdatasync also commits the file system's journal.
+   */
+  walGrowing: { commits: number; slow: number };
   gc: { count: number; totalMs: number; maxMs: number };
   /** Checkpoint-thread passes (off the event loop): PASSIVE and RESTART counts and longest. */
   thread: { passive: number; passiveMaxMs: number; restart: number; restartMaxMs: number; cpuMs: number };
@@ -157,6 +162,10 @@ export function stallEvidence(file: string, run: OpenLoopResult, seconds: number
     lockWaitMaxMs: Math.max(0, ...slowBegins.map((b) => b[1])),
     slowCommits: slowCommits.length,
     slowCommitsWritingFile: slowCommits.filter((c) => c[2] === 1).length,
+    walGrowing: {
+      commits: commits.filter((c) => c[4] === 1).length,
+      slow: slowCommits.filter((c) => c[4] === 1).length,
+    },
     gc: {
       count: gcs.length,
       totalMs: gcs.reduce((sum, g) => sum + g[1], 0),
@@ -198,7 +207,7 @@ export function describeStalls(e: StallEvidence): string {
       : 'no checkpoint thread';
   return [
     `event-loop delay worst per-second p99 ${ms(e.loopDelayP99Ms)} ms, max ${ms(e.loopDelayMaxMs)} ms`,
-    `${fmt(e.commits.count)} commits, p50 ${ms(e.commits.p50Ms)} ms, p99 ${ms(e.commits.p99Ms)} ms, max ${ms(e.commits.maxMs)} ms; ${e.slowCommits} over ${SLOW_COMMIT_MS} ms, ${e.slowCommitsWritingFile} of them while the database file was written (a checkpoint)`,
+    `${fmt(e.commits.count)} commits, p50 ${ms(e.commits.p50Ms)} ms, p99 ${ms(e.commits.p99Ms)} ms, max ${ms(e.commits.maxMs)} ms; ${e.slowCommits} over ${SLOW_COMMIT_MS} ms, ${e.slowCommitsWritingFile} of them while the database file was written (a checkpoint), ${e.walGrowing.slow} of them appending past the WAL file's end (${fmt(e.walGrowing.commits)} commits in all did)`,
     `${e.lockWaits} transactions waited over ${SLOW_COMMIT_MS} ms for the write lock (longest ${ms(e.lockWaitMaxMs)} ms)`,
     `${fmt(e.gc.count)} GC pauses, ${ms(e.gc.totalMs)} ms in all, longest ${ms(e.gc.maxMs)} ms`,
     thread,

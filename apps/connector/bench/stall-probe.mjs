@@ -62,7 +62,7 @@ new PerformanceObserver((list) => {
 
 /**
  * [start, epoch ms; duration ms; 1 when the database file was written meanwhile; 'begin' or
- * 'commit'] per transaction begin (a `begin immediate` waits there for the write lock) and
+ * 'commit'; 1 when the commit made the WAL file longer than it has been] per transaction begin (a `begin immediate` waits there for the write lock) and
  * commit: without a checkpoint thread, only the commit's own automatic checkpoint writes the file.
  */
 const commits = [];
@@ -78,13 +78,19 @@ try {
       // Only a checkpoint writes the database file itself (commits append to the WAL).
       const file = this.name;
       const mtime = () => statSync(file, { bigint: true, throwIfNoEntry: false })?.mtimeNs ?? 0n;
+      // A commit that appends past the WAL file's end allocates blocks: on ext4 its fdatasync
+      // then commits the journal (the new size), waiting for whatever else that commit
+      // flushes; frames written over a WAL restarted from its beginning need no journal.
+      const walBytes = () => statSync(`${file}-wal`, { throwIfNoEntry: false })?.size ?? 0;
       statement.run = function (...args) {
         const t0 = now();
         const before = mtime();
+        const walBefore = kind === 'commit' ? walBytes() : 0;
         try {
           return run.apply(this, args);
         } finally {
-          commits.push([t0, now() - t0, mtime() !== before ? 1 : 0, kind]);
+          const grew = kind === 'commit' && walBytes() > walBefore ? 1 : 0;
+          commits.push([t0, now() - t0, mtime() !== before ? 1 : 0, kind, grew]);
         }
       };
     }

@@ -1,6 +1,6 @@
 /**
- * `npx tsx bench/stall-run.ts [seconds]` (after `npm run build`): the HubSpot ingest
- * open-loop run of the connector alone, with the stall probe loaded into it; prints the
+ * `npx tsx bench/stall-run.ts [seconds] [hubspot|salesforce]` (after `npm run build`): the
+ * HubSpot (default) or Salesforce ingest open-loop run of the connector alone, with the stall probe loaded into it; prints the
  * latencies and every event-loop block over 20 ms with what it was (bench/stall-evidence.ts).
  * A diagnostic for the open-loop row, not part of `npm run bench`. STALL_NODE_ARGS adds Node
  * flags to the connector (e.g. `--cpu-prof`).
@@ -8,19 +8,16 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { connectorTarget, HUBSPOT_BATCHES, measureIngest } from './ingest.js';
+import { connectorTarget, HUBSPOT_BATCHES, measureIngest, SALESFORCE_MESSAGES } from './ingest.js';
 import { describeStalls, stallEvidence, stallProbe } from './stall-evidence.js';
 
 const seconds = Number(process.argv[2] ?? 5);
+const workload = process.argv[3] === 'salesforce' ? SALESFORCE_MESSAGES : HUBSPOT_BATCHES;
 const dir = mkdtempSync(path.join(tmpdir(), 'hookpost-stall-'));
 const probe = stallProbe(path.join(dir, 'stalls.json'));
 const nodeArgs = [...(process.env.STALL_NODE_ARGS?.split(' ').filter(Boolean) ?? []), ...probe.nodeArgs];
 const sqlite = (d: string) => `sqlite:${path.join(d, 'hookpost.db')}`;
-const f = await measureIngest(
-  connectorTarget(sqlite, 'connector', probe.env, nodeArgs),
-  HUBSPOT_BATCHES,
-  seconds,
-);
+const f = await measureIngest(connectorTarget(sqlite, 'connector', probe.env, nodeArgs), workload, seconds);
 const ol = f.openLoop;
 if (!ol) throw new Error('no open-loop run');
 process.stdout.write(
