@@ -1,17 +1,10 @@
 import fc from 'fast-check';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { pendingEvent, sqliteBothWays } from '../../test/support/sqlite-both-ways.js';
+import { describe, expect, it } from 'vitest';
+import { pendingEvent, useSqliteBothWays } from '../../test/support/sqlite-both-ways.js';
 import { claim } from './claim.js';
 
 describe('claim on SQLite', () => {
-  let both: Awaited<ReturnType<typeof sqliteBothWays>>;
-  beforeEach(async () => {
-    both = await sqliteBothWays();
-  });
-  afterEach(async () => {
-    await both.prepared.close();
-    await both.kysely.destroy();
-  });
+  const ways = useSqliteBothWays();
 
   it('the prepared statements and the Kysely queries claim the same events and lease the same rows', async () => {
     const stored = fc.record({
@@ -24,6 +17,7 @@ describe('claim on SQLite', () => {
         fc.array(stored, { maxLength: 25 }),
         fc.integer({ min: 1, max: 12 }),
         async (events, limit) => {
+          const both = ways();
           const results: unknown[] = [];
           for (const db of [both.prepared.db, both.kysely]) {
             await db.deleteFrom('events').execute();

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { pendingEvent, sqliteBothWays } from '../../test/support/sqlite-both-ways.js';
+import { describe, expect, it } from 'vitest';
+import { pendingEvent, useSqliteBothWays } from '../../test/support/sqlite-both-ways.js';
 import { sqliteOf } from '../db/statement-cache.js';
 import type { EventStatus } from '../db/types.js';
 import { settleGroups } from './settle-batch.js';
@@ -14,16 +14,10 @@ const group = fc.record({
 });
 
 describe('settleGroups on SQLite', () => {
-  let both: Awaited<ReturnType<typeof sqliteBothWays>>;
-  beforeEach(async () => {
-    both = await sqliteBothWays();
-  });
-  afterEach(async () => {
-    await both.prepared.close();
-    await both.kysely.destroy();
-  });
+  const ways = useSqliteBothWays();
 
   it('the prepared statements and the Kysely query leave the same rows and count the same changes', async () => {
+    const both = ways();
     expect(sqliteOf(both.prepared.db)).toBeDefined();
     expect(sqliteOf(both.kysely)).toBeUndefined();
     await fc.assert(

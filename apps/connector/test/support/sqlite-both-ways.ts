@@ -1,5 +1,6 @@
 import SQLite from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
+import { afterEach, beforeEach } from 'vitest';
 import { type DatabaseHandle, openDatabase } from '../../src/db/connect.js';
 import { migrateToLatest } from '../../src/db/migrations.js';
 import type { Database, EventTable } from '../../src/db/types.js';
@@ -35,4 +36,17 @@ export async function sqliteBothWays(): Promise<{ prepared: DatabaseHandle; kyse
   const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: new SQLite(':memory:') }) });
   await migrateToLatest(kysely as never);
   return { prepared, kysely };
+}
+
+/** `sqliteBothWays` fresh for each test of the suite, closed after it (also when it fails). */
+export function useSqliteBothWays(): () => Awaited<ReturnType<typeof sqliteBothWays>> {
+  let both: Awaited<ReturnType<typeof sqliteBothWays>> | undefined;
+  beforeEach(async () => {
+    both = await sqliteBothWays();
+  });
+  afterEach(async () => {
+    await both?.prepared.close();
+    await both?.kysely.destroy();
+  });
+  return () => both as Awaited<ReturnType<typeof sqliteBothWays>>;
 }
