@@ -1,11 +1,10 @@
 import type { Kysely } from 'kysely';
 import type { Dialect } from '../db/connect.js';
 import type { Database, PropertyClockTable } from '../db/types.js';
-import { inValues } from '../db/value-list.js';
 import { recordRef } from '../store/ids.js';
 import { crmHashOf, redactedPayload, tombstonedHashes, tombstoneKey } from '../store/tombstones.js';
 import type { Evaluation, EventPlan } from './plan.js';
-import { saveClocks } from './property-clocks.js';
+import { readClocks, saveClocks } from './property-clocks.js';
 
 interface Clock {
   occurredAt: number;
@@ -48,18 +47,9 @@ export async function loadGuards(trx: Kysely<Database>, evaluations: readonly Ev
     if (event.changes) refs.add(recordRef(event.platform, event.objectType, event.objectId));
   }
   if (refs.size > 0) {
-    // Each list as one parameter: the statement's text, and so its prepared form, stays the same.
-    const rows = await trx
-      .selectFrom('property_clocks')
-      .selectAll()
-      .where(inValues(trx, 'workspace_id', [...workspaces]))
-      .where(inValues(trx, 'record_ref', [...refs]))
-      .execute();
-    for (const r of rows)
-      clocks.set(clockKey(r.workspace_id, r.record_ref, r.property), {
-        occurredAt: Number(r.occurred_at),
-        eventId: r.event_id,
-      });
+    await readClocks(trx, [...workspaces], [...refs], (workspaceId, ref, property, occurredAt, eventId) =>
+      clocks.set(clockKey(workspaceId, ref, property), { occurredAt, eventId }),
+    );
   }
   const hashOf = new Map(
     evaluations.map(({ event }) => [
