@@ -37,6 +37,22 @@ export async function tombstonedHashes(
   return new Set(rows.map((r) => tombstoneKey(r.workspace_id, r.value)));
 }
 
+/**
+ * Whether any of these workspaces holds a tombstone: one indexed probe (`suppressions_unique`
+ * starts with workspace and kind), so a batch can skip hashing its events' records when none does.
+ */
+export async function anyTombstone(db: Kysely<Database>, workspaceIds: readonly string[]): Promise<boolean> {
+  if (workspaceIds.length === 0) return false;
+  const found = await db
+    .selectFrom('suppressions')
+    .select('kind')
+    .where(inValues(db, 'workspace_id', workspaceIds))
+    .where('kind', '=', TOMBSTONE_KIND)
+    .limit(1)
+    .executeTakeFirst();
+  return found !== undefined;
+}
+
 /** Writes the tombstone of an erased record (idempotent); the privacy deletion's transaction calls it. */
 export async function writeTombstone(
   trx: Kysely<Database>,
