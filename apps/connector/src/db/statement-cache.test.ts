@@ -1,7 +1,8 @@
 import SQLite from 'better-sqlite3';
 import fc from 'fast-check';
+import { Kysely, SqliteDialect } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cachingStatements, rememberSqlite, sqliteOf } from './statement-cache.js';
+import { cachingStatements, preparedOn, rememberSqlite, sqliteOf } from './statement-cache.js';
 
 describe('cachingStatements', () => {
   let sqlite: SQLite.Database;
@@ -45,11 +46,32 @@ describe('cachingStatements', () => {
     );
   });
 
-  it('finds the better-sqlite3 database remembered under a Kysely instance, nothing for others', () => {
+  it('finds the better-sqlite3 database remembered under a Kysely instance and what it derives, nothing for others', async () => {
     sqlite = new SQLite(':memory:');
-    const owner = {};
-    rememberSqlite(owner, sqlite);
-    expect(sqliteOf(owner)).toBe(sqlite);
-    expect(sqliteOf({})).toBeUndefined();
+    const owner = new Kysely<Record<string, never>>({ dialect: new SqliteDialect({ database: sqlite }) });
+    const other = new Kysely<Record<string, never>>({
+      dialect: new SqliteDialect({ database: new SQLite(':memory:') }),
+    });
+    try {
+      rememberSqlite(owner, sqlite);
+      expect(sqliteOf(owner)).toBe(sqlite);
+      await owner.transaction().execute(async (trx) => expect(sqliteOf(trx)).toBe(sqlite));
+      await owner.connection().execute(async (connection) => expect(sqliteOf(connection)).toBe(sqlite));
+      expect(sqliteOf({})).toBeUndefined();
+      expect(sqliteOf(other)).toBeUndefined();
+    } finally {
+      await other.destroy();
+    }
+  });
+
+  it('prepares a text once per database', () => {
+    sqlite = new SQLite(':memory:');
+    const second = new SQLite(':memory:');
+    try {
+      expect(preparedOn(sqlite, 'select 1')).toBe(preparedOn(sqlite, 'select 1'));
+      expect(preparedOn(second, 'select 1')).not.toBe(preparedOn(sqlite, 'select 1'));
+    } finally {
+      second.close();
+    }
   });
 });

@@ -1,6 +1,7 @@
 import { CompiledQuery, type Kysely, type Selectable, sql } from 'kysely';
 import type { Dialect } from '../db/connect.js';
 import { relaxCommit } from '../db/relaxed-commit.js';
+import { preparedOn, sqliteOf } from '../db/statement-cache.js';
 import type { Database, EventTable, OutboxTable, TriggerTable } from '../db/types.js';
 
 /** The three tables worked as leased queues. */
@@ -66,43 +67,112 @@ export async function claim<T extends LeasedTable>(options: ClaimOptions<T>): Pr
  * subquery ran twice (`… WHERE id IN (candidates)`, then `… WHERE rowid IN (candidates)`),
  * and `UPDATE … RETURNING *` was slower still — it buffers every row it changes before
  * handing one back (https://sqlite.org/lang_returning.html). Both statements are fixed SQL
- * texts (the rowids go as one JSON array), so they stay prepared.
+ * texts (the rowids go as one JSON array), so they stay prepared. On a database from
+ * `openDatabase` they run as better-sqlite3 statements of their own while the Kysely
+ * connection is held, without a Kysely query per step.
  */
 async function claimOnSqlite<T extends LeasedTable>(options: ClaimOptions<T>): Promise<Row<T>[]> {
-  const { db, owner, now, leaseMs, limit, due, orderBy } = options;
-  const table = tableName(options.table);
+  const { db, owner, now, leaseMs, limit, due } = options;
+  const { select, lease } = sqliteClaimTexts(options);
   const leaseUntil = now + leaseMs;
-  const select = `select *, rowid as "claim_rowid" from "${table}" where "status" = ? and "lease_until" < ?${due ? ' and "next_attempt_at" <= ?' : ''} order by "${orderBy}" limit ?`;
-  const lease = `update "${table}" set "lease_owner" = ?, "lease_until" = ? where rowid in (select value from json_each(?))`;
+  const parameters = due ? ['pending', now, now, limit] : ['pending', now, limit];
+  const sqlite = sqliteOf(db);
   return db.connection().execute(async (connection) => {
+    if (sqlite) {
+      preparedOn(sqlite, 'begin immediate').run();
+      try {
+        const rows = leased(preparedOn(sqlite, select).all(parameters) as ClaimedRow[], owner, leaseUntil);
+        if (rows.rowids.length > 0)
+          preparedOn(sqlite, lease).run(owner, leaseUntil, JSON.stringify(rows.rowids));
+        preparedOn(sqlite, 'commit').run();
+        return rows.rows as unknown as Row<T>[];
+      } catch (error) {
+        if (sqlite.inTransaction) preparedOn(sqlite, 'rollback').run();
+        throw error;
+      }
+    }
     await sql`begin immediate`.execute(connection);
     try {
-      const found = await connection.executeQuery(
-        CompiledQuery.raw(select, due ? ['pending', now, now, limit] : ['pending', now, limit]),
-      );
-      const rows = found.rows as unknown as {
-        lease_owner: string | null;
-        lease_until: number;
-        claim_rowid?: number;
-      }[];
-      const rowids: number[] = [];
-      // In place, no copies: the rowid column comes last, and deleting the last property
-      // added keeps the row a fast object in V8 (a rest spread per row was 3 % of the drain).
-      for (const row of rows) {
-        rowids.push(row.claim_rowid as number);
-        delete row.claim_rowid;
-        row.lease_owner = owner;
-        row.lease_until = leaseUntil;
-      }
-      if (rows.length > 0)
-        await connection.executeQuery(CompiledQuery.raw(lease, [owner, leaseUntil, JSON.stringify(rowids)]));
+      const found = await connection.executeQuery(CompiledQuery.raw(select, parameters));
+      const rows = leased(found.rows as ClaimedRow[], owner, leaseUntil);
+      if (rows.rowids.length > 0)
+        await connection.executeQuery(
+          CompiledQuery.raw(lease, [owner, leaseUntil, JSON.stringify(rows.rowids)]),
+        );
       await sql`commit`.execute(connection);
-      return rows as unknown as Row<T>[];
+      return rows.rows as unknown as Row<T>[];
     } catch (error) {
       await sql`rollback`.execute(connection).catch(() => {});
       throw error;
     }
   });
+}
+
+interface ClaimedRow {
+  status?: string;
+  lease_owner: string | null;
+  lease_until: number;
+  claim_rowid?: number;
+}
+
+/**
+ * The event columns the claim reads: all but the ones it knows (`status` is `pending`, the
+ * lease is its own) and the previous run's quiet decision set, which the worker never reads
+ * (a replay finds its runs in the table). Fewer columns, less for SQLite to hand over per
+ * row: the claim's select took ~40 % less time than `select *` on a bench database.
+ */
+const EVENT_CLAIM_COLUMNS = [
+  'id',
+  'platform',
+  'account_id',
+  'external_id',
+  'workspace_id',
+  'channel',
+  'object_type',
+  'object_id',
+  'kind',
+  'occurred_at',
+  'received_at',
+  'raw_delivery_id',
+  'payload',
+  'reason',
+  'attempts',
+  'processed_at',
+] as const satisfies readonly (keyof EventTable)[];
+
+const claimTexts = new Map<string, { select: string; lease: string }>();
+
+/** The claim's two SQL texts for one table and shape, built once. */
+function sqliteClaimTexts(options: Pick<ClaimOptions<LeasedTable>, 'table' | 'due' | 'orderBy'>) {
+  const table = tableName(options.table);
+  const key = `${table}|${options.due}|${options.orderBy}`;
+  let texts = claimTexts.get(key);
+  if (texts === undefined) {
+    const columns = table === 'events' ? EVENT_CLAIM_COLUMNS.map((c) => `"${c}"`).join(', ') : '*';
+    texts = {
+      select: `select ${columns}, rowid as "claim_rowid" from "${table}" where "status" = ? and "lease_until" < ?${options.due ? ' and "next_attempt_at" <= ?' : ''} order by "${options.orderBy}" limit ?`,
+      lease: `update "${table}" set "lease_owner" = ?, "lease_until" = ? where rowid in (select value from json_each(?))`,
+    };
+    claimTexts.set(key, texts);
+  }
+  return texts;
+}
+
+/**
+ * The claimed rows as leased to `owner`, and their rowids. In place, no copies: the rowid
+ * column comes last, and deleting the last property added keeps the row a fast object in V8
+ * (a rest spread per row was 3 % of the drain).
+ */
+function leased(rows: ClaimedRow[], owner: string, leaseUntil: number) {
+  const rowids: number[] = [];
+  for (const row of rows) {
+    rowids.push(row.claim_rowid as number);
+    delete row.claim_rowid;
+    row.status = 'pending';
+    row.lease_owner = owner;
+    row.lease_until = leaseUntil;
+  }
+  return { rows, rowids };
 }
 
 /** The table's name for hand-written SQL: one of the three leased tables, never input. */

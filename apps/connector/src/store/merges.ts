@@ -1,6 +1,7 @@
 import { type CrmEvent, hashCrmRef } from '@hookpost/core';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/types.js';
+import { inValues } from '../db/value-list.js';
 import { newId, recordRef } from './ids.js';
 
 /**
@@ -171,14 +172,14 @@ export async function survivorsOf(
 ): Promise<Map<string, string>> {
   const found = new Map<string, string>();
   const unique = [...new Set(refs.map((r) => r.ref))];
-  for (let i = 0; i < unique.length; i += 500) {
-    const rows = await db
-      .selectFrom('record_merges')
-      .select(['workspace_id', 'merged_ref', 'survivor_ref'])
-      .where('merged_ref', 'in', unique.slice(i, i + 500))
-      .execute();
-    for (const r of rows) found.set(`${r.workspace_id}|${r.merged_ref}`, r.survivor_ref);
-  }
+  if (unique.length === 0) return found;
+  // The list as one bound parameter: one statement text for every batch size (`inValues`).
+  const rows = await db
+    .selectFrom('record_merges')
+    .select(['workspace_id', 'merged_ref', 'survivor_ref'])
+    .where(inValues(db, 'merged_ref', unique))
+    .execute();
+  for (const r of rows) found.set(`${r.workspace_id}|${r.merged_ref}`, r.survivor_ref);
   return found;
 }
 

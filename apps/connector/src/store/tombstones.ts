@@ -1,6 +1,7 @@
 import { hashCrmRef, type Platform } from '@hookpost/core';
 import type { Kysely } from 'kysely';
 import type { Database, EventTable, RawDeliveryTable } from '../db/types.js';
+import { inValues } from '../db/value-list.js';
 import { newId } from './ids.js';
 
 /**
@@ -15,7 +16,11 @@ const REDACTED_BODY = '[redacted: erased record]';
 // the raw item of a malformed one).
 const PERSONAL_SOURCE_FIELDS = ['propertyValue', 'inputFields', 'object', 'properties', 'raw'];
 
-/** The tombstoned CRM hashes among `hashes`, per workspace: one indexed query. */
+/**
+ * The tombstoned CRM hashes among `hashes`, per workspace: one indexed query, each list one
+ * bound parameter (`inValues`): with `in (?, ?, …)` each batch size was a new statement to
+ * build, compile and prepare (the worker asks once per batch of up to 500 events).
+ */
 export async function tombstonedHashes(
   db: Kysely<Database>,
   workspaceIds: readonly string[],
@@ -25,11 +30,27 @@ export async function tombstonedHashes(
   const rows = await db
     .selectFrom('suppressions')
     .select(['workspace_id', 'value'])
-    .where('workspace_id', 'in', [...new Set(workspaceIds)])
+    .where(inValues(db, 'workspace_id', [...new Set(workspaceIds)]))
     .where('kind', '=', TOMBSTONE_KIND)
-    .where('value', 'in', [...new Set(hashes)])
+    .where(inValues(db, 'value', [...new Set(hashes)]))
     .execute();
   return new Set(rows.map((r) => tombstoneKey(r.workspace_id, r.value)));
+}
+
+/**
+ * Whether any of these workspaces holds a tombstone: one indexed probe (`suppressions_unique`
+ * starts with workspace and kind), so a batch can skip hashing its events' records when none does.
+ */
+export async function anyTombstone(db: Kysely<Database>, workspaceIds: readonly string[]): Promise<boolean> {
+  if (workspaceIds.length === 0) return false;
+  const found = await db
+    .selectFrom('suppressions')
+    .select('kind')
+    .where(inValues(db, 'workspace_id', workspaceIds))
+    .where('kind', '=', TOMBSTONE_KIND)
+    .limit(1)
+    .executeTakeFirst();
+  return found !== undefined;
 }
 
 /** Writes the tombstone of an erased record (idempotent); the privacy deletion's transaction calls it. */

@@ -1,4 +1,4 @@
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Dialect } from '../db/connect.js';
 import { relaxCommit } from '../db/relaxed-commit.js';
 import type { Database, DecisionRowTable, EventStatus } from '../db/types.js';
@@ -18,6 +18,7 @@ import { applyPrivacyDeletion } from './privacy.js';
 import { createRefresher } from './refresh.js';
 import { insertTrigger } from './requalify.js';
 import { archiveRuns, keepOwnTriggers, nextRuns, standingKey } from './runs.js';
+import { type SettleGroup, settleGroups } from './settle-batch.js';
 
 export interface CommitItem {
   row: EventRow;
@@ -210,10 +211,7 @@ async function decideBatch(
     const quiet = await writeDecisions(trx, dialect, decisionRows, quietRuns);
     // Most events of a batch end alike ("none of 5 campaigns matched", the same quiet set):
     // one UPDATE per outcome.
-    const byOutcome = new Map<
-      string,
-      { status: EventStatus; reason: string; set: string | null; run: number | null; ids: string[] }
-    >();
+    const byOutcome = new Map<string, SettleGroup>();
     for (const { eventId, status, reason } of committed) {
       const named = quiet.get(eventId);
       const key = `${status}\u0000${reason}\u0000${named?.set ?? ''}\u0000${named?.run ?? ''}`;
@@ -227,36 +225,7 @@ async function decideBatch(
       group.ids.push(eventId);
       byOutcome.set(key, group);
     }
-    let updated = 0;
-    for (const group of byOutcome.values()) {
-      let update = trx
-        .updateTable('events')
-        .set({
-          status: group.status,
-          reason: group.reason,
-          processed_at: now,
-          lease_owner: null,
-          lease_until: 0,
-          decision_set: group.set,
-          decision_run: group.run,
-        })
-        .where(inValues(trx, 'id', group.ids));
-      // SQLite `+status`, PostgreSQL `status || ''`: the id list is what selects the rows;
-      // with a plain `status = ` the planner walks the status index over every pending row
-      // instead (SQLite: EXPLAIN QUERY PLAN; PostgreSQL: whenever its statistics still say
-      // few rows are pending, as right after a burst — bench/postgres.ts).
-      if (!checkLeases)
-        update = update
-          .where('lease_owner', '=', owner)
-          .where(
-            dialect === 'sqlite'
-              ? sql<string>`+${sql.ref('status')}`
-              : sql<string>`${sql.ref('status')} || ''`,
-            '=',
-            'pending',
-          );
-      updated += Number((await update.executeTakeFirst()).numUpdatedRows);
-    }
+    const updated = await settleGroups(trx, dialect, byOutcome.values(), { now, owner, held: !checkLeases });
     if (!checkLeases && updated !== committed.length) throw LEASE_LOST;
     return committed;
   });

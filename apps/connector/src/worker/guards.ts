@@ -1,11 +1,16 @@
 import type { Kysely } from 'kysely';
 import type { Dialect } from '../db/connect.js';
 import type { Database, PropertyClockTable } from '../db/types.js';
-import { inValues } from '../db/value-list.js';
 import { recordRef } from '../store/ids.js';
-import { crmHashOf, redactedPayload, tombstonedHashes, tombstoneKey } from '../store/tombstones.js';
+import {
+  anyTombstone,
+  crmHashOf,
+  redactedPayload,
+  tombstonedHashes,
+  tombstoneKey,
+} from '../store/tombstones.js';
 import type { Evaluation, EventPlan } from './plan.js';
-import { saveClocks } from './property-clocks.js';
+import { readClocks, saveClocks } from './property-clocks.js';
 
 interface Clock {
   occurredAt: number;
@@ -48,26 +53,33 @@ export async function loadGuards(trx: Kysely<Database>, evaluations: readonly Ev
     if (event.changes) refs.add(recordRef(event.platform, event.objectType, event.objectId));
   }
   if (refs.size > 0) {
-    // Each list as one parameter: the statement's text, and so its prepared form, stays the same.
-    const rows = await trx
-      .selectFrom('property_clocks')
-      .selectAll()
-      .where(inValues(trx, 'workspace_id', [...workspaces]))
-      .where(inValues(trx, 'record_ref', [...refs]))
-      .execute();
-    for (const r of rows)
-      clocks.set(clockKey(r.workspace_id, r.record_ref, r.property), {
-        occurredAt: Number(r.occurred_at),
-        eventId: r.event_id,
-      });
+    await readClocks(trx, [...workspaces], [...refs], (workspaceId, ref, property, occurredAt, eventId) =>
+      clocks.set(clockKey(workspaceId, ref, property), { occurredAt, eventId }),
+    );
   }
-  const hashOf = new Map(
-    evaluations.map(({ event }) => [
-      event.id,
-      crmHashOf({ platform: event.platform, object_type: event.objectType, object_id: event.objectId }),
-    ]),
-  );
-  const erased = await tombstonedHashes(trx, [...workspaces], [...hashOf.values()]);
+  // An event's CRM hash (a SHA-256) only when erasures are in play: the workspaces hold a
+  // tombstone, or an event of the batch is a privacy deletion (it tombstones its record).
+  // Mostly neither, and hashing every event of the batch was ~1 % of the drain (cpu-prof).
+  const hashOf = new Map<string, string>();
+  const hashFor = (event: Evaluation['event']): string => {
+    let hash = hashOf.get(event.id);
+    if (hash === undefined) {
+      hash = crmHashOf({
+        platform: event.platform,
+        object_type: event.objectType,
+        object_id: event.objectId,
+      });
+      hashOf.set(event.id, hash);
+    }
+    return hash;
+  };
+  const erased = (await anyTombstone(trx, [...workspaces]))
+    ? await tombstonedHashes(
+        trx,
+        [...workspaces],
+        evaluations.map(({ event }) => hashFor(event)),
+      )
+    : new Set<string>();
   // The clocks this batch advanced, by key (a later event of the batch replaces its entry).
   const dirty = new Map<string, DirtyClock>();
   const details = new Map<string, { reason: string; detail: string }>();
@@ -107,14 +119,15 @@ export async function loadGuards(trx: Kysely<Database>, evaluations: readonly Ev
   return {
     judge(evaluation) {
       const { event, workspace } = evaluation;
-      const key = tombstoneKey(workspace.id, hashOf.get(event.id) ?? '');
-      if (erased.has(key)) {
+      const key =
+        erased.size > 0 || evaluation.privacy ? tombstoneKey(workspace.id, hashFor(event)) : undefined;
+      if (key !== undefined && erased.has(key)) {
         redact.push(event.id);
         details.set(event.id, { reason: 'erased', detail: 'the record was erased by a privacy deletion' });
         // A repeated privacy deletion is applied again (idempotent); nothing else happens.
         return skipAll(evaluation, 'erased', evaluation.privacy);
       }
-      if (evaluation.privacy) erased.add(key);
+      if (key !== undefined && evaluation.privacy) erased.add(key);
       const stale = staleProperty(evaluation);
       if (!stale) return evaluation;
       const detail = `${stale.property} changed at ${new Date(stale.clock.occurredAt).toISOString()} (event ${stale.clock.eventId}); this event is from ${event.occurredAt}`;

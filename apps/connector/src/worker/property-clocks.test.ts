@@ -1,10 +1,11 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dialectCases } from '../../test/support/databases.js';
+import { useSqliteBothWays } from '../../test/support/sqlite-both-ways.js';
 import { type DatabaseHandle, openDatabase } from '../db/connect.js';
 import { migrateToLatest } from '../db/migrations.js';
 import type { PropertyClockTable } from '../db/types.js';
-import { saveClocks } from './property-clocks.js';
+import { readClocks, saveClocks } from './property-clocks.js';
 
 const postgres = dialectCases().find((d) => d.name === 'postgres');
 
@@ -58,6 +59,43 @@ describe.skipIf(!postgres || postgres.skipReason !== null)('saveClocks on Postgr
         expect(Math.max(...rows.map((x) => Number(x.occurred_at)))).toBe(newest);
       }),
       { numRuns: 15 },
+    );
+  });
+});
+
+describe('readClocks on SQLite', () => {
+  const ways = useSqliteBothWays();
+
+  it('reads the same clocks through the prepared statement as through Kysely', async () => {
+    const both = ways();
+    const stored = fc.array(
+      fc.record({ record: fc.integer({ min: 0, max: 9 }), at: fc.integer({ min: 1, max: 50 }) }),
+      { maxLength: 30 },
+    );
+    await fc.assert(
+      fc.asyncProperty(stored, fc.uniqueArray(fc.integer({ min: 0, max: 12 })), async (clocks, asked) => {
+        const results: string[][] = [];
+        for (const db of [both.prepared.db, both.kysely]) {
+          await db.deleteFrom('property_clocks').execute();
+          const read: string[] = [];
+          await db.transaction().execute(async (trx) => {
+            await saveClocks(trx, 'sqlite', [
+              ...new Map(clocks.map((c) => [c.record, clock(c.record, 'email', c.at)])).values(),
+            ]);
+            await readClocks(
+              trx,
+              ['ws', 'other'],
+              asked.map((r) => `hubspot:contact:${r}`),
+              (...found) => read.push(found.join('|')),
+            );
+          });
+          results.push(read.sort());
+        }
+        expect(results[0]).toEqual(results[1]);
+        const last = new Map(clocks.map((c) => [c.record, c.at]));
+        expect(results[0]).toHaveLength(asked.filter((r) => last.has(r)).length);
+      }),
+      { numRuns: 40 },
     );
   });
 });
