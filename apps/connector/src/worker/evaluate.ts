@@ -11,7 +11,7 @@ import {
 } from '@hookpost/core';
 import { recordRef } from '../store/ids.js';
 import type { EvaluateInput, Evaluation, EventPlan, Verdict } from './plan.js';
-import { quietVerdict } from './quiet-verdicts.js';
+import { triggerPass, uncachedTriggerPass } from './trigger-shapes.js';
 
 const conditionOnly = new WeakMap<Campaign, Campaign>();
 
@@ -88,10 +88,10 @@ export async function evaluateEvent(input: EvaluateInput): Promise<Evaluation> {
 
   // The trigger clauses alone first (they read the event, not the records): most campaigns
   // stop here, and their decision is final.
-  const first = evaluateCampaigns(event, { records: {} }, campaigns);
+  const { quiet } = workflow ? uncachedTriggerPass(event, campaigns) : triggerPass(event, campaigns);
   const open: number[] = [];
   for (let i = 0; i < campaigns.length; i++)
-    if (!failedTrigger(first[i]!) || pendingCampaigns.has(campaigns[i]!.id)) open.push(i);
+    if (quiet[i] === undefined || pendingCampaigns.has(campaigns[i]!.id)) open.push(i);
   let enrichment: Enrichment = { records: {}, recipients: {} };
   const addressedHere = input.pending.some((p) => p.recipient_ref === ref);
   if (open.length > 0 || addressedHere) {
@@ -111,7 +111,7 @@ export async function evaluateEvent(input: EvaluateInput): Promise<Evaluation> {
     const campaign = campaigns[i]!;
     const own = opened[i];
     if (own === undefined) {
-      verdicts.push(quietVerdict(campaign, first[i]!));
+      verdicts.push(quiet[i]!);
       continue;
     }
     // A pending piece is reversed when the trigger moved off target or no recipient still qualifies.
