@@ -12,7 +12,7 @@ import {
 } from '@hookpost/core';
 import { recordRef } from '../store/ids.js';
 import type { TriggerDraft } from '../store/trigger-row.js';
-import { countingWithinEvent } from './event-sends.js';
+import { countingWithinEvent, type EventLookups } from './event-sends.js';
 import type { Evaluation, EventPlan, PlannedDecision } from './plan.js';
 import { quietPlan } from './quiet-verdicts.js';
 
@@ -30,7 +30,8 @@ export async function decideEvent(
   const decisions: PlannedDecision[] = [];
   const cancels = [...evaluation.cancels];
   const refreshes: EventPlan['refreshes'] = [];
-  const counted = countingWithinEvent(lookups);
+  // Made on the first matched campaign: most events have none.
+  let counted: EventLookups | undefined;
   for (const verdict of evaluation.verdicts) {
     const { campaign, decision } = verdict;
     if (decision.outcome !== 'matched' || !verdict.recipient) {
@@ -49,6 +50,7 @@ export async function decideEvent(
       });
       continue;
     }
+    counted ??= countingWithinEvent(lookups);
     decisions.push(counted.note(await decideMatched(evaluation, campaign, verdict.recipient, counted, now)));
   }
   recheckAddressed(evaluation, { cancels, refreshes });

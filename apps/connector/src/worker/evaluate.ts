@@ -88,7 +88,7 @@ export async function evaluateEvent(input: EvaluateInput): Promise<Evaluation> {
 
   // The trigger clauses alone first (they read the event, not the records): most campaigns
   // stop here, and their decision is final.
-  const { quiet } = workflow ? uncachedTriggerPass(event, campaigns) : triggerPass(event, campaigns);
+  const quiet = workflow ? uncachedTriggerPass(event, campaigns) : triggerPass(event, campaigns);
   const open: number[] = [];
   for (let i = 0; i < campaigns.length; i++)
     if (quiet[i] === undefined || pendingCampaigns.has(campaigns[i]!.id)) open.push(i);

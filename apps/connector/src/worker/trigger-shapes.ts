@@ -1,21 +1,12 @@
-import {
-  type Campaign,
-  type CrmEvent,
-  type Decision,
-  evaluateCampaigns,
-  failedTrigger,
-} from '@hookpost/core';
+import { type Campaign, type CrmEvent, evaluateCampaigns, failedTrigger } from '@hookpost/core';
 import type { Verdict } from './plan.js';
 import { quietVerdict } from './quiet-verdicts.js';
 
 /**
- * The trigger clauses of one event's campaigns: `decisions[i]` is campaign i's decision from the
- * clause alone (no records), `quiet[i]` its shared verdict when the clause failed.
+ * The shared verdict of each campaign whose trigger clause the event does not fire (undefined
+ * for the others, which the caller evaluates with the records).
  */
-export interface TriggerPass {
-  decisions: Decision[];
-  quiet: (Verdict | undefined)[];
-}
+export type TriggerPass = (Verdict | undefined)[];
 
 /** What a shape knows: the shared verdicts of the campaigns its events never fire, the rest to evaluate. */
 interface Shape {
@@ -53,30 +44,26 @@ export function triggerPass(event: CrmEvent, campaigns: readonly Campaign[]): Tr
     return pass;
   }
   const evaluated = evaluateCampaigns(event, { records: {} }, shape.rest);
-  const decisions: Decision[] = new Array(campaigns.length);
   const quiet = shape.fixed.slice();
-  for (let i = 0; i < campaigns.length; i++) {
-    const fixed = quiet[i];
-    if (fixed !== undefined) decisions[i] = fixed.decision;
-  }
   for (let j = 0; j < evaluated.length; j++) {
-    const at = shape.restAt[j]!;
     const decision = evaluated[j]!;
-    decisions[at] = decision;
-    if (failedTrigger(decision)) quiet[at] = quietVerdict(campaigns[at]!, decision);
+    if (failedTrigger(decision)) {
+      const at = shape.restAt[j]!;
+      quiet[at] = quietVerdict(campaigns[at]!, decision);
+    }
   }
-  return { decisions, quiet };
+  return quiet;
 }
 
 /** Every clause evaluated; the failed ones as shared verdicts. */
 export function uncachedTriggerPass(event: CrmEvent, campaigns: readonly Campaign[]): TriggerPass {
   const decisions = evaluateCampaigns(event, { records: {} }, campaigns);
-  const quiet: (Verdict | undefined)[] = new Array(campaigns.length);
+  const quiet: TriggerPass = new Array(campaigns.length);
   for (let i = 0; i < campaigns.length; i++) {
     const decision = decisions[i]!;
     if (failedTrigger(decision)) quiet[i] = quietVerdict(campaigns[i]!, decision);
   }
-  return { decisions, quiet };
+  return quiet;
 }
 
 function learnShape(event: CrmEvent, campaigns: readonly Campaign[], pass: TriggerPass): Shape | null {
@@ -85,7 +72,7 @@ function learnShape(event: CrmEvent, campaigns: readonly Campaign[], pass: Trigg
   const restAt: number[] = [];
   for (let i = 0; i < campaigns.length; i++) {
     const campaign = campaigns[i]!;
-    const verdict = pass.quiet[i];
+    const verdict = pass[i];
     if (failsByShape(campaign, event) && verdict !== undefined) {
       // Only a shared (frozen) verdict may be handed to other events.
       if (!Object.isFrozen(verdict)) return null;
