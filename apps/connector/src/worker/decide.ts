@@ -27,7 +27,8 @@ export async function decideEvent(
   now: Date,
 ): Promise<EventPlan> {
   const { workflow, workspace } = evaluation;
-  const decisions: PlannedDecision[] = [];
+  const decisions: PlannedDecision[] = new Array(evaluation.verdicts.length);
+  let at = 0;
   const cancels = [...evaluation.cancels];
   const refreshes: EventPlan['refreshes'] = [];
   // Made on the first matched campaign: most events have none.
@@ -37,21 +38,23 @@ export async function decideEvent(
     if (decision.outcome !== 'matched' || !verdict.recipient) {
       const quiet = quietPlan(verdict);
       if (quiet) {
-        decisions.push(quiet);
+        decisions[at++] = quiet;
         continue;
       }
-      decisions.push({
+      decisions[at++] = {
         campaignId: campaign.id,
         outcome: decision.outcome === 'no_match' ? 'no_match' : 'skipped',
         reason: decision.outcome === 'matched' ? 'no_recipient' : decision.reason,
         detail: verdict.detail ?? null,
         recipientRef: refOf(verdict.recipient),
         trigger: null,
-      });
+      };
       continue;
     }
     counted ??= countingWithinEvent(lookups);
-    decisions.push(counted.note(await decideMatched(evaluation, campaign, verdict.recipient, counted, now)));
+    decisions[at++] = counted.note(
+      await decideMatched(evaluation, campaign, verdict.recipient, counted, now),
+    );
   }
   recheckAddressed(evaluation, { cancels, refreshes });
   let callback: EventPlan['callback'] = null;
@@ -167,6 +170,7 @@ function recheckAddressed(
   { event, crm, enrichment, pending }: Evaluation,
   out: Pick<EventPlan, 'cancels' | 'refreshes'>,
 ): void {
+  if (pending.length === 0) return;
   const ref = recordRef(event.platform, event.objectType, event.objectId);
   const waiting = pending.filter(
     (p) => p.recipient_ref === ref && !out.cancels.some((c) => c.triggerId === p.id),
