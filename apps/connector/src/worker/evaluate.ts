@@ -14,6 +14,8 @@ import type { EvaluateInput, Evaluation, EventPlan, Verdict } from './plan.js';
 import { triggerPass, uncachedTriggerPass } from './trigger-shapes.js';
 
 const conditionOnly = new WeakMap<Campaign, Campaign>();
+// Most events have no pending piece of their record: one empty set for all of them (never added to).
+const NONE: ReadonlySet<string> = new Set<string>();
 
 /** A workflow action fires its chosen campaign for the enrolled record: only the conditions apply. */
 function asWorkflowCampaign(campaign: Campaign, event: CrmEvent): Campaign {
@@ -40,8 +42,8 @@ export async function evaluateEvent(input: EvaluateInput): Promise<Evaluation> {
   }
   const ref = recordRef(event.platform, event.objectType, event.objectId);
   const fromThisRecord = input.pending.length === 0 ? [] : input.pending.filter((p) => p.source_ref === ref);
-  const pendingCampaigns = new Set<string>();
-  for (const p of fromThisRecord) pendingCampaigns.add(p.campaign_id);
+  const pendingCampaigns: ReadonlySet<string> =
+    fromThisRecord.length === 0 ? NONE : new Set(fromThisRecord.map((p) => p.campaign_id));
   const privacy =
     event.kind === 'privacy_deleted' || (crm?.deletionIsPrivacyDeletion(event) ?? false)
       ? {

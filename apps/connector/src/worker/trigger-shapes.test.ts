@@ -28,7 +28,7 @@ const trigger = fc.oneof(
 );
 
 const campaignList = fc
-  .array(fc.record({ trigger, enabled: fc.boolean() }), { minLength: 1, maxLength: 12 })
+  .array(fc.record({ trigger, enabled: fc.boolean() }), { minLength: 8, maxLength: 16 })
   .map(
     (drawn) =>
       workspaceSchema.parse({
@@ -101,7 +101,8 @@ describe('trigger shapes', () => {
     const campaigns = workspaceSchema.parse({
       id: 'acme',
       destinations: { mailer: { type: 'log' } },
-      campaigns: ['lifecyclestage', 'custom_1'].map((property, i) => ({
+      // Enough campaigns for the shapes to be kept (a handful are evaluated every time).
+      campaigns: ['lifecyclestage', 'custom_1', 'c2', 'c3', 'c4', 'c5', 'c6', 'c7'].map((property, i) => ({
         id: `c${i}`,
         destination: 'mailer',
         trigger: { platform: 'hubspot', object: 'contact', on: 'property_change', property, to: 'customer' },
