@@ -104,6 +104,16 @@ export function withRecordCache(
   return {
     async fetchRecords(objectType, ids, properties) {
       const fields = propertiesToken(properties);
+      if (ids.length === 1) {
+        // One id is how events read their records: no list of promises for it.
+        const id = ids[0]!;
+        const record = await cached(`r:${objectType}:${id}:${fields}`, async () =>
+          (await reader.fetchRecords(objectType, [id], properties)).get(id),
+        );
+        const found = new Map<string, CrmProperties>();
+        if (record !== undefined) found.set(id, record);
+        return found;
+      }
       const records = await Promise.all(
         ids.map((id) =>
           cached(`r:${objectType}:${id}:${fields}`, async () =>
@@ -119,6 +129,13 @@ export function withRecordCache(
       return found;
     },
     async fetchAssociations(fromType, toType, ids) {
+      if (ids.length === 1) {
+        const id = ids[0]!;
+        const list = await cached(`a:${fromType}:${toType}:${id}`, async () =>
+          (await reader.fetchAssociations(fromType, toType, [id])).get(id),
+        );
+        return list === undefined ? new Map() : new Map([[id, list]]);
+      }
       const entries = await Promise.all(
         ids.map((id) =>
           cached(`a:${fromType}:${toType}:${id}`, async () =>
@@ -136,6 +153,13 @@ export function withRecordCache(
 
   function cachedLinks(load: NonNullable<CrmReader['fetchAssociationLinks']>) {
     return async (fromType: string, toType: string, ids: string[]) => {
+      if (ids.length === 1) {
+        const id = ids[0]!;
+        const list = await cached(`l:${fromType}:${toType}:${id}`, async () =>
+          (await load(fromType, toType, [id])).get(id),
+        );
+        return new Map<string, AssociationLink[]>(list === undefined ? [] : [[id, list]]);
+      }
       const entries = await Promise.all(
         ids.map((id) =>
           cached(`l:${fromType}:${toType}:${id}`, async () =>

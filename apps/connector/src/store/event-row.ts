@@ -28,7 +28,7 @@ export function eventFromRow(
   >,
 ): CrmEvent {
   const rest = JSON.parse(row.payload) as Pick<CrmEvent, 'changes' | 'properties' | 'source'>;
-  return {
+  const event: CrmEvent = {
     id: row.id,
     platform: row.platform as CrmEvent['platform'],
     accountId: row.account_id,
@@ -36,9 +36,23 @@ export function eventFromRow(
     objectType: row.object_type,
     objectId: row.object_id,
     kind: row.kind as CrmEvent['kind'],
-    occurredAt: new Date(row.occurred_at).toISOString(),
-    ...(rest.changes ? { changes: rest.changes } : {}),
-    ...(rest.properties ? { properties: rest.properties } : {}),
-    ...(rest.source ? { source: rest.source } : {}),
+    occurredAt: isoTime(row.occurred_at),
   };
+  // Assigned, not spread: three throwaway objects per event showed in cpu-prof of the drain.
+  if (rest.changes) event.changes = rest.changes;
+  if (rest.properties) event.properties = rest.properties;
+  if (rest.source) event.source = rest.source;
+  return event;
+}
+
+// Events of one batch often share their millisecond (a webhook delivers up to 100 at once).
+let lastMs = Number.NaN;
+let lastIso = '';
+
+function isoTime(ms: number): string {
+  if (ms !== lastMs) {
+    lastIso = new Date(ms).toISOString();
+    lastMs = ms;
+  }
+  return lastIso;
 }

@@ -12,7 +12,7 @@ import {
 } from '@hookpost/core';
 import { recordRef } from '../store/ids.js';
 import type { TriggerDraft } from '../store/trigger-row.js';
-import { countingWithinEvent } from './event-sends.js';
+import { countingWithinEvent, type EventLookups } from './event-sends.js';
 import type { Evaluation, EventPlan, PlannedDecision } from './plan.js';
 import { quietPlan } from './quiet-verdicts.js';
 
@@ -27,29 +27,34 @@ export async function decideEvent(
   now: Date,
 ): Promise<EventPlan> {
   const { workflow, workspace } = evaluation;
-  const decisions: PlannedDecision[] = [];
+  const decisions: PlannedDecision[] = new Array(evaluation.verdicts.length);
+  let at = 0;
   const cancels = [...evaluation.cancels];
   const refreshes: EventPlan['refreshes'] = [];
-  const counted = countingWithinEvent(lookups);
+  // Made on the first matched campaign: most events have none.
+  let counted: EventLookups | undefined;
   for (const verdict of evaluation.verdicts) {
     const { campaign, decision } = verdict;
     if (decision.outcome !== 'matched' || !verdict.recipient) {
       const quiet = quietPlan(verdict);
       if (quiet) {
-        decisions.push(quiet);
+        decisions[at++] = quiet;
         continue;
       }
-      decisions.push({
+      decisions[at++] = {
         campaignId: campaign.id,
         outcome: decision.outcome === 'no_match' ? 'no_match' : 'skipped',
         reason: decision.outcome === 'matched' ? 'no_recipient' : decision.reason,
         detail: verdict.detail ?? null,
         recipientRef: refOf(verdict.recipient),
         trigger: null,
-      });
+      };
       continue;
     }
-    decisions.push(counted.note(await decideMatched(evaluation, campaign, verdict.recipient, counted, now)));
+    counted ??= countingWithinEvent(lookups);
+    decisions[at++] = counted.note(
+      await decideMatched(evaluation, campaign, verdict.recipient, counted, now),
+    );
   }
   recheckAddressed(evaluation, { cancels, refreshes });
   let callback: EventPlan['callback'] = null;
@@ -165,6 +170,7 @@ function recheckAddressed(
   { event, crm, enrichment, pending }: Evaluation,
   out: Pick<EventPlan, 'cancels' | 'refreshes'>,
 ): void {
+  if (pending.length === 0) return;
   const ref = recordRef(event.platform, event.objectType, event.objectId);
   const waiting = pending.filter(
     (p) => p.recipient_ref === ref && !out.cancels.some((c) => c.triggerId === p.id),

@@ -14,7 +14,8 @@ export interface DecisionCount {
  * campaigns a text key per decision (50 an event) was most of this count's time (cpu-prof).
  */
 export function countDecisions(plans: Iterable<readonly PlannedDecision[]>): DecisionCount[] {
-  const byShared = new Map<PlannedDecision, number>();
+  // A box per shared decision: one lookup per decision, no write back of the count.
+  const byShared = new Map<PlannedDecision, { n: number }>();
   const byKey = new Map<string, DecisionCount>();
   const add = (outcome: DecisionCount['outcome'], campaign: string, n: number) => {
     const key = `${outcome}\u0000${campaign}`;
@@ -24,9 +25,12 @@ export function countDecisions(plans: Iterable<readonly PlannedDecision[]>): Dec
   };
   for (const decisions of plans)
     for (const d of decisions) {
-      if (Object.isFrozen(d)) byShared.set(d, (byShared.get(d) ?? 0) + 1);
-      else add(d.outcome, d.campaignId, 1);
+      if (Object.isFrozen(d)) {
+        const box = byShared.get(d);
+        if (box === undefined) byShared.set(d, { n: 1 });
+        else box.n++;
+      } else add(d.outcome, d.campaignId, 1);
     }
-  for (const [d, n] of byShared) add(d.outcome, d.campaignId, n);
+  for (const [d, { n }] of byShared) add(d.outcome, d.campaignId, n);
   return [...byKey.values()];
 }

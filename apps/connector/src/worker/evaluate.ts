@@ -11,9 +11,11 @@ import {
 } from '@hookpost/core';
 import { recordRef } from '../store/ids.js';
 import type { EvaluateInput, Evaluation, EventPlan, Verdict } from './plan.js';
-import { quietVerdict } from './quiet-verdicts.js';
+import { triggerPass, uncachedTriggerPass } from './trigger-shapes.js';
 
 const conditionOnly = new WeakMap<Campaign, Campaign>();
+// Most events have no pending piece of their record: one empty set for all of them (never added to).
+const NONE: ReadonlySet<string> = new Set<string>();
 
 /** A workflow action fires its chosen campaign for the enrolled record: only the conditions apply. */
 function asWorkflowCampaign(campaign: Campaign, event: CrmEvent): Campaign {
@@ -40,8 +42,8 @@ export async function evaluateEvent(input: EvaluateInput): Promise<Evaluation> {
   }
   const ref = recordRef(event.platform, event.objectType, event.objectId);
   const fromThisRecord = input.pending.length === 0 ? [] : input.pending.filter((p) => p.source_ref === ref);
-  const pendingCampaigns = new Set<string>();
-  for (const p of fromThisRecord) pendingCampaigns.add(p.campaign_id);
+  const pendingCampaigns: ReadonlySet<string> =
+    fromThisRecord.length === 0 ? NONE : new Set(fromThisRecord.map((p) => p.campaign_id));
   const privacy =
     event.kind === 'privacy_deleted' || (crm?.deletionIsPrivacyDeletion(event) ?? false)
       ? {
@@ -88,10 +90,11 @@ export async function evaluateEvent(input: EvaluateInput): Promise<Evaluation> {
 
   // The trigger clauses alone first (they read the event, not the records): most campaigns
   // stop here, and their decision is final.
-  const first = evaluateCampaigns(event, { records: {} }, campaigns);
+  const quiet = workflow ? uncachedTriggerPass(event, campaigns) : triggerPass(event, campaigns);
   const open: number[] = [];
   for (let i = 0; i < campaigns.length; i++)
-    if (!failedTrigger(first[i]!) || pendingCampaigns.has(campaigns[i]!.id)) open.push(i);
+    if (quiet[i] === undefined || (pendingCampaigns.size > 0 && pendingCampaigns.has(campaigns[i]!.id)))
+      open.push(i);
   let enrichment: Enrichment = { records: {}, recipients: {} };
   const addressedHere = input.pending.some((p) => p.recipient_ref === ref);
   if (open.length > 0 || addressedHere) {
@@ -111,7 +114,7 @@ export async function evaluateEvent(input: EvaluateInput): Promise<Evaluation> {
     const campaign = campaigns[i]!;
     const own = opened[i];
     if (own === undefined) {
-      verdicts.push(quietVerdict(campaign, first[i]!));
+      verdicts.push(quiet[i]!);
       continue;
     }
     // A pending piece is reversed when the trigger moved off target or no recipient still qualifies.

@@ -5,7 +5,7 @@ import type { PlannedDecision, Verdict } from './plan.js';
 const MAX_PER_CAMPAIGN = 256;
 
 const byCampaign = new WeakMap<Campaign, Map<string, Verdict>>();
-const planned = new WeakMap<Verdict, PlannedDecision>();
+const PLAN = Symbol('quiet plan');
 
 /**
  * The verdict of a campaign whose trigger clause the event does not fire: one frozen object
@@ -22,7 +22,19 @@ export function quietVerdict(campaign: Campaign, decision: Decision): Verdict {
   }
   const known = shared.get(decision.reason);
   if (known !== undefined && sameDecision(known.decision, decision)) return known;
-  const verdict: Verdict = Object.freeze({ campaign, decision: Object.freeze({ ...decision }) });
+  const verdict: Verdict = { campaign, decision: Object.freeze({ ...decision }) };
+  // Its plan rides along, not enumerable (a spread copy of the verdict is not shared, and has none).
+  Object.defineProperty(verdict, PLAN, {
+    value: Object.freeze({
+      campaignId: campaign.id,
+      outcome: 'no_match',
+      reason: decision.reason,
+      detail: null,
+      recipientRef: null,
+      trigger: null,
+    } satisfies PlannedDecision),
+  });
+  Object.freeze(verdict);
   if (known === undefined && shared.size < MAX_PER_CAMPAIGN) shared.set(decision.reason, verdict);
   return verdict;
 }
@@ -36,18 +48,5 @@ const sameDecision = (a: Decision, b: Decision) =>
  * Undefined for any other verdict.
  */
 export function quietPlan(verdict: Verdict): PlannedDecision | undefined {
-  if (!Object.isFrozen(verdict)) return undefined;
-  let plan = planned.get(verdict);
-  if (plan === undefined) {
-    plan = Object.freeze({
-      campaignId: verdict.campaign.id,
-      outcome: 'no_match',
-      reason: verdict.decision.reason,
-      detail: null,
-      recipientRef: null,
-      trigger: null,
-    });
-    planned.set(verdict, plan);
-  }
-  return plan;
+  return (verdict as { [PLAN]?: PlannedDecision })[PLAN];
 }
