@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { AssociationLink, CrmProperties, CrmReader } from '@hookpost/core';
+import type { CrmProperties, CrmReader } from '@hookpost/core';
 
 interface Dataset {
   [collection: string]: unknown;
@@ -101,49 +101,44 @@ export function withRecordCache(
     evict(time);
     return value;
   }
+  /**
+   * Each id through the cache on its own (`key(id)`; `load` reads that one id), found ones in
+   * a map. One id is how events read their records: that case makes no list of promises.
+   */
+  async function cachedById<T>(
+    ids: readonly string[],
+    key: (id: string) => string,
+    load: (id: string) => Promise<T | undefined>,
+  ): Promise<Map<string, T>> {
+    const found = new Map<string, T>();
+    if (ids.length === 1) {
+      const id = ids[0]!;
+      const value = await cached(key(id), () => load(id));
+      if (value !== undefined) found.set(id, value);
+      return found;
+    }
+    const values = await Promise.all(ids.map((id) => cached(key(id), () => load(id))));
+    ids.forEach((id, i) => {
+      const value = values[i];
+      if (value !== undefined) found.set(id, value);
+    });
+    return found;
+  }
   return {
     async fetchRecords(objectType, ids, properties) {
       const fields = propertiesToken(properties);
-      if (ids.length === 1) {
-        // One id is how events read their records: no list of promises for it.
-        const id = ids[0]!;
-        const record = await cached(`r:${objectType}:${id}:${fields}`, async () =>
-          (await reader.fetchRecords(objectType, [id], properties)).get(id),
-        );
-        const found = new Map<string, CrmProperties>();
-        if (record !== undefined) found.set(id, record);
-        return found;
-      }
-      const records = await Promise.all(
-        ids.map((id) =>
-          cached(`r:${objectType}:${id}:${fields}`, async () =>
-            (await reader.fetchRecords(objectType, [id], properties)).get(id),
-          ),
-        ),
+      return cachedById(
+        ids,
+        (id) => `r:${objectType}:${id}:${fields}`,
+        async (id) => (await reader.fetchRecords(objectType, [id], properties)).get(id),
       );
-      const found = new Map<string, CrmProperties>();
-      ids.forEach((id, i) => {
-        const record = records[i];
-        if (record !== undefined) found.set(id, record);
-      });
-      return found;
     },
     async fetchAssociations(fromType, toType, ids) {
-      if (ids.length === 1) {
-        const id = ids[0]!;
-        const list = await cached(`a:${fromType}:${toType}:${id}`, async () =>
-          (await reader.fetchAssociations(fromType, toType, [id])).get(id),
-        );
-        return list === undefined ? new Map() : new Map([[id, list]]);
-      }
-      const entries = await Promise.all(
-        ids.map((id) =>
-          cached(`a:${fromType}:${toType}:${id}`, async () =>
-            (await reader.fetchAssociations(fromType, toType, [id])).get(id),
-          ).then((list) => [id, list] as const),
-        ),
+      return cachedById(
+        ids,
+        (id) => `a:${fromType}:${toType}:${id}`,
+        async (id) => (await reader.fetchAssociations(fromType, toType, [id])).get(id),
       );
-      return new Map(entries.filter((e): e is readonly [string, string[]] => e[1] !== undefined));
     },
     // Forwarded only when the CRM marks primary links, so callers can tell it from unmarked lists.
     ...(reader.fetchAssociationLinks
@@ -152,22 +147,11 @@ export function withRecordCache(
   };
 
   function cachedLinks(load: NonNullable<CrmReader['fetchAssociationLinks']>) {
-    return async (fromType: string, toType: string, ids: string[]) => {
-      if (ids.length === 1) {
-        const id = ids[0]!;
-        const list = await cached(`l:${fromType}:${toType}:${id}`, async () =>
-          (await load(fromType, toType, [id])).get(id),
-        );
-        return new Map<string, AssociationLink[]>(list === undefined ? [] : [[id, list]]);
-      }
-      const entries = await Promise.all(
-        ids.map((id) =>
-          cached(`l:${fromType}:${toType}:${id}`, async () =>
-            (await load(fromType, toType, [id])).get(id),
-          ).then((list) => [id, list] as const),
-        ),
+    return (fromType: string, toType: string, ids: string[]) =>
+      cachedById(
+        ids,
+        (id) => `l:${fromType}:${toType}:${id}`,
+        async (id) => (await load(fromType, toType, [id])).get(id),
       );
-      return new Map(entries.filter((e): e is readonly [string, AssociationLink[]] => e[1] !== undefined));
-    };
   }
 }

@@ -93,8 +93,7 @@ export async function evaluateEvent(input: EvaluateInput): Promise<Evaluation> {
   const quiet = workflow ? uncachedTriggerPass(event, campaigns) : triggerPass(event, campaigns);
   const open: number[] = [];
   for (let i = 0; i < campaigns.length; i++)
-    if (quiet[i] === undefined || (pendingCampaigns.size > 0 && pendingCampaigns.has(campaigns[i]!.id)))
-      open.push(i);
+    if (quiet[i] === undefined || pendingCampaigns.has(campaigns[i]!.id)) open.push(i);
   let enrichment: Enrichment = { records: {}, recipients: {} };
   const addressedHere = input.pending.some((p) => p.recipient_ref === ref);
   if (open.length > 0 || addressedHere) {
