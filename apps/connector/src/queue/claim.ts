@@ -81,7 +81,11 @@ async function claimOnSqlite<T extends LeasedTable>(options: ClaimOptions<T>): P
     if (sqlite) {
       preparedOn(sqlite, 'begin immediate').run();
       try {
-        const rows = leased(preparedOn(sqlite, select).all(parameters) as ClaimedRow[], owner, leaseUntil);
+        const statement = preparedOn(sqlite, select);
+        const rows =
+          options.table === 'events'
+            ? leasedEvents(statement.raw(true).all(parameters) as unknown[][], owner, leaseUntil)
+            : leased(statement.all(parameters) as ClaimedRow[], owner, leaseUntil);
         if (rows.rowids.length > 0)
           preparedOn(sqlite, lease).run(owner, leaseUntil, JSON.stringify(rows.rowids));
         preparedOn(sqlite, 'commit').run();
@@ -121,6 +125,7 @@ interface ClaimedRow {
  * (a replay finds its runs in the table). Fewer columns, less for SQLite to hand over per
  * row: the claim's select took ~40 % less time than `select *` on a bench database.
  */
+// In this order: `leasedEvents` reads the raw rows by position.
 const EVENT_CLAIM_COLUMNS = [
   'id',
   'platform',
@@ -139,6 +144,43 @@ const EVENT_CLAIM_COLUMNS = [
   'attempts',
   'processed_at',
 ] as const satisfies readonly (keyof EventTable)[];
+
+/**
+ * The claimed event rows, leased to `owner`, and their rowids, from better-sqlite3's raw rows
+ * (arrays: `EVENT_CLAIM_COLUMNS` in order, then the rowid). better-sqlite3 builds a row object
+ * by setting each column by name, the name looked up anew for every row; one object literal of
+ * a fixed shape per row made the claim's select about a third cheaper (pipeline bench).
+ */
+function leasedEvents(raw: unknown[][], owner: string, leaseUntil: number) {
+  const rows: unknown[] = new Array(raw.length);
+  const rowids: number[] = new Array(raw.length);
+  for (let i = 0; i < raw.length; i++) {
+    const r = raw[i] as unknown[];
+    rows[i] = {
+      id: r[0],
+      platform: r[1],
+      account_id: r[2],
+      external_id: r[3],
+      workspace_id: r[4],
+      channel: r[5],
+      object_type: r[6],
+      object_id: r[7],
+      kind: r[8],
+      occurred_at: r[9],
+      received_at: r[10],
+      raw_delivery_id: r[11],
+      payload: r[12],
+      reason: r[13],
+      attempts: r[14],
+      processed_at: r[15],
+      status: 'pending',
+      lease_owner: owner,
+      lease_until: leaseUntil,
+    };
+    rowids[i] = r[16] as number;
+  }
+  return { rows, rowids };
+}
 
 const claimTexts = new Map<string, { select: string; lease: string }>();
 
