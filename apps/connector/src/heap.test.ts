@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { HEAP_DEFAULTS, heapPlanFor, YOUNG_CAP_BYTES } from './heap.js';
+import { HEAP_DEFAULTS, heapPlanFor, WORKER_YOUNG_CAP_BYTES, YOUNG_CAP_BYTES } from './heap.js';
 
 describe('heap defaults', () => {
   it('sizes both generations when the user set nothing', () => {
@@ -26,7 +26,7 @@ describe('heap defaults', () => {
   });
 
   it('keeps the young generation at its initial size while modules load, then lets it grow to its cap once serving', () => {
-    const youngSizes = (env: NodeJS.ProcessEnv) => {
+    const youngSizes = (env: NodeJS.ProcessEnv, cap = '') => {
       const script = `
         import { allowYoungGrowth, applyHeapDefaults } from ${JSON.stringify(new URL('./heap.ts', import.meta.url).href)};
         import v8 from 'node:v8';
@@ -39,7 +39,7 @@ describe('heap defaults', () => {
         const before = young();
         churn(300_000); // one long synchronous stretch, as modules load
         const loaded = young();
-        allowYoungGrowth(); // serving HTTP
+        allowYoungGrowth(${cap}); // serving HTTP, or deciding
         for (let turn = 0; turn < 300; turn++) { churn(5_000); await new Promise((r) => setImmediate(r)); } // requests
         process.stdout.write(JSON.stringify({ before, loaded, after: young() }));`;
       const run = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
@@ -53,6 +53,11 @@ describe('heap defaults', () => {
     expect(applied.loaded).toBe(applied.before);
     expect(applied.after).toBeGreaterThan(applied.before);
     expect(applied.after).toBeLessThanOrEqual(YOUNG_CAP_BYTES);
+    // A process without a server (\`hookpost worker\`) may grow past the server's cap, up to V8's.
+    const worker = youngSizes({ HOOKPOST_HEAP: '' }, String(WORKER_YOUNG_CAP_BYTES));
+    expect(worker.loaded).toBe(worker.before);
+    expect(worker.after).toBeGreaterThan(YOUNG_CAP_BYTES);
+    expect(worker.after).toBeLessThanOrEqual(WORKER_YOUNG_CAP_BYTES);
     // Node's defaults let it grow during the synchronous stretch already, and past the cap.
     const node = youngSizes({ HOOKPOST_HEAP: 'node' });
     expect(node.loaded).toBeGreaterThan(node.before);

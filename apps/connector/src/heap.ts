@@ -63,25 +63,37 @@ function setYoung(from: string, to: string): void {
 /** Where the young generation's growth stops (both semi-spaces): 2 × 4 MB, a quarter of V8's cap. */
 export const YOUNG_CAP_BYTES = 8 * 2 ** 20;
 
+/**
+ * The cap in a process that decides and delivers but serves no HTTP (`hookpost worker`):
+ * V8's own, 2 × 16 MB. The 2 × 4 MB cap is for the server's peak under webhook load; a
+ * worker holds a claimed batch (up to 500 events, their records and decisions) alive across
+ * scavenges, so a small nursery copies it again and again: draining 50,000 events
+ * (bench/pipeline.ts) took 300 scavenges and about 390 ms of pauses at 2 × 4 MB against 70
+ * and about 230 ms at 2 × 16 MB, and about 7 % more main-thread CPU per event (--trace-gc,
+ * alternated runs).
+ */
+export const WORKER_YOUNG_CAP_BYTES = 32 * 2 ** 20;
+
 function youngBytes(): number {
   return getHeapSpaceStatistics().find((space) => space.space_name === 'new_space')?.space_size ?? 0;
 }
 
 /**
- * Lets the young generation grow, up to `YOUNG_CAP_BYTES`: called once the process serves
- * requests, after its modules loaded. After each collection (a `gc` performance entry) the
+ * Lets the young generation grow, up to `capBytes` (both semi-spaces; default
+ * `YOUNG_CAP_BYTES`, `WORKER_YOUNG_CAP_BYTES` for a process without a server): called once
+ * the process serves requests or runs the worker, after its modules loaded. After each collection (a `gc` performance entry) the
  * size is checked; at the cap the growth factor goes back to 1. Does nothing unless
  * `applyHeapDefaults` sized the young generation (no `HOOKPOST_HEAP=node`, no
  * young-generation flag of the user's). A long synchronous stretch with many survivors
  * could double it more than once before the check runs (up to V8's 2 × 16 MB); request
  * handling has none.
  */
-export function allowYoungGrowth(): void {
+export function allowYoungGrowth(capBytes: number = YOUNG_CAP_BYTES): void {
   if (!youngIsOurs) return;
   youngIsOurs = false;
   setYoung(HEAP_DEFAULTS.young, YOUNG_GROWING);
   const observer = new PerformanceObserver(() => {
-    if (youngBytes() < YOUNG_CAP_BYTES) return;
+    if (youngBytes() < capBytes) return;
     setYoung(YOUNG_GROWING, HEAP_DEFAULTS.young);
     observer.disconnect();
   });

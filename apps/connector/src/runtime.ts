@@ -7,7 +7,7 @@ import type { AdapterRegistry } from './adapters/registry.js';
 import type { HookpostConfig } from './config/schema.js';
 import { type DatabaseHandle, DEFAULT_DATABASE_URL, openDatabase, redactUrl } from './db/connect.js';
 import { migrateToLatest } from './db/migrations.js';
-import { allowYoungGrowth } from './heap.js';
+import { allowYoungGrowth, WORKER_YOUNG_CAP_BYTES, YOUNG_CAP_BYTES } from './heap.js';
 import type { Logger } from './log.js';
 import { type Loop, startLoop } from './loop.js';
 import { createMetrics, type Metrics } from './metrics.js';
@@ -219,9 +219,10 @@ export async function startConnector(options: StartOptions): Promise<RunningConn
   }
   if (worker) logger.info({ owner }, 'worker, dispatcher and outbox running');
   // Serving or deciding now, its modules loaded: the young generation may grow to its cap
-  // (heap.ts). Kept at 2 × 1 MB, a `hookpost worker` on PostgreSQL spent about 40 % of its
-  // CPU in garbage collection (bench/postgres.ts, cpu-prof).
-  allowYoungGrowth();
+  // (heap.ts): the server's, or V8's own in a process that only decides and delivers. Kept
+  // at 2 × 1 MB, a `hookpost worker` on PostgreSQL spent about 40 % of its CPU in garbage
+  // collection (bench/postgres.ts, cpu-prof).
+  allowYoungGrowth(http ? YOUNG_CAP_BYTES : WORKER_YOUNG_CAP_BYTES);
 
   let stopping: Promise<void> | null = null;
   async function stop(): Promise<void> {
