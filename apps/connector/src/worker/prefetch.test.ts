@@ -210,17 +210,30 @@ for (const dialect of dialectCases()) {
             const { db, worker } = await inboxOf(count);
             const workers = batchSizes.map((size, n) => worker(`w${n}`, size));
             // Every worker runs a round (at the same time on PostgreSQL; on SQLite in turn: its
-            // one writer in this one thread would wait out the busy timeout), until a round finds nothing; the
-            // first worker may stop after some round (holding a batch claimed ahead).
+            // one writer in this one thread would wait out the busy timeout), the first worker
+            // may stop after some round (holding a batch claimed ahead). After a round that
+            // finds nothing they poll again after a pause, as the loop does, until no event is
+            // pending: a claim made ahead may have come back empty before another worker
+            // released its batch, and on PostgreSQL a batch that lost a lock race to another
+            // worker's goes back for a moment (≤ 0.5 s).
             let active = workers;
             let claimed = 0;
-            for (let round = 0; ; round++) {
+            for (let round = 0, idleMs = 0; idleMs < 5_000; round++) {
               const found = await roundOf(active);
               claimed += found.reduce((a, b) => a + b, 0);
               if (round === stopAfterRound && active.length > 1) {
                 await active[0]?.stop();
                 active = active.slice(1);
-              } else if (found.every((n) => n === 0)) break;
+              } else if (found.every((n) => n === 0)) {
+                const pending = await db
+                  .selectFrom('events')
+                  .select('id')
+                  .where('status', '=', 'pending')
+                  .execute();
+                if (pending.length === 0) break;
+                await new Promise((resolve) => setTimeout(resolve, 50));
+                idleMs += 50;
+              }
             }
             await Promise.all(active.map((w) => w.stop()));
             // Each event handed to exactly one round: a released batch is claimed anew, never decided twice.
@@ -231,7 +244,10 @@ for (const dialect of dialectCases()) {
               .execute();
             expect(left).toEqual([]);
             await expectDecidedOnce(db, count);
-            expect(claimed).toBe(count);
+            // On SQLite each event is claimed once; on PostgreSQL a batch that lost a lock race
+            // is claimed again (not decided: one run each, above).
+            if (dialect.name === 'sqlite') expect(claimed).toBe(count);
+            else expect(claimed).toBeGreaterThanOrEqual(count);
             await Promise.all(opened.splice(0).map((h) => h.close()));
           },
         ),
