@@ -137,7 +137,7 @@ export async function postgresPipelineSection(
   if (!figures) return null;
   const [one, three] = figures as [PipelineScaleFigures, PipelineScaleFigures];
   const markdown = [
-    `${fmt(events)} stored events, 5 campaigns, a throwaway cluster with fsync on; \`hookpost worker\` processes (HOOKPOST_PG_POOL_SIZE=4) timed from the first decided event to the last. Claims use FOR UPDATE SKIP LOCKED; decision batches commit with synchronous_commit=off (redone after a crash, as on SQLite). Baseline: the SQLite pipeline of the same run (${fmt(sqliteEventsPerSec)} events/s).`,
+    `${fmt(events)} stored events, 5 campaigns, a throwaway cluster with fsync on; \`hookpost worker\` processes (HOOKPOST_PG_POOL_SIZE=4) timed from the first decided event to the last. Claims use FOR UPDATE SKIP LOCKED, and a worker claims its next batch while it decides the current one; decision batches commit with synchronous_commit=off (redone after a crash, as on SQLite). Baseline: the SQLite pipeline of the same run (${fmt(sqliteEventsPerSec)} events/s).`,
     '',
     '| workers | events/s | ratio to SQLite | ratio to one worker | worker CPU µs/event | machine CPU busy | worker sessions (pg_stat_activity) |',
     '|---|---|---|---|---|---|---|',
@@ -159,7 +159,7 @@ export async function postgresPipelineSection(
             .join(', ')}`
         : 'waiting for the worker process, not for locks or I/O';
     const ceiling = ceilingOf(f);
-    return `the machine's CPU: ${fmt(f.machineBusy * 100)} % of all cores busy while draining, the workers' sessions ${waitsOf(f)} (${waitingFor}), ${fmt(f.workerCpuUsPerEvent)} µs of worker CPU + ${fmt(f.postgresCpuUsPerEvent)} µs of PostgreSQL CPU per event: one worker can reach at most 1 s / ${fmt(ceiling.usPerEvent)} µs = ${fmt(ceiling.serial)} events/s, this machine at most ${fmt(ceiling.machine)} events/s (cores / CPU per event)`;
+    return `the machine's CPU: ${fmt(f.machineBusy * 100)} % of all cores busy while draining, the workers' sessions ${waitsOf(f)} (${waitingFor}), ${fmt(f.workerCpuUsPerEvent)} µs of worker CPU + ${fmt(f.postgresCpuUsPerEvent)} µs of PostgreSQL CPU per event: one worker can reach at most 1 s / ${fmt(f.workerCpuUsPerEvent)} µs of its own CPU = ${fmt(ceiling.serial)} events/s (${fmt(ceiling.turns)} events/s if it and its session took strict turns), this machine at most ${fmt(ceiling.machine)} events/s (cores / ${fmt(ceiling.usPerEvent)} µs of CPU per event)`;
   };
   const targets = [
     {

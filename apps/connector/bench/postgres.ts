@@ -308,14 +308,27 @@ export async function measurePostgresIngest(seconds: number) {
 /**
  * What one worker's events cost and what that allows on this machine, from the measured CPU
  * per event of the worker processes and of PostgreSQL's processes (attributed by pid, so
- * other load on a shared machine does not count). One worker and its session work in turn
- * (the session is `idle in transaction` while the worker runs JavaScript, the worker waits
- * while the session runs SQL), so one worker is bounded by 1 / (worker + PostgreSQL CPU per
- * event); any number of workers by cores / (worker + PostgreSQL CPU per event).
+ * other load on a shared machine does not count). A worker claims its next batch while it
+ * decides the current one (`src/worker/prefetch.ts`), so PostgreSQL's claim work runs beside
+ * the worker's JavaScript; the decide transaction's statements still wait for the worker and
+ * it for them (the session is `idle in transaction` while the worker runs JavaScript). One
+ * worker is bounded by its own process, 1 / (worker CPU per event) (`serial`; strictly taking
+ * turns with its session it would reach 1 / (worker + PostgreSQL CPU per event),
+ * `turns`); any number of workers by cores / (worker + PostgreSQL CPU per event).
  */
-export function ceilingOf(f: PipelineScaleFigures): { serial: number; machine: number; usPerEvent: number } {
+export function ceilingOf(f: PipelineScaleFigures): {
+  serial: number;
+  turns: number;
+  machine: number;
+  usPerEvent: number;
+} {
   const usPerEvent = f.workerCpuUsPerEvent + f.postgresCpuUsPerEvent;
-  return { serial: 1e6 / usPerEvent, machine: (CORES * 1e6) / usPerEvent, usPerEvent };
+  return {
+    serial: 1e6 / f.workerCpuUsPerEvent,
+    turns: 1e6 / usPerEvent,
+    machine: (CORES * 1e6) / usPerEvent,
+    usPerEvent,
+  };
 }
 
 /** Markdown: CPU split, WAL, ceilings and the top statements of each run. */
@@ -323,13 +336,13 @@ export function postgresEvidence(figures: readonly PipelineScaleFigures[]): stri
   const round = (n: number) => Math.round(n).toLocaleString('en-US');
   const lines = [
     '',
-    `Where the CPU goes (µs per event, by process: the worker processes; PostgreSQL's backends, WAL writer and checkpointer; the whole machine, ${CORES} cores, other load included) and what that allows: one worker and its session take turns, so one worker cannot exceed 1 s / (worker + PostgreSQL µs); no number of workers can exceed ${CORES} cores / (worker + PostgreSQL µs).`,
+    `Where the CPU goes (µs per event, by process: the worker processes; PostgreSQL's backends, WAL writer and checkpointer; the whole machine, ${CORES} cores, other load included) and what that allows: one worker cannot exceed 1 s / worker µs (its own process; it claims its next batch while deciding, so PostgreSQL's claim work runs beside it), and taking strict turns with its session it would reach 1 s / (worker + PostgreSQL µs); no number of workers can exceed ${CORES} cores / (worker + PostgreSQL µs).`,
     '',
-    '| workers | worker µs/event | PostgreSQL µs/event | machine µs/event | WAL bytes/event | ceiling, one worker | ceiling, this machine |',
-    '|---|---|---|---|---|---|---|',
+    '| workers | worker µs/event | PostgreSQL µs/event | machine µs/event | WAL bytes/event | ceiling, one worker | taking turns | ceiling, this machine |',
+    '|---|---|---|---|---|---|---|---|',
     ...figures.map((f) => {
       const c = ceilingOf(f);
-      return `| ${f.processes} | ${round(f.workerCpuUsPerEvent)} | ${round(f.postgresCpuUsPerEvent)} | ${round(f.machineCpuUsPerEvent)} | ${round(f.walBytesPerEvent)} | ${round(c.serial)} events/s | ${round(c.machine)} events/s |`;
+      return `| ${f.processes} | ${round(f.workerCpuUsPerEvent)} | ${round(f.postgresCpuUsPerEvent)} | ${round(f.machineCpuUsPerEvent)} | ${round(f.walBytesPerEvent)} | ${round(c.serial)} events/s | ${round(c.turns)} events/s | ${round(c.machine)} events/s |`;
     }),
   ];
   for (const f of figures) {

@@ -91,6 +91,7 @@ export async function startConnector(options: StartOptions): Promise<RunningConn
   const inbox = createInbox({ db: handle.db, dialect: handle.dialect, workspaces });
   const owner = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   const loops: Loop[] = [];
+  let releaseClaimedAhead: (() => Promise<void>) | undefined;
   const poke = () => {
     for (const loop of loops) loop.poke();
   };
@@ -159,6 +160,7 @@ export async function startConnector(options: StartOptions): Promise<RunningConn
       onFound: () => dispatchLoop.poke(),
     });
     loops.push(decideLoop, dispatchLoop, outboxLoop);
+    releaseClaimedAhead = decide.stop;
   }
   // Streams (e.g. Change Data Capture) feed the same inbox as the routes.
   const streamLease = options.streamLease ?? { ttlMs: 30_000, renewMs: 10_000 };
@@ -240,6 +242,9 @@ export async function startConnector(options: StartOptions): Promise<RunningConn
       await Promise.all(
         [...loops, ...(gauge ? [gauge] : []), ...(retention ? [retention] : [])].map((loop) => loop.stop()),
       );
+      // The worker's loop has stopped: events it claimed ahead go back to the queue now,
+      // not when their lease runs out.
+      await releaseClaimedAhead?.();
       await handle.close();
       logger.info('connector stopped');
     })();

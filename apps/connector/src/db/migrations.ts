@@ -501,6 +501,20 @@ export const migrations: Record<string, Migration> = {
       await sql`alter table property_clocks set (fillfactor = 70)`.execute(db);
     },
   },
+  // PostgreSQL: at fillfactor 70 a page of events (about 11 rows of ~700 bytes) keeps room
+  // for 3 new versions, but a claim leases the page's rows together (they arrived together):
+  // only 46 % of claims stayed HOT (`pg_stat_user_tables.n_tup_hot_upd`), the others wrote a
+  // new entry in each of the four indexes. At 45 every claim is HOT (the settle after it
+  // changes `status`, indexed, and never can be): claim time per row −40 %, WAL of an event's claim
+  // and settle 1,391 → 827 bytes, the drained table 11 % larger (it grew with the moved versions
+  // anyway). Measured on 20,000 bench events, claims of 500 and settles of 84, alternated.
+  // https://www.postgresql.org/docs/current/storage-hot.html
+  '0018_pg_events_claim_hot': {
+    async up(db: Kysely<unknown>) {
+      if (!(db.getExecutor().adapter instanceof PostgresAdapter)) return;
+      await sql`alter table events set (fillfactor = 45)`.execute(db);
+    },
+  },
 };
 
 class InCodeMigrations implements MigrationProvider {

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Dialect } from '../db/connect.js';
 import type { Database } from '../db/types.js';
+import { inValues } from '../db/value-list.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
 import { claim, type LeasedTable, type Row } from './claim.js';
@@ -35,6 +36,8 @@ const SHAPES = {
  * - `claim(limit)`: up to `limit` claimable rows, leased to this process for `leaseMs`
  *   (one statement; `FOR UPDATE SKIP LOCKED` on PostgreSQL). A row whose holder crashed
  *   is claimable again once its lease runs out.
+ * - `release(ids)`: gives rows we claimed but will not work back, `pending` and claimable
+ *   at once (lease cleared); only rows still `pending` and leased to us. Returns the count.
  * - `settle(db, id, status, values)`: finishes or reschedules a row we still hold —
  *   only while it is `pending` and leased to us, so a row whose lease we lost, or that an
  *   operator cancelled meanwhile, is left alone (returns false). The lease is released.
@@ -55,6 +58,19 @@ export function createQueue<T extends LeasedTable>(options: QueueOptions<T>) {
     );
     if (rows.length > 0) metrics.queueClaims.inc({ queue: name }, rows.length);
     return rows;
+  }
+
+  async function release(ids: readonly string[]): Promise<number> {
+    if (ids.length === 0) return 0;
+    const table = name as 'outbox';
+    const result = await options.db
+      .updateTable(table)
+      .set({ lease_owner: null, lease_until: 0 })
+      .where(inValues(options.db, 'id', ids))
+      .where('lease_owner', '=', owner)
+      .where('status', '=', 'pending')
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows);
   }
 
   async function settle(
@@ -108,7 +124,7 @@ export function createQueue<T extends LeasedTable>(options: QueueOptions<T>) {
     return true;
   }
 
-  return { name, claim: claimBatch, settle, fail };
+  return { name, claim: claimBatch, release, settle, fail };
 }
 
 export type Queue<T extends LeasedTable> = ReturnType<typeof createQueue<T>>;

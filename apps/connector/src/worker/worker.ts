@@ -17,6 +17,7 @@ import { commitBatch } from './commit.js';
 import { countDecisions } from './decision-counts.js';
 import { pendingKey, pendingTriggersFor } from './pending.js';
 import { type Evaluation, evaluateEvent, type PendingTrigger } from './plan.js';
+import { createPrefetcher } from './prefetch.js';
 
 export interface WorkerOptions {
   db: Kysely<Database>;
@@ -34,6 +35,12 @@ export interface WorkerOptions {
   idleMs?: number;
   /** Attempts before an event whose decision keeps failing ends `dead` (default 5). */
   maxAttempts?: number;
+  /**
+   * Claim the next batch while this one is decided (see `createPrefetcher`). Default: on
+   * PostgreSQL, where the claim is a round trip the worker would otherwise wait out; not on
+   * SQLite, whose claim runs in-process and would gain nothing.
+   */
+  prefetch?: boolean;
   now?: () => number;
 }
 
@@ -41,6 +48,12 @@ export interface Worker {
   /** Processes one claimed batch; returns how many events it claimed. */
   runOnce(): Promise<number>;
   idleMs: number;
+  /**
+   * Releases the batch claimed ahead, if any (its events go back `pending`, claimable by any
+   * worker at once). Call once the loop calling `runOnce` has stopped, before the database
+   * closes.
+   */
+  stop(): Promise<void>;
 }
 
 /**
@@ -54,6 +67,10 @@ export function createWorker(options: WorkerOptions): Worker {
   const { batchSize = 500, leaseMs = 60_000, idleMs = 200, now = Date.now } = options;
   const retry = { ...EVENT_RETRY, maxAttempts: options.maxAttempts ?? EVENT_RETRY.maxAttempts };
   const queue = createQueue({ ...options, name: 'events', leaseMs, now, relaxed });
+  const batches =
+    (options.prefetch ?? dialect === 'postgres')
+      ? createPrefetcher(queue, { limit: batchSize })
+      : { take: () => queue.claim(batchSize), stop: async () => 0 };
 
   type Prepared = {
     row: EventRow;
@@ -132,7 +149,7 @@ export function createWorker(options: WorkerOptions): Worker {
   }
 
   async function runOnce(): Promise<number> {
-    const rows = await queue.claim(batchSize);
+    const rows = await batches.take();
     if (rows.length === 0) return 0;
     const survivors = await survivorsOf(
       db,
@@ -204,5 +221,10 @@ export function createWorker(options: WorkerOptions): Worker {
     return rows.length;
   }
 
-  return { runOnce, idleMs };
+  async function stop(): Promise<void> {
+    const released = await batches.stop();
+    if (released > 0) logger.info({ released }, 'events claimed ahead released');
+  }
+
+  return { runOnce, idleMs, stop };
 }
